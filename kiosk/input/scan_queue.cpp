@@ -1,0 +1,68 @@
+#include "scan_queue.hpp"
+
+namespace muster::kiosk {
+
+const char* to_string(InputKind kind) {
+    switch (kind) {
+        case InputKind::wedge: return "scanner";
+        case InputKind::camera: return "camera";
+        case InputKind::nfc: return "NFC reader";
+        case InputKind::scripted: return "scripted";
+    }
+    return "?";
+}
+
+const char* to_string(SourceState state) {
+    switch (state) {
+        case SourceState::starting: return "starting";
+        case SourceState::ready: return "ready";
+        case SourceState::unavailable: return "unavailable";
+        case SourceState::failed: return "failed";
+    }
+    return "?";
+}
+
+void ScanQueue::on_scan(RawScan scan) {
+    {
+        std::lock_guard lock(mutex_);
+        if (scans_.size() >= capacity) {
+            ++dropped_;
+            return;
+        }
+        scans_.push_back(std::move(scan));
+    }
+    ready_.notify_one();
+}
+
+void ScanQueue::on_status(SourceStatus status) {
+    std::lock_guard lock(mutex_);
+    statuses_[status.input] = std::move(status);
+}
+
+std::vector<RawScan> ScanQueue::drain() {
+    std::lock_guard lock(mutex_);
+    std::vector<RawScan> out(std::make_move_iterator(scans_.begin()),
+                             std::make_move_iterator(scans_.end()));
+    scans_.clear();
+    return out;
+}
+
+std::optional<RawScan> ScanQueue::wait_next(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    if (!ready_.wait_for(lock, timeout, [this] { return !scans_.empty(); })) return std::nullopt;
+    RawScan scan = std::move(scans_.front());
+    scans_.pop_front();
+    return scan;
+}
+
+std::map<InputKind, SourceStatus> ScanQueue::statuses() const {
+    std::lock_guard lock(mutex_);
+    return statuses_;
+}
+
+std::size_t ScanQueue::dropped() const {
+    std::lock_guard lock(mutex_);
+    return dropped_;
+}
+
+}  // namespace muster::kiosk
