@@ -1,0 +1,41 @@
+#pragma once
+// Scans and corrections: appended, never updated (principle 4). The outbox lists what a
+// device has not yet had acknowledged by the server.
+#include "muster/checkin/check_in_rules.hpp"
+#include "muster/db/database.hpp"
+#include "muster/model/types.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace muster::store {
+
+// Next per-device sequence number (1, 2, ...). Call inside the write transaction.
+std::int64_t next_device_seq(db::Database& db, const std::string& device_id);
+
+// Inserts the record; with `queue`, also puts it in the outbox. Returns false when a
+// record with that uuid is already there (a retried upload): nothing is doubled.
+bool insert_check_in(db::Database& db, const CheckIn& c, bool queue);
+bool insert_correction(db::Database& db, const Correction& c, bool queue);
+
+// The participant's earlier counted, not voided scans in this session at this place
+// (room_id NULL = the entrance).
+checkin::PriorScans prior_scans(db::Database& db, ParticipantId participant, EventId event, SessionId session,
+                                std::optional<RoomId> room);
+
+std::optional<CheckIn> find_check_in(db::Database& db, const std::string& uuid);
+// Every check-in at an event, oldest first (voided ones included; see voided_uuids).
+std::vector<CheckIn> check_ins_for_event(db::Database& db, EventId event);
+std::vector<Correction> corrections_for_event(db::Database& db, EventId event);
+// The newest counted, not voided scan this device made (what "void last scan" cancels).
+std::optional<CheckIn> last_counted_scan(db::Database& db, const std::string& device_id);
+bool is_voided(db::Database& db, const std::string& uuid);
+
+struct OutboxCounts {
+    std::size_t pending = 0;
+    std::size_t rejected = 0;
+};
+OutboxCounts outbox_counts(db::Database& db);
+
+}  // namespace muster::store

@@ -1,0 +1,48 @@
+#pragma once
+// Events, their sessions and rooms, and who is expected at them.
+#include "muster/db/database.hpp"
+#include "muster/model/types.hpp"
+#include "muster/programme/templates.hpp"
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace muster::store {
+
+class EventError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct NewEvent {
+    std::string programme;  // template code, e.g. "ect-y1"
+    std::string item;       // template item code, e.g. "conference-1"
+    int cohort = 0;
+    std::string local_date;  // YYYY-MM-DD
+    std::string venue;
+    int rooms = 0;  // breakout rooms to create ("Room 1".."Room N")
+    int late_after_min = 10;
+};
+
+// Creates the event and its sessions from the template, then enrols the expected
+// participants (the template's audience for that cohort) and shares them out between
+// the rooms, with up to two facilitators per room. Throws EventError with a clear message.
+EventId create_event(db::Database& db, const NewEvent& spec);
+
+std::optional<Event> load_event(db::Database& db, EventId id);
+std::vector<Event> list_events(db::Database& db);
+std::optional<Session> load_session(db::Database& db, SessionId id);
+// The session of `event` whose check-in window contains `now`, else the next one to
+// open, else the last one.
+std::optional<Session> current_session(const Event& event, TimeMs now);
+
+std::optional<Enrolment> find_enrolment(db::Database& db, EventId event, ParticipantId participant);
+std::vector<Enrolment> enrolments(db::Database& db, EventId event);
+std::size_t enrol_expected(db::Database& db, EventId event, std::int64_t change);
+void enrol(db::Database& db, EventId event, ParticipantId participant, std::optional<RoomId> room, std::int64_t change);
+std::optional<std::string> room_name(db::Database& db, RoomId room);
+std::vector<ParticipantId> room_facilitators(db::Database& db, RoomId room);
+
+}  // namespace muster::store

@@ -1,0 +1,21 @@
+#pragma once
+// Opening a Muster database: pragmas chosen for durability, then the numbered migrations
+// in shared/migrations/ applied in order and recorded in PRAGMA user_version.
+#include "muster/db/database.hpp"
+
+#include <string>
+
+namespace muster::store {
+
+// Number of the newest migration compiled into this binary.
+int latest_schema_version();
+
+// Applies every migration newer than the database's user_version, each in its own
+// transaction. Throws db::Error if the file is from a newer Muster.
+void migrate(db::Database& db);
+
+// Opens (creating if needed) a Muster database: WAL, synchronous=FULL (a scan the kiosk
+// has confirmed must survive power loss), foreign keys on, schema migrated.
+std::unique_ptr<db::Database> open_database(const std::string& path);
+
+}  // namespace muster::store

@@ -1,0 +1,170 @@
+#include "muster/store/check_in_store.hpp"
+
+namespace muster::store {
+namespace {
+
+constexpr std::string_view check_in_columns =
+    "uuid, device_id, device_seq, participant_id, event_id, session_id, room_id, direction, method, outcome, "
+    "reason, badge_serial, device_ms, device_offset_min, staff";
+
+CheckIn read_check_in(const db::Statement& s) {
+    CheckIn c;
+    c.uuid = s.text(0);
+    c.device_id = s.text(1);
+    c.device_seq = s.int64(2);
+    c.participant_id = s.opt_int64(3);
+    c.event_id = s.int64(4);
+    c.session_id = s.opt_int64(5);
+    c.room_id = s.opt_int64(6);
+    c.direction = parse_direction(s.text(7)).value_or(Direction::entry);
+    c.method = parse_method(s.text(8)).value_or(Method::qr);
+    c.outcome = parse_outcome(s.text(9)).value_or(Outcome::invalid_badge);
+    c.reason = s.text(10);
+    c.badge_serial = s.opt_int64(11);
+    c.device_ms = s.int64(12);
+    c.device_offset_min = s.int32(13);
+    c.staff = s.opt_text(14);
+    return c;
+}
+
+// Outcomes that mean "was there", as SQL.
+constexpr std::string_view counted = "outcome IN ('checked_in','checked_out','not_expected')";
+
+}  // namespace
+
+std::int64_t next_device_seq(db::Database& db, const std::string& device_id) {
+    auto& s = db.cached("SELECT COALESCE(MAX(device_seq), 0) + 1 FROM check_ins WHERE device_id = ?1");
+    s.bind(1, device_id);
+    s.step();
+    auto v = s.int64(0);
+    s.reset();
+    return v;
+}
+
+bool insert_check_in(db::Database& db, const CheckIn& c, bool queue) {
+    auto& s = db.cached("INSERT OR IGNORE INTO check_ins (" + std::string(check_in_columns) +
+                        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+    s.bind(1, c.uuid).bind(2, c.device_id).bind(3, c.device_seq).bind(4, c.participant_id).bind(5, c.event_id);
+    s.bind(6, c.session_id).bind(7, c.room_id).bind(8, to_string(c.direction)).bind(9, to_string(c.method));
+    s.bind(10, to_string(c.outcome)).bind(11, c.reason).bind(12, c.badge_serial).bind(13, c.device_ms);
+    s.bind(14, c.device_offset_min).bind(15, c.staff);
+    s.run();
+    if (db.changes() == 0) return false;
+    if (queue) {
+        auto& q = db.cached("INSERT INTO outbox (uuid, kind, queued_ms) VALUES (?1, 'check_in', ?2)");
+        q.bind(1, c.uuid).bind(2, c.device_ms);
+        q.run();
+    }
+    return true;
+}
+
+bool insert_correction(db::Database& db, const Correction& c, bool queue) {
+    auto& s = db.cached(
+        "INSERT OR IGNORE INTO corrections (uuid, kind, target_uuid, participant_id, event_id, session_id, status, "
+        "reason, author, device_id, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    std::optional<std::string> status;
+    if (c.status) status = std::string(to_string(*c.status));
+    s.bind(1, c.uuid).bind(2, c.kind == CorrectionKind::void_scan ? "void" : "mark").bind(3, c.target_uuid);
+    s.bind(4, c.participant_id).bind(5, c.event_id).bind(6, c.session_id).bind(7, status).bind(8, c.reason);
+    s.bind(9, c.author).bind(10, c.device_id).bind(11, c.created_ms);
+    s.run();
+    if (db.changes() == 0) return false;
+    if (queue) {
+        auto& q = db.cached("INSERT INTO outbox (uuid, kind, queued_ms) VALUES (?1, 'correction', ?2)");
+        q.bind(1, c.uuid).bind(2, c.created_ms);
+        q.run();
+    }
+    return true;
+}
+
+checkin::PriorScans prior_scans(db::Database& db, ParticipantId participant, EventId event, SessionId session,
+                                std::optional<RoomId> room) {
+    auto& s = db.cached(
+        "SELECT direction, device_ms FROM check_ins c WHERE participant_id = ?1 AND event_id = ?2 AND session_id = ?3 "
+        "AND room_id IS ?4 AND " + std::string(counted) +
+        " AND NOT EXISTS (SELECT 1 FROM corrections v WHERE v.kind = 'void' AND v.target_uuid = c.uuid) "
+        "ORDER BY device_ms, device_seq");
+    s.bind(1, participant).bind(2, event).bind(3, session).bind(4, room);
+    checkin::PriorScans prior;
+    while (s.step()) {
+        auto d = parse_direction(s.text(0)).value_or(Direction::entry);
+        if (d == Direction::entry && !prior.first_entry_ms) prior.first_entry_ms = s.int64(1);
+        prior.last_direction = d;
+    }
+    s.reset();
+    return prior;
+}
+
+std::optional<CheckIn> find_check_in(db::Database& db, const std::string& uuid) {
+    auto& s = db.cached("SELECT " + std::string(check_in_columns) + " FROM check_ins WHERE uuid = ?1");
+    s.bind(1, uuid);
+    std::optional<CheckIn> out;
+    if (s.step()) out = read_check_in(s);
+    s.reset();
+    return out;
+}
+
+std::vector<CheckIn> check_ins_for_event(db::Database& db, EventId event) {
+    auto& s = db.cached("SELECT " + std::string(check_in_columns) +
+                        " FROM check_ins WHERE event_id = ?1 ORDER BY device_ms, device_id, device_seq");
+    s.bind(1, event);
+    std::vector<CheckIn> out;
+    while (s.step()) out.push_back(read_check_in(s));
+    s.reset();
+    return out;
+}
+
+std::vector<Correction> corrections_for_event(db::Database& db, EventId event) {
+    auto& s = db.cached("SELECT uuid, kind, target_uuid, participant_id, event_id, session_id, status, reason, author, "
+                        "device_id, created_ms FROM corrections WHERE event_id = ?1 ORDER BY created_ms, uuid");
+    s.bind(1, event);
+    std::vector<Correction> out;
+    while (s.step()) {
+        Correction c;
+        c.uuid = s.text(0);
+        c.kind = s.text(1) == "void" ? CorrectionKind::void_scan : CorrectionKind::mark;
+        c.target_uuid = s.opt_text(2);
+        c.participant_id = s.opt_int64(3);
+        c.event_id = s.int64(4);
+        c.session_id = s.opt_int64(5);
+        if (auto st = s.opt_text(6)) c.status = parse_attendance_status(*st);
+        c.reason = s.text(7);
+        c.author = s.text(8);
+        c.device_id = s.opt_text(9);
+        c.created_ms = s.int64(10);
+        out.push_back(std::move(c));
+    }
+    s.reset();
+    return out;
+}
+
+std::optional<CheckIn> last_counted_scan(db::Database& db, const std::string& device_id) {
+    auto& s = db.cached("SELECT " + std::string(check_in_columns) + " FROM check_ins c WHERE device_id = ?1 AND " +
+                        std::string(counted) +
+                        " AND NOT EXISTS (SELECT 1 FROM corrections v WHERE v.kind = 'void' AND v.target_uuid = c.uuid) "
+                        "ORDER BY device_seq DESC LIMIT 1");
+    s.bind(1, device_id);
+    std::optional<CheckIn> out;
+    if (s.step()) out = read_check_in(s);
+    s.reset();
+    return out;
+}
+
+bool is_voided(db::Database& db, const std::string& uuid) {
+    auto& s = db.cached("SELECT 1 FROM corrections WHERE kind = 'void' AND target_uuid = ?1");
+    s.bind(1, uuid);
+    bool v = s.step();
+    s.reset();
+    return v;
+}
+
+OutboxCounts outbox_counts(db::Database& db) {
+    auto& s = db.cached("SELECT count(*) FILTER (WHERE rejected_reason IS NULL), "
+                        "count(*) FILTER (WHERE rejected_reason IS NOT NULL) FROM outbox");
+    s.step();
+    OutboxCounts out{static_cast<std::size_t>(s.int64(0)), static_cast<std::size_t>(s.int64(1))};
+    s.reset();
+    return out;
+}
+
+}  // namespace muster::store

@@ -1,0 +1,209 @@
+#include "muster/store/event_store.hpp"
+
+#include "muster/store/participant_store.hpp"
+#include "muster/time/uk_time.hpp"
+
+#include <algorithm>
+
+namespace muster::store {
+namespace {
+
+std::vector<Session> load_sessions(db::Database& db, EventId id) {
+    auto& s = db.cached("SELECT id, event_id, name, starts_ms, ends_ms, opens_before_min, closes_after_min "
+                        "FROM sessions WHERE event_id = ?1 ORDER BY starts_ms");
+    s.bind(1, id);
+    std::vector<Session> out;
+    while (s.step())
+        out.push_back({s.int64(0), s.int64(1), s.text(2), s.int64(3), s.int64(4), s.int32(5), s.int32(6)});
+    s.reset();
+    return out;
+}
+
+std::vector<Room> load_rooms(db::Database& db, EventId id) {
+    auto& s = db.cached("SELECT id, event_id, name FROM rooms WHERE event_id = ?1 ORDER BY id");
+    s.bind(1, id);
+    std::vector<Room> out;
+    while (s.step()) out.push_back({s.int64(0), s.int64(1), s.text(2)});
+    s.reset();
+    return out;
+}
+
+Event read_event_row(const db::Statement& s) {
+    Event e;
+    e.id = s.int64(0);
+    e.programme = s.text(1);
+    e.item = s.text(2);
+    e.cohort = s.int32(3);
+    e.kind = parse_event_kind(s.text(4)).value_or(EventKind::other);
+    e.title = s.text(5);
+    e.venue = s.text(6);
+    e.local_date = s.text(7);
+    e.late_after_min = s.int32(8);
+    return e;
+}
+
+constexpr std::string_view event_columns = "id, programme, item, cohort, kind, title, venue, local_date, late_after_min";
+
+}  // namespace
+
+EventId create_event(db::Database& db, const NewEvent& spec) {
+    const auto* tmpl = programme::find_template(spec.programme);
+    if (!tmpl) throw EventError("unknown programme '" + spec.programme + "' (try ect-y1, ect-y2, mentor, npq)");
+    const auto* item = tmpl->find_item(spec.item);
+    if (!item) {
+        std::string known;
+        for (const auto& i : tmpl->items) known += (known.empty() ? "" : ", ") + std::string(i.code);
+        throw EventError("programme " + spec.programme + " has no event '" + spec.item + "' (it has: " + known + ")");
+    }
+    auto date = uk_time::parse_date(spec.local_date);
+    if (!date) throw EventError("'" + spec.local_date + "' is not a date (use YYYY-MM-DD)");
+    if (spec.venue.empty()) throw EventError("an event needs a venue");
+    if (spec.cohort < 2018 || spec.cohort > 2100) throw EventError("cohort must be a year such as 2025");
+    if (spec.rooms < 0 || spec.rooms > 50) throw EventError("rooms must be between 0 and 50");
+
+    db::Transaction tx(db);
+    std::int64_t change = next_change(db);
+    auto& ins = db.cached("INSERT INTO events (programme, item, cohort, kind, title, venue, local_date, late_after_min, changed_at) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    ins.bind_all(spec.programme, spec.item, spec.cohort, std::string(to_string(item->kind)), std::string(item->title),
+                 spec.venue, spec.local_date, spec.late_after_min, change);
+    ins.run();
+    EventId id = db.last_insert_rowid();
+
+    auto& ses = db.cached("INSERT INTO sessions (event_id, name, starts_ms, ends_ms, changed_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+    for (const auto& st : item->sessions) {
+        auto start = uk_time::parse_time_on(*date, st.start);
+        auto end = uk_time::parse_time_on(*date, st.end);
+        ses.bind_all(id, std::string(st.name), uk_time::from_local(*start), uk_time::from_local(*end), change);
+        ses.run();
+    }
+    auto& room = db.cached("INSERT INTO rooms (event_id, name, changed_at) VALUES (?1, ?2, ?3)");
+    for (int r = 1; r <= spec.rooms; ++r) {
+        room.bind_all(id, "Room " + std::to_string(r), change);
+        room.run();
+    }
+    enrol_expected(db, id, change);
+    tx.commit();
+    return id;
+}
+
+std::size_t enrol_expected(db::Database& db, EventId event_id, std::int64_t change) {
+    auto event = load_event(db, event_id);
+    if (!event) throw EventError("no event " + std::to_string(event_id));
+    const auto* tmpl = programme::find_template(event->programme);
+    if (!tmpl) return 0;
+
+    std::vector<Participant> expected, facilitators;
+    for (auto& p : all_participants(db)) {
+        if (programme::is_audience(*tmpl, p, event->cohort)) expected.push_back(std::move(p));
+        else if (p.role == Role::facilitator) facilitators.push_back(std::move(p));
+    }
+    // Colleagues from one school are spread across rooms, so each room mixes schools.
+    std::stable_sort(expected.begin(), expected.end(), [](const Participant& a, const Participant& b) {
+        return std::tie(a.school_urn, a.last_name, a.first_name) < std::tie(b.school_urn, b.last_name, b.first_name);
+    });
+    const auto& rooms = event->rooms;
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        std::optional<RoomId> room;
+        if (!rooms.empty()) room = rooms[i % rooms.size()].id;
+        enrol(db, event_id, expected[i].id, room, change);
+        ++n;
+    }
+    // Two facilitators a room (a lead and a co-facilitator), as many rooms as we have people for.
+    auto& fac = db.cached("INSERT OR IGNORE INTO room_facilitators (room_id, participant_id, lead) VALUES (?1, ?2, ?3)");
+    for (std::size_t i = 0; i < rooms.size() * 2 && i < facilitators.size(); ++i) {
+        const Room& r = rooms[i / 2];
+        fac.bind_all(r.id, facilitators[i].id, i % 2 == 0 ? 1 : 0);
+        fac.run();
+        enrol(db, event_id, facilitators[i].id, r.id, change);
+        ++n;
+    }
+    return n;
+}
+
+void enrol(db::Database& db, EventId event, ParticipantId participant, std::optional<RoomId> room, std::int64_t change) {
+    auto& s = db.cached("INSERT INTO enrolments (event_id, participant_id, room_id, changed_at) VALUES (?1, ?2, ?3, ?4) "
+                        "ON CONFLICT (event_id, participant_id) DO UPDATE SET room_id = excluded.room_id, changed_at = excluded.changed_at "
+                        "WHERE room_id IS NOT excluded.room_id");
+    s.bind(1, event).bind(2, participant).bind(3, room).bind(4, change);
+    s.run();
+}
+
+std::optional<Event> load_event(db::Database& db, EventId id) {
+    auto& s = db.cached("SELECT " + std::string(event_columns) + " FROM events WHERE id = ?1");
+    s.bind(1, id);
+    std::optional<Event> out;
+    if (s.step()) out = read_event_row(s);
+    s.reset();
+    if (out) {
+        out->sessions = load_sessions(db, id);
+        out->rooms = load_rooms(db, id);
+    }
+    return out;
+}
+
+std::vector<Event> list_events(db::Database& db) {
+    std::vector<EventId> ids;
+    auto s = db.prepare("SELECT id FROM events ORDER BY local_date, id");
+    while (s.step()) ids.push_back(s.int64(0));
+    std::vector<Event> out;
+    for (auto id : ids) out.push_back(*load_event(db, id));
+    return out;
+}
+
+std::optional<Session> load_session(db::Database& db, SessionId id) {
+    auto& s = db.cached("SELECT id, event_id, name, starts_ms, ends_ms, opens_before_min, closes_after_min FROM sessions WHERE id = ?1");
+    s.bind(1, id);
+    std::optional<Session> out;
+    if (s.step()) out = Session{s.int64(0), s.int64(1), s.text(2), s.int64(3), s.int64(4), s.int32(5), s.int32(6)};
+    s.reset();
+    return out;
+}
+
+std::optional<Session> current_session(const Event& event, TimeMs now) {
+    if (event.sessions.empty()) return std::nullopt;
+    for (const auto& s : event.sessions)
+        if (now >= s.window_opens_ms() && now <= s.window_closes_ms() && now < s.ends_ms) return s;
+    for (const auto& s : event.sessions)
+        if (now < s.window_opens_ms() || now < s.ends_ms) return s;
+    return event.sessions.back();
+}
+
+std::optional<Enrolment> find_enrolment(db::Database& db, EventId event, ParticipantId participant) {
+    auto& s = db.cached("SELECT room_id FROM enrolments WHERE event_id = ?1 AND participant_id = ?2");
+    s.bind(1, event).bind(2, participant);
+    std::optional<Enrolment> out;
+    if (s.step()) out = Enrolment{event, participant, s.opt_int64(0)};
+    s.reset();
+    return out;
+}
+
+std::vector<Enrolment> enrolments(db::Database& db, EventId event) {
+    auto& s = db.cached("SELECT participant_id, room_id FROM enrolments WHERE event_id = ?1");
+    s.bind(1, event);
+    std::vector<Enrolment> out;
+    while (s.step()) out.push_back({event, s.int64(0), s.opt_int64(1)});
+    s.reset();
+    return out;
+}
+
+std::optional<std::string> room_name(db::Database& db, RoomId room) {
+    auto& s = db.cached("SELECT name FROM rooms WHERE id = ?1");
+    s.bind(1, room);
+    std::optional<std::string> out;
+    if (s.step()) out = s.text(0);
+    s.reset();
+    return out;
+}
+
+std::vector<ParticipantId> room_facilitators(db::Database& db, RoomId room) {
+    auto& s = db.cached("SELECT participant_id FROM room_facilitators WHERE room_id = ?1 ORDER BY lead DESC");
+    s.bind(1, room);
+    std::vector<ParticipantId> out;
+    while (s.step()) out.push_back(s.int64(0));
+    s.reset();
+    return out;
+}
+
+}  // namespace muster::store

@@ -1,0 +1,36 @@
+#include "muster/store/schema.hpp"
+
+#include "migrations.hpp"  // generated from shared/migrations/*.sql
+
+#include <sqlite3.h>
+
+namespace muster::store {
+
+int latest_schema_version() { return static_cast<int>(generated::migrations.size()); }
+
+void migrate(db::Database& db) {
+    auto version_stmt = db.prepare("PRAGMA user_version");
+    version_stmt.step();
+    int current = version_stmt.int32(0);
+    if (current > latest_schema_version())
+        throw db::Error(SQLITE_MISMATCH, db.path() + " has schema version " + std::to_string(current) +
+                                             ", newer than this program knows (" +
+                                             std::to_string(latest_schema_version()) + ")");
+    for (int v = current + 1; v <= latest_schema_version(); ++v) {
+        db::Transaction tx(db);
+        db.exec(generated::migrations[static_cast<std::size_t>(v - 1)]);
+        db.exec("PRAGMA user_version = " + std::to_string(v));  // a number, not user data
+        tx.commit();
+    }
+}
+
+std::unique_ptr<db::Database> open_database(const std::string& path) {
+    auto db = std::make_unique<db::Database>(path);
+    db->exec("PRAGMA journal_mode = WAL");
+    db->exec("PRAGMA synchronous = FULL");
+    db->exec("PRAGMA foreign_keys = ON");
+    migrate(*db);
+    return db;
+}
+
+}  // namespace muster::store
