@@ -1,0 +1,41 @@
+#pragma once
+// One `muster` subcommand. Commands are grouped by domain, one file a group, and listed
+// in commands.cpp.
+#include "cli_args.hpp"
+#include "hub_dir.hpp"
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace muster::admin {
+
+struct Context {
+    HubDir hub;
+    std::ostream& out;
+    std::ostream& err;
+};
+
+struct Command {
+    std::string name;  // "roster import"
+    std::string summary;
+    std::string usage;  // options, shown by --help
+    std::set<std::string> valued;
+    std::set<std::string> flags;
+    std::function<int(const Args&, Context&)> run;
+};
+
+std::vector<Command> hub_commands();
+std::vector<Command> roster_commands();
+std::vector<Command> event_commands();
+std::vector<Command> badge_commands();
+std::vector<Command> attendance_commands();
+std::vector<Command> device_commands();
+std::vector<Command> demo_commands();
+
+std::vector<Command> all_commands();
+// Runs `muster <argv...>`; returns the process exit code.
+int run_cli(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err);
+
+}  // namespace muster::admin

@@ -1,0 +1,45 @@
+#include "hub_dir.hpp"
+
+#include "cli_args.hpp"
+#include "muster/store/schema.hpp"
+#include "muster/time/uk_time.hpp"
+
+namespace muster::admin {
+
+bool HubDir::exists() const { return std::filesystem::exists(database_path()); }
+
+void HubDir::create(const std::string& hub_name) const {
+    if (hub_name.empty()) throw UsageError("a hub needs a name (--name)");
+    if (exists()) throw UsageError("a hub already exists in " + dir_.string());
+    std::filesystem::create_directories(dir_);
+    auto keys = badge::HubKeyPair::generate();
+    keys.save(private_key_path(), public_key_path());
+    auto db = store::open_database(database_path());
+    auto& s = db->cached("INSERT INTO hub (id, name, public_key, key_id, created_ms) VALUES (1, ?1, ?2, ?3, ?4)");
+    s.bind(1, hub_name).bind_blob(2, keys.public_key().data(), keys.public_key().size());
+    s.bind(3, badge::key_id(keys.public_key())).bind(4, uk_time::now_ms());
+    s.run();
+}
+
+std::unique_ptr<db::Database> HubDir::open() const {
+    if (!exists())
+        throw UsageError("no hub in " + dir_.string() + " (create one with: muster init --hub " + dir_.string() +
+                         " --name \"...\", or pass --hub DIR)");
+    return store::open_database(database_path());
+}
+
+HubInfo HubDir::info(db::Database& db) const {
+    auto s = db.prepare("SELECT name, public_key, key_id FROM hub WHERE id = 1");
+    if (!s.step()) throw UsageError(database_path().string() + " is a device database, not a hub");
+    HubInfo out;
+    out.name = s.text(0);
+    std::string key = s.blob(1);
+    if (key.size() != out.public_key.size()) throw UsageError("hub public key is damaged");
+    std::copy(key.begin(), key.end(), out.public_key.begin());
+    out.key_id = s.text(2);
+    return out;
+}
+
+badge::HubKeyPair HubDir::signing_key() const { return badge::HubKeyPair::load_private(private_key_path()); }
+
+}  // namespace muster::admin
