@@ -1,0 +1,125 @@
+#include "test_hub.hpp"
+
+#include "muster/attendance/attendance_export.hpp"
+#include "muster/attendance/attendance_rules.hpp"
+#include "muster/checkin/check_in_desk.hpp"
+#include "muster/store/check_in_store.hpp"
+#include "muster/util/uuid.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+using namespace muster;
+using namespace muster::attendance;
+
+namespace {
+
+constexpr TimeMs minute = 60'000;
+
+Event two_session_event() {
+    Event e;
+    e.id = 1;
+    e.late_after_min = 10;
+    e.sessions = {{10, 1, "Morning", 1000 * minute, 1180 * minute, 60, 30},
+                  {11, 1, "Afternoon", 1225 * minute, 1390 * minute, 60, 30}};
+    return e;
+}
+
+CheckIn scan(SessionId session, TimeMs at, Direction d = Direction::entry, Outcome o = Outcome::checked_in) {
+    CheckIn c;
+    c.uuid = new_uuid(at);
+    c.participant_id = 5;
+    c.event_id = 1;
+    c.session_id = session;
+    c.device_ms = at;
+    c.direction = d;
+    c.outcome = o;
+    return c;
+}
+
+}  // namespace
+
+TEST_CASE("attendance status is derived from the scans", "[attendance]") {
+    auto e = two_session_event();
+    std::vector<Correction> none;
+    SECTION("both sessions, on time: present") {
+        std::vector<CheckIn> s{scan(10, 995 * minute), scan(11, 1220 * minute)};
+        auto r = summarise(e, 5, true, s, none);
+        CHECK(r.status == AttendanceStatus::present);
+        CHECK(r.sessions_attended == 2);
+        CHECK(r.first_in_ms == 995 * minute);
+    }
+    SECTION("arrived after the late threshold: late") {
+        std::vector<CheckIn> s{scan(10, 1011 * minute), scan(11, 1220 * minute)};
+        CHECK(summarise(e, 5, true, s, none).status == AttendanceStatus::late);
+    }
+    SECTION("morning only: left early") {
+        std::vector<CheckIn> s{scan(10, 995 * minute)};
+        CHECK(summarise(e, 5, true, s, none).status == AttendanceStatus::left_early);
+    }
+    SECTION("checked out well before the end: left early") {
+        std::vector<CheckIn> s{scan(10, 995 * minute), scan(11, 1220 * minute), scan(11, 1300 * minute, Direction::exit, Outcome::checked_out)};
+        auto r = summarise(e, 5, true, s, none);
+        CHECK(r.status == AttendanceStatus::left_early);
+        CHECK(r.last_out_ms == 1300 * minute);
+    }
+    SECTION("afternoon only counts as late (arrived after the first session began)") {
+        std::vector<CheckIn> s{scan(11, 1220 * minute)};
+        CHECK(summarise(e, 5, true, s, none).status == AttendanceStatus::late);
+    }
+    SECTION("no scans: absent; refused scans do not count") {
+        std::vector<CheckIn> s{scan(10, 995 * minute, Direction::entry, Outcome::revoked_badge)};
+        CHECK(summarise(e, 5, true, s, none).status == AttendanceStatus::absent);
+    }
+    SECTION("not expected but came: attended as an alternate") {
+        std::vector<CheckIn> s{scan(10, 995 * minute, Direction::entry, Outcome::not_expected), scan(11, 1220 * minute)};
+        CHECK(summarise(e, 5, false, s, none).status == AttendanceStatus::alternate);
+    }
+    SECTION("a voided scan does not count") {
+        std::vector<CheckIn> s{scan(10, 995 * minute)};
+        Correction v;
+        v.kind = CorrectionKind::void_scan;
+        v.target_uuid = s[0].uuid;
+        std::vector<Correction> c{v};
+        CHECK(summarise(e, 5, true, s, c).status == AttendanceStatus::absent);
+    }
+    SECTION("a staff mark wins, newest first, with who and why") {
+        std::vector<CheckIn> s;
+        Correction excused;
+        excused.kind = CorrectionKind::mark;
+        excused.status = AttendanceStatus::excused;
+        excused.reason = "illness";
+        excused.author = "Pat";
+        excused.created_ms = 1;
+        Correction caught_up = excused;
+        caught_up.status = AttendanceStatus::caught_up;
+        caught_up.reason = "watched the recording";
+        caught_up.created_ms = 2;
+        std::vector<Correction> c{caught_up, excused};
+        auto r = summarise(e, 5, true, s, c);
+        CHECK(r.status == AttendanceStatus::caught_up);
+        CHECK(r.marked_by_staff);
+        CHECK(r.mark_reason == "watched the recording");
+    }
+}
+
+TEST_CASE("the export has one row per participant per event, expected and unexpected", "[attendance][export]") {
+    TimeMs now = uk_time::now_ms();
+    test::TestHub hub(now);
+    checkin::CheckInDesk desk(*hub.db, hub.keys.public_key(),
+                              {"k", DeviceMode::entrance, hub.event, hub.loaded.sessions[0].id, std::nullopt, Direction::entry});
+    desk.scan({Method::qr, hub.token_for(hub.id_of_trn("1234567")), ""}, now);
+    desk.scan({Method::qr, hub.token_for(hub.id_of_trn("4567890")), ""}, now);  // mentor: not expected
+    std::ostringstream out;
+    auto n = attendance::export_csv(*hub.db, hub.event, out);
+    // 3 ECTs + 2 facilitators expected, plus the mentor who came anyway.
+    CHECK(n == 6);
+    std::string csv = out.str();
+    CHECK_THAT(csv, Catch::StartsWith("event_id,event_date,"));
+    CHECK_THAT(csv, Catch::Contains("Siân,O'Brien"));
+    CHECK_THAT(csv, Catch::Contains(",mentor,no,alternate,"));
+    CHECK_THAT(csv, Catch::Contains(",ect,yes,absent,"));
+    CHECK_THAT(csv, Catch::Contains("\"Test venue\"") || Catch::Contains("Test venue"));
+    CHECK_THROWS(attendance::export_csv(*hub.db, 4242, out));
+}

@@ -1,0 +1,143 @@
+#include "test_hub.hpp"
+
+#include "muster/checkin/check_in_desk.hpp"
+#include "muster/store/badge_store.hpp"
+#include "muster/store/check_in_store.hpp"
+#include "muster/util/uuid.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace muster;
+using namespace muster::checkin;
+
+namespace {
+
+DeviceSetup entrance(const test::TestHub& hub) {
+    return {"kiosk-a", DeviceMode::entrance, hub.event, hub.loaded.sessions.at(0).id, std::nullopt, Direction::entry};
+}
+
+std::size_t rows(db::Database& db, const char* table) {
+    auto s = db.prepare(std::string("SELECT count(*) FROM ") + table);  // table names are literals here
+    s.step();
+    return static_cast<std::size_t>(s.int64(0));
+}
+
+}  // namespace
+
+TEST_CASE("a scan is decided and committed with an outbox row before the result is returned", "[desk]") {
+    TimeMs now = uk_time::now_ms();
+    test::TestHub hub(now);
+    auto sian = hub.id_of_trn("1234567");
+    CheckInDesk desk(*hub.db, hub.keys.public_key(), entrance(hub));
+    auto r = desk.scan({Method::qr, hub.token_for(sian), ""}, now);
+    CHECK(r.decision.outcome == Outcome::checked_in);
+    REQUIRE(r.participant);
+    CHECK(r.participant->public_name() == "Siân O.");
+    CHECK(r.room_name.has_value());
+    CHECK(r.record.device_seq == 1);
+    CHECK(is_uuid(r.record.uuid));
+
+    // Durable: another connection (as after a restart) sees the record and its outbox row.
+    auto other = store::open_database(hub.dir.file("hub.db"));
+    auto stored = store::find_check_in(*other, r.record.uuid);
+    REQUIRE(stored);
+    CHECK(stored->outcome == Outcome::checked_in);
+    CHECK(stored->participant_id == sian);
+    CHECK(stored->device_offset_min == uk_time::offset_minutes(now));
+    CHECK(store::outbox_counts(*other).pending == 1);
+
+    auto again = desk.scan({Method::qr, hub.token_for(sian), ""}, now + 60'000);
+    CHECK(again.decision.outcome == Outcome::already_checked_in);
+    CHECK(again.decision.first_seen_ms == now);
+    CHECK(again.record.device_seq == 2);
+}
+
+TEST_CASE("every refusal is recorded too, without inventing a participant", "[desk]") {
+    TimeMs now = uk_time::now_ms();
+    test::TestHub hub(now);
+    CheckInDesk desk(*hub.db, hub.keys.public_key(), entrance(hub));
+    auto r = desk.scan({Method::qr, "HELLO", ""}, now);
+    CHECK(r.decision.outcome == Outcome::invalid_badge);
+    CHECK(r.decision.reason == "This is not a Muster badge");
+    CHECK_FALSE(r.record.participant_id);
+    CHECK(store::find_check_in(*hub.db, r.record.uuid));
+
+    auto unknown = desk.scan({Method::qr, hub.token_for(99999), ""}, now);
+    CHECK(unknown.decision.outcome == Outcome::unknown_badge);
+
+    auto mentor = hub.id_of_trn("4567890");  // a mentor at an ECT conference
+    auto alt = desk.scan({Method::qr, hub.token_for(mentor), ""}, now);
+    CHECK(alt.decision.outcome == Outcome::not_expected);
+    CHECK(rows(*hub.db, "check_ins") == 3);
+}
+
+TEST_CASE("a revoked badge is refused, its replacement accepted", "[desk]") {
+    TimeMs now = uk_time::now_ms();
+    test::TestHub hub(now);
+    auto zoe = hub.id_of_trn("2345678");
+    store::issue_badge(*hub.db, zoe, now, 1);
+    store::revoke_badge(*hub.db, zoe, 1, "lost", now, 2);
+    store::issue_badge(*hub.db, zoe, now, 3);
+    CheckInDesk desk(*hub.db, hub.keys.public_key(), entrance(hub));
+    CHECK(desk.scan({Method::qr, hub.token_for(zoe, 1), ""}, now).decision.outcome == Outcome::revoked_badge);
+    CHECK(desk.scan({Method::qr, hub.token_for(zoe, 2), ""}, now).decision.outcome == Outcome::checked_in);
+}
+
+TEST_CASE("NFC: a card's token wins over its UID; a UID-only card is looked up", "[desk][nfc]") {
+    TimeMs now = uk_time::now_ms();
+    test::TestHub hub(now);
+    auto sian = hub.id_of_trn("1234567");
+    auto rhys = hub.id_of_trn("3456789");
+    store::attach_card(*hub.db, "04:a1:b2:c3:d4:e5:f6", sian, now, 1);
+    CheckInDesk desk(*hub.db, hub.keys.public_key(), entrance(hub));
+    auto by_uid = desk.scan({Method::nfc, "", "04A1B2C3D4E5F6"}, now);
+    CHECK(by_uid.decision.outcome == Outcome::checked_in);
+    CHECK(by_uid.record.participant_id == sian);
+    auto by_token = desk.scan({Method::nfc, hub.token_for(rhys), "04A1B2C3D4E5F6"}, now);
+    CHECK(by_token.record.participant_id == rhys);
+    auto forged = desk.scan({Method::nfc, hub.token_for(rhys).substr(0, 100) + std::string(23, 'A'), "04A1B2C3D4E5F6"}, now);
+    CHECK(forged.decision.outcome == Outcome::invalid_badge);  // a bad token never falls back to the UID
+    CHECK(desk.scan({Method::nfc, "", "DEADBEEF"}, now).decision.outcome == Outcome::unknown_badge);
+    store::detach_card(*hub.db, "04A1B2C3D4E5F6", now, 2);
+    CHECK(desk.scan({Method::nfc, "", "04A1B2C3D4E5F6"}, now).decision.outcome == Outcome::unknown_badge);
+}
+
+TEST_CASE("staff: manual check-in with a reason, and voiding the last scan", "[desk]") {
+    TimeMs now = uk_time::now_ms();
+    test::TestHub hub(now);
+    auto sian = hub.id_of_trn("1234567");
+    auto rhys = hub.id_of_trn("3456789");
+    CheckInDesk desk(*hub.db, hub.keys.public_key(), entrance(hub));
+    CHECK_THROWS(desk.manual_check_in(sian, "", "Pat", now));
+    auto m = desk.manual_check_in(sian, "forgot badge", "Pat", now);
+    CHECK(m.decision.outcome == Outcome::checked_in);
+    CHECK(m.record.method == Method::manual);
+    CHECK(m.record.staff == "Pat");
+    CHECK(m.record.reason == "forgot badge");
+
+    desk.scan({Method::qr, hub.token_for(rhys), ""}, now);
+    auto v = desk.void_last_scan("scanned the wrong badge", "Pat", now);
+    REQUIRE(v);
+    CHECK(store::is_voided(*hub.db, *v->target_uuid));
+    CHECK(store::find_check_in(*hub.db, *v->target_uuid)->participant_id == rhys);  // the fact is kept
+    // Voided, so Rhys's next scan is a fresh check-in, not "already".
+    CHECK(desk.scan({Method::qr, hub.token_for(rhys), ""}, now).decision.outcome == Outcome::checked_in);
+    CHECK(store::outbox_counts(*hub.db).pending == 4);  // 3 scans + 1 void
+}
+
+TEST_CASE("switching session and direction", "[desk]") {
+    TimeMs now = uk_time::now_ms();
+    test::TestHub hub(now);
+    auto sian = hub.id_of_trn("1234567");
+    CheckInDesk desk(*hub.db, hub.keys.public_key(), entrance(hub));
+    desk.scan({Method::qr, hub.token_for(sian), ""}, now);
+    desk.set_direction(Direction::exit);
+    CHECK(desk.scan({Method::qr, hub.token_for(sian), ""}, now + 1000).decision.outcome == Outcome::checked_out);
+    desk.set_direction(Direction::entry);
+    auto afternoon = hub.loaded.sessions.at(1);
+    desk.set_session(afternoon.id);
+    auto r = desk.scan({Method::qr, hub.token_for(sian), ""}, afternoon.starts_ms - 60'000);
+    CHECK(r.decision.outcome == Outcome::checked_in);
+    CHECK(r.record.session_id == afternoon.id);
+    CHECK_THROWS(desk.set_session(987654));
+}

@@ -1,0 +1,111 @@
+#include "temp_dir.hpp"
+
+#include "command.hpp"
+#include "muster/store/participant_store.hpp"
+#include "muster/store/schema.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using namespace muster;
+
+namespace {
+
+struct Run {
+    int code;
+    std::string out, err;
+};
+
+Run muster_cli(std::vector<std::string> args) {
+    std::ostringstream out, err;
+    int code = admin::run_cli(args, out, err);
+    return {code, out.str(), err.str()};
+}
+
+}  // namespace
+
+TEST_CASE("muster with no or unknown commands explains itself and fails", "[cli]") {
+    auto none = muster_cli({});
+    CHECK(none.code == 2);
+    CHECK_THAT(none.err, Catch::Contains("roster import"));
+    auto unknown = muster_cli({"frobnicate"});
+    CHECK(unknown.code == 2);
+    CHECK_THAT(unknown.err, Catch::Contains("unknown command 'frobnicate'"));
+    auto help = muster_cli({"roster", "import", "--help"});
+    CHECK(help.code == 0);
+    CHECK_THAT(help.out, Catch::Contains("teacher reference number"));
+    auto bad_option = muster_cli({"event", "list", "--colour", "red"});
+    CHECK(bad_option.code == 2);
+    CHECK_THAT(bad_option.err, Catch::Contains("unknown option --colour"));
+}
+
+TEST_CASE("a hub from init to export through the CLI", "[cli]") {
+    test::TempDir dir;
+    std::string hub = dir.file("hub");
+    CHECK(muster_cli({"event", "list", "--hub", hub}).err.find("muster init") != std::string::npos);
+    auto init = muster_cli({"init", "--hub", hub, "--name", "Test TSH"});
+    REQUIRE(init.code == 0);
+    CHECK(muster_cli({"init", "--hub", hub, "--name", "Again"}).code == 2);
+
+    std::ofstream(dir.file("bad.csv")) << "first name,last name,email,role\nA,B,not-email,ECT\nC,D,c@d.org.uk,Wizard\n";
+    auto bad = muster_cli({"roster", "import", dir.file("bad.csv"), "--hub", hub});
+    CHECK(bad.code == 1);
+    CHECK_THAT(bad.err, Catch::Contains("line 2, column email") && Catch::Contains("line 3, column role") &&
+                            Catch::Contains("nothing was imported"));
+
+    std::ofstream(dir.file("good.csv")) << "first name,last name,email,trn,role,cohort,year\n"
+                                           "Siân,O'Brien,s@o.org.uk,123456,ECT,2025,1\nKwame,Mensah,k@m.org.uk,2345678,Facilitator,,\n";
+    auto good = muster_cli({"roster", "import", dir.file("good.csv"), "--hub", hub});
+    REQUIRE(good.code == 0);
+    CHECK_THAT(good.out, Catch::Contains("2 new"));
+    CHECK_THAT(good.err, Catch::Contains("leading zero"));
+
+    auto event = muster_cli({"event", "create", "--hub", hub, "--programme", "ect-y1", "--item", "conference-1", "--cohort",
+                             "2025", "--date", "2026-10-14", "--venue", "Leeds", "--rooms", "1"});
+    REQUIRE(event.code == 0);
+    CHECK_THAT(event.out, Catch::Contains("2 participants expected"));
+    CHECK(muster_cli({"event", "create", "--hub", hub, "--programme", "ect-y1"}).code == 2);
+
+    CHECK(muster_cli({"badges", "issue", "--all", "--hub", hub}).code == 0);
+    auto sheet = muster_cli({"badges", "print", "--out", dir.file("b.html"), "--hub", hub});
+    REQUIRE(sheet.code == 0);
+    CHECK_THAT(sheet.out, Catch::Contains("Wrote 2 badge(s)"));
+    CHECK(muster_cli({"badges", "revoke", "--participant", "1", "--reason", "lost", "--reissue", "--hub", hub}).code == 0);
+    CHECK(muster_cli({"badges", "revoke", "--participant", "1", "--serial", "1", "--reason", "lost", "--hub", hub}).code == 2);
+    CHECK(muster_cli({"card", "attach", "--uid", "zz", "--participant", "1", "--hub", hub}).code == 2);
+    CHECK(muster_cli({"card", "attach", "--uid", "04:A1:B2:C3", "--participant", "1", "--hub", hub}).code == 0);
+
+    auto device = muster_cli({"device", "add", "--id", "door-1", "--event", "1", "--pin", "1357", "--hub", hub});
+    REQUIRE(device.code == 0);
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "hub" / "devices" / "door-1" / "hub-key.pem"));
+    {
+        auto dev = store::open_database(dir.file("hub/devices/door-1/device.db"));
+        CHECK(store::count_participants(*dev) == 2);
+        auto s = dev->prepare("SELECT count(*) FROM participants WHERE email IS NOT NULL");
+        s.step();
+        CHECK(s.int64(0) == 0);  // devices never hold emails
+    }
+    CHECK(muster_cli({"device", "add", "--id", "Bad Id", "--event", "1", "--hub", hub}).code == 2);
+
+    auto csv = muster_cli({"attendance", "export", "--hub", hub});
+    REQUIRE(csv.code == 0);
+    CHECK_THAT(csv.out, Catch::Contains(",absent,"));
+}
+
+TEST_CASE("muster demo builds a believable hub and refuses to clobber a real one", "[cli][demo]") {
+    test::TempDir dir;
+    std::string hub = dir.file("demo");
+    auto demo = muster_cli({"demo", "--hub", hub});
+    REQUIRE(demo.code == 0);
+    CHECK_THAT(demo.out, Catch::Contains("225 participants"));
+    CHECK(std::filesystem::exists(dir.path() / "demo" / "devices" / "entrance-1" / "device.toml"));
+    CHECK(muster_cli({"demo", "--hub", hub}).code == 2);
+    CHECK(muster_cli({"demo", "--hub", hub, "--replace"}).code == 0);
+    std::string real = dir.file("real");
+    REQUIRE(muster_cli({"init", "--hub", real, "--name", "Real hub"}).code == 0);
+    auto refused = muster_cli({"demo", "--hub", real, "--replace"});
+    CHECK(refused.code == 2);
+    CHECK_THAT(refused.err, Catch::Contains("real hub"));
+}

@@ -1,0 +1,49 @@
+#include "muster/csv/csv_reader.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace muster;
+
+namespace {
+std::vector<csv::Record> all(std::string_view text) {
+    csv::Reader r(text);
+    std::vector<csv::Record> out;
+    while (auto rec = r.next()) out.push_back(*rec);
+    return out;
+}
+}  // namespace
+
+TEST_CASE("RFC 4180: quoted commas, doubled quotes and line breaks inside fields", "[csv]") {
+    auto recs = all("a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\r\nlast,,\r\n");
+    REQUIRE(recs.size() == 3);
+    CHECK(recs[1].fields == std::vector<std::string>{"x, y", "say \"hi\"", "two\nlines"});
+    CHECK(recs[1].line == 2);
+    CHECK(recs[2].line == 4);  // the quoted line break moved it down a line
+    CHECK(recs[2].fields == std::vector<std::string>{"last", "", ""});
+}
+
+TEST_CASE("a UTF-8 BOM is skipped, LF and CRLF both end records, blank lines are skipped", "[csv]") {
+    auto recs = all("\xEF\xBB\xBFname,role\nSiân,ECT\r\n\r\nZoë,Mentor");
+    REQUIRE(recs.size() == 3);
+    CHECK(recs[0].fields[0] == "name");
+    CHECK(recs[1].fields[0] == "Siân");
+    CHECK(recs[2].fields == std::vector<std::string>{"Zoë", "Mentor"});
+    CHECK(recs[2].line == 4);
+}
+
+TEST_CASE("broken quoting is a parse error naming the line", "[csv]") {
+    csv::Reader open_quote("a,b\n\"never closed,x\n");
+    open_quote.next();
+    CHECK_THROWS_WITH(open_quote.next(), Catch::Contains("line 2") && Catch::Contains("never closed"));
+    csv::Reader stray("a,b\n\"ok\"x,y\n");
+    stray.next();
+    CHECK_THROWS_WITH(stray.next(), Catch::Contains("after a closing quote"));
+}
+
+TEST_CASE("writing quotes only what needs it and defuses spreadsheet formulas", "[csv]") {
+    CHECK(csv::quote("plain") == "plain");
+    CHECK(csv::quote("a,b") == "\"a,b\"");
+    CHECK(csv::quote("O\"Brien") == "\"O\"\"Brien\"");
+    CHECK(csv::quote_for_spreadsheet("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"");
+    CHECK(csv::quote_for_spreadsheet("O'Brien") == "O'Brien");
+}

@@ -1,0 +1,176 @@
+#include "temp_dir.hpp"
+
+#include "muster/roster/roster_import.hpp"
+#include "muster/store/participant_store.hpp"
+#include "muster/store/schema.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace muster;
+
+namespace {
+
+const std::string header = "first_name,last_name,email,trn,school,urn,role,cohort,year,part_time\n";
+
+// The single error (or warning) a one-row file produces.
+std::vector<roster::Issue> errors_of(const std::string& csv) { return roster::parse_roster(csv).errors; }
+
+bool has_error(const std::string& csv, const std::string& column, const std::string& words) {
+    for (const auto& e : errors_of(csv))
+        if (e.column == column && e.message.find(words) != std::string::npos) return true;
+    return false;
+}
+
+struct Store {
+    test::TempDir dir;
+    std::unique_ptr<db::Database> db = store::open_database(dir.file("hub.db"));
+};
+
+}  // namespace
+
+TEST_CASE("a clean roster imports with accents and apostrophes intact", "[roster]") {
+    Store s;
+    auto report = roster::import_roster(*s.db, header +
+        "Siân,O'Brien,sian@oak.sch.uk,1234567,\"Oakfield, Junior\",123456,ECT,2025,1,no\n"
+        "Zoë,Ó Súilleabháin,zoe@oak.sch.uk,2345678,Oakfield,123456,Mentor,2025,,yes\n");
+    REQUIRE(report.errors.empty());
+    CHECK(report.committed);
+    CHECK(report.inserted == 2);
+    auto p = store::find_participant(*s.db, *store::find_participant_by_trn(*s.db, "1234567"));
+    CHECK(p->first_name == "Siân");
+    CHECK(p->last_name == "O'Brien");
+    CHECK(p->school_name == "Oakfield, Junior");
+    CHECK(p->role == Role::ect);
+    CHECK(p->programme_year == 1);
+    auto z = store::find_participant(*s.db, *store::find_participant_by_trn(*s.db, "2345678"));
+    CHECK(z->last_name == "Ó Súilleabháin");
+    CHECK(z->part_time);
+}
+
+TEST_CASE("header names are matched case-insensitively with aliases; unknown columns warn", "[roster]") {
+    auto parsed = roster::parse_roster(
+        "\xEF\xBB\xBF" "Forename,SURNAME,E-mail Address,Teacher Reference Number,Participant Type,Shoe size\r\n"
+        "Rhys,Jones,rhys@brook.sch.uk,3456789,Early career teacher,9\r\n");
+    REQUIRE(parsed.errors.empty());
+    REQUIRE(parsed.rows.size() == 1);
+    CHECK(parsed.rows[0].person.first_name == "Rhys");
+    CHECK(parsed.rows[0].person.trn == "3456789");
+    REQUIRE(parsed.warnings.size() == 1);
+    CHECK(parsed.warnings[0].column == "Shoe size");
+}
+
+TEST_CASE("a single name column is split into first and last name", "[roster]") {
+    auto parsed = roster::parse_roster("Name,Email,Role\nMary Anne O'Neill,mao@x.org.uk,guest\n");
+    REQUIRE(parsed.errors.empty());
+    CHECK(parsed.rows[0].person.first_name == "Mary Anne");
+    CHECK(parsed.rows[0].person.last_name == "O'Neill");
+}
+
+TEST_CASE("a TRN that lost its leading zero is repaired with a warning; Excel decimals too", "[roster]") {
+    auto parsed = roster::parse_roster(header + "A,B,a@b.org.uk,123456,S,123456.0,ECT,2025,1,\n");
+    REQUIRE(parsed.errors.empty());
+    CHECK(parsed.rows[0].person.trn == "0123456");
+    CHECK(parsed.rows[0].person.school_urn == "123456");
+    REQUIRE(parsed.warnings.size() == 1);
+    CHECK(parsed.warnings[0].line == 2);
+    CHECK(parsed.warnings[0].column == "trn");
+    CHECK_THAT(parsed.warnings[0].message, Catch::Contains("leading zero"));
+}
+
+TEST_CASE("every row error names its line, column and reason", "[roster]") {
+    CHECK(has_error(header + "A,B,a@b.org.uk,12345X7,S,123456,ECT,2025,1,\n", "trn", "7 digits"));
+    CHECK(has_error(header + "A,B,a@b.org.uk,12345678,S,123456,ECT,2025,1,\n", "trn", "7 digits"));
+    CHECK(has_error(header + "A,B,not-an-email,1234567,S,123456,ECT,2025,1,\n", "email", "not an email"));
+    CHECK(has_error(header + "A,B,a@b,1234567,S,123456,ECT,2025,1,\n", "email", "not an email"));
+    CHECK(has_error(header + "A,B,a@b.org.uk,1234567,S,12345,ECT,2025,1,\n", "urn", "6 digits"));
+    CHECK(has_error(header + "A,B,a@b.org.uk,1234567,S,123456,Headteacher,2025,1,\n", "role", "unknown role"));
+    CHECK(has_error(header + "A,B,a@b.org.uk,1234567,S,123456,,2025,1,\n", "role", "missing"));
+    CHECK(has_error(header + "A,B,a@b.org.uk,1234567,S,123456,ECT,25,1,\n", "cohort", "year"));
+    CHECK(has_error(header + "A,B,a@b.org.uk,1234567,S,123456,ECT,2025,4,\n", "year", "1, 2 or 3"));
+    CHECK(has_error(header + "A,B,a@b.org.uk,1234567,S,123456,ECT,2025,1,sometimes\n", "part_time", "yes or no"));
+    CHECK(has_error(header + ",B,a@b.org.uk,1234567,S,123456,ECT,2025,1,\n", "first_name", "missing"));
+    CHECK(has_error(header + "A,,a@b.org.uk,1234567,S,123456,ECT,2025,1,\n", "last_name", "missing"));
+    CHECK(has_error(header + "A,B,,,S,123456,ECT,2025,1,\n", "", "TRN or an email"));
+    CHECK(has_error(header + "A,B,a@b.org.uk,1234567,S,123456,ECT,2025,1,no,extra\n", "", "fields but the header has"));
+    CHECK(has_error(header + "Si\xE2n,B,a@b.org.uk,1234567,S,123456,ECT,2025,1,\n", "", "UTF-8"));
+    auto e = errors_of(header + "A,B,a@b.org.uk,1234567,S,123456,ECT,2025,1,\nC,D,c@d.org.uk,1234567,S,123456,ECT,2025,1,\n");
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].line == 3);
+    CHECK_THAT(e[0].message, Catch::Contains("also on line 2"));
+    CHECK(has_error(header + "A,B,a@b.org.uk,1234567,S,123456,ECT,2025,1,\nC,D,A@B.org.uk,,S,123456,ECT,2025,1,\n", "email", "also on line 2"));
+    CHECK(roster::format_issue({7, "TRN", "bad"}) == "line 7, column TRN: bad");
+}
+
+TEST_CASE("file-level errors: empty, header only, missing columns, duplicate columns, broken quotes", "[roster]") {
+    CHECK_THAT(errors_of("").at(0).message, Catch::Contains("empty"));
+    CHECK_THAT(errors_of(header).at(0).message, Catch::Contains("no participants"));
+    CHECK_THAT(errors_of("email,role\na@b.org.uk,ECT\n").at(0).message, Catch::Contains("no name columns"));
+    CHECK_THAT(errors_of("first name,last name,email\nA,B,a@b.org.uk\n").at(0).message, Catch::Contains("no role column"));
+    CHECK_THAT(errors_of("first name,last name,role\nA,B,ECT\n").at(0).message, Catch::Contains("trn or an email"));
+    CHECK_THAT(errors_of("first name,last name,role,email,E-mail\nA,B,ECT,a@b.org.uk,a@b.org.uk\n").at(0).message,
+               Catch::Contains("twice"));
+    auto quote = errors_of(header + "\"A,B,a@b.org.uk,1234567,S,123456,ECT,2025,1,\n");
+    REQUIRE(quote.size() == 1);
+    CHECK(quote[0].line == 2);
+    CHECK_THAT(quote[0].message, Catch::Contains("never closed"));
+}
+
+TEST_CASE("one bad row and nothing is imported; every bad row is reported", "[roster]") {
+    Store s;
+    auto report = roster::import_roster(*s.db, header +
+        "A,B,a@b.org.uk,1234567,S,123456,ECT,2025,1,\n"
+        "C,D,c@d.org.uk,BADTRN,S,123456,ECT,2025,1,\n"
+        "E,F,e@f.org.uk,7654321,S,123456,Wizard,2025,1,\n");
+    CHECK_FALSE(report.committed);
+    REQUIRE(report.errors.size() == 2);
+    CHECK(report.errors[0].line == 3);
+    CHECK(report.errors[1].line == 4);
+    CHECK(store::count_participants(*s.db) == 0);
+}
+
+TEST_CASE("re-importing updates people by TRN, else by email, never duplicating them", "[roster]") {
+    Store s;
+    const std::string aisha = "Aisha,Khan,aisha@brook.sch.uk,4567890,Brook,234567,Mentor,2025,,\n";
+    REQUIRE(roster::import_roster(*s.db, header +
+        "Siân,O'Brien,sian@oak.sch.uk,1234567,Oak,123456,ECT,2025,1,\n"
+        "Guest,Speaker,guest@x.org.uk,,,,guest,,,\n" + aisha).committed);
+    auto r = roster::import_roster(*s.db, header +
+        "Siân,O'Brien-Jones,sian.new@oak.sch.uk,1234567,Oak,123456,ECT,2025,2,\n"  // same TRN, new name and email
+        "Guest,Speaker,GUEST@x.org.uk,,,,guest,,,\n"                              // matched by email whatever its case
+        + aisha +                                                                  // identical: left alone
+        "Rhys,Jones,rhys@brook.sch.uk,3456789,Brook,234567,ECT,2025,1,\n");
+    REQUIRE(r.committed);
+    CHECK(r.inserted == 1);
+    CHECK(r.updated == 2);
+    CHECK(r.unchanged == 1);
+    CHECK(store::count_participants(*s.db) == 4);
+    auto p = store::find_participant(*s.db, *store::find_participant_by_trn(*s.db, "1234567"));
+    CHECK(p->last_name == "O'Brien-Jones");
+    CHECK(p->programme_year == 2);
+}
+
+TEST_CASE("a TRN and an email that belong to two different people is refused", "[roster]") {
+    Store s;
+    REQUIRE(roster::import_roster(*s.db, header +
+        "A,B,a@b.org.uk,1234567,S,123456,ECT,2025,1,\n"
+        "C,D,c@d.org.uk,2345678,S,123456,ECT,2025,1,\n").committed);
+    auto r = roster::import_roster(*s.db, header + "A,B,c@d.org.uk,1234567,S,123456,ECT,2025,1,\n");
+    CHECK_FALSE(r.committed);
+    REQUIRE(r.errors.size() == 1);
+    CHECK_THAT(r.errors[0].message, Catch::Contains("two different people"));
+    CHECK(store::find_participant(*s.db, *store::find_participant_by_trn(*s.db, "1234567"))->email == "a@b.org.uk");
+}
+
+TEST_CASE("dry run validates and matches but writes nothing; progress is reported", "[roster]") {
+    Store s;
+    std::size_t last_done = 0;
+    roster::ImportOptions opts;
+    opts.dry_run = true;
+    opts.progress = [&](std::size_t done, std::size_t) { last_done = done; };
+    auto r = roster::import_roster(*s.db, header + "A,B,a@b.org.uk,1234567,S,123456,ECT,2025,1,\n", opts);
+    CHECK(r.errors.empty());
+    CHECK(r.inserted == 1);
+    CHECK_FALSE(r.committed);
+    CHECK(last_done == 1);
+    CHECK(store::count_participants(*s.db) == 0);
+}
