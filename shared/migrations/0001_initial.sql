@@ -139,7 +139,7 @@ CREATE TABLE check_ins (
     clock_skew_ms   INTEGER,              -- device clock minus server clock, when flagged
     UNIQUE (device_id, device_seq)
 ) WITHOUT ROWID;
-CREATE INDEX check_ins_participant ON check_ins(participant_id, event_id, session_id);
+CREATE INDEX check_ins_participant ON check_ins(participant_id, event_id, session_id, device_ms);
 CREATE INDEX check_ins_event ON check_ins(event_id, device_ms);
 
 -- Corrections are new records with who and why: a void of a scan, or a status set by staff.
