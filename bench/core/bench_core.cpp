@@ -29,7 +29,7 @@ std::string roster_csv(int rows, unsigned seed) {
     std::string csv = "first_name,last_name,email,trn,school,urn,role,cohort,year\n";
     csv.reserve(static_cast<std::size_t>(rows) * 90);
     for (int i = 0; i < rows; ++i) {
-        char trn[8];
+        char trn[16];
         std::snprintf(trn, sizeof trn, "%07d", i + 1);
         csv += "Person" + std::to_string(rng() % 1000) + ",Surname" + std::to_string(i) + ",p" + std::to_string(i) +
                "@school.org.uk," + trn + ",School " + std::to_string(i % 500) + "," + std::to_string(100000 + i % 500) +
