@@ -83,14 +83,24 @@ int main(int argc, char** argv) {
     std::vector<std::string> tokens;
     for (int i = 1; i <= 20'000; ++i) tokens.push_back(badge::sign_badge(keys, {i, 1}));
     badge::BadgeVerifier verifier(keys.public_key());
-    std::vector<double> rates;
-    for (int round = 0; round < 5; ++round) {
-        t0 = bench_clock::now();
-        std::size_t ok = 0;
-        for (const auto& t : tokens) ok += verifier.verify(t).ok();
-        if (ok != tokens.size()) return std::printf("verification failed\n"), 1;
-        rates.push_back(static_cast<double>(tokens.size()) / (bench::micros_since(t0) / 1e6));
-    }
+    auto rate_of = [&](const badge::BadgeVerifier& v) {
+        std::vector<double> rates;
+        for (int round = 0; round < 5; ++round) {
+            auto start = bench_clock::now();
+            std::size_t ok = 0;
+            for (const auto& t : tokens) ok += v.verify(t).ok();
+            if (ok != tokens.size()) return -1.0;
+            rates.push_back(static_cast<double>(tokens.size()) / (bench::micros_since(start) / 1e6));
+        }
+        return bench::stats(rates).median;
+    };
+    double unknown_rate = rate_of(verifier);
+    badge::BadgeVerifier trusting(keys.public_key());
+    badge::TokenDigestSet issued;
+    for (const auto& t : tokens) issued.insert(badge::token_digest(t));
+    trusting.trust_issued(std::move(issued));
+    double issued_rate = rate_of(trusting);
+    if (unknown_rate < 0 || issued_rate < 0) return std::printf("verification failed\n"), 1;
     std::vector<double> bare_rates;
     {
         unsigned char msg[26] = {}, sig[64];
@@ -109,9 +119,11 @@ int main(int argc, char** argv) {
         }
         EVP_MD_CTX_free(ctx);
     }
-    std::printf("Badge verification, one core (target >= 20000 tokens/s)\n  muster BadgeVerifier:       %8.0f tokens/s (median of 5 x 20000)\n"
-                "  bare OpenSSL Ed25519 verify: %8.0f verifies/s\n\n",
-                bench::stats(rates).median, bench::stats(bare_rates).median);
+    std::printf("Badge verification, one core, 20000 distinct tokens, median of 5 rounds (target >= 20000 tokens/s)\n"
+                "  badges the hub issued (digest known to the device): %9.0f tokens/s\n"
+                "  badges the device does not know (full Ed25519):     %9.0f tokens/s\n"
+                "  reference: bare OpenSSL 3 Ed25519 verify:           %9.0f verifies/s\n\n",
+                issued_rate, unknown_rate, bench::stats(bare_rates).median);
 
     // --- 3. Badge lookup at 100,000 participants ----------------------------------------
     {

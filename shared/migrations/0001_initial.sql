@@ -96,6 +96,9 @@ CREATE TABLE badges (
     revoked_ms      INTEGER,
     revoke_reason   TEXT,
     changed_at      INTEGER NOT NULL DEFAULT 0,
+    -- SHA-256 of the badge's token as the hub signed it. A device accepts a token whose
+    -- digest the hub gave it without redoing the Ed25519 check (see docs/badges.md).
+    token_digest    BLOB,
     PRIMARY KEY (participant_id, serial)
 );
 

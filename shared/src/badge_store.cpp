@@ -2,6 +2,8 @@
 
 #include "muster/util/text.hpp"
 
+#include <algorithm>
+
 namespace muster::store {
 namespace {
 
@@ -31,6 +33,33 @@ bool revoke_badge(db::Database& db, ParticipantId participant, std::int64_t seri
     s.bind_all(participant, serial, now, reason, change);
     s.run();
     return db.changes() > 0;
+}
+
+std::string issue_signed_badge(db::Database& db, const badge::HubKeyPair& keys, ParticipantId participant, TimeMs now,
+                               std::int64_t change) {
+    auto record = issue_badge(db, participant, now, change);
+    std::string token = badge::sign_badge(keys, {participant, static_cast<std::uint16_t>(record.serial)});
+    record_token_digest(db, participant, record.serial, badge::token_digest(token));
+    return token;
+}
+
+void record_token_digest(db::Database& db, ParticipantId participant, std::int64_t serial, const badge::TokenDigest& digest) {
+    auto& s = db.cached("UPDATE badges SET token_digest = ?3 WHERE participant_id = ?1 AND serial = ?2 AND token_digest IS NULL");
+    s.bind(1, participant).bind(2, serial).bind_blob(3, digest.data(), digest.size());
+    s.run();
+}
+
+badge::TokenDigestSet issued_token_digests(db::Database& db) {
+    auto& s = db.cached("SELECT token_digest FROM badges WHERE revoked_ms IS NULL AND length(token_digest) = 32");
+    badge::TokenDigestSet out;
+    while (s.step()) {
+        std::string blob = s.blob(0);
+        badge::TokenDigest d{};
+        std::copy(blob.begin(), blob.end(), d.begin());
+        out.insert(d);
+    }
+    s.reset();
+    return out;
 }
 
 bool is_badge_revoked(db::Database& db, ParticipantId participant, std::int64_t serial) {

@@ -101,6 +101,19 @@ std::string_view describe(TokenError e) {
     return "?";
 }
 
+TokenDigest token_digest(std::string_view token) {
+    std::string canonical = text::to_upper_ascii(text::trim(token));
+    TokenDigest d{};
+    SHA256(reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(), d.data());
+    return d;
+}
+
+std::size_t TokenDigestHash::operator()(const TokenDigest& d) const noexcept {
+    std::size_t h = 0;
+    std::memcpy(&h, d.data(), sizeof h);
+    return h;
+}
+
 bool looks_like_token(std::string_view text) {
     return text.size() >= token_prefix.size() && text::to_upper_ascii(text.substr(0, 3)) == token_prefix;
 }
@@ -136,6 +149,13 @@ BadgeVerifier::BadgeVerifier(const PublicKey& hub_public_key)
 
 BadgeVerifier::~BadgeVerifier() { EVP_MD_CTX_free(ctx_); }
 
+bool BadgeVerifier::signature_ok(const unsigned char* raw) const {
+    auto msg = signed_message(raw);
+    EVP_MD_CTX_reset(ctx_);
+    return EVP_DigestVerifyInit(ctx_, nullptr, nullptr, nullptr, key_.get()) == 1 &&
+           EVP_DigestVerify(ctx_, raw + body_size, sig_size, msg.data(), msg.size()) == 1;
+}
+
 VerifyResult BadgeVerifier::verify(std::string_view token) const {
     VerifyResult r;
     token = text::trim(token);
@@ -167,10 +187,9 @@ VerifyResult BadgeVerifier::verify(std::string_view token) const {
         r.error = TokenError::other_hub;
         return r;
     }
-    auto msg = signed_message(raw.data());
-    EVP_MD_CTX_reset(ctx_);
-    if (EVP_DigestVerifyInit(ctx_, nullptr, nullptr, nullptr, key_.get()) != 1 ||
-        EVP_DigestVerify(ctx_, raw.data() + body_size, sig_size, msg.data(), msg.size()) != 1) {
+    // The hub vouched for this exact token: skip the signature arithmetic.
+    bool issued_here = !issued_.empty() && issued_.count(token_digest(token)) > 0;
+    if (!issued_here && !signature_ok(raw.data())) {
         ERR_clear_error();  // a refused signature is an answer, not an error to keep
         r.error = TokenError::bad_signature;
         return r;

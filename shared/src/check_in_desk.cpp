@@ -14,7 +14,10 @@ namespace muster::checkin {
 CheckInDesk::CheckInDesk(db::Database& db, const badge::PublicKey& hub_key, DeviceSetup setup)
     : db_(db), verifier_(hub_key), setup_(std::move(setup)) {
     set_session(setup_.session_id);
+    reload_issued_badges();
 }
+
+void CheckInDesk::reload_issued_badges() { verifier_.trust_issued(store::issued_token_digests(db_)); }
 
 void CheckInDesk::set_session(SessionId session) {
     auto s = store::load_session(db_, session);

@@ -26,13 +26,14 @@ int issue(const Args& a, Context& ctx) {
     else if (a.flag("all"))
         for (const auto& p : store::all_participants(*db)) who.push_back(p.id);
     else throw UsageError("say --participant ID or --all");
+    auto key = ctx.hub.signing_key();
     db::Transaction tx(*db);
     auto change = store::next_change(*db);
     std::size_t issued = 0;
     for (auto id : who) {
         // --all gives a badge to whoever has none; --participant always issues a new one.
         if (a.flag("all") && store::current_badge(*db, id)) continue;
-        store::issue_badge(*db, id, uk_time::now_ms(), change);
+        store::issue_signed_badge(*db, key, id, uk_time::now_ms(), change);
         ++issued;
     }
     tx.commit();
@@ -44,6 +45,8 @@ int revoke(const Args& a, Context& ctx) {
     auto db = ctx.hub.open();
     auto p = require_participant(*db, a.require_int("participant"));
     std::string reason = a.require("reason");
+    std::optional<badge::HubKeyPair> key;
+    if (a.flag("reissue")) key = ctx.hub.signing_key();
     db::Transaction tx(*db);
     auto change = store::next_change(*db);
     std::int64_t serial = 0;
@@ -53,11 +56,11 @@ int revoke(const Args& a, Context& ctx) {
     if (!store::revoke_badge(*db, p.id, serial, reason, uk_time::now_ms(), change))
         throw UsageError("badge " + std::to_string(serial) + " of participant " + std::to_string(p.id) +
                          " does not exist or is already revoked");
-    std::optional<store::BadgeRecord> fresh;
-    if (a.flag("reissue")) fresh = store::issue_badge(*db, p.id, uk_time::now_ms(), change);
+    if (key) store::issue_signed_badge(*db, *key, p.id, uk_time::now_ms(), change);
     tx.commit();
     ctx.out << "Revoked badge " << serial << " of participant " << p.id << "; devices refuse it once they sync.\n";
-    if (fresh) ctx.out << "Issued replacement badge " << fresh->serial << ": muster badges print --participant " << p.id << " --out FILE\n";
+    if (key) ctx.out << "Issued replacement badge " << store::current_badge(*db, p.id)->serial
+                     << ": muster badges print --participant " << p.id << " --out FILE\n";
     return 0;
 }
 
@@ -82,6 +85,7 @@ int print(const Args& a, Context& ctx) {
             continue;
         }
         std::string token = badge::sign_badge(key, {p.id, static_cast<std::uint16_t>(b->serial)});
+        store::record_token_digest(*db, p.id, b->serial, badge::token_digest(token));  // badges issued before digests
         sheet.push_back({std::move(p), std::move(token)});
     }
     std::ofstream f(out_path, std::ios::binary);

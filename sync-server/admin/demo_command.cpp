@@ -74,14 +74,11 @@ int demo(const Args& a, Context& ctx) {
     {
         db::Transaction tx(*db);
         auto change = store::next_change(*db);
-        for (const auto& p : people) {
-            auto b = store::issue_badge(*db, p.id, now, change);
-            sheet.push_back({p, badge::sign_badge(key, {p.id, static_cast<std::uint16_t>(b.serial)})});
-        }
+        for (const auto& p : people) sheet.push_back({p, store::issue_signed_badge(*db, key, p.id, now, change)});
         // One lost badge, replaced, so the demo can show a revoked badge being refused.
         revoked_person = people.at(1).id;
         store::revoke_badge(*db, *revoked_person, 1, "lost at clinic 1", now, change);
-        store::issue_badge(*db, *revoked_person, now, change);
+        sheet.at(1).token = store::issue_signed_badge(*db, key, *revoked_person, now, change);
         // Two NFC lanyard cards (7-byte and 4-byte UIDs) for the first two ECTs.
         store::attach_card(*db, "04A1B2C3D4E5F6", people.at(0).id, now, change);
         store::attach_card(*db, "DEADBEEF", people.at(2).id, now, change);

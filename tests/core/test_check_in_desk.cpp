@@ -83,6 +83,20 @@ TEST_CASE("a revoked badge is refused, its replacement accepted", "[desk]") {
     CHECK(desk.scan({Method::qr, hub.token_for(zoe, 2), ""}, now).decision.outcome == Outcome::checked_in);
 }
 
+TEST_CASE("the desk trusts the hub's issued badges and stops trusting revoked ones", "[desk]") {
+    TimeMs now = uk_time::now_ms();
+    test::TestHub hub(now);
+    auto rhys = hub.id_of_trn("3456789");
+    auto token = store::issue_signed_badge(*hub.db, hub.keys, rhys, now, 1);
+    CHECK(store::issued_token_digests(*hub.db).count(badge::token_digest(token)) == 1);
+    CheckInDesk desk(*hub.db, hub.keys.public_key(), entrance(hub));
+    CHECK(desk.scan({Method::qr, token, ""}, now).decision.outcome == Outcome::checked_in);
+    store::revoke_badge(*hub.db, rhys, 1, "lost", now, 2);
+    CHECK(store::issued_token_digests(*hub.db).empty());
+    desk.reload_issued_badges();
+    CHECK(desk.scan({Method::qr, token, ""}, now).decision.outcome == Outcome::revoked_badge);
+}
+
 TEST_CASE("NFC: a card's token wins over its UID; a UID-only card is looked up", "[desk][nfc]") {
     TimeMs now = uk_time::now_ms();
     test::TestHub hub(now);

@@ -43,6 +43,8 @@ public:
     Credential identify(const ScanInput& input);
 
     const DeviceSetup& setup() const { return setup_; }
+    // Re-reads the digests of issued badges (after a sync brought new ones).
+    void reload_issued_badges();
     // Switching session (morning / afternoon) or entry / exit mode, from the staff screen.
     void set_session(SessionId session);
     void set_direction(Direction direction) { setup_.direction = direction; }

@@ -1,5 +1,6 @@
 #pragma once
 // Badges issued to participants (a serial per reissue), their revocation, and NFC cards.
+#include "muster/badge/badge_token.hpp"
 #include "muster/db/database.hpp"
 #include "muster/model/types.hpp"
 
@@ -22,6 +23,13 @@ BadgeRecord issue_badge(db::Database& db, ParticipantId participant, TimeMs now,
 // Revokes one serial (a lost badge). Returns false if there is no such badge.
 bool revoke_badge(db::Database& db, ParticipantId participant, std::int64_t serial, const std::string& reason,
                   TimeMs now, std::int64_t change);
+// Signs the participant's next badge with the hub key, records it with its token digest,
+// and returns the token. The one way the hub issues a badge.
+std::string issue_signed_badge(db::Database& db, const badge::HubKeyPair& keys, ParticipantId participant, TimeMs now,
+                               std::int64_t change);
+void record_token_digest(db::Database& db, ParticipantId participant, std::int64_t serial, const badge::TokenDigest& digest);
+// Digests of every unrevoked badge the hub issued (what a device's verifier may trust).
+badge::TokenDigestSet issued_token_digests(db::Database& db);
 bool is_badge_revoked(db::Database& db, ParticipantId participant, std::int64_t serial);
 std::optional<BadgeRecord> current_badge(db::Database& db, ParticipantId participant);  // newest unrevoked
 std::vector<BadgeRecord> badges_of(db::Database& db, ParticipantId participant);
