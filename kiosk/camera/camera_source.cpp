@@ -1,0 +1,142 @@
+#include "camera_source.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+namespace muster::kiosk::camera {
+
+CameraSource::CameraSource(std::unique_ptr<FrameGrabber> grabber) : CameraSource(std::move(grabber), Options{}) {}
+
+CameraSource::CameraSource(std::unique_ptr<FrameGrabber> grabber, Options options)
+    : grabber_(std::move(grabber)), options_(options) {
+    if (!grabber_) throw std::invalid_argument("CameraSource: no frame grabber");
+}
+
+CameraSource::~CameraSource() { stop(); }
+
+void CameraSource::start(ScanSink& sink) {
+    if (worker_.joinable()) throw std::logic_error("CameraSource: already started");
+    {
+        std::lock_guard lock(stop_mutex_);
+        stopping_ = false;
+    }
+    worker_ = std::thread([this, &sink] { run(sink); });
+}
+
+void CameraSource::stop() {
+    {
+        std::lock_guard lock(stop_mutex_);
+        stopping_ = true;
+    }
+    stop_signal_.notify_all();
+    if (worker_.joinable()) worker_.join();
+}
+
+bool CameraSource::sleep_unless_stopped(std::chrono::milliseconds how_long) {
+    std::unique_lock lock(stop_mutex_);
+    return !stop_signal_.wait_for(lock, how_long, [this] { return stopping_; });
+}
+
+void CameraSource::report(ScanSink& sink, SourceState state, std::string message) {
+    SourceStatus next{InputKind::camera, state, std::move(message)};
+    {
+        std::lock_guard lock(preview_mutex_);
+        // Retrying every second must not flood the sink with the same line.
+        if (status_.state == next.state && status_.message == next.message) return;
+        status_ = next;
+    }
+    sink.on_status(std::move(next));
+}
+
+bool CameraSource::ensure_open(ScanSink& sink) {
+    if (open_) return true;
+    std::string error = grabber_->open();
+    if (!error.empty()) {
+        report(sink, SourceState::unavailable, "camera unavailable (" + error + "), retrying");
+        return false;
+    }
+    open_ = true;
+    report(sink, SourceState::ready, "camera ready (" + grabber_->name() + ")");
+    return true;
+}
+
+void CameraSource::run(ScanSink& sink) {
+    QrDecoder decoder(options_.decoder);
+    RepeatGuard guard(options_.rearm);
+    GrayFrame frame;  // swapped with the preview buffer after each decode: no copy, no allocation
+
+    for (;;) {
+        {
+            std::lock_guard lock(stop_mutex_);
+            if (stopping_) break;
+        }
+        if (!ensure_open(sink)) {
+            if (!sleep_unless_stopped(options_.retry_every)) break;
+            continue;
+        }
+        const GrabResult got = grabber_->grab(frame, options_.grab_timeout);
+        if (got.kind == GrabResult::Kind::timeout) continue;
+        if (got.kind == GrabResult::Kind::lost) {
+            grabber_->close();
+            open_ = false;
+            clear_preview();
+            report(sink, SourceState::unavailable, "camera lost (" + got.error + "), retrying");
+            if (!sleep_unless_stopped(options_.retry_every)) break;
+            continue;
+        }
+
+        std::optional<QrCode> code = decoder.decode(frame);
+        ++frames_decoded_;
+        std::optional<std::string_view> seen;
+        if (code && !code->text.empty()) seen = code->text;
+        if (guard.admit(seen, frame.captured_at)) {
+            RawScan scan;
+            scan.input = InputKind::camera;
+            scan.payload = code->text;
+            sink.on_scan(std::move(scan));
+        }
+        publish(frame, code);
+    }
+    if (open_) grabber_->close();
+    open_ = false;
+    clear_preview();
+}
+
+void CameraSource::publish(GrayFrame& frame, const std::optional<QrCode>& code) {
+    std::lock_guard lock(preview_mutex_);
+    std::swap(preview_, frame);
+    preview_outline_ = code ? std::optional<Quad>(code->corners) : std::nullopt;
+    preview_valid_ = true;
+    ++preview_sequence_;
+}
+
+void CameraSource::clear_preview() {
+    std::lock_guard lock(preview_mutex_);
+    preview_valid_ = false;
+    preview_outline_.reset();
+    ++preview_sequence_;
+}
+
+bool CameraSource::latest_preview(GrayFrame& out, std::optional<Quad>& outline) const {
+    std::lock_guard lock(preview_mutex_);
+    if (!preview_valid_) return false;
+    out.reset(preview_.width(), preview_.height());
+    std::copy(preview_.data(), preview_.data() + preview_.size_bytes(), out.data());
+    out.captured_at = preview_.captured_at;
+    outline = preview_outline_;
+    return true;
+}
+
+std::uint64_t CameraSource::preview_sequence() const {
+    std::lock_guard lock(preview_mutex_);
+    return preview_sequence_;
+}
+
+SourceStatus CameraSource::status() const {
+    std::lock_guard lock(preview_mutex_);
+    return status_;
+}
+
+}  // namespace muster::kiosk::camera

@@ -1,0 +1,75 @@
+#pragma once
+// The camera as a kiosk input: a worker thread grabs frames, decodes QR codes and reports
+// each new code once (repeat_guard.hpp) to the ScanSink. It opens the camera itself and
+// keeps retrying while it is missing or unplugged, reporting its state as SourceStatus, so
+// the kiosk runs on its other inputs meanwhile and recovers without a restart. The UI
+// thread reads the latest frame and the found code's outline for its preview.
+#include "frame_grabber.hpp"
+#include "qr_decoder.hpp"
+#include "repeat_guard.hpp"
+#include "scan_source.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace muster::kiosk::camera {
+
+class CameraSource final : public ScanSource {
+public:
+    struct Options {
+        std::chrono::milliseconds retry_every{1000};  // reopening a missing camera
+        std::chrono::milliseconds grab_timeout{100};  // bounds how long stop() can wait
+        RepeatGuard::Rule rearm{};
+        QrDecoder::Options decoder{QrDecoder::Retries::scheduled, 6};
+    };
+
+    explicit CameraSource(std::unique_ptr<FrameGrabber> grabber);
+    CameraSource(std::unique_ptr<FrameGrabber> grabber, Options options);
+    ~CameraSource() override;
+
+    InputKind kind() const override { return InputKind::camera; }
+    void start(ScanSink& sink) override;  // throws std::logic_error if already started
+    void stop() override;
+
+    // The UI thread's view. Copies the latest decoded frame into `out` (reusing its buffer)
+    // and the outline of the code found in it, if any. False while no camera is delivering
+    // (not started, missing, unplugged): draw the status instead.
+    bool latest_preview(GrayFrame& out, std::optional<Quad>& outline) const;
+    // Increases with every new preview frame: a UI can skip the copy when it is unchanged.
+    std::uint64_t preview_sequence() const;
+    SourceStatus status() const;
+    std::uint64_t frames_decoded() const { return frames_decoded_.load(); }
+
+private:
+    void run(ScanSink& sink);
+    bool ensure_open(ScanSink& sink);
+    void report(ScanSink& sink, SourceState state, std::string message);
+    void publish(GrayFrame& frame, const std::optional<QrCode>& code);
+    void clear_preview();
+    bool sleep_unless_stopped(std::chrono::milliseconds how_long);
+
+    std::unique_ptr<FrameGrabber> grabber_;
+    Options options_;
+    std::thread worker_;
+
+    std::mutex stop_mutex_;
+    std::condition_variable stop_signal_;
+    bool stopping_ = false;
+
+    mutable std::mutex preview_mutex_;  // guards the preview and the status
+    GrayFrame preview_;
+    std::optional<Quad> preview_outline_;
+    std::uint64_t preview_sequence_ = 0;
+    bool preview_valid_ = false;
+    SourceStatus status_{InputKind::camera, SourceState::starting, "camera starting"};
+
+    std::atomic<std::uint64_t> frames_decoded_{0};
+    bool open_ = false;  // worker thread only
+};
+
+}  // namespace muster::kiosk::camera

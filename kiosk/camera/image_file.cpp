@@ -1,0 +1,52 @@
+#include "image_file.hpp"
+
+#include <stb_image.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+
+namespace muster::kiosk::camera {
+namespace {
+
+[[noreturn]] void fail(const std::filesystem::path& path, const std::string& reason) {
+    throw ImageFileError("cannot read " + path.string() + ": " + reason);
+}
+
+struct FileCloser {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+};
+struct StbiFree {
+    void operator()(unsigned char* p) const { stbi_image_free(p); }
+};
+
+}  // namespace
+
+GrayFrame load_gray_image(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) fail(path, "is a directory");
+    // Open it ourselves: errno gives "No such file or directory" / "Permission denied",
+    // which stb_image would flatten into "can't fopen".
+    std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
+    if (!file) fail(path, std::strerror(errno));
+
+    int width = 0, height = 0, channels = 0;
+    if (!stbi_info_from_file(file.get(), &width, &height, &channels))
+        fail(path, "not a PNG, JPEG or PGM image (or a damaged one)");
+    if (width > max_image_side || height > max_image_side)
+        fail(path, "image is " + std::to_string(width) + "x" + std::to_string(height) + ", larger than " +
+                       std::to_string(max_image_side) + " pixels a side");
+
+    // stbi_failure_reason() is process-global and not thread-safe, so the reason above is
+    // ours; a file whose header parses but whose data is damaged fails here.
+    std::unique_ptr<unsigned char, StbiFree> pixels(stbi_load_from_file(file.get(), &width, &height, &channels, 0));
+    if (!pixels) fail(path, "damaged or unsupported image data");
+
+    GrayFrame frame;
+    gray_from_interleaved(pixels.get(), width, height, channels, frame);
+    return frame;
+}
+
+}  // namespace muster::kiosk::camera
