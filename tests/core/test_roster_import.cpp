@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
+
 using namespace muster;
 
 namespace {
@@ -173,4 +175,17 @@ TEST_CASE("dry run validates and matches but writes nothing; progress is reporte
     CHECK_FALSE(r.committed);
     CHECK(last_done == 1);
     CHECK(store::count_participants(*s.db) == 0);
+}
+
+TEST_CASE("garbage never crashes the roster import: it is refused with reasons", "[roster][robustness]") {
+    std::mt19937 rng(11);
+    const std::string alphabet = "abc,\"\r\n \xC3\xA9\xFF" "0123456789@.";
+    for (int i = 0; i < 500; ++i) {
+        std::string text = i % 3 == 0 ? header : "";
+        auto len = rng() % 400;
+        for (unsigned k = 0; k < len; ++k) text.push_back(alphabet[rng() % alphabet.size()]);
+        auto parsed = roster::parse_roster(text);
+        for (const auto& e : parsed.errors) CHECK_FALSE(e.message.empty());
+        CHECK((parsed.errors.empty() || parsed.rows.size() <= 400));
+    }
 }
