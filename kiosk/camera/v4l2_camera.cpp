@@ -42,6 +42,8 @@ std::string V4l2Camera::open() {
     if (fd_ < 0) {
         const int err = errno;
         fd_ = -1;
+        // libv4l2 queries the device inside v4l2_open: a non-V4L2 file fails here already.
+        if (err == ENOTTY) return device_ + ": not a V4L2 device";
         return device_ + ": cannot open: " + std::strerror(err);
     }
 
