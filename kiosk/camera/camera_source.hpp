@@ -25,7 +25,7 @@ public:
         std::chrono::milliseconds retry_every{1000};  // reopening a missing camera
         std::chrono::milliseconds grab_timeout{100};  // bounds how long stop() can wait
         RepeatGuard::Rule rearm{};
-        QrDecoder::Options decoder{QrDecoder::Retries::scheduled, 6};
+        QrDecoder::Options decoder{QrDecoder::Retries::scheduled, 8};
     };
 
     explicit CameraSource(std::unique_ptr<FrameGrabber> grabber);

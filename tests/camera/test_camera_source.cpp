@@ -60,7 +60,8 @@ TEST_CASE("Distorted codes are read through the camera source, one scan each", "
     for (const scene::Distortion& d : scene::distortions()) {
         scene::DistortedFrame f = scene::render(d, ++seed);
         expected.push_back(f.text);
-        rig.feed->feed(shared(std::move(f.frame)), 15);  // half a second in view: retries come round
+        // 0.66 s in view: both scheduled retries (every 8th frame without a code) come round.
+        rig.feed->feed(shared(std::move(f.frame)), 20);
         REQUIRE(rig.settle());  // bounds the memory held by queued frames
     }
     const std::vector<RawScan> scans = rig.queue.drain();
