@@ -1,0 +1,100 @@
+#pragma once
+// The NFC reader as a kiosk input. A worker thread owns the libnfc reader: it searches for
+// an ISO 14443-A tag every poll period, reads it (UID, NDEF text) and reports one RawScan
+// per tap. While the tag stays on the reader it only checks that it is still there, so a
+// held card is one scan; once it is gone the next tap is a new scan.
+//
+// A missing, unplugged or silent reader is a status, never an exception: the source keeps
+// reopening it with a growing back-off and says why on the status line, so the kiosk runs
+// on its other inputs meanwhile.
+//
+// stop() returns once the libnfc call in flight has returned: under a poll period on a
+// healthy reader, up to about 1.5 s while reopening a reader that does not answer (libnfc's
+// own wake-up timeout; it cannot be interrupted).
+#include "scan_source.hpp"
+#include "tag_reader.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace muster::kiosk::nfc {
+
+class NfcSource final : public ScanSource {
+public:
+    struct Options {
+        // libnfc connection string, e.g. "pn532_uart:/dev/ttyUSB0". Empty: libnfc's
+        // auto-scan (USB readers, and serial ones if the libnfc config allows intrusive scan).
+        std::string connstring;
+        // How often an idle reader is asked for a tag. Bounds the tap-to-scan latency and
+        // is the only work done while nobody taps.
+        std::chrono::milliseconds poll_every{100};
+        std::chrono::milliseconds retry_first{250};  // reopening: first wait, doubled up to
+        std::chrono::milliseconds retry_max{2000};   // this
+        int errors_before_reconnect = 3;             // consecutive failed exchanges
+        // A Type 2 tag whose NDEF area keeps failing to read is reported by UID after this
+        // many attempts (a torn or damaged tag still checks in if its UID is enrolled).
+        int read_attempts = 3;
+    };
+
+    explicit NfcSource(Options options);
+    ~NfcSource() override;
+
+    InputKind kind() const override { return InputKind::nfc; }
+    void start(ScanSink& sink) override;  // throws std::logic_error if already started
+    void stop() override;
+
+    SourceStatus status() const;
+
+    // Card enrolment (staff screen, CLI): waits up to `timeout` for the next new tap and
+    // returns what was read; nullopt on timeout or stop(). While a wait is pending the tap
+    // goes to the waiter(s) only, not to the sink, so attaching a card is not a check-in.
+    // A card already resting on the reader is not "next": lift it and tap again.
+    std::optional<TagRead> wait_for_tag(std::chrono::milliseconds timeout);
+
+    std::uint64_t scans_reported() const;
+
+private:
+    struct Held {  // the tag on the reader since its scan
+        std::vector<std::uint8_t> uid;
+        bool presence_check_supported = true;
+    };
+
+    void run(ScanSink& sink);
+    bool open_reader(NfcContext& context, ScanSink& sink);
+    void drop_reader(ScanSink& sink, const std::string& why);
+    int search(ScanSink& sink);
+    int check_held();
+    void deliver(ScanSink& sink, TagRead read, std::chrono::steady_clock::time_point seen_at);
+    void report(ScanSink& sink, SourceState state, std::string message);
+    bool stopping() const;
+    bool sleep_unless_stopped(std::chrono::milliseconds how_long);
+
+    Options options_;
+    std::thread worker_;
+
+    mutable std::mutex mutex_;  // guards everything below that other threads read
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    SourceStatus status_{InputKind::nfc, SourceState::starting, "NFC reader starting"};
+    int enrol_waiters_ = 0;
+    std::uint64_t enrol_sequence_ = 0;
+    TagRead enrolled_;
+    std::uint64_t scans_ = 0;
+
+    // Worker thread only.
+    std::unique_ptr<NfcReader> reader_;
+    std::optional<Held> held_;
+    // The tag that was held when the reader dropped out: if it is still there when the
+    // reader comes back, it is the same tap, not a new one.
+    std::optional<std::vector<std::uint8_t>> held_before_outage_;
+    std::vector<std::uint8_t> failing_uid_;
+    int failed_reads_ = 0;
+};
+
+}  // namespace muster::kiosk::nfc
