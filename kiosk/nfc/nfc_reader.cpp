@@ -104,9 +104,11 @@ int NfcReader::select_tag(std::optional<SelectedTag>& tag, std::span<const std::
     const int res = nfc_initiator_select_passive_target(device_, iso14443a_106, uid.empty() ? nullptr : uid.data(),
                                                         uid.size(), &target);
     if (res <= 0) return res;
+    // libnfc's target structs are packed: copy fields out by value, never bind references.
     const nfc_iso14443a_info& info = target.nti.nai;
+    const std::size_t uid_len = info.szUidLen;
     SelectedTag found;
-    found.uid.assign(info.abtUid, info.abtUid + std::min<std::size_t>(info.szUidLen, sizeof(info.abtUid)));
+    found.uid.assign(info.abtUid, info.abtUid + std::min(uid_len, sizeof(info.abtUid)));
     found.atqa = {info.abtAtqa[0], info.abtAtqa[1]};
     found.sak = info.btSak;
     tag = std::move(found);
