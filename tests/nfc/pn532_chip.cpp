@@ -12,6 +12,14 @@ constexpr std::uint8_t status_timeout = 0x01;      // the target did not answer
 constexpr std::uint8_t status_mifare_nak = 0x14;   // a MIFARE card refused (NAK)
 constexpr std::uint8_t status_wrong_context = 0x27;  // no such target selected
 
+// Air time at 106 kbit/s: 9 bits a byte with parity (~85 us), plus frame delay and chip
+// overhead per exchange; an activation (REQA, anticollision, SELECT per cascade level)
+// and a search that finds nothing, from NXP's PN532 timing notes, rounded.
+constexpr std::uint32_t air_us_per_byte = 85;
+constexpr std::uint32_t air_us_per_exchange = 500;
+constexpr std::uint32_t air_us_activation = 5000;
+constexpr std::uint32_t air_us_empty_search = 3000;
+
 constexpr std::uint8_t rf_item_field = 0x01;
 constexpr std::uint8_t rf_item_max_retries = 0x05;
 
@@ -81,11 +89,13 @@ Pn532Chip::Reply Pn532Chip::handle(std::span<const std::uint8_t> command) {
             }
             const auto answer = exchange(p.subspan(1), true);
             out.insert(out.end(), answer.begin(), answer.end());
+            reply.air_time_us = air_us_per_exchange + air_us_per_byte * static_cast<std::uint32_t>(p.size() + answer.size() + 4);
             break;
         }
         case 0x42: {  // InCommunicateThru: raw frame into the field (CRC by the chip)
             const auto answer = exchange(p, false);
             out.insert(out.end(), answer.begin(), answer.end());
+            reply.air_time_us = air_us_per_exchange + air_us_per_byte * static_cast<std::uint32_t>(p.size() + answer.size() + 4);
             break;
         }
         case 0x44:  // InDeselect
@@ -98,6 +108,7 @@ Pn532Chip::Reply Pn532Chip::handle(std::span<const std::uint8_t> command) {
             bool answer = true;
             out = in_list_passive_target(p, answer);
             if (!answer) return {Reply::Kind::none, {}};
+            reply.air_time_us = out.size() > 2 ? air_us_activation : air_us_empty_search;
             break;
         }
         case 0x46:  // InJumpForPSL

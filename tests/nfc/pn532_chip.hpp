@@ -25,6 +25,9 @@ public:
         enum class Kind { response, error_frame, none };
         Kind kind = Kind::none;
         std::vector<std::uint8_t> data;  // response code (command + 1) and parameters
+        // Time a real chip would spend on the radio for this command (ISO 14443-A at
+        // 106 kbit/s), for Pn532Emulator's paced mode.
+        std::uint32_t air_time_us = 0;
     };
 
     // One command frame's data (command code first).

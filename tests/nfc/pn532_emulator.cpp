@@ -233,6 +233,8 @@ void Pn532Emulator::run() {
         if (n > 0) {
             for (const HostFrame& frame : parser.feed({buf, static_cast<std::size_t>(n)})) {
                 std::vector<std::uint8_t> bytes;
+                std::size_t command_bytes = 0;
+                std::uint32_t air_time_us = 0;
                 {
                     std::lock_guard lock(mutex_);
                     if (options_.trace && frame.kind == HostFrame::Kind::command) options_.trace(hex_line("host>", frame.data));
@@ -242,7 +244,9 @@ void Pn532Emulator::run() {
                         ++dropped_silent_;
                         continue;
                     }
+                    command_bytes = frame.data.size() + 8;  // preamble, start, LEN, LCS, TFI, DCS, postamble
                     const Pn532Chip::Reply reply = chip_->handle(frame.data);
+                    air_time_us = reply.air_time_us;
                     bytes.assign(ack_frame.begin(), ack_frame.end());
                     std::vector<std::uint8_t> answer;
                     if (reply.kind == Pn532Chip::Reply::Kind::response) answer = build_frame(tfi_chip, reply.data);
@@ -254,6 +258,10 @@ void Pn532Emulator::run() {
                     }
                     if (options_.trace) options_.trace(hex_line("chip<", reply.data) + (answer.empty() ? " (no answer)" : ""));
                     bytes.insert(bytes.end(), answer.begin(), answer.end());
+                }
+                if (options_.simulate_baud > 0) {
+                    const auto wire_bits = (command_bytes + bytes.size()) * 10;
+                    std::this_thread::sleep_for(std::chrono::microseconds(wire_bits * 1'000'000 / options_.simulate_baud + air_time_us));
                 }
                 send(bytes);
             }

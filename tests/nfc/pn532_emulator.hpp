@@ -31,6 +31,10 @@ public:
         std::string link_path;  // optional stable path (symlink) to the pty
         // Called on the emulator thread with one line per frame ("host> D4 4A 01 00").
         std::function<void(const std::string&)> trace;
+        // 0: answer at once. Otherwise hold each answer back for as long as the command,
+        // the ACK and the answer take on a real UART at this rate (10 bits a byte) plus the
+        // chip's time on the radio, so latency figures include what a PN532 module costs.
+        unsigned simulate_baud = 0;
     };
 
     Pn532Emulator();

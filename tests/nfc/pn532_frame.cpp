@@ -8,14 +8,22 @@ namespace muster::test::pn532 {
 std::vector<std::uint8_t> build_frame(std::uint8_t tfi, std::span<const std::uint8_t> data) {
     const std::size_t len = data.size() + 1;  // TFI + data
     if (len > 0xFFFF) throw std::invalid_argument("PN532 frame too long");
-    std::vector<std::uint8_t> frame{0x00, 0x00, 0xFF};
+    // push_back one by one: GCC 12 at -O3 misjudges an initializer-list insert here
+    // (a false -Warray-bounds on the memcpy it inlines).
+    std::vector<std::uint8_t> frame;
+    frame.reserve(data.size() + 11);
+    for (std::uint8_t b : {0x00, 0x00, 0xFF}) frame.push_back(b);
     if (len <= 0xFE) {
         frame.push_back(static_cast<std::uint8_t>(len));
         frame.push_back(static_cast<std::uint8_t>(0x100 - len));
     } else {
         const auto high = static_cast<std::uint8_t>(len >> 8);
         const auto low = static_cast<std::uint8_t>(len & 0xFF);
-        frame.insert(frame.end(), {0xFF, 0xFF, high, low, static_cast<std::uint8_t>(0x100 - ((high + low) & 0xFF))});
+        frame.push_back(0xFF);
+        frame.push_back(0xFF);
+        frame.push_back(high);
+        frame.push_back(low);
+        frame.push_back(static_cast<std::uint8_t>(0x100 - ((high + low) & 0xFF)));
     }
     frame.push_back(tfi);
     frame.insert(frame.end(), data.begin(), data.end());

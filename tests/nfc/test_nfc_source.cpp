@@ -146,7 +146,7 @@ TEST_CASE("NFC tap: unknown cards (bank card, URL tag, blank tag, odd NTAG) give
     CHECK(rig.state_is(SourceState::ready));
 }
 
-TEST_CASE("NFC held card: 10 s on the reader is one scan; lifted and tapped again is a second", "[nfc]") {
+TEST_CASE("NFC held card: 10 s on the reader is one scan, lifted and tapped again is a second", "[nfc]") {
     Rig rig(NfcSource::Options{}.poll_every);  // the default poll period
     rig.start_ready();
     rig.emulator.place_tag(ntag("04C0FFEE000001", sample_token('B')));
