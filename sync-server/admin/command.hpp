@@ -33,6 +33,7 @@ std::vector<Command> badge_commands();
 std::vector<Command> attendance_commands();
 std::vector<Command> device_commands();
 std::vector<Command> demo_commands();
+std::vector<Command> card_enrol_commands();  // empty without NFC support
 
 std::vector<Command> all_commands();
 // Runs `muster <argv...>`; returns the process exit code.

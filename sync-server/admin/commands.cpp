@@ -23,10 +23,14 @@ void print_overview(std::ostream& out) {
 
 }  // namespace
 
+#ifndef MUSTER_HAVE_NFC
+std::vector<Command> card_enrol_commands() { return {}; }
+#endif
+
 std::vector<Command> all_commands() {
     std::vector<Command> all;
-    for (auto group : {hub_commands, roster_commands, event_commands, badge_commands, attendance_commands,
-                       device_commands, demo_commands})
+    for (auto group : {hub_commands, roster_commands, event_commands, badge_commands, card_enrol_commands,
+                       attendance_commands, device_commands, demo_commands})
         for (auto& c : group()) all.push_back(std::move(c));
     return all;
 }

@@ -11,7 +11,12 @@
 #include "muster/store/badge_store.hpp"
 #include "muster/store/check_in_store.hpp"
 
+#include "command.hpp"
+
 #include <catch2/catch.hpp>
+
+#include <future>
+#include <sstream>
 
 using namespace std::chrono_literals;
 using namespace muster;
@@ -126,4 +131,38 @@ TEST_CASE("the reader vanishing and coming back: check-ins carry on afterwards",
     rig.emulator.plug();
     REQUIRE(test::wait_until([&] { return rig.source.status().state == kiosk::SourceState::ready; }, 20s));
     CHECK(rig.tap(card("04A1B2C3D4E5F6")).decision.outcome == Outcome::checked_in);
+}
+
+TEST_CASE("muster card enrol attaches the next card tapped on the reader", "[nfc][cli]") {
+    TapRig rig;
+    rig.source.stop();  // the CLI opens the reader itself
+    auto zoe = rig.hub.id_of_trn("2345678");
+    // The CLI works on a hub folder: point it at the test hub's database.
+    std::filesystem::create_directories(rig.hub.dir.path() / "hubdir");
+    std::filesystem::create_symlink(rig.hub.dir.path() / "hub.db", rig.hub.dir.path() / "hubdir" / "hub.db");
+    std::ostringstream out, err;
+    auto run = std::async(std::launch::async, [&] {
+        return admin::run_cli({"card", "enrol", "--participant", std::to_string(zoe), "--reader", rig.emulator.connstring(),
+                               "--timeout", "30", "--hub", rig.hub.dir.file("hubdir")},
+                              out, err);
+    });
+    // Tap once the CLI's reader is polling (it waits for the next *new* card).
+    REQUIRE(test::wait_until([&] { return rig.emulator.empty_searches() > 3; }, 20s));
+    rig.emulator.place_tag(card("04C0FFEE123456"));
+    REQUIRE(run.wait_for(30s) == std::future_status::ready);
+    CHECK(run.get() == 0);
+    CHECK_THAT(out.str(), Catch::Contains("Card 04C0FFEE123456 now checks in participant " + std::to_string(zoe)));
+    CHECK(store::card_owner(*rig.hub.db, "04C0FFEE123456") == zoe);
+}
+
+TEST_CASE("muster card enrol without a reader says so and attaches nothing", "[nfc][cli]") {
+    test::TestHub hub;
+    std::filesystem::create_directories(hub.dir.path() / "hubdir");
+    std::filesystem::create_symlink(hub.dir.path() / "hub.db", hub.dir.path() / "hubdir" / "hub.db");
+    std::ostringstream out, err;
+    int code = admin::run_cli({"card", "enrol", "--participant", "1", "--reader", "pn532_uart:" + hub.dir.file("nothing-here"),
+                               "--timeout", "2", "--hub", hub.dir.file("hubdir")},
+                              out, err);
+    CHECK(code == 1);
+    CHECK_THAT(err.str(), Catch::Contains("No card was tapped") && Catch::Contains("Reader:"));
 }
