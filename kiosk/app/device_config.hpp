@@ -1,0 +1,47 @@
+#pragma once
+// The device file (TOML, written by `muster device add`; examples in device-config/):
+// everything a kiosk or room device needs to know about itself. Paths in it are relative
+// to the file. A bad file is refused with an error naming the field.
+#include "muster/model/types.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace muster::kiosk {
+
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct DeviceConfig {
+    std::string device_id;
+    std::string name;
+    DeviceMode mode = DeviceMode::entrance;
+    EventId event_id = 0;
+    std::optional<SessionId> session_id;  // nullopt: "auto", follow the clock
+    std::optional<RoomId> room_id;
+    Direction direction = Direction::entry;
+
+    bool wedge = true;
+    bool camera = false;
+    std::string camera_device = "/dev/video0";
+    bool nfc = false;
+    std::string nfc_connstring;  // "" = libnfc auto-scan
+
+    std::string staff_pin_hash;
+    std::filesystem::path public_key;
+    std::filesystem::path database;
+    std::string server_url;
+
+    bool fullscreen = true;
+    int width = 1280;
+    int height = 800;
+    bool sound = false;
+};
+
+DeviceConfig load_device_config(const std::filesystem::path& file);
+
+}  // namespace muster::kiosk

@@ -1,0 +1,174 @@
+#include "headless_kiosk.hpp"
+
+#include "kiosk_station.hpp"
+#include "scan_image.hpp"
+#include "scan_queue.hpp"
+#include "scan_report.hpp"
+
+#include "camera_source.hpp"
+#include "v4l2_camera.hpp"
+#ifdef MUSTER_HAVE_NFC
+#include "nfc_source.hpp"
+#endif
+
+#include "muster/badge/hub_keys.hpp"
+#include "muster/db/database.hpp"
+#include "muster/time/uk_time.hpp"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+namespace muster::kiosk {
+namespace {
+
+std::atomic<bool> stop_requested{false};
+void on_signal(int) { stop_requested = true; }
+
+void emit(const std::string& json) {
+    std::fwrite(json.data(), 1, json.size(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+}
+
+void handle_and_emit(KioskStation& station, const RawScan& scan) {
+    emit(scan_report_json(station.handle(scan), scan.input));
+}
+
+// Reports source state changes on stderr (no personal data in them).
+class StatusPrinter {
+public:
+    void update(const ScanQueue& queue) {
+        for (const auto& [kind, status] : queue.statuses()) {
+            auto& last = last_[kind];
+            if (last == std::pair{status.state, status.message}) continue;
+            last = {status.state, status.message};
+            std::fprintf(stderr, "muster-kiosk: %s %s%s%s\n", to_string(kind), to_string(status.state),
+                         status.message.empty() ? "" : ": ", status.message.c_str());
+        }
+    }
+
+private:
+    std::map<InputKind, std::pair<SourceState, std::string>> last_;
+};
+
+// Splits what arrives on stdin into lines, as a wedge scanner's Enter ends a code.
+class LineSplitter {
+public:
+    template <class F>
+    void feed(const char* data, std::size_t n, F&& on_line) {
+        for (std::size_t i = 0; i < n; ++i) {
+            if (data[i] == '\n') {
+                if (!buffer_.empty() && buffer_.back() == '\r') buffer_.pop_back();
+                if (!buffer_.empty()) on_line(buffer_);
+                buffer_.clear();
+            } else if (buffer_.size() < 4096) {  // a runaway line cannot eat memory
+                buffer_.push_back(data[i]);
+            }
+        }
+    }
+    template <class F>
+    void finish(F&& on_line) {
+        if (!buffer_.empty()) on_line(buffer_);
+        buffer_.clear();
+    }
+
+private:
+    std::string buffer_;
+};
+
+}  // namespace
+
+int run_headless(const HeadlessOptions& options) {
+    std::signal(SIGTERM, on_signal);
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGPIPE, SIG_IGN);
+    auto started = std::chrono::steady_clock::now();
+    std::unique_ptr<KioskStation> station;
+    DeviceConfig config;
+    try {
+        config = load_device_config(options.config);
+        station = std::make_unique<KioskStation>(config);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "muster-kiosk: %s\n", e.what());
+        return 2;
+    }
+
+    ScanQueue queue;
+    std::vector<std::unique_ptr<ScanSource>> sources;
+    if (config.camera)
+        sources.push_back(std::make_unique<camera::CameraSource>(std::make_unique<camera::V4l2Camera>(config.camera_device)));
+#ifdef MUSTER_HAVE_NFC
+    if (config.nfc) {
+        nfc::NfcSource::Options nfc_options;
+        nfc_options.connstring = config.nfc_connstring;
+        sources.push_back(std::make_unique<nfc::NfcSource>(nfc_options));
+    }
+#else
+    if (config.nfc) std::fprintf(stderr, "muster-kiosk: NFC reader: not available (built without NFC support)\n");
+#endif
+    for (auto& s : sources) s->start(queue);
+
+    const Session& session = station->session();
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    std::fprintf(stderr, "muster-kiosk: ready in %.0f ms: device %s, event %lld, session %s (%s-%s), %s, %s%s%s\n", ms,
+                 config.device_id.c_str(), static_cast<long long>(station->event().id), session.name.c_str(),
+                 uk_time::format_hhmm(session.starts_ms).c_str(), uk_time::format_hhmm(session.ends_ms).c_str(),
+                 to_string(config.direction).data(), config.wedge ? "scanner lines on stdin" : "stdin off",
+                 config.nfc ? ", NFC reader" : "", config.camera ? ", camera" : "");
+
+    int exit_code = 0;
+    StatusPrinter status;
+    try {
+        for (const auto& image : options.scan_images) {
+            try {
+                auto code = camera::scan_image_file(image);
+                if (!code) {
+                    emit("{\"outcome\":\"no_code\",\"reason\":\"No QR code found in " + json_escape(image.string()) + "\"}");
+                    continue;
+                }
+                handle_and_emit(*station, RawScan{InputKind::camera, code->text, "", std::chrono::steady_clock::now()});
+            } catch (const camera::ImageFileError& e) {
+                emit("{\"outcome\":\"error\",\"reason\":\"" + json_escape(e.what()) + "\"}");
+                exit_code = 1;
+            }
+        }
+
+        LineSplitter lines;
+        bool stdin_open = config.wedge;
+        auto on_line = [&](const std::string& line) {
+            handle_and_emit(*station, RawScan{InputKind::wedge, line, "", std::chrono::steady_clock::now()});
+        };
+        while (!stop_requested) {
+            for (const auto& scan : queue.drain()) handle_and_emit(*station, scan);
+            status.update(queue);
+            if (!stdin_open && !options.keep_running) break;
+            pollfd in{STDIN_FILENO, POLLIN, 0};
+            int ready = ::poll(&in, stdin_open ? 1 : 0, 50);
+            if (ready > 0 && (in.revents & (POLLIN | POLLHUP | POLLERR))) {
+                char buf[4096];
+                ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+                if (n > 0) {
+                    lines.feed(buf, static_cast<std::size_t>(n), on_line);
+                } else {
+                    lines.finish(on_line);
+                    stdin_open = false;
+                }
+            }
+        }
+        for (const auto& scan : queue.drain()) handle_and_emit(*station, scan);
+    } catch (const db::Error& e) {
+        // The scan was not recorded, so no result was shown for it: say so and stop.
+        std::fprintf(stderr, "muster-kiosk: database error, scan not recorded: %s\n", e.what());
+        exit_code = 3;
+    }
+    for (auto& s : sources) s->stop();
+    return exit_code;
+}
+
+}  // namespace muster::kiosk

@@ -1,0 +1,55 @@
+#include "kiosk_station.hpp"
+
+#include "muster/badge/hub_keys.hpp"
+#include "muster/store/event_store.hpp"
+#include "muster/store/schema.hpp"
+#include "muster/time/uk_time.hpp"
+
+namespace muster::kiosk {
+
+KioskStation::KioskStation(const DeviceConfig& config) : config_(config) {
+    if (!std::filesystem::exists(config.database))
+        throw ConfigError("storage.database: " + config.database.string() +
+                          " does not exist (provision the device with: muster device add)");
+    auto key = badge::load_public_key(config.public_key.string());
+    db_ = store::open_database(config.database.string());
+    auto event = store::load_event(*db_, config.event_id);
+    if (!event) throw ConfigError("device.event: event " + std::to_string(config.event_id) + " is not in this device's database");
+    event_ = std::move(*event);
+    if (event_.sessions.empty()) throw ConfigError("device.event: event " + std::to_string(event_.id) + " has no sessions");
+
+    SessionId session = 0;
+    if (config.session_id) {
+        session = *config.session_id;
+    } else {
+        session = store::current_session(event_, uk_time::now_ms())->id;  // "auto": follow the clock
+    }
+    if (config.room_id) {
+        bool known = false;
+        for (const auto& r : event_.rooms) known = known || r.id == *config.room_id;
+        if (!known) throw ConfigError("device.room: room " + std::to_string(*config.room_id) + " is not part of this event");
+    }
+    try {
+        desk_ = std::make_unique<checkin::CheckInDesk>(
+            *db_, key,
+            checkin::DeviceSetup{config.device_id, config.mode, event_.id, session, config.room_id, config.direction});
+    } catch (const std::invalid_argument& e) {
+        throw ConfigError(std::string("device.session: ") + e.what());
+    }
+}
+
+const Session& KioskStation::session() const {
+    for (const auto& s : event_.sessions)
+        if (s.id == desk_->setup().session_id) return s;
+    return event_.sessions.front();
+}
+
+checkin::ScanResult KioskStation::handle(const RawScan& scan) {
+    checkin::ScanInput input;
+    input.method = scan.input == InputKind::nfc ? Method::nfc : Method::qr;
+    input.payload = scan.payload;
+    input.nfc_uid = scan.nfc_uid;
+    return desk_->scan(input, uk_time::now_ms());
+}
+
+}  // namespace muster::kiosk
