@@ -1,0 +1,83 @@
+#include "device_config.hpp"
+#include "temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+using namespace muster;
+using muster::kiosk::ConfigError;
+using muster::kiosk::load_device_config;
+
+namespace {
+
+const std::string good = R"([device]
+id = "door-1"
+mode = "room"
+event = 3
+session = 7
+room = 2
+direction = "exit"
+[inputs]
+wedge = true
+nfc = true
+nfc_connstring = "pn532_uart:/dev/ttyUSB0"
+[staff]
+pin_hash = "pbkdf2-sha256$1000$00$00"
+[security]
+public_key = "hub-public.pem"
+[storage]
+database = "/var/lib/muster/device.db"
+[screen]
+width = 1920
+height = 1080
+)";
+
+std::string with(std::string text, const std::string& from, const std::string& to) {
+    auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("a device file is read, with paths relative to it", "[kiosk][config]") {
+    test::TempDir dir;
+    std::ofstream(dir.file("device.toml")) << good;
+    auto c = load_device_config(dir.file("device.toml"));
+    CHECK(c.device_id == "door-1");
+    CHECK(c.mode == DeviceMode::room);
+    CHECK(c.event_id == 3);
+    CHECK(c.session_id == 7);
+    CHECK(c.room_id == 2);
+    CHECK(c.direction == Direction::exit);
+    CHECK(c.nfc);
+    CHECK(c.nfc_connstring == "pn532_uart:/dev/ttyUSB0");
+    CHECK(c.public_key == dir.path() / "hub-public.pem");
+    CHECK(c.database == "/var/lib/muster/device.db");
+    CHECK(c.width == 1920);
+}
+
+TEST_CASE("a bad device file is refused with the field named", "[kiosk][config]") {
+    test::TempDir dir;
+    auto error_for = [&](const std::string& text) -> std::string {
+        std::ofstream(dir.file("d.toml"), std::ios::trunc) << text;
+        try {
+            load_device_config(dir.file("d.toml"));
+        } catch (const ConfigError& e) {
+            return e.what();
+        }
+        return "(accepted)";
+    };
+    CHECK_THAT(error_for(with(good, "id = \"door-1\"\n", "")), Catch::Contains("device.id: missing"));
+    CHECK_THAT(error_for(with(good, "event = 3", "event = \"three\"")), Catch::Contains("device.event: must be a whole number"));
+    CHECK_THAT(error_for(with(good, "mode = \"room\"", "mode = \"lobby\"")), Catch::Contains("device.mode"));
+    CHECK_THAT(error_for(with(good, "room = 2\n", "")), Catch::Contains("device.room: a room device needs"));
+    CHECK_THAT(error_for(with(good, "session = 7", "session = \"lunch\"")), Catch::Contains("device.session"));
+    CHECK_THAT(error_for(with(good, "nfc = true", "nfc = \"yes\"")), Catch::Contains("inputs.nfc: must be true or false"));
+    CHECK_THAT(error_for(with(good, "pbkdf2-sha256$1000$00$00", "2468")), Catch::Contains("staff.pin_hash") && Catch::Contains("never the PIN"));
+    CHECK_THAT(error_for(with(good, "width = 1920", "width = 10")), Catch::Contains("screen.width"));
+    CHECK_THAT(error_for(with(good, "[storage]\ndatabase = \"/var/lib/muster/device.db\"\n", "")), Catch::Contains("storage.database: missing"));
+    CHECK_THAT(error_for("[device\nid = 1"), Catch::Contains("d.toml:1") && Catch::Contains("not valid TOML"));
+    CHECK_THROWS_AS(load_device_config(dir.file("missing.toml")), ConfigError);
+}
