@@ -89,6 +89,10 @@ void KioskProcess::kill_hard() {
     reaped_ = true;
 }
 
+void KioskProcess::terminate() {
+    if (!reaped_ && pid_ > 0) ::kill(pid_, SIGTERM);
+}
+
 int KioskProcess::wait(std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {

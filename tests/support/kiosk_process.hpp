@@ -23,6 +23,7 @@ public:
     void close_stdin();
     std::optional<std::string> read_line(std::chrono::milliseconds timeout);
     void kill_hard();                     // SIGKILL, then reaps
+    void terminate();                     // SIGTERM: a clean stop
     int wait(std::chrono::milliseconds timeout);  // exit code; -1 if killed by a signal / timed out
     pid_t pid() const { return pid_; }
 
