@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's run command: install what is missing, build in Release, and start Muster
-# on an embedded default: a demo hub in SQLite (rebuilt on every run).
+# on an embedded default: a demo hub in SQLite (rebuilt on every run) and its entrance
+# kiosk, headless, taking badge codes as lines (as a USB scanner types them).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -12,5 +13,13 @@ cmake --build "$build" -j"$(nproc)"
 
 hub=${MUSTER_HUB:-$root/demo-hub}
 "$build/sync-server/admin/muster" demo --hub "$hub" --replace
+kiosk=("$build/kiosk/app/muster-kiosk" --headless --config "$hub/devices/entrance-1/device.toml")
 echo
-echo "Try the admin tool:  $build/sync-server/admin/muster event list --hub $hub"
+if [ -t 0 ]; then
+  echo "Kiosk 'entrance-1' is ready. Scan a badge, or paste a line from $hub/demo-scans.txt"
+  echo "and press Enter; each scan answers with one JSON line. Ctrl-D stops it."
+  exec "${kiosk[@]}"
+else
+  echo "No terminal: checking in the sample scans from $hub/demo-scans.txt"
+  exec "${kiosk[@]}" < "$hub/demo-scans.txt"
+fi

@@ -81,3 +81,13 @@ TEST_CASE("a bad device file is refused with the field named", "[kiosk][config]"
     CHECK_THAT(error_for("[device\nid = 1"), Catch::Contains("d.toml:1") && Catch::Contains("not valid TOML"));
     CHECK_THROWS_AS(load_device_config(dir.file("missing.toml")), ConfigError);
 }
+
+TEST_CASE("the example device files in device-config/ are valid", "[kiosk][config]") {
+    auto entrance = load_device_config(std::string(MUSTER_SOURCE_DIR) + "/device-config/entrance-kiosk.example.toml");
+    CHECK(entrance.mode == DeviceMode::entrance);
+    CHECK_FALSE(entrance.session_id);  // "auto"
+    auto room = load_device_config(std::string(MUSTER_SOURCE_DIR) + "/device-config/room-device.example.toml");
+    CHECK(room.mode == DeviceMode::room);
+    CHECK(room.room_id == 3);
+    CHECK(room.nfc);
+}
