@@ -73,7 +73,7 @@ TEST_CASE("Distorted codes are read through the camera source, one scan each", "
     }
 }
 
-TEST_CASE("The same code in view is scanned once; absent and back, twice", "[camera]") {
+TEST_CASE("The same code in view is scanned once, absent and back, twice", "[camera]") {
     Rig rig;
     const auto a = shared(scene::render(scene::Distortion{}, 1).frame);
     const auto b = shared(scene::render(scene::Distortion{}, 2).frame);

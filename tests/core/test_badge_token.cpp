@@ -130,7 +130,7 @@ TEST_CASE("the badge sheet renders each badge with an escaped name and a QR code
     CHECK_THAT(html, Catch::Contains("size: A4"));
 }
 
-TEST_CASE("tokens the hub issued are trusted by digest; anything else gets the full signature check", "[badge]") {
+TEST_CASE("tokens the hub issued are trusted by digest, anything else gets the full signature check", "[badge]") {
     auto genuine = badge::sign_badge(hub(), {21, 1});
     auto forged = genuine;
     forged[100] = forged[100] == 'A' ? 'B' : 'A';  // same claims, broken signature

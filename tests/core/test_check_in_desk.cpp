@@ -97,7 +97,7 @@ TEST_CASE("the desk trusts the hub's issued badges and stops trusting revoked on
     CHECK(desk.scan({Method::qr, token, ""}, now).decision.outcome == Outcome::revoked_badge);
 }
 
-TEST_CASE("NFC: a card's token wins over its UID; a UID-only card is looked up", "[desk][nfc]") {
+TEST_CASE("NFC: a card's token wins over its UID, a UID-only card is looked up", "[desk][nfc]") {
     TimeMs now = uk_time::now_ms();
     test::TestHub hub(now);
     auto sian = hub.id_of_trn("1234567");

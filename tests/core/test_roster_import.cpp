@@ -49,7 +49,7 @@ TEST_CASE("a clean roster imports with accents and apostrophes intact", "[roster
     CHECK(z->part_time);
 }
 
-TEST_CASE("header names are matched case-insensitively with aliases; unknown columns warn", "[roster]") {
+TEST_CASE("header names are matched case-insensitively with aliases, unknown columns warn", "[roster]") {
     auto parsed = roster::parse_roster(
         "\xEF\xBB\xBF" "Forename,SURNAME,E-mail Address,Teacher Reference Number,Participant Type,Shoe size\r\n"
         "Rhys,Jones,rhys@brook.sch.uk,3456789,Early career teacher,9\r\n");
@@ -68,7 +68,7 @@ TEST_CASE("a single name column is split into first and last name", "[roster]") 
     CHECK(parsed.rows[0].person.last_name == "O'Neill");
 }
 
-TEST_CASE("a TRN that lost its leading zero is repaired with a warning; Excel decimals too", "[roster]") {
+TEST_CASE("a TRN that lost its leading zero is repaired with a warning, Excel decimals too", "[roster]") {
     auto parsed = roster::parse_roster(header + "A,B,a@b.org.uk,123456,S,123456.0,ECT,2025,1,\n");
     REQUIRE(parsed.errors.empty());
     CHECK(parsed.rows[0].person.trn == "0123456");
@@ -117,7 +117,7 @@ TEST_CASE("file-level errors: empty, header only, missing columns, duplicate col
     CHECK_THAT(quote[0].message, Catch::Contains("never closed"));
 }
 
-TEST_CASE("one bad row and nothing is imported; every bad row is reported", "[roster]") {
+TEST_CASE("one bad row and nothing is imported, every bad row is reported", "[roster]") {
     Store s;
     auto report = roster::import_roster(*s.db, header +
         "A,B,a@b.org.uk,1234567,S,123456,ECT,2025,1,\n"
@@ -163,7 +163,7 @@ TEST_CASE("a TRN and an email that belong to two different people is refused", "
     CHECK(store::find_participant(*s.db, *store::find_participant_by_trn(*s.db, "1234567"))->email == "a@b.org.uk");
 }
 
-TEST_CASE("dry run validates and matches but writes nothing; progress is reported", "[roster]") {
+TEST_CASE("dry run validates and matches but writes nothing, progress is reported", "[roster]") {
     Store s;
     std::size_t last_done = 0;
     roster::ImportOptions opts;

@@ -146,7 +146,7 @@ TEST_CASE("a room device welcomes its room and sends others to theirs", "[kiosk]
     CHECK_THAT(json_field(*wrong, "reason"), Catch::StartsWith("Your room is Room "));
 }
 
-TEST_CASE("--scan-image checks in the QR code of an image file; an unreadable file is reported", "[kiosk][headless][camera]") {
+TEST_CASE("scan-image checks in the QR code of an image file, an unreadable file is reported", "[kiosk][headless][camera]") {
     test::DemoHub hub;
     ZXing::MultiFormatWriter writer(ZXing::BarcodeFormat::QRCode);
     writer.setMargin(4);

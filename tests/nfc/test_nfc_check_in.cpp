@@ -109,7 +109,7 @@ TEST_CASE("tap to check-in: an unknown card", "[nfc][checkin]") {
     CHECK(r.decision.reason == "This card is not registered to anyone");
 }
 
-TEST_CASE("a card held on the reader is one check-in; lifted and tapped again it is 'already checked in'", "[nfc][checkin]") {
+TEST_CASE("a card held on the reader is one check-in, lifted and tapped again it is 'already checked in'", "[nfc][checkin]") {
     TapRig rig;
     auto sian = rig.hub.id_of_trn("1234567");
     store::attach_card(*rig.hub.db, "04A1B2C3D4E5F6", sian, uk_time::now_ms(), 1);

@@ -30,7 +30,7 @@ TagSpec card(const std::string& uid, std::optional<std::string> text = std::null
 
 }  // namespace
 
-TEST_CASE("muster-kiosk with an NFC reader: taps check in; a held card is one scan", "[nfc][kiosk]") {
+TEST_CASE("muster-kiosk with an NFC reader: taps check in, a held card is one scan", "[nfc][kiosk]") {
     test::DemoHub hub;
     Pn532Emulator emulator{Pn532Emulator::Options{hub.dir.file("reader"), {}}};
     auto text = slurp(hub.entrance());
