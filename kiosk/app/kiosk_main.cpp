@@ -1,7 +1,11 @@
 // muster-kiosk: the kiosk and room-device program. See the README ("The kiosk").
 #include "headless_kiosk.hpp"
+#ifdef MUSTER_HAVE_GUI
+#include "kiosk_window.hpp"
+#endif
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -9,7 +13,10 @@ namespace {
 
 void usage(std::FILE* to) {
     std::fprintf(to,
-                 "Usage: muster-kiosk --config DEVICE.toml --headless [--scan-image PATH]... [--keep-running]\n\n"
+                 "Usage: muster-kiosk --config DEVICE.toml [--headless [--scan-image PATH]... [--keep-running]]\n\n"
+                 "  (no --headless)    the full-screen kiosk window; staff screens behind the PIN\n"
+                 "  --scripted-stdin   window mode: stdin lines are scans too (automation)\n"
+                 "  --screenshot PNG --screenshot-after-ms N   window mode: save the screen after N ms and exit\n"
                  "  --config FILE      the device file written by `muster device add`\n"
                  "  --headless         no window: badge payloads are read as lines on stdin (as a\n"
                  "                     wedge scanner types them); one JSON object per scan on stdout\n"
@@ -23,6 +30,9 @@ void usage(std::FILE* to) {
 int main(int argc, char** argv) {
     muster::kiosk::HeadlessOptions options;
     bool headless = false;
+    bool scripted_stdin = false;
+    std::string screenshot;
+    int screenshot_after_ms = 0;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&](const char* name) -> std::string {
@@ -36,6 +46,9 @@ int main(int argc, char** argv) {
         else if (a == "--scan-image") options.scan_images.emplace_back(value("--scan-image"));
         else if (a == "--headless") headless = true;
         else if (a == "--keep-running") options.keep_running = true;
+        else if (a == "--scripted-stdin") scripted_stdin = true;
+        else if (a == "--screenshot") screenshot = value("--screenshot");
+        else if (a == "--screenshot-after-ms") screenshot_after_ms = std::atoi(value("--screenshot-after-ms").c_str());
         else if (a == "--help" || a == "-h") return usage(stdout), 0;
         else {
             std::fprintf(stderr, "muster-kiosk: unknown option %s\n", a.c_str());
@@ -49,8 +62,14 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (!headless) {
-        std::fprintf(stderr, "muster-kiosk: this build has no kiosk window yet; run with --headless\n");
+#ifdef MUSTER_HAVE_GUI
+        return muster::kiosk::run_window({options.config, scripted_stdin, screenshot, screenshot_after_ms});
+#else
+        (void)scripted_stdin;
+        (void)screenshot_after_ms;
+        std::fprintf(stderr, "muster-kiosk: built without a window (MUSTER_WITH_GUI=OFF); run with --headless\n");
         return 2;
+#endif
     }
     return muster::kiosk::run_headless(options);
 }

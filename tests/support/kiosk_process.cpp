@@ -15,10 +15,11 @@ namespace muster::test {
 std::string KioskProcess::binary() { return std::string(MUSTER_BINARY_DIR) + "/kiosk/app/muster-kiosk"; }
 
 KioskProcess::KioskProcess(const std::string& config, const std::string& stderr_file, std::vector<std::string> extra_args,
-                           std::vector<std::pair<std::string, std::string>> env) {
+                           std::vector<std::pair<std::string, std::string>> env, Mode mode) {
     int in_pipe[2], out_pipe[2];
     if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-    std::vector<std::string> args = {binary(), "--headless", "--config", config};
+    std::vector<std::string> args = {binary(), "--config", config};
+    if (mode == Mode::headless) args.push_back("--headless");
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");

@@ -13,8 +13,9 @@ namespace muster::test {
 
 class KioskProcess {
 public:
+    enum class Mode { headless, window };
     KioskProcess(const std::string& config, const std::string& stderr_file, std::vector<std::string> extra_args = {},
-                 std::vector<std::pair<std::string, std::string>> env = {});
+                 std::vector<std::pair<std::string, std::string>> env = {}, Mode mode = Mode::headless);
     ~KioskProcess();
     KioskProcess(const KioskProcess&) = delete;
     KioskProcess& operator=(const KioskProcess&) = delete;

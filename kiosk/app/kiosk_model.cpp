@@ -1,0 +1,160 @@
+#include "kiosk_model.hpp"
+
+#include "muster/store/event_store.hpp"
+#include "muster/store/participant_store.hpp"
+#include "muster/time/uk_time.hpp"
+#include "muster/util/pin_hash.hpp"
+
+#include <map>
+
+namespace muster::kiosk {
+
+Tone tone_of(Outcome outcome) {
+    switch (outcome) {
+        case Outcome::checked_in:
+        case Outcome::checked_out: return Tone::welcome;
+        case Outcome::already_checked_in:
+        case Outcome::not_expected:
+        case Outcome::wrong_room:
+        case Outcome::outside_window: return Tone::attention;
+        case Outcome::unknown_badge:
+        case Outcome::invalid_badge:
+        case Outcome::revoked_badge: return Tone::refused;
+    }
+    return Tone::refused;
+}
+
+KioskModel::KioskModel(DeviceConfig config, ScanQueue& queue)
+    : config_(std::move(config)), queue_(queue), station_(config_) {}
+
+void KioskModel::show(checkin::ScanResult result, Clock::time_point now) {
+    last_ = std::move(result);
+    shown_at_ = now;
+    if (screen_ == Screen::ready || screen_ == Screen::result) screen_ = Screen::result;
+}
+
+void KioskModel::tick(Clock::time_point now) {
+    for (const auto& scan : queue_.drain()) show(station_.handle(scan), now);
+    if (auto r = wedge_.idle(now); r.scan) show(station_.handle({InputKind::wedge, *r.scan, "", now}), now);
+    if (screen_ == Screen::result && now - shown_at_ > result_time) screen_ = Screen::ready;
+}
+
+void KioskModel::on_char(std::string_view utf8, Clock::time_point at) { wedge_.key(utf8, at); }
+
+void KioskModel::on_enter(Clock::time_point at) {
+    auto r = wedge_.enter(at);
+    if (r.scan) show(station_.handle({InputKind::wedge, *r.scan, "", at}), at);
+}
+
+void KioskModel::open_staff() {
+    screen_ = Screen::staff_pin;
+    staff_message_.clear();
+}
+
+bool KioskModel::enter_pin(const std::string& pin) {
+    if (pin_failures_ >= 5) {
+        staff_message_ = "Too many wrong PINs: restart the kiosk to try again";
+        return false;
+    }
+    if (!verify_pin(pin, config_.staff_pin_hash)) {
+        ++pin_failures_;
+        staff_message_ = "Wrong PIN";
+        return false;
+    }
+    pin_failures_ = 0;
+    staff_message_.clear();
+    screen_ = Screen::staff;
+    return true;
+}
+
+void KioskModel::close_staff() { screen_ = Screen::ready; }
+
+KioskModel::Counts KioskModel::counts() {
+    auto& db = station_.database();
+    const auto& setup = station_.desk().setup();
+    Counts c;
+    auto here = db.prepare(
+        "SELECT count(DISTINCT participant_id) FROM check_ins c WHERE event_id = ?1 AND session_id = ?2 AND room_id IS ?3 "
+        "AND direction = 'entry' AND outcome IN ('checked_in','not_expected') "
+        "AND NOT EXISTS (SELECT 1 FROM corrections v WHERE v.kind = 'void' AND v.target_uuid = c.uuid)");
+    here.bind(1, setup.event_id).bind(2, setup.session_id).bind(3, setup.room_id);
+    here.step();
+    c.checked_in = static_cast<std::size_t>(here.int64(0));
+    for (const auto& e : store::enrolments(db, setup.event_id))
+        if (!setup.room_id || e.room_id == setup.room_id) ++c.expected;
+    auto outbox = store::outbox_counts(db);
+    c.unsynced = outbox.pending;
+    c.rejected = outbox.rejected;
+    return c;
+}
+
+std::vector<Participant> KioskModel::search(const std::string& query) {
+    return store::search_participants(station_.database(), query, 12);
+}
+
+std::string KioskModel::manual_check_in(ParticipantId id, const std::string& reason, const std::string& staff) {
+    if (reason.empty() || staff.empty()) return staff_message_ = "A manual check-in needs your name and a reason";
+    auto r = station_.desk().manual_check_in(id, reason, staff, uk_time::now_ms());
+    std::string who = r.participant ? r.participant->public_name() : "participant " + std::to_string(id);
+    return staff_message_ = who + ": " + std::string(label_of(r.decision.outcome));
+}
+
+std::string KioskModel::void_last(const std::string& reason, const std::string& staff) {
+    if (reason.empty() || staff.empty()) return staff_message_ = "Voiding a scan needs your name and a reason";
+    auto v = station_.desk().void_last_scan(reason, staff, uk_time::now_ms());
+    return staff_message_ = v ? "The last scan was voided (the record is kept, marked void)" : "There is no scan to void";
+}
+
+void KioskModel::switch_session(SessionId id) {
+    station_.desk().set_session(id);
+    staff_message_ = "Now checking in: " + station_.session().name;
+}
+
+void KioskModel::toggle_direction() {
+    auto d = station_.desk().setup().direction == Direction::entry ? Direction::exit : Direction::entry;
+    station_.desk().set_direction(d);
+    staff_message_ = d == Direction::entry ? "Now checking people in" : "Now checking people out";
+}
+
+std::vector<RoomRegisterRow> KioskModel::room_register() {
+    auto& db = station_.database();
+    const auto& setup = station_.desk().setup();
+    std::map<ParticipantId, RoomRegisterRow> rows;
+    for (const auto& e : store::enrolments(db, setup.event_id))
+        if (setup.room_id && e.room_id == setup.room_id)
+            if (auto p = store::find_participant(db, e.participant_id)) rows[p->id] = {p->public_name(), "", true};
+    auto in = db.prepare(
+        "SELECT participant_id, min(device_ms) FROM check_ins c WHERE event_id = ?1 AND session_id = ?2 AND room_id IS ?3 "
+        "AND participant_id IS NOT NULL AND direction = 'entry' AND outcome IN ('checked_in','not_expected') "
+        "AND NOT EXISTS (SELECT 1 FROM corrections v WHERE v.kind = 'void' AND v.target_uuid = c.uuid) GROUP BY participant_id");
+    in.bind(1, setup.event_id).bind(2, setup.session_id).bind(3, setup.room_id);
+    while (in.step()) {
+        auto id = in.int64(0);
+        auto it = rows.find(id);
+        if (it == rows.end()) {
+            auto p = store::find_participant(db, id);
+            it = rows.emplace(id, RoomRegisterRow{p ? p->public_name() : "?", "", false}).first;
+        }
+        it->second.time = uk_time::format_hhmm(in.int64(1));
+    }
+    std::vector<RoomRegisterRow> out;
+    for (auto& [id, row] : rows) out.push_back(std::move(row));
+    return out;
+}
+
+std::string_view label_of(Outcome o) {
+    switch (o) {
+        case Outcome::checked_in: return "checked in";
+        case Outcome::checked_out: return "checked out";
+        case Outcome::already_checked_in: return "already checked in";
+        case Outcome::not_expected: return "checked in, not on this event's list (flagged)";
+        case Outcome::unknown_badge: return "not on this device's roster";
+        case Outcome::invalid_badge: return "badge not valid";
+        case Outcome::revoked_badge: return "badge revoked";
+        case Outcome::outside_window: return "outside the check-in window";
+        case Outcome::wrong_room: return "wrong room";
+    }
+    return "?";
+}
+
+}  // namespace muster::kiosk

@@ -1,0 +1,88 @@
+#pragma once
+// What the kiosk window shows and what staff can do, with no ImGui call and no GLFW: the
+// screens read this and post intents to it (STYLE.md: model and view apart). Scans from
+// every input arrive through the ScanQueue and are decided and committed here, on the UI
+// thread, before the result screen shows them.
+#include "device_config.hpp"
+#include "kiosk_station.hpp"
+#include "scan_queue.hpp"
+#include "wedge_decoder.hpp"
+
+#include "muster/store/check_in_store.hpp"
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace muster::kiosk {
+
+enum class Screen { ready, result, staff_pin, staff };
+
+// How a result looks: the colour is never alone (icon and words too).
+enum class Tone { welcome, attention, refused };
+Tone tone_of(Outcome outcome);
+// Short words for staff ("already checked in").
+std::string_view label_of(Outcome outcome);
+
+struct RoomRegisterRow {
+    std::string public_name;
+    std::string time;  // "09:02" or "" if not here yet
+    bool expected = true;
+};
+
+class KioskModel {
+public:
+    using Clock = std::chrono::steady_clock;
+    static constexpr auto result_time = std::chrono::seconds(4);
+
+    KioskModel(DeviceConfig config, ScanQueue& queue);
+
+    // Once a frame: takes queued scans, returns from the result screen after a while.
+    void tick(Clock::time_point now);
+    // Keyboard (a wedge scanner types here too).
+    void on_char(std::string_view utf8, Clock::time_point at);
+    void on_enter(Clock::time_point at);
+
+    Screen screen() const { return screen_; }
+    const DeviceConfig& config() const { return config_; }
+    KioskStation& station() { return station_; }
+    const std::optional<checkin::ScanResult>& last_result() const { return last_; }
+    std::map<InputKind, SourceStatus> input_statuses() const { return queue_.statuses(); }
+
+    // Staff.
+    void open_staff();  // asks for the PIN
+    bool enter_pin(const std::string& pin);  // true and opens the staff screen if right
+    void close_staff();
+    struct Counts {
+        std::size_t checked_in = 0, expected = 0, unsynced = 0, rejected = 0;
+    };
+    Counts counts();
+    std::vector<Participant> search(const std::string& query);
+    std::string manual_check_in(ParticipantId id, const std::string& reason, const std::string& staff);
+    std::string void_last(const std::string& reason, const std::string& staff);
+    void switch_session(SessionId id);
+    void toggle_direction();
+    std::vector<RoomRegisterRow> room_register();
+    bool quit_requested() const { return quit_; }
+    void request_quit() { quit_ = true; }
+    const std::string& staff_message() const { return staff_message_; }
+
+private:
+    void show(checkin::ScanResult result, Clock::time_point now);
+
+    DeviceConfig config_;
+    ScanQueue& queue_;
+    KioskStation station_;
+    WedgeDecoder wedge_;
+    Screen screen_ = Screen::ready;
+    std::optional<checkin::ScanResult> last_;
+    Clock::time_point shown_at_{};
+    int pin_failures_ = 0;
+    std::string staff_message_;
+    bool quit_ = false;
+};
+
+}  // namespace muster::kiosk

@@ -1,0 +1,67 @@
+// The ready screen: what the event is, the clock, "scan your badge", and which inputs are
+// live, in words. A room device also shows the room's register to the facilitator.
+#include "screen_style.hpp"
+#include "screens.hpp"
+
+#include "muster/time/uk_time.hpp"
+
+namespace muster::kiosk {
+
+void draw_ready(KioskModel& model, const Fonts& fonts) {
+    auto& station = model.station();
+    const auto& session = station.session();
+    const auto& setup = station.desk().setup();
+    const ImVec2 size = ImGui::GetWindowSize();
+    bool room_mode = model.config().mode == DeviceMode::room;
+
+    ImGui::SetCursorPos({size.x * 0.03f, size.y * 0.03f});
+    ImGui::PushFont(fonts.large);
+    ImGui::PushTextWrapPos(size.x * 0.82f);  // long titles wrap clear of the clock
+    ImGui::TextColored(style::text, "%s", station.event().title.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+    ImGui::SetCursorPosX(size.x * 0.03f);
+    ImGui::PushFont(fonts.body);
+    std::string where = session.name + "  " + uk_time::format_hhmm(session.starts_ms) + "-" +
+                        uk_time::format_hhmm(session.ends_ms) + "   " + model.config().name +
+                        (setup.direction == Direction::exit ? "   CHECK-OUT" : "");
+    ImGui::TextColored(style::muted, "%s", where.c_str());
+    ImGui::PopFont();
+
+    ImGui::PushFont(fonts.large);
+    std::string clock = uk_time::format_hhmm(uk_time::now_ms());
+    ImGui::SetCursorPos({size.x * 0.97f - ImGui::CalcTextSize(clock.c_str()).x, size.y * 0.03f});
+    ImGui::TextColored(style::text, "%s", clock.c_str());
+    ImGui::PopFont();
+
+    float column = room_mode ? size.x * 0.6f : size.x;
+    ImGui::SetCursorPosY(size.y * 0.36f);
+    ImGui::BeginChild("call", {column, size.y * 0.4f}, false, ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoInputs);
+    style::centred(setup.direction == Direction::exit ? "Scan your badge to check out" : "Scan your badge", fonts.huge,
+                   style::text);
+    style::centred("Show the QR code, or tap your card on the reader", fonts.body, style::muted);
+    ImGui::EndChild();
+
+    if (room_mode) {
+        ImGui::SetCursorPos({size.x * 0.62f, size.y * 0.18f});
+        ImGui::BeginChild("register", {size.x * 0.35f, size.y * 0.62f}, true);
+        draw_room_register(model, fonts);
+        ImGui::EndChild();
+    }
+
+    // Inputs, in words: "Scanner: ready   NFC reader: unavailable (retrying)".
+    ImGui::SetCursorPos({size.x * 0.03f, size.y * 0.9f});
+    ImGui::PushFont(fonts.body);
+    std::string inputs = model.config().wedge ? "Scanner: ready" : "";
+    for (const auto& [kind, status] : model.input_statuses()) {
+        if (kind == InputKind::scripted) continue;  // automation, not a device people use
+        inputs += inputs.empty() ? "" : "     ";
+        inputs += std::string(to_string(kind)) + ": " + to_string(status.state);
+    }
+    ImGui::TextColored(style::muted, "%s", inputs.c_str());
+    ImGui::SetCursorPos({size.x * 0.88f, size.y * 0.89f});
+    if (ImGui::Button("Staff", {size.x * 0.09f, size.y * 0.07f})) model.open_staff();
+    ImGui::PopFont();
+}
+
+}  // namespace muster::kiosk

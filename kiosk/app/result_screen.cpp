@@ -1,0 +1,53 @@
+// The result screen: green welcome, amber "needs attention", red refusal. Each with its
+// icon and words; the public name is first name and initial only.
+#include "screen_style.hpp"
+#include "screens.hpp"
+
+#include "muster/time/uk_time.hpp"
+
+namespace muster::kiosk {
+namespace {
+
+struct Words {
+    std::string headline, detail;
+};
+
+Words words_for(const checkin::ScanResult& r) {
+    std::string name = r.participant ? r.participant->public_name() : "";
+    std::string role_room = r.participant ? std::string(label(r.participant->role)) : "";
+    if (r.room_name) role_room += (role_room.empty() ? "" : "  ·  ") + *r.room_name;
+    switch (r.decision.outcome) {
+        case Outcome::checked_in: return {"Welcome, " + name, role_room};
+        case Outcome::checked_out: return {"Goodbye, " + name, "Checked out at " + uk_time::format_hhmm(r.record.device_ms)};
+        case Outcome::already_checked_in: return {name + ": already checked in", r.decision.reason};
+        case Outcome::not_expected:
+            return {name + ": not on this event's list", "Please see the desk. Your attendance is recorded."};
+        case Outcome::wrong_room: return {name + ": this is not your room", r.decision.reason};
+        case Outcome::outside_window: return {"Check-in is not open", r.decision.reason};
+        case Outcome::revoked_badge: return {"This badge was replaced", "Please use your new badge, or see the desk."};
+        case Outcome::unknown_badge: return {"Badge not recognised", r.decision.reason + ". Please see the desk."};
+        case Outcome::invalid_badge: return {"Badge not recognised", r.decision.reason + ". Please see the desk."};
+    }
+    return {"", ""};
+}
+
+}  // namespace
+
+void draw_result(KioskModel& model, const Fonts& fonts) {
+    const auto& r = model.last_result();
+    if (!r) return;
+    Tone tone = tone_of(r->decision.outcome);
+    const ImVec2 size = ImGui::GetWindowSize();
+    auto* draw = ImGui::GetWindowDrawList();
+    draw->AddRectFilled({0, 0}, size, ImGui::ColorConvertFloat4ToU32(style::colour(tone)));
+    ImU32 ink = ImGui::ColorConvertFloat4ToU32(style::text_on(tone));
+    style::icon(draw, {size.x * 0.5f, size.y * 0.25f}, size.y * 0.12f, tone, ink);
+
+    auto words = words_for(*r);
+    ImGui::SetCursorPosY(size.y * 0.45f);
+    style::centred(words.headline, fonts.huge, style::text_on(tone));
+    ImGui::Dummy({0, size.y * 0.03f});
+    style::centred(words.detail, fonts.large, style::text_on(tone));
+}
+
+}  // namespace muster::kiosk

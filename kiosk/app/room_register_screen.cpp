@@ -1,0 +1,26 @@
+// A room device's register for the facilitator: who is in (and since when), who is
+// expected and not here yet, who is here but not on this room's list.
+#include "screen_style.hpp"
+#include "screens.hpp"
+
+namespace muster::kiosk {
+
+void draw_room_register(KioskModel& model, const Fonts& fonts) {
+    auto rows = model.room_register();
+    std::size_t in = 0;
+    for (const auto& r : rows) in += !r.time.empty();
+    ImGui::PushFont(fonts.body);
+    ImGui::TextColored(style::text, "Room register: %zu of %zu here", in, rows.size());
+    ImGui::Separator();
+    auto section = [&](const char* title, auto keep, ImVec4 colour) {
+        ImGui::TextColored(style::muted, "%s", title);
+        for (const auto& r : rows)
+            if (keep(r)) ImGui::TextColored(colour, "  %s  %s", r.time.empty() ? "--:--" : r.time.c_str(), r.public_name.c_str());
+    };
+    section("In", [](const RoomRegisterRow& r) { return r.expected && !r.time.empty(); }, style::text);
+    section("Expected, not here yet", [](const RoomRegisterRow& r) { return r.expected && r.time.empty(); }, style::muted);
+    section("Here, not on this room's list", [](const RoomRegisterRow& r) { return !r.expected; }, style::attention);
+    ImGui::PopFont();
+}
+
+}  // namespace muster::kiosk

@@ -1,0 +1,101 @@
+// The kiosk's model without a window: what the screens show and what staff can do.
+#include "kiosk_fixture.hpp"
+#include "kiosk_model.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace std::chrono_literals;
+using namespace muster;
+using namespace muster::kiosk;
+
+TEST_CASE("scans from the queue are committed and shown, then the screen returns to ready", "[kiosk][model]") {
+    test::DemoHub hub;
+    ScanQueue queue;
+    KioskModel model(load_device_config(hub.entrance()), queue);
+    auto t = KioskModel::Clock::now();
+    CHECK(model.screen() == Screen::ready);
+    queue.on_scan(RawScan{InputKind::camera, hub.token(1), "", t});
+    model.tick(t);
+    CHECK(model.screen() == Screen::result);
+    REQUIRE(model.last_result());
+    CHECK(model.last_result()->decision.outcome == Outcome::checked_in);
+    CHECK(tone_of(model.last_result()->decision.outcome) == Tone::welcome);
+    model.tick(t + 2s);
+    CHECK(model.screen() == Screen::result);
+    model.tick(t + KioskModel::result_time + 1s);
+    CHECK(model.screen() == Screen::ready);
+}
+
+TEST_CASE("a wedge scanner typing into the window is a scan", "[kiosk][model]") {
+    test::DemoHub hub;
+    ScanQueue queue;
+    KioskModel model(load_device_config(hub.entrance()), queue);
+    auto t = KioskModel::Clock::now();
+    for (char c : hub.token(6)) {
+        t += 3ms;
+        model.on_char(std::string(1, c), t);
+    }
+    model.on_enter(t + 3ms);
+    REQUIRE(model.last_result());
+    CHECK(model.last_result()->record.participant_id == 6);
+}
+
+TEST_CASE("staff: the PIN, counts, manual check-in with a reason, void, session and direction", "[kiosk][model][staff]") {
+    test::DemoHub hub;
+    ScanQueue queue;
+    KioskModel model(load_device_config(hub.entrance()), queue);
+    model.open_staff();
+    CHECK(model.screen() == Screen::staff_pin);
+    CHECK_FALSE(model.enter_pin("1111"));
+    CHECK(model.staff_message() == "Wrong PIN");
+    CHECK(model.enter_pin("2468"));
+    CHECK(model.screen() == Screen::staff);
+
+    auto before = model.counts();
+    CHECK(before.expected == 80);
+    CHECK(before.checked_in == 0);
+    auto found = model.search("Jack");
+    REQUIRE_FALSE(found.empty());
+    CHECK_THAT(model.manual_check_in(found[0].id, "", "Pat"), Catch::Contains("needs your name and a reason"));
+    CHECK_THAT(model.manual_check_in(found[0].id, "forgot badge", "Pat"), Catch::Contains("checked in"));
+    auto after = model.counts();
+    CHECK(after.checked_in == 1);
+    CHECK(after.unsynced == before.unsynced + 1);
+    CHECK_THAT(model.void_last("wrong person", "Pat"), Catch::Contains("voided"));
+    CHECK(model.counts().checked_in == 0);
+
+    model.toggle_direction();
+    CHECK(model.station().desk().setup().direction == Direction::exit);
+    auto other = model.station().event().sessions.front().id == model.station().desk().setup().session_id
+                     ? model.station().event().sessions.back().id
+                     : model.station().event().sessions.front().id;
+    model.switch_session(other);
+    CHECK(model.station().desk().setup().session_id == other);
+    model.close_staff();
+    CHECK(model.screen() == Screen::ready);
+}
+
+TEST_CASE("a room device's register: in, expected and not here, here but not on the list", "[kiosk][model][room]") {
+    test::DemoHub hub;
+    ScanQueue queue;
+    KioskModel model(load_device_config(hub.room()), queue);
+    auto rows = model.room_register();
+    REQUIRE_FALSE(rows.empty());
+    for (const auto& r : rows) CHECK(r.time.empty());
+    // Check one of the room's people in by hand, and a mentor who is not on its list.
+    auto room = *model.station().desk().setup().room_id;
+    std::optional<ParticipantId> member;
+    for (const auto& e : store::enrolments(model.station().database(), 1))
+        if (e.room_id == room) member = e.participant_id;
+    REQUIRE(member);
+    model.station().desk().manual_check_in(*member, "test", "Pat", uk_time::now_ms());
+    model.station().desk().manual_check_in(121, "came to the wrong event", "Pat", uk_time::now_ms());
+    std::size_t in = 0, visitors = 0;
+    for (const auto& r : model.room_register()) {
+        in += r.expected && !r.time.empty();
+        visitors += !r.expected;
+        CHECK(r.public_name.find('.') != std::string::npos);  // first name and initial only
+    }
+    CHECK(in == 1);
+    CHECK(visitors == 1);
+}

@@ -1,0 +1,97 @@
+// The kiosk's real window under Xvfb (Mesa llvmpipe): screenshots read back with
+// glReadPixels and checked for what a person would see. Reference screenshots are in
+// docs/screenshots/.
+#include "kiosk_fixture.hpp"
+#include "kiosk_process.hpp"
+#include "xvfb.hpp"
+
+#include <stb/stb_image.h>
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+using namespace std::chrono_literals;
+using namespace muster;
+
+namespace {
+
+struct Picture {
+    int w = 0, h = 0;
+    std::vector<unsigned char> rgb;
+    // Share of pixels within `tolerance` of a colour.
+    double share(int r, int g, int b, int tolerance = 40) const {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i + 2 < rgb.size(); i += 3)
+            n += std::abs(rgb[i] - r) < tolerance && std::abs(rgb[i + 1] - g) < tolerance && std::abs(rgb[i + 2] - b) < tolerance;
+        return static_cast<double>(n) / static_cast<double>(static_cast<std::size_t>(w) * static_cast<std::size_t>(h));
+    }
+};
+
+Picture load(const std::string& path) {
+    Picture p;
+    int channels = 0;
+    unsigned char* data = stbi_load(path.c_str(), &p.w, &p.h, &channels, 3);
+    REQUIRE(data);
+    p.rgb.assign(data, data + static_cast<std::size_t>(p.w * p.h * 3));
+    stbi_image_free(data);
+    return p;
+}
+
+// Runs the windowed kiosk, feeds it `scans`, and returns its screenshot after `after`.
+Picture screen_after(test::DemoHub& hub, const std::vector<std::string>& scans, const std::string& name,
+                     const std::string& config = "") {
+    test::Xvfb x;
+    auto png = hub.dir.file(name + ".png");
+    std::string device = config.empty() ? hub.entrance() : config;
+    {
+        std::ifstream in(device);
+        std::string text((std::istreambuf_iterator<char>(in)), {});
+        if (auto at = text.find("fullscreen = true"); at != std::string::npos) text.replace(at, 17, "fullscreen = false");
+        std::ofstream(device, std::ios::trunc) << text;
+    }
+    test::KioskProcess kiosk(device, hub.dir.file(name + ".log"),
+                             {"--scripted-stdin", "--screenshot", png, "--screenshot-after-ms", "3000"},
+                             {{"DISPLAY", x.display()},
+                              {"LIBGL_ALWAYS_SOFTWARE", "1"},
+                              {"LSAN_OPTIONS", "suppressions=" + std::string(MUSTER_SOURCE_DIR) + "/tests/kiosk/lsan-gui.supp"}},
+                             test::KioskProcess::Mode::window);
+    for (const auto& s : scans) kiosk.send(s);
+    int code = kiosk.wait(60s);
+    INFO(std::ifstream(hub.dir.file(name + ".log")).rdbuf());
+    REQUIRE(code == 0);
+    return load(png);
+}
+
+}  // namespace
+
+TEST_CASE("window: the ready screen is drawn, navy with large white text", "[kiosk][gui]") {
+    test::DemoHub hub;
+    auto p = screen_after(hub, {}, "ready");
+    CHECK(p.w == 1280);
+    CHECK(p.h == 800);
+    CHECK(p.share(10, 31, 51) > 0.7);   // the navy background
+    CHECK(p.share(255, 255, 255) > 0.01);  // and text on it: not a blank screen
+}
+
+TEST_CASE("window: a good badge turns the screen green with a welcome", "[kiosk][gui]") {
+    test::DemoHub hub;
+    auto p = screen_after(hub, {hub.token(1)}, "welcome");
+    CHECK(p.share(26, 122, 51) > 0.6);     // green
+    CHECK(p.share(255, 255, 255) > 0.02);  // the tick and the words
+}
+
+TEST_CASE("window: a repeat scan is amber, a torn badge red", "[kiosk][gui]") {
+    test::DemoHub hub;
+    auto amber = screen_after(hub, {hub.token(4), hub.token(4)}, "already");
+    CHECK(amber.share(250, 176, 13) > 0.6);
+    auto red = screen_after(hub, {hub.token(5).substr(0, 60)}, "refused");
+    CHECK(red.share(179, 38, 31) > 0.6);
+}
+
+TEST_CASE("window: a room device shows the room's register beside the call to scan", "[kiosk][gui][room]") {
+    test::DemoHub hub;
+    auto p = screen_after(hub, {}, "room", hub.room());
+    CHECK(p.share(10, 31, 51) > 0.4);
+    CHECK(p.share(255, 255, 255) > 0.01);
+}
