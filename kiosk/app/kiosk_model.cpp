@@ -1,11 +1,9 @@
 #include "kiosk_model.hpp"
 
-#include "muster/store/event_store.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/time/uk_time.hpp"
 #include "muster/util/pin_hash.hpp"
 
-#include <map>
 
 namespace muster::kiosk {
 
@@ -30,20 +28,13 @@ KioskModel::KioskModel(DeviceConfig config, ScanQueue& queue)
 void KioskModel::show(checkin::ScanResult result, Clock::time_point now) {
     last_ = std::move(result);
     shown_at_ = now;
+    ++results_shown_;
     if (screen_ == Screen::ready || screen_ == Screen::result) screen_ = Screen::result;
 }
 
 void KioskModel::tick(Clock::time_point now) {
     for (const auto& scan : queue_.drain()) show(station_.handle(scan), now);
-    if (auto r = wedge_.idle(now); r.scan) show(station_.handle({InputKind::wedge, *r.scan, "", now}), now);
     if (screen_ == Screen::result && now - shown_at_ > result_time) screen_ = Screen::ready;
-}
-
-void KioskModel::on_char(std::string_view utf8, Clock::time_point at) { wedge_.key(utf8, at); }
-
-void KioskModel::on_enter(Clock::time_point at) {
-    auto r = wedge_.enter(at);
-    if (r.scan) show(station_.handle({InputKind::wedge, *r.scan, "", at}), at);
 }
 
 void KioskModel::open_staff() {
@@ -68,25 +59,6 @@ bool KioskModel::enter_pin(const std::string& pin) {
 }
 
 void KioskModel::close_staff() { screen_ = Screen::ready; }
-
-KioskModel::Counts KioskModel::counts() {
-    auto& db = station_.database();
-    const auto& setup = station_.desk().setup();
-    Counts c;
-    auto here = db.prepare(
-        "SELECT count(DISTINCT participant_id) FROM check_ins c WHERE event_id = ?1 AND session_id = ?2 AND room_id IS ?3 "
-        "AND direction = 'entry' AND outcome IN ('checked_in','not_expected') "
-        "AND NOT EXISTS (SELECT 1 FROM corrections v WHERE v.kind = 'void' AND v.target_uuid = c.uuid)");
-    here.bind(1, setup.event_id).bind(2, setup.session_id).bind(3, setup.room_id);
-    here.step();
-    c.checked_in = static_cast<std::size_t>(here.int64(0));
-    for (const auto& e : store::enrolments(db, setup.event_id))
-        if (!setup.room_id || e.room_id == setup.room_id) ++c.expected;
-    auto outbox = store::outbox_counts(db);
-    c.unsynced = outbox.pending;
-    c.rejected = outbox.rejected;
-    return c;
-}
 
 std::vector<Participant> KioskModel::search(const std::string& query) {
     return store::search_participants(station_.database(), query, 12);
@@ -114,32 +86,6 @@ void KioskModel::toggle_direction() {
     auto d = station_.desk().setup().direction == Direction::entry ? Direction::exit : Direction::entry;
     station_.desk().set_direction(d);
     staff_message_ = d == Direction::entry ? "Now checking people in" : "Now checking people out";
-}
-
-std::vector<RoomRegisterRow> KioskModel::room_register() {
-    auto& db = station_.database();
-    const auto& setup = station_.desk().setup();
-    std::map<ParticipantId, RoomRegisterRow> rows;
-    for (const auto& e : store::enrolments(db, setup.event_id))
-        if (setup.room_id && e.room_id == setup.room_id)
-            if (auto p = store::find_participant(db, e.participant_id)) rows[p->id] = {p->public_name(), "", true};
-    auto in = db.prepare(
-        "SELECT participant_id, min(device_ms) FROM check_ins c WHERE event_id = ?1 AND session_id = ?2 AND room_id IS ?3 "
-        "AND participant_id IS NOT NULL AND direction = 'entry' AND outcome IN ('checked_in','not_expected') "
-        "AND NOT EXISTS (SELECT 1 FROM corrections v WHERE v.kind = 'void' AND v.target_uuid = c.uuid) GROUP BY participant_id");
-    in.bind(1, setup.event_id).bind(2, setup.session_id).bind(3, setup.room_id);
-    while (in.step()) {
-        auto id = in.int64(0);
-        auto it = rows.find(id);
-        if (it == rows.end()) {
-            auto p = store::find_participant(db, id);
-            it = rows.emplace(id, RoomRegisterRow{p ? p->public_name() : "?", "", false}).first;
-        }
-        it->second.time = uk_time::format_hhmm(in.int64(1));
-    }
-    std::vector<RoomRegisterRow> out;
-    for (auto& [id, row] : rows) out.push_back(std::move(row));
-    return out;
 }
 
 std::string_view label_of(Outcome o) {

@@ -6,7 +6,6 @@
 #include "device_config.hpp"
 #include "kiosk_station.hpp"
 #include "scan_queue.hpp"
-#include "wedge_decoder.hpp"
 
 #include "muster/store/check_in_store.hpp"
 
@@ -33,6 +32,16 @@ struct RoomRegisterRow {
     bool expected = true;
 };
 
+// A record in the outbox, as the staff screen lists it.
+struct UnsyncedRow {
+    std::string time;     // "09:02"
+    std::string what;     // "checked in", "void", ...
+    std::string who;      // public name, or "" for an unknown badge
+    std::string uuid;
+    int attempts = 0;
+    std::string problem;  // the last error or the hub's refusal, if any
+};
+
 class KioskModel {
 public:
     using Clock = std::chrono::steady_clock;
@@ -40,16 +49,18 @@ public:
 
     KioskModel(DeviceConfig config, ScanQueue& queue);
 
-    // Once a frame: takes queued scans, returns from the result screen after a while.
+    // Once a frame: takes queued scans from every input (the wedge scanner's too), decides
+    // and commits each, and returns from the result screen after a while.
     void tick(Clock::time_point now);
-    // Keyboard (a wedge scanner types here too).
-    void on_char(std::string_view utf8, Clock::time_point at);
-    void on_enter(Clock::time_point at);
 
     Screen screen() const { return screen_; }
     const DeviceConfig& config() const { return config_; }
     KioskStation& station() { return station_; }
     const std::optional<checkin::ScanResult>& last_result() const { return last_; }
+    // Goes up by one with every result shown (the window chimes on a change).
+    std::uint64_t results_shown() const { return results_shown_; }
+    // Staff screens take the keyboard; elsewhere its keys are the wedge scanner's.
+    bool staff_open() const { return screen_ == Screen::staff_pin || screen_ == Screen::staff; }
     std::map<InputKind, SourceStatus> input_statuses() const { return queue_.statuses(); }
 
     // Staff.
@@ -66,6 +77,8 @@ public:
     void switch_session(SessionId id);
     void toggle_direction();
     std::vector<RoomRegisterRow> room_register();
+    // The newest records still waiting for the hub, newest first.
+    std::vector<UnsyncedRow> unsynced(std::size_t limit);
     bool quit_requested() const { return quit_; }
     void request_quit() { quit_ = true; }
     const std::string& staff_message() const { return staff_message_; }
@@ -76,10 +89,10 @@ private:
     DeviceConfig config_;
     ScanQueue& queue_;
     KioskStation station_;
-    WedgeDecoder wedge_;
     Screen screen_ = Screen::ready;
     std::optional<checkin::ScanResult> last_;
     Clock::time_point shown_at_{};
+    std::uint64_t results_shown_ = 0;
     int pin_failures_ = 0;
     std::string staff_message_;
     bool quit_ = false;

@@ -5,6 +5,8 @@
 
 #include "muster/time/uk_time.hpp"
 
+#include <cctype>
+
 namespace muster::kiosk {
 
 void draw_ready(KioskModel& model, const Fonts& fonts) {
@@ -49,16 +51,27 @@ void draw_ready(KioskModel& model, const Fonts& fonts) {
         ImGui::EndChild();
     }
 
-    // Inputs, in words: "Scanner: ready   NFC reader: unavailable (retrying)".
-    ImGui::SetCursorPos({size.x * 0.03f, size.y * 0.9f});
+    // Inputs, in words: "Scanner: ready", or the source's own sentence when it is not
+    // ("camera unavailable (...), retrying"), so staff see a pulled plug from across the hall.
+    ImGui::SetCursorPos({size.x * 0.03f, size.y * 0.88f});
     ImGui::PushFont(fonts.body);
-    std::string inputs = model.config().wedge ? "Scanner: ready" : "";
+    ImGui::PushTextWrapPos(size.x * 0.85f);
+    std::string live, down;
     for (const auto& [kind, status] : model.input_statuses()) {
         if (kind == InputKind::scripted) continue;  // automation, not a device people use
-        inputs += inputs.empty() ? "" : "     ";
-        inputs += std::string(to_string(kind)) + ": " + to_string(status.state);
+        std::string name = to_string(kind);
+        name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+        if (status.state == SourceState::ready) {
+            live += (live.empty() ? "" : "     ") + name + ": ready";
+        } else {
+            std::string said = status.message.empty() ? name + ": " + to_string(status.state) : status.message;
+            said[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(said[0])));
+            down += (down.empty() ? "" : "   ") + said;
+        }
     }
-    ImGui::TextColored(style::muted, "%s", inputs.c_str());
+    if (!live.empty()) ImGui::TextColored(style::muted, "%s", live.c_str());
+    if (!down.empty()) ImGui::TextColored(style::attention, "(!) %s", down.c_str());
+    ImGui::PopTextWrapPos();
     ImGui::SetCursorPos({size.x * 0.88f, size.y * 0.89f});
     if (ImGui::Button("Staff", {size.x * 0.09f, size.y * 0.07f})) model.open_staff();
     ImGui::PopFont();

@@ -3,6 +3,8 @@
 #include "screen_style.hpp"
 #include "screens.hpp"
 
+#include <algorithm>
+
 namespace muster::kiosk {
 
 void draw_room_register(KioskModel& model, const Fonts& fonts) {
@@ -13,13 +15,16 @@ void draw_room_register(KioskModel& model, const Fonts& fonts) {
     ImGui::TextColored(style::text, "Room register: %zu of %zu here", in, rows.size());
     ImGui::Separator();
     auto section = [&](const char* title, auto keep, ImVec4 colour) {
+        if (std::none_of(rows.begin(), rows.end(), keep)) return;
         ImGui::TextColored(style::muted, "%s", title);
         for (const auto& r : rows)
             if (keep(r)) ImGui::TextColored(colour, "  %s  %s", r.time.empty() ? "--:--" : r.time.c_str(), r.public_name.c_str());
     };
+    // The long list (who has not come yet) goes last, so the short ones that need the
+    // facilitator's eye are never scrolled out of sight.
     section("In", [](const RoomRegisterRow& r) { return r.expected && !r.time.empty(); }, style::text);
+    section("(!) Here, not on this room's list", [](const RoomRegisterRow& r) { return !r.expected; }, style::attention);
     section("Expected, not here yet", [](const RoomRegisterRow& r) { return r.expected && r.time.empty(); }, style::muted);
-    section("Here, not on this room's list", [](const RoomRegisterRow& r) { return !r.expected; }, style::attention);
     ImGui::PopFont();
 }
 

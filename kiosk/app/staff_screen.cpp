@@ -97,6 +97,19 @@ void draw_staff(KioskModel& model, const Fonts& fonts, StaffForm& form) {
     ImGui::Separator();
     if (ImGui::Button("Void the last scan")) model.void_last(form.reason, form.staff_name);
     if (!model.staff_message().empty()) ImGui::TextColored(style::attention, "%s", model.staff_message().c_str());
+
+    // The outbox: what this device holds that the hub has not acknowledged yet.
+    ImGui::Separator();
+    ImGui::TextColored(style::muted, "Waiting to be sent (newest first):");
+    ImGui::BeginChild("outbox", {size.x * 0.94f, size.y * 0.2f}, true);
+    for (const auto& row : model.unsynced(50)) {
+        ImGui::Text("%s  %-28s %-22s %.8s", row.time.c_str(), row.what.c_str(), row.who.c_str(), row.uuid.c_str());
+        if (row.attempts > 0 || !row.problem.empty()) {
+            ImGui::SameLine();
+            ImGui::TextColored(style::attention, "tried %d times %s", row.attempts, row.problem.c_str());
+        }
+    }
+    ImGui::EndChild();
     ImGui::EndGroup();
 
     ImGui::SetCursorPos({size.x * 0.03f, size.y * 0.9f});

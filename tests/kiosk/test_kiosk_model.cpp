@@ -1,8 +1,11 @@
 // The kiosk's model without a window: what the screens show and what staff can do.
 #include "kiosk_fixture.hpp"
+#include "keyboard_wedge_source.hpp"
 #include "kiosk_model.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <set>
 
 using namespace std::chrono_literals;
 using namespace muster;
@@ -26,18 +29,49 @@ TEST_CASE("scans from the queue are committed and shown, then the screen returns
     CHECK(model.screen() == Screen::ready);
 }
 
-TEST_CASE("a wedge scanner typing into the window is a scan", "[kiosk][model]") {
+TEST_CASE("a wedge scanner typing into the window is a scan, decided at the next frame", "[kiosk][model][wedge]") {
     test::DemoHub hub;
     ScanQueue queue;
     KioskModel model(load_device_config(hub.entrance()), queue);
+    KeyboardWedgeSource wedge;
+    wedge.start(queue);
     auto t = KioskModel::Clock::now();
-    for (char c : hub.token(6)) {
-        t += 3ms;
-        model.on_char(std::string(1, c), t);
-    }
-    model.on_enter(t + 3ms);
+    for (char c : hub.token(6)) wedge.key(std::string(1, c), t += 3ms);
+    wedge.enter(t + 3ms);
+    CHECK(model.results_shown() == 0);
+    model.tick(t + 5ms);
+    CHECK(model.results_shown() == 1);
     REQUIRE(model.last_result());
     CHECK(model.last_result()->record.participant_id == 6);
+    CHECK(model.screen() == Screen::result);
+    // The next scan replaces the result at once, without waiting for the screen to clear.
+    queue.on_scan(RawScan{InputKind::camera, hub.token(6), "", t});
+    model.tick(t + 10ms);
+    CHECK(model.results_shown() == 2);
+    CHECK(model.last_result()->decision.outcome == Outcome::already_checked_in);
+}
+
+TEST_CASE("staff see the records still waiting for the hub, newest first, public names only", "[kiosk][model][staff]") {
+    test::DemoHub hub;
+    ScanQueue queue;
+    KioskModel model(load_device_config(hub.entrance()), queue);
+    CHECK(model.unsynced(10).empty());
+    auto t = KioskModel::Clock::now();
+    queue.on_scan(RawScan{InputKind::camera, hub.token(3), "", t});
+    queue.on_scan(RawScan{InputKind::camera, "NOT-A-BADGE", "", t});
+    model.tick(t);
+    CHECK_THAT(model.void_last("wrong person", "Pat"), Catch::Contains("voided"));
+    auto rows = model.unsynced(10);
+    REQUIRE(rows.size() == 3);
+    std::set<std::string> what;
+    for (const auto& r : rows) {
+        what.insert(r.what);
+        CHECK(r.time.size() == 5);  // "09:02"
+        CHECK(r.uuid.size() == 36);
+        CHECK(r.who.find(' ') == r.who.rfind(' '));  // at most "First I."
+    }
+    CHECK(what == std::set<std::string>{"checked in", "badge not valid", "correction (void)"});
+    CHECK(model.unsynced(1).size() == 1);
 }
 
 TEST_CASE("staff: the PIN, counts, manual check-in with a reason, void, session and direction", "[kiosk][model][staff]") {

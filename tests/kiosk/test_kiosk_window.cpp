@@ -1,6 +1,7 @@
 // The kiosk's real window under Xvfb (Mesa llvmpipe): screenshots read back with
 // glReadPixels and checked for what a person would see. Reference screenshots are in
 // docs/screenshots/.
+#include "gl_under_test.hpp"
 #include "kiosk_fixture.hpp"
 #include "kiosk_process.hpp"
 #include "xvfb.hpp"
@@ -52,18 +53,15 @@ Picture screen_after(test::DemoHub& hub, const std::vector<std::string>& scans, 
     }
     test::KioskProcess kiosk(device, hub.dir.file(name + ".log"),
                              {"--scripted-stdin", "--screenshot", png, "--screenshot-after-ms", "3000"},
-                             {{"DISPLAY", x.display()},
-                              {"LIBGL_ALWAYS_SOFTWARE", "1"},
-                              // Mesa's dlopen'ed llvmpipe driver leaks a few hundred bytes that
-                              // LeakSanitizer cannot attribute (unloaded module), so leak
-                              // checking is off for the window process only; the same kiosk
-                              // code runs under LeakSanitizer in the headless and model tests.
-                              {"ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1"}},
+                             test::window_env(x.display()),
                              test::KioskProcess::Mode::window);
     for (const auto& s : scans) kiosk.send(s);
     int code = kiosk.wait(60s);
     INFO(std::ifstream(hub.dir.file(name + ".log")).rdbuf());
     REQUIRE(code == 0);
+    // The first frame was on screen (the bench measures how soon).
+    CHECK_THAT(std::string(std::istreambuf_iterator<char>(std::ifstream(hub.dir.file(name + ".log")).rdbuf()), {}),
+               Catch::Contains("window ready in"));
     return load(png);
 }
 

@@ -1,0 +1,66 @@
+// The chimes: two short, different sounds without clicks; a kiosk with no sound device
+// carries on silently.
+#include "chime.hpp"
+#include "sound_player.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdlib>
+
+using namespace std::chrono_literals;
+using namespace muster::kiosk;
+
+namespace {
+
+int peak(const std::vector<std::int16_t>& s) {
+    int p = 0;
+    for (auto v : s) p = std::max(p, std::abs(static_cast<int>(v)));
+    return p;
+}
+
+// Zero crossings a second: a rough pitch.
+double crossings_per_second(const std::vector<std::int16_t>& s, std::size_t from, std::size_t to) {
+    int n = 0;
+    for (std::size_t i = from + 1; i < to; ++i) n += (s[i - 1] < 0) != (s[i] < 0);
+    return n * static_cast<double>(chime_rate) / static_cast<double>(to - from);
+}
+
+}  // namespace
+
+TEST_CASE("chimes are short, audible, unclipped and fade in and out", "[kiosk][sound]") {
+    for (auto chime : {Chime::accepted, Chime::attention}) {
+        auto s = chime_samples(chime);
+        double seconds = static_cast<double>(s.size()) / chime_rate;
+        CHECK(seconds > 0.15);
+        CHECK(seconds < 0.5);  // short: the next person is already scanning
+        CHECK(peak(s) > 8000);
+        CHECK(peak(s) < 32000);
+        CHECK(std::abs(s.front()) < 200);  // no click at either end
+        CHECK(std::abs(s.back()) < 200);
+    }
+}
+
+TEST_CASE("accepted rises and is higher, attention falls and is lower", "[kiosk][sound]") {
+    auto ok = chime_samples(Chime::accepted);
+    auto look = chime_samples(Chime::attention);
+    auto half = [](const std::vector<std::int16_t>& s) { return s.size() / 2; };
+    // Two crossings a cycle: the first note of "accepted" is ~880 Hz, of "attention" ~440 Hz.
+    CHECK(crossings_per_second(ok, 0, half(ok) / 2) == Approx(2 * 880.0).epsilon(0.1));
+    CHECK(crossings_per_second(look, 0, half(look) / 2) == Approx(2 * 440.0).epsilon(0.1));
+    CHECK(crossings_per_second(ok, ok.size() * 3 / 4, ok.size()) > crossings_per_second(ok, 0, half(ok) / 2));
+    CHECK(crossings_per_second(look, look.size() * 3 / 4, look.size()) < crossings_per_second(look, 0, half(look) / 2));
+}
+
+TEST_CASE("no sound device: the chime is dropped, counted, and nothing blocks", "[kiosk][sound]") {
+    SoundPlayer player("hw:CARD=muster-no-such-card");
+    auto t0 = std::chrono::steady_clock::now();
+    player.play(Chime::accepted);
+    CHECK(std::chrono::steady_clock::now() - t0 < 50ms);  // play() never waits for the device
+    REQUIRE(player.wait_idle(5s));
+    CHECK(player.failed() == 1);
+    CHECK(player.played() == 0);
+    player.play(Chime::attention);  // and it tries again next time (a speaker plugged in later)
+    REQUIRE(player.wait_idle(5s));
+    CHECK(player.failed() == 2);
+}
