@@ -23,12 +23,12 @@ using namespace std::chrono_literals;
 using namespace muster;
 
 #ifdef MUSTER_BENCH_GUI
-// The windowed kiosk under Xvfb (Mesa llvmpipe): start to the first frame, and resident
-// memory after 10,000 scans fed through its scripted input.
-long resident_kb(pid_t pid) {
+// The windowed kiosk under Xvfb (Mesa llvmpipe): start to the first frame on screen (5
+// starts), and resident memory after 10,000 scans fed through its scripted input.
+long status_kb(pid_t pid, const std::string& field) {
     std::ifstream status("/proc/" + std::to_string(pid) + "/status");
     for (std::string line; std::getline(status, line);)
-        if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+        if (line.rfind(field + ":", 0) == 0) return std::atol(line.c_str() + field.size() + 1);
     return -1;
 }
 
@@ -39,6 +39,15 @@ std::size_t stored(const std::string& db_path) {
     return static_cast<std::size_t>(s.int64(0));
 }
 
+struct Memory {
+    long rss = 0, anon = 0, file = 0;
+    static Memory of(pid_t pid) { return {status_kb(pid, "VmRSS"), status_kb(pid, "RssAnon"), status_kb(pid, "RssFile")}; }
+    void print(const char* when) const {
+        std::printf("  resident memory %-22s %6.1f MB  (anonymous %.1f MB, shared libraries and files %.1f MB)\n", when,
+                    rss / 1024.0, anon / 1024.0, file / 1024.0);
+    }
+};
+
 int window_figures(test::DemoHub& hub, const std::vector<std::string>& tokens) {
     test::Xvfb x;
     std::string config = hub.entrance();
@@ -48,38 +57,48 @@ int window_figures(test::DemoHub& hub, const std::vector<std::string>& tokens) {
         if (auto at = text.find("fullscreen = true"); at != std::string::npos) text.replace(at, 17, "fullscreen = false");
         std::ofstream(config, std::ios::trunc) << text;
     }
-    std::string log = hub.dir.file("window.log");
-    auto t0 = bench::bench_clock::now();
-    test::KioskProcess kiosk(config, log, {"--scripted-stdin"}, {{"DISPLAY", x.display()}, {"LIBGL_ALWAYS_SOFTWARE", "1"}},
-                             test::KioskProcess::Mode::window);
-    double ready_ms = -1;
-    while (bench::micros_since(t0) < 20e6) {
-        std::ifstream f(log);
-        std::string text((std::istreambuf_iterator<char>(f)), {});
-        if (text.find("window ready") != std::string::npos) {
-            ready_ms = bench::micros_since(t0) / 1000;
-            break;
-        }
-        std::this_thread::sleep_for(2ms);
-    }
-    long rss_start = resident_kb(kiosk.pid());
-    std::size_t before = stored(hub.device_db());
+    std::vector<double> ready_ms;
+    Memory at_start, after;
+    std::size_t done = 0;
     const std::size_t n = 10'000;
-    // In batches of 500: the queue to the UI thread is bounded (1024), as no scanner or
-    // reader can outrun a frame by that much.
-    for (std::size_t sent = 0; sent < n;) {
-        for (std::size_t k = 0; k < 500; ++k, ++sent) kiosk.send(tokens[sent % tokens.size()]);
-        while (stored(hub.device_db()) < before + sent && bench::micros_since(t0) < 300e6) std::this_thread::sleep_for(50ms);
+    for (int run = 0; run < 5; ++run) {
+        std::string log = hub.dir.file("window-" + std::to_string(run) + ".log");
+        auto t0 = bench::bench_clock::now();
+        test::KioskProcess kiosk(config, log, {"--scripted-stdin"}, {{"DISPLAY", x.display()}, {"LIBGL_ALWAYS_SOFTWARE", "1"}},
+                                 test::KioskProcess::Mode::window);
+        while (bench::micros_since(t0) < 20e6) {
+            std::ifstream f(log);
+            std::string text((std::istreambuf_iterator<char>(f)), {});
+            if (text.find("window ready") != std::string::npos) {
+                ready_ms.push_back(bench::micros_since(t0) / 1000);
+                break;
+            }
+            std::this_thread::sleep_for(1ms);
+        }
+        if (run == 4) {
+            std::this_thread::sleep_for(1s);  // settled on the ready screen
+            at_start = Memory::of(kiosk.pid());
+            std::size_t before = stored(hub.device_db());
+            // In batches of 500: the queue to the UI thread is bounded (1024), as no scanner
+            // or reader can outrun a frame by that much.
+            for (std::size_t sent = 0; sent < n;) {
+                for (std::size_t k = 0; k < 500; ++k, ++sent) kiosk.send(tokens[sent % tokens.size()]);
+                while (stored(hub.device_db()) < before + sent && bench::micros_since(t0) < 300e6)
+                    std::this_thread::sleep_for(50ms);
+            }
+            std::this_thread::sleep_for(1s);  // a few more frames
+            after = Memory::of(kiosk.pid());
+            done = stored(hub.device_db()) - before;
+        }
+        kiosk.terminate();
+        kiosk.wait(20s);
     }
-    std::this_thread::sleep_for(1s);  // a few more frames
-    long rss_end = resident_kb(kiosk.pid());
-    std::size_t done = stored(hub.device_db()) - before;
-    kiosk.terminate();
-    kiosk.wait(20s);
     std::printf("\nwindowed kiosk under Xvfb + Mesa llvmpipe (software GL: a real GPU needs less)\n");
-    std::printf("  start to first frame (window ready): %.0f ms   (target <= 2000 ms)\n", ready_ms);
-    std::printf("  resident memory: %.1f MB at start, %.1f MB after %zu scans   (target <= 150 MB)\n", rss_start / 1024.0,
-                rss_end / 1024.0, done);
+    bench::print_row("start to first frame on screen (5 starts)", bench::stats(ready_ms), "ms");
+    std::printf("  (target <= 2000 ms)\n");
+    at_start.print("on the ready screen");
+    after.print(("after " + std::to_string(done) + " scans").c_str());
+    std::printf("  (target <= 150 MB)\n");
     return done == n ? 0 : 1;
 }
 #endif

@@ -105,6 +105,9 @@ void GlfwBackend::end_frame(float r, float g, float b) {
     glClearColor(r, g, b, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    // The first frame uploaded the font atlas to a texture; the CPU copies (an 8-bit and a
+    // 32-bit image of three large fonts, ~20 MB) are never read again.
+    if (ImGui::GetIO().Fonts->TexPixelsAlpha8 || ImGui::GetIO().Fonts->TexPixelsRGBA32) ImGui::GetIO().Fonts->ClearTexData();
 }
 
 void GlfwBackend::present() { glfwSwapBuffers(window_); }

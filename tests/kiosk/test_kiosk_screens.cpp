@@ -44,6 +44,19 @@ double share(const Screenshot& s, Colour c, Region r = {}, int tolerance = 30) {
     return all ? static_cast<double>(n) / static_cast<double>(all) : 0;
 }
 
+// Half size (2x2 averages) for the reference screenshots in docs/: small files, still legible.
+Screenshot half(const Screenshot& s) {
+    Screenshot out{s.width / 2, s.height / 2, {}};
+    out.rgb.resize(static_cast<std::size_t>(out.width) * static_cast<std::size_t>(out.height) * 3);
+    auto at = [&](int x, int y, int c) { return s.rgb[(static_cast<std::size_t>(y) * static_cast<std::size_t>(s.width) + static_cast<std::size_t>(x)) * 3 + static_cast<std::size_t>(c)]; };
+    for (int y = 0; y < out.height; ++y)
+        for (int x = 0; x < out.width; ++x)
+            for (int c = 0; c < 3; ++c)
+                out.rgb[(static_cast<std::size_t>(y) * static_cast<std::size_t>(out.width) + static_cast<std::size_t>(x)) * 3 + static_cast<std::size_t>(c)] =
+                    static_cast<unsigned char>((at(2 * x, 2 * y, c) + at(2 * x + 1, 2 * y, c) + at(2 * x, 2 * y + 1, c) + at(2 * x + 1, 2 * y + 1, c) + 2) / 4);
+    return out;
+}
+
 // One kiosk (model, window, view) on its own X server.
 struct Kiosk {
     test::Xvfb x;
@@ -79,7 +92,7 @@ struct Kiosk {
             if (i == 2) shot = backend->read_pixels();
             backend->present();
         }
-        if (const char* dir = std::getenv("MUSTER_SCREENSHOT_DIR")) write_png(std::string(dir) + "/" + name + ".png", shot);
+        if (const char* dir = std::getenv("MUSTER_SCREENSHOT_DIR")) write_png(std::string(dir) + "/" + name + ".png", half(shot));
         REQUIRE(shot.width == 1280);
         REQUIRE(shot.height == 800);
         return shot;
