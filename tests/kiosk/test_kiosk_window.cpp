@@ -20,10 +20,11 @@ namespace {
 struct Picture {
     int w = 0, h = 0;
     std::vector<unsigned char> rgb;
-    // Share of pixels within `tolerance` of a colour.
-    double share(int r, int g, int b, int tolerance = 40) const {
-        std::size_t n = 0;
-        for (std::size_t i = 0; i + 2 < rgb.size(); i += 3)
+    // Share of pixels within `tolerance` of a colour, in the rows from `top` (a fraction of
+    // the height) down.
+    double share(int r, int g, int b, int tolerance = 40, double top = 0) const {
+        std::size_t n = 0, first = static_cast<std::size_t>(top * h) * static_cast<std::size_t>(w) * 3;
+        for (std::size_t i = first; i + 2 < rgb.size(); i += 3)
             n += std::abs(rgb[i] - r) < tolerance && std::abs(rgb[i + 1] - g) < tolerance && std::abs(rgb[i + 2] - b) < tolerance;
         return static_cast<double>(n) / static_cast<double>(static_cast<std::size_t>(w) * static_cast<std::size_t>(h));
     }
@@ -41,7 +42,7 @@ Picture load(const std::string& path) {
 
 // Runs the windowed kiosk, feeds it `scans`, and returns its screenshot after `after`.
 Picture screen_after(test::DemoHub& hub, const std::vector<std::string>& scans, const std::string& name,
-                     const std::string& config = "") {
+                     const std::string& config = "", int after_ms = 3000) {
     test::Xvfb x;
     auto png = hub.dir.file(name + ".png");
     std::string device = config.empty() ? hub.entrance() : config;
@@ -52,7 +53,7 @@ Picture screen_after(test::DemoHub& hub, const std::vector<std::string>& scans, 
         std::ofstream(device, std::ios::trunc) << text;
     }
     test::KioskProcess kiosk(device, hub.dir.file(name + ".log"),
-                             {"--scripted-stdin", "--screenshot", png, "--screenshot-after-ms", "3000"},
+                             {"--scripted-stdin", "--screenshot", png, "--screenshot-after-ms", std::to_string(after_ms)},
                              test::window_env(x.display()),
                              test::KioskProcess::Mode::window);
     for (const auto& s : scans) kiosk.send(s);
@@ -96,4 +97,21 @@ TEST_CASE("window: a room device shows the room's register beside the call to sc
     auto p = screen_after(hub, {}, "room", hub.room());
     CHECK(p.share(10, 31, 51) > 0.4);
     CHECK(p.share(255, 255, 255) > 0.01);
+}
+
+TEST_CASE("window: camera missing, the kiosk takes scanner input and says so on screen", "[kiosk][gui][camera]") {
+    test::DemoHub hub;
+    std::ifstream in(hub.entrance());
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    text.replace(text.find("camera = false"), 14, "camera = true");
+    text.replace(text.find("/dev/video0"), 11, "/dev/video99");
+    std::ofstream(hub.entrance(), std::ios::trunc) << text;
+    // The scan shows for 4 s; at 5.5 s the screen is back to ready, with the camera's state.
+    auto p = screen_after(hub, {hub.token(8)}, "camera-missing", "", 5500);
+    CHECK(p.share(10, 31, 51) > 0.7);
+    CHECK(p.share(250, 176, 13, 40, 0.85) > 0.0005);  // "(!) Camera unavailable ..." in amber, at the bottom
+    auto db = store::open_database(hub.device_db());
+    auto s = db->prepare("SELECT count(*) FROM check_ins WHERE participant_id = 8 AND outcome = 'checked_in'");
+    s.step();
+    CHECK(s.int64(0) == 1);  // and it took the scan meanwhile
 }
