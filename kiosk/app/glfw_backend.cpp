@@ -92,6 +92,8 @@ void GlfwBackend::wait_events(std::chrono::milliseconds timeout) {
     glfwWaitEventsTimeout(std::chrono::duration<double>(timeout).count());
 }
 
+void GlfwBackend::wake() { glfwPostEmptyEvent(); }
+
 void GlfwBackend::begin_frame() {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();

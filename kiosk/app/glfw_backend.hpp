@@ -50,6 +50,8 @@ public:
     void set_keys(Keys keys) { keys_ = std::move(keys); }
     bool close_requested() const;
     void wait_events(std::chrono::milliseconds timeout);
+    // Ends a wait_events() early; safe from any thread (an input thread with a new scan).
+    static void wake();
 
     void begin_frame();
     // Renders the ImGui frame over `clear` (RGB 0..1) into the back buffer.
