@@ -44,10 +44,10 @@ void KioskView::draw() {
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus);
     switch (model_.screen()) {
-        case Screen::ready: draw_ready(model_, fonts_); break;
-        case Screen::result: draw_result(model_, fonts_); break;
-        case Screen::staff_pin: draw_staff_pin(model_, fonts_, form_); break;
-        case Screen::staff: draw_staff(model_, fonts_, form_); break;
+        case Screen::ready: ready_.draw(); break;
+        case Screen::result: result_.draw(); break;
+        case Screen::staff_pin: staff_pin_.draw(); break;
+        case Screen::staff: staff_.draw(); break;
     }
     ImGui::End();
     ImGui::PopStyleVar();

@@ -1,7 +1,7 @@
 #pragma once
-// The whole screen, drawn with ImGui from a KioskModel: picks the screen the model is on
-// and owns what only the view needs (fonts sized for the display, the staff form's text
-// buffers). Needs a live ImGui context (GlfwBackend); never includes GLFW.
+// The whole screen, drawn with ImGui from a KioskModel: owns the fonts (sized for the
+// display) and one object per screen, and draws the one the model is on. Needs a live
+// ImGui context (GlfwBackend); never includes GLFW.
 #include "kiosk_model.hpp"
 #include "screens.hpp"
 
@@ -19,12 +19,13 @@ public:
     void draw();
     // The colour behind everything (the backend clears to it).
     static ImVec4 background();
-    StaffForm& form() { return form_; }
-
 private:
     KioskModel& model_;
     Fonts fonts_;
-    StaffForm form_;
+    ReadyScreen ready_{model_, fonts_};
+    ResultScreen result_{model_, fonts_};
+    StaffPinScreen staff_pin_{model_, fonts_};
+    StaffScreen staff_{model_, fonts_};
 };
 
 }  // namespace muster::kiosk

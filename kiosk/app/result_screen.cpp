@@ -33,8 +33,8 @@ Words words_for(const checkin::ScanResult& r) {
 
 }  // namespace
 
-void draw_result(KioskModel& model, const Fonts& fonts) {
-    const auto& r = model.last_result();
+void ResultScreen::draw() {
+    const auto& r = model_.last_result();
     if (!r) return;
     Tone tone = tone_of(r->decision.outcome);
     const ImVec2 size = ImGui::GetWindowSize();
@@ -45,9 +45,9 @@ void draw_result(KioskModel& model, const Fonts& fonts) {
 
     auto words = words_for(*r);
     ImGui::SetCursorPosY(size.y * 0.45f);
-    style::centred(words.headline, fonts.huge, style::text_on(tone));
+    style::centred(words.headline, fonts_.huge, style::text_on(tone));
     ImGui::Dummy({0, size.y * 0.03f});
-    style::centred(words.detail, fonts.large, style::text_on(tone));
+    style::centred(words.detail, fonts_.large, style::text_on(tone));
 }
 
 }  // namespace muster::kiosk

@@ -7,14 +7,14 @@
 
 namespace muster::kiosk {
 
-void draw_room_register(KioskModel& model, const Fonts& fonts) {
-    auto rows = model.room_register();
+void RoomRegisterPanel::draw() {
+    auto rows = model_.room_register();
     std::size_t in = 0, expected = 0;
     for (const auto& r : rows) {
         expected += r.expected;
         in += r.expected && !r.time.empty();
     }
-    ImGui::PushFont(fonts.body);
+    ImGui::PushFont(fonts_.body);
     ImGui::TextColored(style::text, "Room register: %zu of %zu here", in, expected);
     ImGui::Separator();
     auto section = [&](const char* title, auto keep, ImVec4 colour) {

@@ -1,6 +1,7 @@
 #pragma once
-// The kiosk's screens: ImGui drawing over a KioskModel, one file each. They read the
-// model and call its intents; they never touch SQLite, sockets or GLFW.
+// The kiosk's screens: one class each, one .cpp each, drawing a KioskModel with ImGui and
+// posting intents to it. They never touch SQLite, sockets or GLFW. What only a screen needs
+// (the staff form's text buffers) lives in that screen's class.
 #include "kiosk_model.hpp"
 
 struct ImFont;
@@ -10,22 +11,69 @@ namespace muster::kiosk {
 struct Fonts {
     ImFont* body = nullptr;     // ~3.5% of the screen height
     ImFont* large = nullptr;    // ~6%
-    ImFont* huge = nullptr;     // ~11%: readable at 2 m
+    ImFont* huge = nullptr;     // ~10%: readable at 2 m
 };
 
-// UI-only state of the staff screens (input buffers), a plain struct.
-struct StaffForm {
-    char pin[16] = {};
-    char search[64] = {};
-    char reason[128] = {};
-    char staff_name[64] = {};
-    long long selected = 0;
+// A room device's register for the facilitator (drawn inside the ready screen).
+class RoomRegisterPanel {
+public:
+    RoomRegisterPanel(KioskModel& model, const Fonts& fonts) : model_(model), fonts_(fonts) {}
+    void draw();
+
+private:
+    KioskModel& model_;
+    const Fonts& fonts_;
 };
 
-void draw_ready(KioskModel& model, const Fonts& fonts);
-void draw_result(KioskModel& model, const Fonts& fonts);
-void draw_staff_pin(KioskModel& model, const Fonts& fonts, StaffForm& form);
-void draw_staff(KioskModel& model, const Fonts& fonts, StaffForm& form);
-void draw_room_register(KioskModel& model, const Fonts& fonts);
+class ReadyScreen {
+public:
+    ReadyScreen(KioskModel& model, const Fonts& fonts) : model_(model), fonts_(fonts), register_(model, fonts) {}
+    void draw();
+
+private:
+    void draw_inputs();
+
+    KioskModel& model_;
+    const Fonts& fonts_;
+    RoomRegisterPanel register_;
+};
+
+class ResultScreen {
+public:
+    ResultScreen(KioskModel& model, const Fonts& fonts) : model_(model), fonts_(fonts) {}
+    void draw();
+
+private:
+    KioskModel& model_;
+    const Fonts& fonts_;
+};
+
+class StaffPinScreen {
+public:
+    StaffPinScreen(KioskModel& model, const Fonts& fonts) : model_(model), fonts_(fonts) {}
+    void draw();
+
+private:
+    KioskModel& model_;
+    const Fonts& fonts_;
+    char pin_[16] = {};
+};
+
+class StaffScreen {
+public:
+    StaffScreen(KioskModel& model, const Fonts& fonts) : model_(model), fonts_(fonts) {}
+    void draw();
+
+private:
+    void draw_sessions();
+    void draw_manual_check_in();
+    void draw_outbox();
+
+    KioskModel& model_;
+    const Fonts& fonts_;
+    char search_[64] = {};
+    char reason_[128] = {};
+    char staff_name_[64] = {};
+};
 
 }  // namespace muster::kiosk
