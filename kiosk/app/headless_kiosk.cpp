@@ -1,15 +1,10 @@
 #include "headless_kiosk.hpp"
 
+#include "device_inputs.hpp"
 #include "kiosk_station.hpp"
 #include "scan_image.hpp"
 #include "scan_queue.hpp"
 #include "scan_report.hpp"
-
-#include "camera_source.hpp"
-#include "v4l2_camera.hpp"
-#ifdef MUSTER_HAVE_NFC
-#include "nfc_source.hpp"
-#endif
 
 #include "muster/badge/hub_keys.hpp"
 #include "muster/db/database.hpp"
@@ -100,18 +95,7 @@ int run_headless(const HeadlessOptions& options) {
     }
 
     ScanQueue queue;
-    std::vector<std::unique_ptr<ScanSource>> sources;
-    if (config.camera)
-        sources.push_back(std::make_unique<camera::CameraSource>(std::make_unique<camera::V4l2Camera>(config.camera_device)));
-#ifdef MUSTER_HAVE_NFC
-    if (config.nfc) {
-        nfc::NfcSource::Options nfc_options;
-        nfc_options.connstring = config.nfc_connstring;
-        sources.push_back(std::make_unique<nfc::NfcSource>(nfc_options));
-    }
-#else
-    if (config.nfc) std::fprintf(stderr, "muster-kiosk: NFC reader: not available (built without NFC support)\n");
-#endif
+    auto sources = device_inputs(config);
     for (auto& s : sources) s->start(queue);
 
     const Session& session = station->session();

@@ -2,17 +2,13 @@
 // chimes, and the frame loop. Nothing here includes GLFW (glfw_backend.cpp does).
 #include "kiosk_window.hpp"
 
-#include "camera_source.hpp"
+#include "device_inputs.hpp"
 #include "glfw_backend.hpp"
 #include "keyboard_wedge_source.hpp"
 #include "kiosk_model.hpp"
 #include "kiosk_view.hpp"
 #include "scripted_source.hpp"
 #include "sound_player.hpp"
-#include "v4l2_camera.hpp"
-#ifdef MUSTER_HAVE_NFC
-#include "nfc_source.hpp"
-#endif
 
 #include <atomic>
 #include <csignal>
@@ -25,23 +21,6 @@ namespace {
 
 std::atomic<bool> stop_requested{false};
 void on_signal(int) { stop_requested = true; }
-
-std::vector<std::unique_ptr<ScanSource>> device_sources(const DeviceConfig& config, bool scripted_stdin) {
-    std::vector<std::unique_ptr<ScanSource>> sources;
-    if (scripted_stdin) sources.push_back(std::make_unique<ScriptedSource>(0));
-    if (config.camera)
-        sources.push_back(std::make_unique<camera::CameraSource>(std::make_unique<camera::V4l2Camera>(config.camera_device)));
-#ifdef MUSTER_HAVE_NFC
-    if (config.nfc) {
-        nfc::NfcSource::Options nfc_options;
-        nfc_options.connstring = config.nfc_connstring;
-        sources.push_back(std::make_unique<nfc::NfcSource>(nfc_options));
-    }
-#else
-    if (config.nfc) std::fprintf(stderr, "muster-kiosk: NFC reader: not available (built without NFC support)\n");
-#endif
-    return sources;
-}
 
 // Hands scans and statuses on to the queue and wakes the frame loop at once, so a scan is
 // decided and shown within a frame of arriving rather than at the next 50 ms tick.
@@ -94,7 +73,8 @@ int run_window(const WindowOptions& options) {
                            }});
         wedge.start(sink);
     }
-    auto sources = device_sources(config, options.scripted_stdin);
+    auto sources = device_inputs(config);
+    if (options.scripted_stdin) sources.push_back(std::make_unique<ScriptedSource>(0));
     for (auto& s : sources) s->start(sink);
     std::optional<SoundPlayer> sound;
     if (config.sound) sound.emplace();
