@@ -1,16 +1,41 @@
 // What the staff screen and a room device's register read from the device's database:
-// counts, the room's register and the outbox. Reads only; scans are written by the desk.
+// counts, the room's register and the outbox, each read again only when the database or
+// the question changed. Reads only; scans are written by the desk.
 #include "kiosk_model.hpp"
 
 #include "muster/store/event_store.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/time/uk_time.hpp"
 
+#include <sqlite3.h>
+
 #include <map>
 
 namespace muster::kiosk {
 
-KioskModel::Counts KioskModel::counts() {
+KioskModel::ReadKey KioskModel::read_key(std::string question) {
+    auto& db = station_.database();
+    auto& version = db.cached("PRAGMA data_version");
+    version.step();
+    ReadKey key{sqlite3_total_changes64(db.handle()), version.int64(0), station_.desk().setup().session_id,
+                station_.desk().setup().direction, std::move(question)};
+    version.reset();
+    return key;
+}
+
+const KioskModel::Counts& KioskModel::counts() {
+    return cached(counts_, "", [&] { return read_counts(); });
+}
+
+const std::vector<RoomRegisterRow>& KioskModel::room_register() {
+    return cached(register_, "", [&] { return read_room_register(); });
+}
+
+const std::vector<UnsyncedRow>& KioskModel::unsynced(std::size_t limit) {
+    return cached(unsynced_, std::to_string(limit), [&] { return read_unsynced(limit); });
+}
+
+KioskModel::Counts KioskModel::read_counts() {
     auto& db = station_.database();
     const auto& setup = station_.desk().setup();
     Counts c;
@@ -29,7 +54,7 @@ KioskModel::Counts KioskModel::counts() {
     return c;
 }
 
-std::vector<RoomRegisterRow> KioskModel::room_register() {
+std::vector<RoomRegisterRow> KioskModel::read_room_register() {
     auto& db = station_.database();
     const auto& setup = station_.desk().setup();
     std::map<ParticipantId, RoomRegisterRow> rows;
@@ -55,7 +80,7 @@ std::vector<RoomRegisterRow> KioskModel::room_register() {
     return out;
 }
 
-std::vector<UnsyncedRow> KioskModel::unsynced(std::size_t limit) {
+std::vector<UnsyncedRow> KioskModel::read_unsynced(std::size_t limit) {
     auto& db = station_.database();
     auto q = db.prepare(
         "SELECT o.queued_ms, o.kind, o.uuid, o.attempts, coalesce(o.rejected_reason, o.last_error, ''), c.outcome, "

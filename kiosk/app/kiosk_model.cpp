@@ -4,7 +4,6 @@
 #include "muster/time/uk_time.hpp"
 #include "muster/util/pin_hash.hpp"
 
-
 namespace muster::kiosk {
 
 Tone tone_of(Outcome outcome) {
@@ -60,8 +59,8 @@ bool KioskModel::enter_pin(const std::string& pin) {
 
 void KioskModel::close_staff() { screen_ = Screen::ready; }
 
-std::vector<Participant> KioskModel::search(const std::string& query) {
-    return store::search_participants(station_.database(), query, 12);
+const std::vector<Participant>& KioskModel::search(const std::string& query) {
+    return cached(search_, query, [&] { return store::search_participants(station_.database(), query, 12); });
 }
 
 std::string KioskModel::manual_check_in(ParticipantId id, const std::string& reason, const std::string& staff) {

@@ -70,20 +70,51 @@ public:
     struct Counts {
         std::size_t checked_in = 0, expected = 0, unsynced = 0, rejected = 0;
     };
-    Counts counts();
-    std::vector<Participant> search(const std::string& query);
+    const Counts& counts();
+    const std::vector<Participant>& search(const std::string& query);
     std::string manual_check_in(ParticipantId id, const std::string& reason, const std::string& staff);
     std::string void_last(const std::string& reason, const std::string& staff);
     void switch_session(SessionId id);
     void toggle_direction();
-    std::vector<RoomRegisterRow> room_register();
+    const std::vector<RoomRegisterRow>& room_register();
     // The newest records still waiting for the hub, newest first.
-    std::vector<UnsyncedRow> unsynced(std::size_t limit);
+    const std::vector<UnsyncedRow>& unsynced(std::size_t limit);
     bool quit_requested() const { return quit_; }
     void request_quit() { quit_ = true; }
     const std::string& staff_message() const { return staff_message_; }
 
 private:
+    // Screens are drawn 20 times a second; what they read from the database is read again
+    // only when it may have changed: a write on this connection (the desk's scans and
+    // corrections), a commit by another one (PRAGMA data_version: a sync process), another
+    // session or direction, or another question (search text, list length).
+    struct ReadKey {
+        std::int64_t own_changes = -1;
+        std::int64_t others = -1;
+        SessionId session = 0;
+        Direction direction = Direction::entry;
+        std::string question;
+        bool operator==(const ReadKey&) const = default;
+    };
+    template <class T>
+    struct CachedRead {
+        ReadKey key;
+        std::optional<T> value;
+    };
+    ReadKey read_key(std::string question);
+    template <class T, class Read>
+    const T& cached(CachedRead<T>& cache, std::string question, Read&& read) {
+        auto key = read_key(std::move(question));
+        if (!cache.value || !(cache.key == key)) {
+            cache.value = read();
+            cache.key = std::move(key);
+        }
+        return *cache.value;
+    }
+    Counts read_counts();
+    std::vector<RoomRegisterRow> read_room_register();
+    std::vector<UnsyncedRow> read_unsynced(std::size_t limit);
+
     void show(checkin::ScanResult result, Clock::time_point now);
 
     DeviceConfig config_;
@@ -96,6 +127,10 @@ private:
     int pin_failures_ = 0;
     std::string staff_message_;
     bool quit_ = false;
+    CachedRead<Counts> counts_;
+    CachedRead<std::vector<Participant>> search_;
+    CachedRead<std::vector<RoomRegisterRow>> register_;
+    CachedRead<std::vector<UnsyncedRow>> unsynced_;
 };
 
 }  // namespace muster::kiosk

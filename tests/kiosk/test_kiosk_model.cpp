@@ -133,3 +133,22 @@ TEST_CASE("a room device's register: in, expected and not here, here but not on 
     CHECK(in == 1);
     CHECK(visitors == 1);
 }
+
+TEST_CASE("staff lists are read again when the database changes, also from another process", "[kiosk][model][staff]") {
+    test::DemoHub hub;
+    ScanQueue queue;
+    auto config = load_device_config(hub.entrance());
+    KioskModel model(config, queue);
+    CHECK(model.counts().checked_in == 0);
+    CHECK(model.unsynced(5).empty());
+    // Another connection to the same file (as a sync process would be) commits a scan.
+    KioskStation other(config);
+    other.handle(RawScan{InputKind::camera, hub.token(9), "", {}});
+    CHECK(model.counts().checked_in == 1);
+    CHECK(model.unsynced(5).size() == 1);
+    // And this connection's own writes, made straight through the desk.
+    model.station().desk().manual_check_in(10, "forgot badge", "Pat", uk_time::now_ms());
+    CHECK(model.counts().checked_in == 2);
+    CHECK(model.unsynced(5).size() == 2);
+    CHECK(model.search("zzzz-nobody").empty());
+}
