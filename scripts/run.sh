@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's run command: install what is missing, build in Release, and start Muster
 # on an embedded default: a demo hub in SQLite (rebuilt on every run) and its entrance
-# kiosk, headless, taking badge codes as lines (as a USB scanner types them).
+# kiosk: in a window when a display is there, otherwise headless, taking badge codes as
+# lines (as a USB scanner types them).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -13,8 +14,13 @@ cmake --build "$build" -j"$(nproc)"
 
 hub=${MUSTER_HUB:-$root/demo-hub}
 "$build/sync-server/admin/muster" demo --hub "$hub" --replace
-kiosk=("$build/kiosk/app/muster-kiosk" --headless --config "$hub/devices/entrance-1/device.toml")
+config="$hub/devices/entrance-1/device.toml"
 echo
+if [ -n "${DISPLAY:-}" ]; then
+  echo "Opening kiosk 'entrance-1' full screen (Staff button: PIN 2468; Escape is not an exit, staff Quit is)."
+  exec "$build/kiosk/app/muster-kiosk" --config "$config"
+fi
+kiosk=("$build/kiosk/app/muster-kiosk" --headless --config "$config")
 if [ -t 0 ]; then
   echo "Kiosk 'entrance-1' is ready. Scan a badge, or paste a line from $hub/demo-scans.txt"
   echo "and press Enter; each scan answers with one JSON line. Ctrl-D stops it."

@@ -11,6 +11,17 @@
 
 namespace muster::admin {
 
+// A TOML basic string: quotes, backslashes and control characters escaped.
+std::string toml_string(std::string_view text) {
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (static_cast<unsigned char>(c) < 0x20) continue;  // a name has no control characters
+        out += c;
+    }
+    return out + "\"";
+}
+
 bool is_valid_device_id(std::string_view id) {
     if (id.empty() || id.size() > 40) return false;
     for (char c : id)
@@ -88,7 +99,7 @@ std::filesystem::path provision_device(const HubDir& hub, db::Database& hub_db, 
       << "# Paths are relative to this file. See device-config/README.md.\n\n"
       << "[device]\n"
       << "id = \"" << spec.id << "\"\n"
-      << "name = \"" << spec.name << "\"\n"
+      << "name = " << toml_string(spec.name) << "\n"
       << "mode = \"" << to_string(spec.mode) << "\"          # entrance | room\n"
       << "event = " << spec.event_id << "\n"
       << "session = \"auto\"           # \"auto\" follows the clock, or a session id\n";
@@ -107,7 +118,7 @@ std::filesystem::path provision_device(const HubDir& hub, db::Database& hub_db, 
       << "[storage]\n"
       << "database = \"device.db\"\n\n"
       << "[server]\n"
-      << "url = \"" << spec.server_url << "\"\n\n"
+      << "url = " << toml_string(spec.server_url) << "\n\n"
       << "[screen]\n"
       << "fullscreen = true\n"
       << "width = 1280\n"
