@@ -99,6 +99,15 @@ DeviceConfig load_device_config(const std::filesystem::path& file) {
     c.public_key = r.path("security", "public_key");
     c.database = r.path("storage", "database");
     c.server_url = r.text("server", "url", "");
+    if (!c.server_url.empty()) {
+        bool https = c.server_url.rfind("https://", 0) == 0;
+        if (!https && c.server_url.rfind("http://", 0) != 0) r.fail("server.url", "must start with https:// (or http:// on loopback)");
+        c.server_secret = r.path("server", "secret");
+        if (https) c.server_certificate = r.path("server", "certificate");
+        auto poll = r.integer("server", "poll_ms", false).value_or(2000);
+        if (poll < 100 || poll > 600'000) r.fail("server.poll_ms", "must be between 100 and 600000");
+        c.sync_poll_ms = static_cast<int>(poll);
+    }
 
     c.fullscreen = r.flag("screen", "fullscreen", true);
     c.width = static_cast<int>(r.integer("screen", "width", false).value_or(1280));

@@ -34,7 +34,11 @@ struct DeviceConfig {
     std::string staff_pin_hash;
     std::filesystem::path public_key;
     std::filesystem::path database;
-    std::string server_url;
+    // [server]: where and how this device syncs (docs/api.md). An empty url: no sync.
+    std::string server_url;                   // "https://hub.local:8443" or, on loopback only, "http://..."
+    std::filesystem::path server_secret;      // file with the device's 64-hex-digit secret (mode 600)
+    std::filesystem::path server_certificate; // the hub server's certificate, pinned (https)
+    int sync_poll_ms = 2000;                  // how often to ask for other devices' changes
 
     bool fullscreen = true;
     int width = 1280;

@@ -19,6 +19,9 @@
 namespace muster::admin {
 namespace {
 
+// The demo sync server's port (loopback): scripts/run.sh starts the server and points the kiosk at it.
+constexpr int demo_port = 8443;
+
 std::string local_date_plus(TimeMs now, int days) { return uk_time::format_date(now + days * 86'400'000LL); }
 
 // The demo conference is today; if the check-in windows are shut at this hour, its
@@ -49,6 +52,8 @@ int demo(const Args& a, Context& ctx) {
     }
     TimeMs now = uk_time::now_ms();
     hub.create("Northbridge Teaching School Hub (demo)");
+    // The demo's server listens on loopback only: the run command starts it beside a kiosk.
+    hub.write_server_files("Northbridge Teaching School Hub (demo)", {}, "127.0.0.1", demo_port);
     std::ofstream(hub.dir() / "DEMO") << "This folder was made by `muster demo` and may be replaced by it.\n";
     auto db = hub.open();
 
@@ -96,10 +101,11 @@ int demo(const Args& a, Context& ctx) {
     scans << sheet.at(4).token.substr(0, 60) << "\n";                   // a torn code
     scans << "HELLO-WORLD\n";                                           // not a badge at all
 
-    DeviceSpec entrance{"entrance-1", "Main entrance", DeviceMode::entrance, events[0], std::nullopt, "2468", a.get("server").value_or("")};
+    std::string server_url = a.get("server").value_or(hub.default_server_url());
+    DeviceSpec entrance{"entrance-1", "Main entrance", DeviceMode::entrance, events[0], std::nullopt, "2468", server_url};
     auto entrance_file = provision_device(hub, *db, entrance, hub.dir() / "devices" / "entrance-1");
     auto first_event = store::load_event(*db, events[0]);
-    DeviceSpec room{"room-1", "Room 1 door", DeviceMode::room, events[0], first_event->rooms.at(0).id, "2468", a.get("server").value_or("")};
+    DeviceSpec room{"room-1", "Room 1 door", DeviceMode::room, events[0], first_event->rooms.at(0).id, "2468", server_url};
     auto room_file = provision_device(hub, *db, room, hub.dir() / "devices" / "room-1");
 
     std::size_t by_role[7] = {};

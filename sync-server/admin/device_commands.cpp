@@ -1,5 +1,6 @@
 #include "command.hpp"
 #include "device_provision.hpp"
+#include "muster/time/uk_time.hpp"
 
 #include <openssl/rand.h>
 
@@ -25,7 +26,7 @@ int add(const Args& a, Context& ctx) {
     spec.mode = *mode;
     spec.event_id = a.require_int("event");
     if (auto r = a.get_int("room")) spec.room_id = *r;
-    spec.server_url = a.get("server").value_or("");
+    spec.server_url = a.get("server").value_or(ctx.hub.default_server_url());
     bool generated_pin = !a.get("pin");
     spec.pin = a.get("pin").value_or(random_pin());
     std::filesystem::path out = a.get("out").value_or((ctx.hub.dir() / "devices" / spec.id).string());
@@ -37,12 +38,49 @@ int add(const Args& a, Context& ctx) {
     return 0;
 }
 
+// Cuts a device off at once: the server refuses its next request (403). Its records
+// already stored stay; a revoked device cannot be brought back, only a new one added.
+int revoke(const Args& a, Context& ctx) {
+    auto id = a.require("id");
+    auto db = ctx.hub.open();
+    auto s = db->prepare("UPDATE devices SET revoked_ms = ?2 WHERE id = ?1 AND revoked_ms IS NULL");
+    s.bind(1, id).bind(2, uk_time::now_ms());
+    s.run();
+    if (db->changes() == 0) {
+        auto known = db->prepare("SELECT 1 FROM devices WHERE id = ?1");
+        known.bind(1, id);
+        if (!known.step()) throw UsageError("no device called '" + id + "' (see: muster device list)");
+        ctx.out << "Device " << id << " was already revoked\n";
+        return 0;
+    }
+    ctx.out << "Device " << id << " revoked: the sync server refuses it from now on\n";
+    return 0;
+}
+
+int list(const Args&, Context& ctx) {
+    auto db = ctx.hub.open();
+    auto s = db->prepare(
+        "SELECT d.id, d.name, d.mode, d.event_id, d.room_id, d.revoked_ms, "
+        "(SELECT COUNT(*) FROM check_ins c WHERE c.device_id = d.id) FROM devices d ORDER BY d.id");
+    while (s.step()) {
+        ctx.out << s.text(0) << "  " << s.text(2) << "  event " << s.int64(3);
+        if (auto room = s.opt_int64(4)) ctx.out << " room " << *room;
+        ctx.out << "  \"" << s.text(1) << "\"  " << s.int64(6) << " records on the hub";
+        if (s.opt_int64(5)) ctx.out << "  REVOKED";
+        ctx.out << "\n";
+    }
+    return 0;
+}
+
 }  // namespace
 
 std::vector<Command> device_commands() {
     return {{"device add", "Provision a kiosk or room device: its folder with device file, roster and public key",
              "--id ID --event ID [--mode entrance|room] [--room ID] [--name TEXT] [--pin DIGITS] [--server URL] [--out DIR]",
-             {"id", "event", "mode", "room", "name", "pin", "server", "out"}, {}, add}};
+             {"id", "event", "mode", "room", "name", "pin", "server", "out"}, {}, add},
+            {"device revoke", "Cut a device off: the sync server refuses its requests from now on", "--id ID", {"id"}, {},
+             revoke},
+            {"device list", "List the hub's devices", "", {}, {}, list}};
 }
 
 }  // namespace muster::admin

@@ -5,7 +5,10 @@
 #include "muster/store/event_store.hpp"
 #include "muster/store/schema.hpp"
 #include "muster/time/uk_time.hpp"
+#include "muster/sync/request_signing.hpp"
 #include "muster/util/pin_hash.hpp"
+
+#include <sys/stat.h>
 
 #include <fstream>
 
@@ -20,6 +23,17 @@ std::string toml_string(std::string_view text) {
         out += c;
     }
     return out + "\"";
+}
+
+// The device's request-signing secret, readable by its owner only.
+void write_secret_file(const std::filesystem::path& path, const sync::DeviceSecret& secret) {
+    std::filesystem::remove(path);
+    {
+        std::ofstream f(path);
+        ::chmod(path.c_str(), 0600);  // before the secret is written
+        f << sync::secret_to_hex(secret) << "\n";
+        if (!f.flush()) throw UsageError("cannot write " + path.string());
+    }
 }
 
 bool is_valid_device_id(std::string_view id) {
@@ -60,6 +74,8 @@ void write_device_database(const std::filesystem::path& hub_db_path, const std::
         copy_event("INSERT INTO corrections SELECT * FROM hub.corrections WHERE event_id = ?1");
         dev->exec("INSERT INTO badges SELECT * FROM hub.badges");
         dev->exec("INSERT INTO nfc_cards SELECT * FROM hub.nfc_cards");
+        // The device has everything up to the hub's clock now: its first sync asks from here.
+        dev->exec("INSERT INTO settings (key, value) SELECT 'sync.cursor', value FROM hub.change_clock");
         tx.commit();
     }
     dev->exec("DETACH DATABASE hub");
@@ -78,11 +94,13 @@ std::filesystem::path provision_device(const HubDir& hub, db::Database& hub_db, 
     }
     if (std::filesystem::exists(out / "device.toml")) throw UsageError(out.string() + " already holds a device");
     std::string pin_hash = hash_pin(spec.pin);
+    auto secret = sync::generate_secret();
 
     {
-        auto s = hub_db.prepare("INSERT INTO devices (id, name, mode, event_id, room_id, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        auto s = hub_db.prepare(
+            "INSERT INTO devices (id, name, mode, event_id, room_id, created_ms, secret) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
         s.bind_all(spec.id, spec.name, std::string(to_string(spec.mode)), spec.event_id);
-        s.bind(5, spec.room_id).bind(6, uk_time::now_ms());
+        s.bind(5, spec.room_id).bind(6, uk_time::now_ms()).bind_blob(7, secret.data(), secret.size());
         try {
             s.run();
         } catch (const db::Error& e) {
@@ -92,6 +110,11 @@ std::filesystem::path provision_device(const HubDir& hub, db::Database& hub_db, 
     std::filesystem::create_directories(out);
     std::filesystem::copy_file(hub.public_key_path(), out / "hub-public.pem", std::filesystem::copy_options::overwrite_existing);
     write_device_database(hub.database_path(), out / "device.db", spec.event_id);
+    write_secret_file(out / "device.secret", secret);
+    bool have_cert = std::filesystem::exists(hub.tls_certificate_path());
+    if (have_cert)
+        std::filesystem::copy_file(hub.tls_certificate_path(), out / "server-cert.pem",
+                                   std::filesystem::copy_options::overwrite_existing);
 
     auto path = out / "device.toml";
     std::ofstream f(path);
@@ -118,7 +141,10 @@ std::filesystem::path provision_device(const HubDir& hub, db::Database& hub_db, 
       << "[storage]\n"
       << "database = \"device.db\"\n\n"
       << "[server]\n"
-      << "url = " << toml_string(spec.server_url) << "\n\n"
+      << "url = " << toml_string(spec.server_url) << "   # empty: this device does not sync\n"
+      << "secret = \"device.secret\"        # this device's key for signing requests (mode 600)\n"
+      << (have_cert ? "" : "# ") << "certificate = \"server-cert.pem\"  # the hub server's certificate, pinned\n"
+      << "poll_ms = 2000                  # how often to fetch other devices' scans and roster changes\n\n"
       << "[screen]\n"
       << "fullscreen = true\n"
       << "width = 1280\n"

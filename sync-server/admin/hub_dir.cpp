@@ -1,14 +1,19 @@
 #include "hub_dir.hpp"
 
 #include "cli_args.hpp"
+#include "tls_certificate.hpp"
 #include "muster/store/schema.hpp"
 #include "muster/time/uk_time.hpp"
+
+#include <toml++/toml.h>
+
+#include <fstream>
 
 namespace muster::admin {
 
 bool HubDir::exists() const { return std::filesystem::exists(database_path()); }
 
-void HubDir::create(const std::string& hub_name) const {
+void HubDir::create(const std::string& hub_name, const std::vector<std::string>& hosts) const {
     if (hub_name.empty()) throw UsageError("a hub needs a name (--name)");
     if (exists()) throw UsageError("a hub already exists in " + dir_.string());
     std::filesystem::create_directories(dir_);
@@ -19,6 +24,43 @@ void HubDir::create(const std::string& hub_name) const {
     s.bind(1, hub_name).bind_blob(2, keys.public_key().data(), keys.public_key().size());
     s.bind(3, badge::key_id(keys.public_key())).bind(4, uk_time::now_ms());
     s.run();
+    write_server_files(hub_name, hosts, "0.0.0.0", 8443);
+}
+
+void HubDir::write_server_files(const std::string& hub_name, const std::vector<std::string>& hosts, const std::string& listen,
+                                int port) const {
+    write_self_signed_certificate(tls_certificate_path(), tls_key_path(), hub_name, hosts);
+    std::string host = hosts.empty() ? "localhost" : hosts.front();
+    std::ofstream f(server_config_path());
+    f << "# muster-sync-server configuration for this hub (written by `muster init`).\n"
+      << "# Paths are relative to this file. See device-config/sync-server.example.toml.\n\n"
+      << "[server]\n"
+      << "listen = \"" << listen << "\"\n"
+      << "port = " << port << "\n"
+      << "public_url = \"https://" << host << ":" << port << "\"   # what `muster device add` gives devices\n"
+      << "threads = 2\n\n"
+      << "[tls]\n"
+      << "enabled = true\n"
+      << "certificate = \"tls/server-cert.pem\"\n"
+      << "private_key = \"tls/server-key.pem\"\n\n"
+      << "[hub]\n"
+      << "database = \"hub.db\"\n\n"
+      << "[limits]\n"
+      << "body_bytes = 1048576\n"
+      << "request_timeout_ms = 10000\n"
+      << "idle_timeout_ms = 30000\n"
+      << "max_connections = 1000\n";
+    if (!f.flush()) throw UsageError("cannot write " + server_config_path().string());
+}
+
+std::string HubDir::default_server_url() const {
+    if (!std::filesystem::exists(server_config_path())) return "";
+    try {
+        auto root = toml::parse_file(server_config_path().string());
+        return root["server"]["public_url"].value_or(std::string{});
+    } catch (const toml::parse_error& e) {
+        throw UsageError(server_config_path().string() + ": not valid TOML: " + std::string(e.description()));
+    }
 }
 
 std::unique_ptr<db::Database> HubDir::open() const {

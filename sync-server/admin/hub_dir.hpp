@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace muster::admin {
 
@@ -21,8 +22,9 @@ class HubDir {
 public:
     explicit HubDir(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
-    // Creates the folder, database and key pair. Refuses to touch an existing hub.
-    void create(const std::string& hub_name) const;
+    // Creates the folder, database, key pair and the sync server's files (TLS certificate
+    // for localhost and `hosts`, sync-server.toml). Refuses to touch an existing hub.
+    void create(const std::string& hub_name, const std::vector<std::string>& hosts = {}) const;
     bool exists() const;
     // Opens the hub database, or throws with a hint to run `muster init`.
     std::unique_ptr<db::Database> open() const;
@@ -32,6 +34,16 @@ public:
     std::filesystem::path database_path() const { return dir_ / "hub.db"; }
     std::filesystem::path private_key_path() const { return dir_ / "hub-key.pem"; }
     std::filesystem::path public_key_path() const { return dir_ / "hub-public.pem"; }
+    // The sync server's self-signed TLS certificate (devices pin it) and its key (mode 600).
+    std::filesystem::path tls_certificate_path() const { return dir_ / "tls" / "server-cert.pem"; }
+    std::filesystem::path tls_key_path() const { return dir_ / "tls" / "server-key.pem"; }
+    // The sync server's configuration for this hub (muster-sync-server --config).
+    std::filesystem::path server_config_path() const { return dir_ / "sync-server.toml"; }
+    // Writes the TLS certificate and key for `hosts` (plus localhost) and sync-server.toml.
+    void write_server_files(const std::string& hub_name, const std::vector<std::string>& hosts, const std::string& listen,
+                            int port) const;
+    // The URL devices are given by default: sync-server.toml's server.public_url.
+    std::string default_server_url() const;
     const std::filesystem::path& dir() const { return dir_; }
 
 private:

@@ -1,0 +1,405 @@
+// JSON form of the sync messages (Boost.JSON). Writers emit every field; readers are strict
+// about types and name the offending field in the error.
+#include "muster/sync/sync_messages.hpp"
+
+#include <boost/json.hpp>
+
+namespace muster::sync {
+namespace json = boost::json;
+namespace {
+
+// ---- writing ----
+
+template <typename T>
+json::value opt(const std::optional<T>& v) {
+    if (!v) return nullptr;
+    return json::value_from(*v);
+}
+
+json::object write(const CheckIn& c) {
+    return {{"uuid", c.uuid},
+            {"device_id", c.device_id},
+            {"device_seq", c.device_seq},
+            {"participant_id", opt(c.participant_id)},
+            {"event_id", c.event_id},
+            {"session_id", opt(c.session_id)},
+            {"room_id", opt(c.room_id)},
+            {"direction", to_string(c.direction)},
+            {"method", to_string(c.method)},
+            {"outcome", to_string(c.outcome)},
+            {"reason", c.reason},
+            {"badge_serial", opt(c.badge_serial)},
+            {"device_ms", c.device_ms},
+            {"device_offset_min", c.device_offset_min},
+            {"staff", opt(c.staff)}};
+}
+
+json::object write(const Correction& c) {
+    std::optional<std::string> status;
+    if (c.status) status = std::string(to_string(*c.status));
+    return {{"uuid", c.uuid},
+            {"kind", c.kind == CorrectionKind::void_scan ? "void" : "mark"},
+            {"target_uuid", opt(c.target_uuid)},
+            {"participant_id", opt(c.participant_id)},
+            {"event_id", c.event_id},
+            {"session_id", opt(c.session_id)},
+            {"status", opt(status)},
+            {"reason", c.reason},
+            {"author", c.author},
+            {"device_id", opt(c.device_id)},
+            {"created_ms", c.created_ms}};
+}
+
+json::object write(const Participant& p) {
+    return {{"id", p.id},
+            {"trn", opt(p.trn)},
+            {"first_name", p.first_name},
+            {"last_name", p.last_name},
+            {"preferred_name", opt(p.preferred_name)},
+            {"school_name", opt(p.school_name)},
+            {"school_urn", opt(p.school_urn)},
+            {"role", to_string(p.role)},
+            {"programme", opt(p.programme)},
+            {"cohort", opt(p.cohort)},
+            {"programme_year", opt(p.programme_year)},
+            {"part_time", p.part_time}};
+}
+
+json::object write(const Event& e) {
+    return {{"id", e.id},         {"programme", e.programme}, {"item", e.item},
+            {"cohort", e.cohort}, {"kind", to_string(e.kind)}, {"title", e.title},
+            {"venue", e.venue},   {"local_date", e.local_date}, {"late_after_min", e.late_after_min}};
+}
+
+json::object write(const Session& s) {
+    return {{"id", s.id},
+            {"event_id", s.event_id},
+            {"name", s.name},
+            {"starts_ms", s.starts_ms},
+            {"ends_ms", s.ends_ms},
+            {"opens_before_min", s.opens_before_min},
+            {"closes_after_min", s.closes_after_min}};
+}
+
+json::object write(const Room& r) { return {{"id", r.id}, {"event_id", r.event_id}, {"name", r.name}}; }
+
+json::object write(const Enrolment& e) {
+    return {{"event_id", e.event_id}, {"participant_id", e.participant_id}, {"room_id", opt(e.room_id)}};
+}
+
+json::object write(const BadgeRow& b) {
+    return {{"participant_id", b.participant_id}, {"serial", b.serial},
+            {"issued_ms", b.issued_ms},           {"revoked_ms", opt(b.revoked_ms)},
+            {"revoke_reason", opt(b.revoke_reason)}, {"token_digest", opt(b.token_digest)}};
+}
+
+json::object write(const NfcCardRow& c) {
+    return {{"uid", c.uid}, {"participant_id", c.participant_id}, {"attached_ms", c.attached_ms},
+            {"detached_ms", opt(c.detached_ms)}};
+}
+
+template <typename T>
+json::array write_all(const std::vector<T>& items) {
+    json::array a;
+    a.reserve(items.size());
+    for (const auto& i : items) a.emplace_back(write(i));
+    return a;
+}
+
+// ---- reading ----
+
+// One JSON object being read, with its path for error messages ("check_ins[2]").
+class Fields {
+public:
+    Fields(const json::value& v, std::string path) : path_(std::move(path)) {
+        if (!v.is_object()) fail("", "expected an object");
+        obj_ = &v.get_object();
+    }
+
+    std::int64_t integer(std::string_view key) const {
+        auto v = opt_integer(key);
+        if (!v) fail(key, "expected an integer");
+        return *v;
+    }
+    std::optional<std::int64_t> opt_integer(std::string_view key) const {
+        const json::value* v = find(key);
+        if (!v || v->is_null()) return std::nullopt;
+        if (v->is_int64()) return v->get_int64();
+        if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
+            return static_cast<std::int64_t>(v->get_uint64());
+        fail(key, "expected an integer");
+    }
+    int small_int(std::string_view key) const {
+        auto v = integer(key);
+        if (v < INT32_MIN || v > INT32_MAX) fail(key, "out of range");
+        return static_cast<int>(v);
+    }
+    std::optional<int> opt_small_int(std::string_view key) const {
+        auto v = opt_integer(key);
+        if (v && (*v < INT32_MIN || *v > INT32_MAX)) fail(key, "out of range");
+        if (!v) return std::nullopt;
+        return static_cast<int>(*v);
+    }
+    std::string text(std::string_view key) const {
+        auto v = opt_text(key);
+        if (!v) fail(key, "expected a string");
+        return *v;
+    }
+    std::optional<std::string> opt_text(std::string_view key) const {
+        const json::value* v = find(key);
+        if (!v || v->is_null()) return std::nullopt;
+        if (!v->is_string()) fail(key, "expected a string");
+        return std::string(v->get_string());
+    }
+    bool boolean(std::string_view key) const {
+        const json::value* v = find(key);
+        if (!v || !v->is_bool()) fail(key, "expected true or false");
+        return v->get_bool();
+    }
+    template <typename E>
+    E enumeration(std::string_view key, std::optional<E> (*parse)(std::string_view)) const {
+        auto t = text(key);
+        auto e = parse(t);
+        if (!e) fail(key, "unknown value");
+        return *e;
+    }
+    // Arrays default to empty when absent, so a reply can leave out what did not change.
+    template <typename T>
+    std::vector<T> list(std::string_view key, T (*read)(const Fields&)) const {
+        std::vector<T> out;
+        const json::value* v = find(key);
+        if (!v || v->is_null()) return out;
+        if (!v->is_array()) fail(key, "expected an array");
+        const auto& a = v->get_array();
+        out.reserve(a.size());
+        for (std::size_t i = 0; i < a.size(); ++i) out.push_back(read(Fields(a[i], at(key) + "[" + std::to_string(i) + "]")));
+        return out;
+    }
+    std::vector<std::string> strings(std::string_view key) const {
+        std::vector<std::string> out;
+        const json::value* v = find(key);
+        if (!v || v->is_null()) return out;
+        if (!v->is_array()) fail(key, "expected an array");
+        for (const auto& s : v->get_array()) {
+            if (!s.is_string()) fail(key, "expected an array of strings");
+            out.emplace_back(s.get_string());
+        }
+        return out;
+    }
+
+    [[noreturn]] void fail(std::string_view key, std::string_view what) const {
+        throw ProtocolError((key.empty() ? (path_.empty() ? std::string("body") : path_) : at(key)) + ": " + std::string(what));
+    }
+
+private:
+    const json::value* find(std::string_view key) const { return obj_->if_contains(key); }
+    std::string at(std::string_view key) const { return path_.empty() ? std::string(key) : path_ + "." + std::string(key); }
+
+    const json::object* obj_ = nullptr;
+    std::string path_;
+};
+
+std::optional<CorrectionKind> parse_correction_kind(std::string_view s) {
+    if (s == "void") return CorrectionKind::void_scan;
+    if (s == "mark") return CorrectionKind::mark;
+    return std::nullopt;
+}
+
+CheckIn read_check_in(const Fields& f) {
+    CheckIn c;
+    c.uuid = f.text("uuid");
+    if (c.uuid.empty() || c.uuid.size() > 64) f.fail("uuid", "expected 1-64 characters");
+    c.device_id = f.text("device_id");
+    c.device_seq = f.integer("device_seq");
+    c.participant_id = f.opt_integer("participant_id");
+    c.event_id = f.integer("event_id");
+    c.session_id = f.opt_integer("session_id");
+    c.room_id = f.opt_integer("room_id");
+    c.direction = f.enumeration("direction", parse_direction);
+    c.method = f.enumeration("method", parse_method);
+    c.outcome = f.enumeration("outcome", parse_outcome);
+    c.reason = f.opt_text("reason").value_or("");
+    c.badge_serial = f.opt_integer("badge_serial");
+    c.device_ms = f.integer("device_ms");
+    c.device_offset_min = f.small_int("device_offset_min");
+    c.staff = f.opt_text("staff");
+    return c;
+}
+
+Correction read_correction(const Fields& f) {
+    Correction c;
+    c.uuid = f.text("uuid");
+    if (c.uuid.empty() || c.uuid.size() > 64) f.fail("uuid", "expected 1-64 characters");
+    c.kind = f.enumeration("kind", parse_correction_kind);
+    c.target_uuid = f.opt_text("target_uuid");
+    c.participant_id = f.opt_integer("participant_id");
+    c.event_id = f.integer("event_id");
+    c.session_id = f.opt_integer("session_id");
+    if (auto s = f.opt_text("status")) {
+        c.status = parse_attendance_status(*s);
+        if (!c.status) f.fail("status", "unknown value");
+    }
+    c.reason = f.text("reason");
+    c.author = f.text("author");
+    c.device_id = f.opt_text("device_id");
+    c.created_ms = f.integer("created_ms");
+    return c;
+}
+
+Participant read_participant(const Fields& f) {
+    Participant p;
+    p.id = f.integer("id");
+    p.trn = f.opt_text("trn");
+    p.first_name = f.text("first_name");
+    p.last_name = f.text("last_name");
+    p.preferred_name = f.opt_text("preferred_name");
+    p.school_name = f.opt_text("school_name");
+    p.school_urn = f.opt_text("school_urn");
+    p.role = f.enumeration("role", parse_role);
+    p.programme = f.opt_text("programme");
+    p.cohort = f.opt_small_int("cohort");
+    p.programme_year = f.opt_small_int("programme_year");
+    p.part_time = f.boolean("part_time");
+    return p;
+}
+
+Event read_event(const Fields& f) {
+    Event e;
+    e.id = f.integer("id");
+    e.programme = f.text("programme");
+    e.item = f.text("item");
+    e.cohort = f.small_int("cohort");
+    e.kind = f.enumeration("kind", parse_event_kind);
+    e.title = f.text("title");
+    e.venue = f.text("venue");
+    e.local_date = f.text("local_date");
+    e.late_after_min = f.small_int("late_after_min");
+    return e;
+}
+
+Session read_session(const Fields& f) {
+    Session s;
+    s.id = f.integer("id");
+    s.event_id = f.integer("event_id");
+    s.name = f.text("name");
+    s.starts_ms = f.integer("starts_ms");
+    s.ends_ms = f.integer("ends_ms");
+    s.opens_before_min = f.small_int("opens_before_min");
+    s.closes_after_min = f.small_int("closes_after_min");
+    return s;
+}
+
+Room read_room(const Fields& f) { return Room{f.integer("id"), f.integer("event_id"), f.text("name")}; }
+
+Enrolment read_enrolment(const Fields& f) {
+    return Enrolment{f.integer("event_id"), f.integer("participant_id"), f.opt_integer("room_id")};
+}
+
+BadgeRow read_badge(const Fields& f) {
+    return BadgeRow{f.integer("participant_id"), f.integer("serial"), f.integer("issued_ms"),
+                    f.opt_integer("revoked_ms"), f.opt_text("revoke_reason"), f.opt_text("token_digest")};
+}
+
+NfcCardRow read_card(const Fields& f) {
+    return NfcCardRow{f.text("uid"), f.integer("participant_id"), f.integer("attached_ms"), f.opt_integer("detached_ms")};
+}
+
+Rejection read_rejection(const Fields& f) { return Rejection{f.text("uuid"), f.text("reason")}; }
+
+json::value parse_body(std::string_view text) {
+    boost::system::error_code ec;
+    json::parse_options options;
+    options.max_depth = 16;  // our messages are three levels deep; refuse pathological nesting
+    auto v = json::parse(text, ec, {}, options);
+    if (ec) throw ProtocolError("body: not valid JSON (" + ec.message() + ")");
+    return v;
+}
+
+}  // namespace
+
+std::string to_json(const UploadBatch& b) {
+    return json::serialize(json::object{
+        {"device_time_ms", b.device_time_ms}, {"check_ins", write_all(b.check_ins)}, {"corrections", write_all(b.corrections)}});
+}
+
+std::string to_json(const UploadReply& r) {
+    json::array rejected;
+    for (const auto& x : r.rejected) rejected.emplace_back(json::object{{"uuid", x.uuid}, {"reason", x.reason}});
+    json::array acked;
+    for (const auto& u : r.acked) acked.emplace_back(u);
+    return json::serialize(json::object{{"server_time_ms", r.server_time_ms},
+                                        {"acked", std::move(acked)},
+                                        {"rejected", std::move(rejected)},
+                                        {"clock_skew_ms", r.clock_skew_ms},
+                                        {"clock_flagged", r.clock_flagged}});
+}
+
+std::string to_json(const Changes& c) {
+    return json::serialize(json::object{{"server_time_ms", c.server_time_ms},
+                                        {"cursor", c.cursor},
+                                        {"more", c.more},
+                                        {"participants", write_all(c.participants)},
+                                        {"events", write_all(c.events)},
+                                        {"sessions", write_all(c.sessions)},
+                                        {"rooms", write_all(c.rooms)},
+                                        {"enrolments", write_all(c.enrolments)},
+                                        {"badges", write_all(c.badges)},
+                                        {"nfc_cards", write_all(c.nfc_cards)},
+                                        {"check_ins", write_all(c.check_ins)},
+                                        {"corrections", write_all(c.corrections)}});
+}
+
+std::string to_json(const ErrorReply& e) {
+    return json::serialize(json::object{{"error", e.error}, {"server_time_ms", e.server_time_ms}});
+}
+
+UploadBatch parse_upload_batch(std::string_view text) {
+    auto v = parse_body(text);
+    Fields f(v, "");
+    UploadBatch b;
+    b.device_time_ms = f.integer("device_time_ms");
+    b.check_ins = f.list("check_ins", read_check_in);
+    b.corrections = f.list("corrections", read_correction);
+    if (b.check_ins.size() + b.corrections.size() > max_batch_records)
+        throw ProtocolError("body: more than " + std::to_string(max_batch_records) + " records in one upload");
+    return b;
+}
+
+UploadReply parse_upload_reply(std::string_view text) {
+    auto v = parse_body(text);
+    Fields f(v, "");
+    UploadReply r;
+    r.server_time_ms = f.integer("server_time_ms");
+    r.acked = f.strings("acked");
+    r.rejected = f.list("rejected", read_rejection);
+    r.clock_skew_ms = f.integer("clock_skew_ms");
+    r.clock_flagged = f.boolean("clock_flagged");
+    return r;
+}
+
+Changes parse_changes(std::string_view text) {
+    auto v = parse_body(text);
+    Fields f(v, "");
+    Changes c;
+    c.server_time_ms = f.integer("server_time_ms");
+    c.cursor = f.integer("cursor");
+    c.more = f.boolean("more");
+    c.participants = f.list("participants", read_participant);
+    c.events = f.list("events", read_event);
+    c.sessions = f.list("sessions", read_session);
+    c.rooms = f.list("rooms", read_room);
+    c.enrolments = f.list("enrolments", read_enrolment);
+    c.badges = f.list("badges", read_badge);
+    c.nfc_cards = f.list("nfc_cards", read_card);
+    c.check_ins = f.list("check_ins", read_check_in);
+    c.corrections = f.list("corrections", read_correction);
+    return c;
+}
+
+ErrorReply parse_error_reply(std::string_view text) {
+    auto v = parse_body(text);
+    Fields f(v, "");
+    return ErrorReply{f.text("error"), f.integer("server_time_ms")};
+}
+
+}  // namespace muster::sync
