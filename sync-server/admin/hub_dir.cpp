@@ -48,7 +48,6 @@ void HubDir::write_server_files(const std::string& hub_name, const std::vector<s
       << "[limits]\n"
       << "body_bytes = 1048576\n"
       << "request_timeout_ms = 10000\n"
-      << "idle_timeout_ms = 30000\n"
       << "max_connections = 1000\n";
     if (!f.flush()) throw UsageError("cannot write " + server_config_path().string());
 }

@@ -1,0 +1,323 @@
+#include "http_server.hpp"
+
+#include "muster/sync/request_signing.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace muster::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+class SessionBase {
+public:
+    virtual ~SessionBase() = default;
+    virtual void shut_down() = 0;  // from any thread
+};
+
+struct HttpServer::Impl {
+    Impl(const ServerConfig& c, SyncApi& a, Logger& l)
+        : config(c), api(a), log(l), ioc(c.threads), tls(ssl::context::tls_server), acceptor(ioc), signals(ioc),
+          deadline(ioc) {}
+
+    void listen();
+    void accept();
+    void on_accept(beast::error_code ec, tcp::socket socket);
+    void begin_stop();
+    void session_ended(SessionBase* s);
+
+    ServerConfig config;
+    SyncApi& api;
+    Logger& log;
+    asio::io_context ioc;
+    ssl::context tls;
+    tcp::acceptor acceptor;
+    asio::signal_set signals;
+    asio::steady_timer deadline;
+    std::atomic<bool> stopping{false};
+    std::atomic<std::size_t> connections{0};
+    std::atomic<std::int64_t> refused_connections{0};
+    std::mutex sessions_mutex;
+    std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
+};
+
+namespace {
+
+ApiRequest to_api_request(const http::request<http::string_body>& req) {
+    ApiRequest r;
+    r.method = std::string(req.method_string());
+    r.target = std::string(req.target());
+    for (const auto& field : req) {
+        std::string name(field.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (name.rfind("x-muster-", 0) == 0) r.headers[name] = std::string(field.value());
+    }
+    r.body = req.body();
+    return r;
+}
+
+http::response<http::string_body> to_http(const ApiResponse& a, unsigned version, bool keep_alive) {
+    http::response<http::string_body> res{static_cast<http::status>(a.status), version};
+    res.set(http::field::server, "muster-sync-server");
+    res.set(http::field::content_type, "application/json");
+    res.set(sync::header_server_time, std::to_string(a.server_time_ms));
+    res.keep_alive(keep_alive);
+    res.body() = a.body;
+    res.prepare_payload();
+    return res;
+}
+
+// One connection: reads a request (with a deadline and a body limit), answers, and reads
+// the next while the client keeps the connection alive.
+template <class Stream>
+class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+public:
+    template <class... Args>
+    Session(HttpServer::Impl& server, Args&&... args) : server_(server), stream_(std::forward<Args>(args)...) {}
+
+    ~Session() override { server_.session_ended(this); }
+
+    void start() {
+        if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+            asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->read(); });
+        } else {
+            lowest().expires_after(std::chrono::milliseconds(server_.config.request_timeout_ms));
+            stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+                if (ec) {
+                    self->server_.log.log(LogLevel::debug, "tls_handshake_failed", {{"error", ec.message()}});
+                    return self->close();
+                }
+                self->read();
+            });
+        }
+    }
+
+    void shut_down() override {
+        // A request being handled finishes and is answered (then the connection closes
+        // because the server is stopping); an idle connection closes now.
+        asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+            if (!self->busy_) self->lowest().cancel();
+        });
+    }
+
+private:
+    beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+    void read() {
+        if (server_.stopping) return close();
+        parser_.emplace();
+        parser_->body_limit(server_.config.body_bytes);
+        parser_->header_limit(16 * 1024);
+        lowest().expires_after(std::chrono::milliseconds(server_.config.request_timeout_ms));
+        http::async_read(stream_, buffer_, *parser_,
+                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    }
+
+    void on_read(beast::error_code ec) {
+        if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || ec == asio::error::eof ||
+            ec == asio::error::connection_reset)
+            return close();
+        if (ec == beast::error::timeout) {
+            // A slow (or idle) client: it does not hold a slot forever.
+            if (buffer_.size() > 0 || (parser_ && parser_->got_some()))
+                server_.log.log(LogLevel::warn, "request_timeout", {{"timeout_ms", server_.config.request_timeout_ms}});
+            return close();
+        }
+        if (ec == http::error::body_limit)
+            return refuse(413, "body larger than " + std::to_string(server_.config.body_bytes) + " bytes");
+        if (ec == http::error::header_limit) return refuse(431, "request headers too large");
+        if (ec.category() == http::make_error_code(http::error::bad_target).category())
+            return refuse(400, "not a valid HTTP/1.1 request (" + ec.message() + ")");
+        if (ec) {
+            server_.log.log(LogLevel::debug, "connection_error", {{"error", ec.message()}});
+            return close();
+        }
+        busy_ = true;
+        const auto& req = parser_->get();
+        ApiResponse answer = server_.api.handle(to_api_request(req));
+        bool keep_alive = req.keep_alive() && !server_.stopping;
+        respond(to_http(answer, req.version(), keep_alive));
+    }
+
+    void refuse(int status, const std::string& why) {
+        server_.log.log(LogLevel::warn, "bad_http", {{"status", status}, {"reason", why}});
+        busy_ = true;
+        auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+        respond(to_http(ApiResponse{status, sync::to_json(sync::ErrorReply{why, now}), now}, 11, false));
+    }
+
+    void respond(http::response<http::string_body> res) {
+        response_ = std::move(res);
+        lowest().expires_after(std::chrono::milliseconds(server_.config.request_timeout_ms));
+        http::async_write(stream_, *response_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            self->busy_ = false;
+            bool again = !ec && self->response_->keep_alive();
+            self->response_.reset();
+            if (again) return self->read();
+            self->close();
+        });
+    }
+
+    void close() {
+        if (closed_) return;
+        closed_ = true;
+        if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+            beast::error_code ignored;
+            stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+            stream_.socket().close(ignored);
+        } else {
+            lowest().expires_after(std::chrono::seconds(1));
+            stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+                beast::error_code ignored;
+                self->lowest().socket().close(ignored);
+            });
+        }
+    }
+
+    HttpServer::Impl& server_;
+    Stream stream_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    std::optional<http::response<http::string_body>> response_;
+    bool busy_ = false;
+    bool closed_ = false;
+};
+
+}  // namespace
+
+void HttpServer::Impl::listen() {
+    if (config.tls) {
+        tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+        tls.use_certificate_chain_file(config.certificate.string());
+        tls.use_private_key_file(config.private_key.string(), ssl::context::pem);
+    }
+    auto address = asio::ip::make_address(config.listen == "localhost" ? "127.0.0.1" : config.listen);
+    tcp::endpoint endpoint(address, config.port);
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+}
+
+void HttpServer::Impl::accept() {
+    acceptor.async_accept(asio::make_strand(ioc),
+                          [this](beast::error_code ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
+}
+
+void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || stopping) return;
+    if (!ec) {
+        if (connections >= config.max_connections) {
+            // Over the limit: close at once rather than queue; the device retries with backoff.
+            if (++refused_connections % 100 == 1)
+                log.log(LogLevel::warn, "connection_limit", {{"max_connections", config.max_connections},
+                                                             {"refused_so_far", refused_connections.load()}});
+            beast::error_code ignored;
+            socket.close(ignored);
+        } else {
+            ++connections;
+            std::shared_ptr<SessionBase> session;
+            if (config.tls) {
+                auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(socket), tls);
+                session = s;
+                std::lock_guard lock(sessions_mutex);
+                sessions[s.get()] = s;
+                s->start();
+            } else {
+                auto s = std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket));
+                session = s;
+                std::lock_guard lock(sessions_mutex);
+                sessions[s.get()] = s;
+                s->start();
+            }
+        }
+    } else {
+        log.log(LogLevel::warn, "accept_failed", {{"error", ec.message()}});
+    }
+    accept();
+}
+
+void HttpServer::Impl::session_ended(SessionBase* s) {
+    {
+        std::lock_guard lock(sessions_mutex);
+        sessions.erase(s);
+    }
+    if (--connections == 0 && stopping) asio::post(ioc, [this] { deadline.cancel(); });
+}
+
+void HttpServer::Impl::begin_stop() {
+    if (stopping.exchange(true)) return;
+    log.log(LogLevel::info, "stopping", {{"open_connections", connections.load()}});
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    signals.cancel(ignored);
+    std::vector<std::shared_ptr<SessionBase>> live;
+    {
+        std::lock_guard lock(sessions_mutex);
+        for (auto& [ptr, weak] : sessions)
+            if (auto s = weak.lock()) live.push_back(std::move(s));
+    }
+    for (auto& s : live) s->shut_down();
+    deadline.expires_after(std::chrono::seconds(10));
+    deadline.async_wait([this](beast::error_code ec) {
+        if (ec == asio::error::operation_aborted) return;
+        log.log(LogLevel::warn, "stop_deadline", {{"cut_connections", connections.load()}});
+        ioc.stop();
+    });
+    if (connections == 0) deadline.cancel();
+}
+
+HttpServer::HttpServer(const ServerConfig& config, SyncApi& api, Logger& log)
+    : impl_(std::make_unique<Impl>(config, api, log)) {
+    impl_->listen();
+}
+
+HttpServer::~HttpServer() = default;
+
+unsigned short HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void HttpServer::run(bool handle_signals) {
+    auto& s = *impl_;
+    if (handle_signals) {
+        s.signals.add(SIGTERM);
+        s.signals.add(SIGINT);
+        s.signals.async_wait([&s](beast::error_code ec, int signal) {
+            if (ec) return;
+            s.log.log(LogLevel::info, "signal", {{"signal", signal}});
+            s.begin_stop();
+        });
+    }
+    s.log.log(LogLevel::info, "listening",
+              {{"address", s.config.listen}, {"port", static_cast<int>(port())}, {"tls", s.config.tls},
+               {"threads", s.config.threads}, {"body_bytes", s.config.body_bytes},
+               {"request_timeout_ms", s.config.request_timeout_ms}, {"max_connections", s.config.max_connections}});
+    s.accept();
+    std::vector<std::thread> extra;
+    for (int i = 1; i < s.config.threads; ++i) extra.emplace_back([&s] { s.ioc.run(); });
+    s.ioc.run();
+    for (auto& t : extra) t.join();
+    s.log.log(LogLevel::info, "stopped", {});
+}
+
+void HttpServer::stop() {
+    asio::post(impl_->ioc, [this] { impl_->begin_stop(); });
+}
+
+}  // namespace muster::server

@@ -1,0 +1,42 @@
+#pragma once
+// The sync server's configuration file (TOML; device-config/sync-server.example.toml, and
+// each hub's sync-server.toml written by `muster init`). Paths are relative to the file.
+// A bad file is refused with the field named.
+#include <cstddef>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+namespace muster::server {
+
+class ServerConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct ServerConfig {
+    std::string listen = "127.0.0.1";
+    unsigned short port = 8443;  // 0: any free port (tests), reported in the "listening" log line
+    int threads = 2;
+    bool tls = true;
+    std::filesystem::path certificate;
+    std::filesystem::path private_key;
+    std::filesystem::path database;
+    std::size_t body_bytes = 1 << 20;     // larger requests get 413
+    // A connection must deliver a whole request within this, or it is closed: slow clients
+    // and idle kept-alive connections alike (a kiosk polling every 2 s keeps its connection).
+    int request_timeout_ms = 10'000;
+    std::size_t max_connections = 1000;   // beyond this, new connections get 503 and are closed
+    std::size_t changes_page = 5000;      // check-ins per /v1/changes reply
+    std::string log_level = "info";
+};
+
+ServerConfig load_server_config(const std::filesystem::path& file);
+
+// True for 127.0.0.0/8 and ::1: the only addresses plain HTTP may listen on.
+bool is_loopback_address(const std::string& address);
+
+// Throws ServerConfigError when the settings cannot work (plain HTTP off loopback, ...).
+void validate(const ServerConfig& config);
+
+}  // namespace muster::server

@@ -1,0 +1,88 @@
+// muster-sync-server: the hub's sync server. See docs/api.md and the README ("Sync").
+#include "http_server.hpp"
+#include "server_config.hpp"
+#include "sqlite_sync_store.hpp"
+#include "sync_api.hpp"
+
+#include "muster/time/uk_time.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace {
+
+void usage(std::FILE* to) {
+    std::fprintf(to,
+                 "Usage: muster-sync-server --config HUB/sync-server.toml [--listen ADDRESS] [--port N] [--log-level LEVEL]\n\n"
+                 "  --config FILE      the server's configuration (muster init writes one in the hub folder;\n"
+                 "                     see device-config/sync-server.example.toml)\n"
+                 "  --listen ADDRESS   override server.listen (plain HTTP only on 127.0.0.1 / ::1)\n"
+                 "  --port N           override server.port; 0 picks a free port (printed in the log)\n"
+                 "  --plain-http       no TLS (refused unless listening on loopback): for tests\n"
+                 "  --log-level L      debug | info | warn | error\n\n"
+                 "Logs are JSON lines on stderr, without personal data. SIGTERM or Ctrl-C stops it\n"
+                 "gracefully: requests being handled finish, then the store is closed.\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace muster::server;
+    std::string config_path, listen, port, log_level;
+    bool plain_http = false;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "muster-sync-server: %s needs a value\n", a.c_str());
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (a == "--config") config_path = value();
+        else if (a == "--listen") listen = value();
+        else if (a == "--port") port = value();
+        else if (a == "--log-level") log_level = value();
+        else if (a == "--plain-http") plain_http = true;
+        else if (a == "--help" || a == "-h") return usage(stdout), 0;
+        else {
+            std::fprintf(stderr, "muster-sync-server: unknown option %s\n", a.c_str());
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (config_path.empty()) {
+        usage(stderr);
+        return 2;
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+    try {
+        ServerConfig config = load_server_config(config_path);
+        if (!listen.empty()) config.listen = listen;
+        if (!port.empty()) {
+            char* end = nullptr;
+            long p = std::strtol(port.c_str(), &end, 10);
+            if (*end || p < 0 || p > 65535) throw ServerConfigError("--port: expected 0-65535");
+            config.port = static_cast<unsigned short>(p);
+        }
+        if (plain_http) config.tls = false;
+        if (!log_level.empty()) config.log_level = log_level;
+        LogLevel level;
+        if (!parse_log_level(config.log_level, level)) throw ServerConfigError("log.level: debug, info, warn or error");
+        validate(config);
+        Logger log(level);
+        SqliteSyncStore store(config.database, config.changes_page);
+        SyncApi api(store, log, [] { return muster::uk_time::now_ms(); });
+        HttpServer server(config, api, log);
+        server.run(true);
+        return 0;  // the store closes here, after the last request
+    } catch (const ServerConfigError& e) {
+        std::fprintf(stderr, "muster-sync-server: %s\n", e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "muster-sync-server: %s\n", e.what());
+        return 1;
+    }
+}

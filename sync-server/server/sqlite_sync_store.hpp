@@ -1,0 +1,36 @@
+#pragma once
+// The sync store on the hub's SQLite database (WAL, synchronous=FULL): one connection for
+// writes (ingest, nonces) and one for reads (devices, changes), each behind its own mutex,
+// so a device downloading never waits for another device's upload to commit.
+#include "sync_store.hpp"
+
+#include "muster/db/database.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+namespace muster::server {
+
+class SqliteSyncStore final : public SyncStore {
+public:
+    // changes_page: at most this many check-ins (and corrections) per changes reply.
+    explicit SqliteSyncStore(const std::filesystem::path& database, std::size_t changes_page = 5000);
+    ~SqliteSyncStore() override;
+
+    std::optional<DeviceRecord> find_device(const std::string& id) override;
+    bool remember_nonce(const std::string& device_id, const std::string& nonce, TimeMs now) override;
+    sync::UploadReply ingest(const DeviceRecord& device, const sync::UploadBatch& batch, TimeMs now) override;
+    sync::Changes changes_since(const DeviceRecord& device, std::int64_t since, TimeMs now) override;
+    bool healthy() override;
+
+private:
+    std::unique_ptr<db::Database> writer_;
+    std::unique_ptr<db::Database> reader_;
+    std::mutex write_mutex_;
+    std::mutex read_mutex_;
+    std::size_t changes_page_;
+    TimeMs last_nonce_prune_ms_ = 0;
+};
+
+}  // namespace muster::server

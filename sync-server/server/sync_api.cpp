@@ -1,0 +1,153 @@
+#include "sync_api.hpp"
+
+#include "muster/db/database.hpp"
+#include "muster/sync/request_signing.hpp"
+#include "muster/sync/sync_messages.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <cstdlib>
+
+namespace muster::server {
+namespace {
+
+ApiResponse error(int status, std::string message, TimeMs now) {
+    return ApiResponse{status, sync::to_json(sync::ErrorReply{std::move(message), now}), now};
+}
+
+std::string header(const ApiRequest& r, std::string_view name) {
+    std::string key(name);
+    for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto it = r.headers.find(key);
+    return it == r.headers.end() ? std::string() : it->second;
+}
+
+std::optional<std::int64_t> parse_int(std::string_view s) {
+    std::int64_t v = 0;
+    if (s.empty()) return std::nullopt;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+// The value of `key` in the query string, or nullopt.
+std::optional<std::string_view> query_value(std::string_view target, std::string_view key) {
+    auto q = target.find('?');
+    if (q == std::string_view::npos) return std::nullopt;
+    std::string_view rest = target.substr(q + 1);
+    while (!rest.empty()) {
+        auto amp = rest.find('&');
+        auto pair = rest.substr(0, amp);
+        auto eq = pair.find('=');
+        if (pair.substr(0, eq) == key) return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+        if (amp == std::string_view::npos) break;
+        rest = rest.substr(amp + 1);
+    }
+    return std::nullopt;
+}
+
+double elapsed_ms(std::chrono::steady_clock::time_point since) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since).count();
+}
+
+}  // namespace
+
+SyncApi::SyncApi(SyncStore& store, Logger& log, Clock clock) : store_(store), log_(log), clock_(std::move(clock)) {}
+
+ApiResponse SyncApi::handle(const ApiRequest& request) {
+    const TimeMs now = clock_();
+    auto path = path_of(request.target);
+    try {
+        if (path == "/v1/health") {
+            if (request.method != "GET") return error(405, "use GET", now);
+            return health(now);
+        }
+        bool is_upload = path == "/v1/upload", is_changes = path == "/v1/changes";
+        if (!is_upload && !is_changes) return error(404, "no such endpoint (see docs/api.md)", now);
+        if (is_upload && request.method != "POST") return error(405, "use POST", now);
+        if (is_changes && request.method != "GET") return error(405, "use GET", now);
+        auto auth = authenticate(request, now);
+        if (auto* refusal = std::get_if<ApiResponse>(&auth)) return *refusal;
+        const auto& device = std::get<DeviceRecord>(auth);
+        return is_upload ? upload(request, device, now) : changes(request, device, now);
+    } catch (const db::Error& e) {
+        // The store could not answer (disk full, database locked for too long): the device
+        // keeps its records and retries; nothing was acknowledged.
+        log_.log(LogLevel::error, "store_error", {{"path", path}, {"sqlite_code", e.extended_code()}});
+        return error(503, "the hub's store is unavailable; try again later", now);
+    }
+}
+
+ApiResponse SyncApi::health(TimeMs now) {
+    if (!store_.healthy()) return error(503, "store unavailable", now);
+    return ApiResponse{200, "{\"status\":\"ok\",\"server_time_ms\":" + std::to_string(now) + "}", now};
+}
+
+std::variant<DeviceRecord, ApiResponse> SyncApi::authenticate(const ApiRequest& r, TimeMs now) {
+    auto refuse = [&](int status, const std::string& why, const std::string& device) -> ApiResponse {
+        log_.log(LogLevel::warn, "auth_refused", {{"status", status}, {"reason", why}, {"device", device}});
+        return error(status, why, now);
+    };
+    std::string id = header(r, sync::header_device);
+    std::string time_text = header(r, sync::header_time);
+    std::string nonce = header(r, sync::header_nonce);
+    std::string signature = header(r, sync::header_signature);
+    if (id.empty() || time_text.empty() || nonce.empty() || signature.empty())
+        return refuse(401, "missing authentication headers (X-Muster-Device, -Time, -Nonce, -Signature)", "");
+    if (id.size() > 40) return refuse(401, "unknown device", "");
+    auto device = store_.find_device(id);
+    if (!device || !device->secret) return refuse(401, "unknown device", id);
+    auto time = parse_int(time_text);
+    if (!time) return refuse(401, "X-Muster-Time is not a number", id);
+    if (!sync::is_valid_nonce(nonce)) return refuse(401, "X-Muster-Nonce is not a valid nonce", id);
+    if (!sync::signature_matches(*device->secret, r.method, r.target, *time, nonce, r.body, signature))
+        return refuse(401, "bad signature", id);
+    // Only now is it known the request comes from the device: tell it apart from a stranger.
+    if (device->revoked) return refuse(403, "device revoked by the hub", id);
+    if (std::llabs(*time - now) > sync::request_window_ms)
+        return refuse(401, "request time outside the accepted window; adjust by X-Muster-Server-Time", id);
+    if (!store_.remember_nonce(id, nonce, now)) return refuse(401, "replayed request (nonce already used)", id);
+    return *device;
+}
+
+ApiResponse SyncApi::upload(const ApiRequest& request, const DeviceRecord& device, TimeMs now) {
+    auto started = std::chrono::steady_clock::now();
+    sync::UploadBatch batch;
+    try {
+        batch = sync::parse_upload_batch(request.body);
+    } catch (const sync::ProtocolError& e) {
+        log_.log(LogLevel::warn, "bad_request", {{"device", device.id}, {"path", "/v1/upload"}});
+        return error(400, e.what(), now);
+    }
+    auto reply = store_.ingest(device, batch, now);
+    log_.log(LogLevel::info, "upload",
+             {{"device", device.id},
+              {"records", batch.check_ins.size() + batch.corrections.size()},
+              {"acked", reply.acked.size()},
+              {"rejected", reply.rejected.size()},
+              {"clock_skew_ms", reply.clock_skew_ms},
+              {"clock_flagged", reply.clock_flagged},
+              {"ms", elapsed_ms(started)}});
+    return ApiResponse{200, sync::to_json(reply), now};
+}
+
+ApiResponse SyncApi::changes(const ApiRequest& request, const DeviceRecord& device, TimeMs now) {
+    auto started = std::chrono::steady_clock::now();
+    auto since_text = query_value(request.target, "since");
+    auto since = since_text ? parse_int(*since_text) : std::optional<std::int64_t>(0);
+    if (!since || *since < 0) return error(400, "since: expected a cursor (a whole number >= 0)", now);
+    auto changes = store_.changes_since(device, *since, now);
+    log_.log(LogLevel::debug, "changes",
+             {{"device", device.id},
+              {"since", *since},
+              {"cursor", changes.cursor},
+              {"check_ins", changes.check_ins.size()},
+              {"participants", changes.participants.size()},
+              {"more", changes.more},
+              {"ms", elapsed_ms(started)}});
+    return ApiResponse{200, sync::to_json(changes), now};
+}
+
+}  // namespace muster::server

@@ -1,0 +1,46 @@
+#pragma once
+// The sync API (docs/api.md) as a plain function from request to response: no sockets and
+// no Beast here, so every route and every refusal is tested directly as well as over HTTP.
+#include "server_log.hpp"
+#include "sync_store.hpp"
+
+#include <functional>
+#include <map>
+#include <string>
+#include <variant>
+
+namespace muster::server {
+
+struct ApiRequest {
+    std::string method;  // "GET", "POST", ...
+    std::string target;  // path and query exactly as sent: "/v1/changes?since=42"
+    std::map<std::string, std::string> headers;  // names in lower case
+    std::string body;
+};
+
+struct ApiResponse {
+    int status = 200;
+    std::string body;  // JSON
+    TimeMs server_time_ms = 0;
+};
+
+class SyncApi {
+public:
+    using Clock = std::function<TimeMs()>;
+    SyncApi(SyncStore& store, Logger& log, Clock clock);
+
+    ApiResponse handle(const ApiRequest& request);
+
+private:
+    ApiResponse health(TimeMs now);
+    ApiResponse upload(const ApiRequest& request, const DeviceRecord& device, TimeMs now);
+    ApiResponse changes(const ApiRequest& request, const DeviceRecord& device, TimeMs now);
+    // The device the request proves to come from, or the refusal to send.
+    std::variant<DeviceRecord, ApiResponse> authenticate(const ApiRequest& request, TimeMs now);
+
+    SyncStore& store_;
+    Logger& log_;
+    Clock clock_;
+};
+
+}  // namespace muster::server

@@ -1,0 +1,39 @@
+#pragma once
+// What the sync server needs from its store. SQLite (sqlite_sync_store.hpp) is the embedded
+// default; a PostgreSQL store for a hub running many events would implement the same
+// interface. Implementations are safe to call from several threads at once.
+#include "muster/model/types.hpp"
+#include "muster/sync/request_signing.hpp"
+#include "muster/sync/sync_messages.hpp"
+
+#include <optional>
+#include <string>
+
+namespace muster::server {
+
+struct DeviceRecord {
+    std::string id;
+    EventId event_id = 0;
+    std::optional<RoomId> room_id;
+    std::optional<sync::DeviceSecret> secret;  // nullopt: provisioned before sync existed; refused
+    bool revoked = false;
+};
+
+class SyncStore {
+public:
+    virtual ~SyncStore() = default;
+
+    virtual std::optional<DeviceRecord> find_device(const std::string& id) = 0;
+    // Remembers an authenticated request's nonce; false when the device used it before
+    // (a replay). Nonces older than the request window are forgotten.
+    virtual bool remember_nonce(const std::string& device_id, const std::string& nonce, TimeMs now) = 0;
+    // Stores the batch idempotently in one transaction: a record already stored is acked
+    // again, a record that cannot be stored is rejected with the reason, nothing is doubled.
+    virtual sync::UploadReply ingest(const DeviceRecord& device, const sync::UploadBatch& batch, TimeMs now) = 0;
+    // Everything the device's event needs that changed after `since`.
+    virtual sync::Changes changes_since(const DeviceRecord& device, std::int64_t since, TimeMs now) = 0;
+    // A cheap query proving the store answers (the health endpoint).
+    virtual bool healthy() = 0;
+};
+
+}  // namespace muster::server
