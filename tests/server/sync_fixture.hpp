@@ -1,0 +1,75 @@
+#pragma once
+// A demo hub (the real `muster demo`) with its sync server's pieces: device secrets read
+// from the device folders, a test configuration with small limits, and helpers to make
+// check-ins and count what the hub stored.
+#include "http_probe.hpp"
+#include "kiosk_fixture.hpp"
+#include "server_process.hpp"
+
+#include "muster/sync/request_signing.hpp"
+#include "muster/sync/sync_messages.hpp"
+#include "muster/util/uuid.hpp"
+
+#include <fstream>
+
+namespace muster::test {
+
+struct SyncHub : DemoHub {
+    // A server configuration beside the hub's own, with limits small enough to hit in a test.
+    std::string config(std::size_t body_bytes = 65536, int request_timeout_ms = 1000, std::size_t max_connections = 200) const {
+        std::string path = hub + "/test-server.toml";
+        std::ofstream(path) << "[server]\nlisten = \"127.0.0.1\"\nport = 0\nthreads = 2\n"
+                            << "[tls]\nenabled = true\ncertificate = \"tls/server-cert.pem\"\nprivate_key = \"tls/server-key.pem\"\n"
+                            << "[hub]\ndatabase = \"hub.db\"\n"
+                            << "[limits]\nbody_bytes = " << body_bytes << "\nrequest_timeout_ms = " << request_timeout_ms
+                            << "\nmax_connections = " << max_connections << "\n";
+        return path;
+    }
+    std::string log() const { return hub + "/server.log"; }
+
+    sync::DeviceSecret secret(const std::string& device = "entrance-1") const {
+        std::ifstream f(hub + "/devices/" + device + "/device.secret");
+        std::string hex;
+        f >> hex;
+        auto s = sync::secret_from_hex(hex);
+        if (!s) throw std::runtime_error("no secret for " + device);
+        return *s;
+    }
+    SignedParts as(const std::string& device = "entrance-1") const { return SignedParts{device, secret(device), {}, {}, {}}; }
+
+    std::int64_t count(const std::string& sql) const {
+        db::Database d(hub + "/hub.db", db::OpenMode::read_only);
+        auto s = d.prepare(sql);
+        s.step();
+        return s.int64(0);
+    }
+    std::int64_t stored_check_ins() const { return count("SELECT COUNT(*) FROM check_ins"); }
+};
+
+// A plausible scan record from `device` for demo event 1.
+inline CheckIn make_check_in(const std::string& device, std::int64_t seq, ParticipantId who = 1) {
+    CheckIn c;
+    TimeMs now = uk_time::now_ms();
+    c.uuid = new_uuid(now);
+    c.device_id = device;
+    c.device_seq = seq;
+    c.participant_id = who;
+    c.event_id = 1;
+    c.session_id = 1;
+    c.direction = Direction::entry;
+    c.method = Method::qr;
+    c.outcome = Outcome::checked_in;
+    c.badge_serial = 1;
+    c.device_ms = now;
+    c.device_offset_min = 0;
+    return c;
+}
+
+inline std::string upload_body(const std::vector<CheckIn>& records, TimeMs device_time = uk_time::now_ms()) {
+    sync::UploadBatch b;
+    b.device_time_ms = device_time;
+    b.check_ins = records;
+    return sync::to_json(b);
+}
+
+}  // namespace muster::test

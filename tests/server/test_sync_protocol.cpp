@@ -1,0 +1,128 @@
+// The protocol both sides share: request signatures and the JSON messages.
+#include "muster/sync/request_signing.hpp"
+#include "muster/sync/sync_messages.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace muster;
+using namespace muster::sync;
+
+TEST_CASE("A request signature covers method, target, time, nonce and body", "[sync][signing]") {
+    auto secret = generate_secret();
+    const std::string body = R"({"device_time_ms":1})";
+    auto sig = sign_request(secret, "POST", "/v1/upload", 1000, "nonce-0123456789ab", body);
+    CHECK(sig.size() == 64);
+    CHECK(signature_matches(secret, "POST", "/v1/upload", 1000, "nonce-0123456789ab", body, sig));
+    CHECK_FALSE(signature_matches(secret, "GET", "/v1/upload", 1000, "nonce-0123456789ab", body, sig));
+    CHECK_FALSE(signature_matches(secret, "POST", "/v1/changes", 1000, "nonce-0123456789ab", body, sig));
+    CHECK_FALSE(signature_matches(secret, "POST", "/v1/upload", 1001, "nonce-0123456789ab", body, sig));
+    CHECK_FALSE(signature_matches(secret, "POST", "/v1/upload", 1000, "nonce-0123456789ac", body, sig));
+    CHECK_FALSE(signature_matches(secret, "POST", "/v1/upload", 1000, "nonce-0123456789ab", body + " ", sig));
+    CHECK_FALSE(signature_matches(generate_secret(), "POST", "/v1/upload", 1000, "nonce-0123456789ab", body, sig));
+    CHECK_FALSE(signature_matches(secret, "POST", "/v1/upload", 1000, "nonce-0123456789ab", body, sig.substr(2)));
+    CHECK_FALSE(signature_matches(secret, "POST", "/v1/upload", 1000, "nonce-0123456789ab", body, std::string(64, 'z')));
+}
+
+TEST_CASE("Device secrets round-trip as 64 hex digits and junk is refused", "[sync][signing]") {
+    auto s = generate_secret();
+    CHECK(secret_from_hex(secret_to_hex(s)) == s);
+    CHECK_FALSE(secret_from_hex("abc"));
+    CHECK_FALSE(secret_from_hex(std::string(64, 'g')));
+    CHECK(is_valid_nonce(random_nonce()));
+    CHECK_FALSE(is_valid_nonce("short"));
+    CHECK_FALSE(is_valid_nonce("has space in it 1234567890"));
+}
+
+TEST_CASE("An upload batch survives JSON both ways, optional fields included", "[sync][json]") {
+    UploadBatch b;
+    b.device_time_ms = 1795000000000;
+    CheckIn c;
+    c.uuid = "0190f5c2-0000-7000-8000-000000000001";
+    c.device_id = "entrance-1";
+    c.device_seq = 7;
+    c.event_id = 1;
+    c.direction = Direction::exit;
+    c.method = Method::manual;
+    c.outcome = Outcome::not_expected;
+    c.reason = "Forgot badge \"blue\" lanyard";
+    c.staff = "Siân";
+    c.device_ms = 1795000000000;
+    c.device_offset_min = 60;
+    b.check_ins.push_back(c);
+    Correction v;
+    v.uuid = "0190f5c2-0000-7000-8000-000000000002";
+    v.kind = CorrectionKind::void_scan;
+    v.target_uuid = c.uuid;
+    v.event_id = 1;
+    v.reason = "scanned the wrong badge";
+    v.author = "staff";
+    v.created_ms = 5;
+    b.corrections.push_back(v);
+    auto back = parse_upload_batch(to_json(b));
+    REQUIRE(back.check_ins.size() == 1);
+    CHECK(back.device_time_ms == b.device_time_ms);
+    CHECK(back.check_ins[0].uuid == c.uuid);
+    CHECK_FALSE(back.check_ins[0].participant_id);
+    CHECK(back.check_ins[0].direction == Direction::exit);
+    CHECK(back.check_ins[0].outcome == Outcome::not_expected);
+    CHECK(back.check_ins[0].reason == c.reason);
+    CHECK(back.check_ins[0].staff == c.staff);
+    CHECK(back.check_ins[0].device_offset_min == 60);
+    REQUIRE(back.corrections.size() == 1);
+    CHECK(back.corrections[0].kind == CorrectionKind::void_scan);
+    CHECK(back.corrections[0].target_uuid == c.uuid);
+}
+
+TEST_CASE("Malformed sync messages are refused naming the field", "[sync][json]") {
+    auto error_of = [](const std::string& json) {
+        try {
+            parse_upload_batch(json);
+        } catch (const ProtocolError& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    CHECK_THAT(error_of("{not json"), Catch::Contains("not valid JSON"));
+    CHECK_THAT(error_of("[]"), Catch::Contains("expected an object"));
+    CHECK_THAT(error_of("{}"), Catch::Contains("device_time_ms"));
+    CHECK_THAT(error_of(R"({"device_time_ms":"soon"})"), Catch::Contains("device_time_ms: expected an integer"));
+    CHECK_THAT(error_of(R"({"device_time_ms":1,"check_ins":{}})"), Catch::Contains("check_ins: expected an array"));
+    CHECK_THAT(error_of(R"({"device_time_ms":1,"check_ins":[{"uuid":"a"}]})"), Catch::Contains("check_ins[0].device_id"));
+    CHECK_THAT(error_of(R"({"device_time_ms":1,"check_ins":[{"uuid":"a","device_id":"d","device_seq":1.5}]})"),
+               Catch::Contains("check_ins[0].device_seq: expected an integer"));
+    CHECK_THAT(error_of(R"({"device_time_ms":1,"check_ins":[{"uuid":"a","device_id":"d","device_seq":1,"event_id":1,)"
+                        R"("direction":"sideways"}]})"),
+               Catch::Contains("check_ins[0].direction: unknown value"));
+    CHECK_THAT(error_of(std::string(100, '[') + std::string(100, ']')), Catch::Contains("not valid JSON"));
+    std::string many = R"({"device_time_ms":1,"check_ins":[)";
+    for (int i = 0; i < 501; ++i)
+        many += std::string(i ? "," : "") + R"({"uuid":"u)" + std::to_string(i) +
+                R"(","device_id":"d","device_seq":1,"event_id":1,"direction":"entry","method":"qr","outcome":"checked_in",)"
+                R"("device_ms":1,"device_offset_min":0})";
+    many += "]}";
+    CHECK_THAT(error_of(many), Catch::Contains("more than 500"));
+}
+
+TEST_CASE("A changes reply carries no email and round-trips", "[sync][json]") {
+    Changes c;
+    c.server_time_ms = 9;
+    c.cursor = 42;
+    Participant p;
+    p.id = 3;
+    p.first_name = "Zoë";
+    p.last_name = "Ó Súilleabháin";
+    p.email = "zoe@oak.sch.uk";
+    p.trn = "2345678";
+    c.participants.push_back(p);
+    c.badges.push_back(BadgeRow{3, 2, 100, 200, std::string("lost"), std::string(64, 'a')});
+    auto json = to_json(c);
+    CHECK(json.find("zoe@oak") == std::string::npos);
+    auto back = parse_changes(json);
+    CHECK(back.cursor == 42);
+    REQUIRE(back.participants.size() == 1);
+    CHECK(back.participants[0].last_name == p.last_name);
+    CHECK_FALSE(back.participants[0].email);
+    REQUIRE(back.badges.size() == 1);
+    CHECK(back.badges[0].revoked_ms == 200);
+    CHECK(back.badges[0].token_digest == std::string(64, 'a'));
+}

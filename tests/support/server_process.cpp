@@ -1,0 +1,112 @@
+#include "server_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace muster::test {
+
+std::string ServerProcess::binary() { return std::string(MUSTER_BINARY_DIR) + "/sync-server/server/muster-sync-server"; }
+
+std::string read_text_file(const std::string& path) {
+    std::ifstream f(path);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+ServerProcess::ServerProcess(const std::string& config, const std::string& log_file, bool plain_http,
+                             unsigned short port, std::vector<std::string> extra_args) {
+    std::size_t log_start = read_text_file(log_file).size();  // a restarted server appends
+    std::vector<std::string> args = {binary(), "--config", config, "--listen", "127.0.0.1", "--port", std::to_string(port)};
+    if (plain_http) args.push_back("--plain-http");
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+        int err = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (err >= 0) ::dup2(err, 2);
+        int null = ::open("/dev/null", O_RDWR);
+        if (null >= 0) ::dup2(null, 0), ::dup2(null, 1);
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    ::signal(SIGPIPE, SIG_IGN);
+    // The server reports the port it bound in its "listening" log line.
+    static const std::regex listening(R"re("event":"listening"[^\n]*"port":(\d+))re");
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::string log = read_text_file(log_file);
+        std::smatch m;
+        std::string fresh = log.size() > log_start ? log.substr(log_start) : "";
+        if (std::regex_search(fresh, m, listening)) {
+            port_ = static_cast<unsigned short>(std::stoi(m[1]));
+            return;
+        }
+        if (!running()) throw std::runtime_error("muster-sync-server exited at start: " + fresh);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    kill_hard();
+    throw std::runtime_error("muster-sync-server did not start listening within 20 s");
+}
+
+ServerProcess::~ServerProcess() {
+    if (!reaped_) kill_hard();
+}
+
+bool ServerProcess::running() {
+    if (reaped_) return false;
+    int status = 0;
+    pid_t r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+        reaped_ = true;
+        return false;
+    }
+    return true;
+}
+
+void ServerProcess::kill_hard() {
+    if (reaped_) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    reaped_ = true;
+}
+
+void ServerProcess::terminate() {
+    if (!reaped_) ::kill(pid_, SIGTERM);
+}
+
+int ServerProcess::wait(std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        int status = 0;
+        pid_t r = ::waitpid(pid_, &status, WNOHANG);
+        if (r == pid_) {
+            reaped_ = true;
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return -1;
+}
+
+std::size_t ServerProcess::resident_kib() const {
+    std::ifstream f("/proc/" + std::to_string(pid_) + "/status");
+    std::string line;
+    while (std::getline(f, line))
+        if (line.rfind("VmRSS:", 0) == 0) return std::stoul(line.substr(6));
+    return 0;
+}
+
+}  // namespace muster::test
