@@ -33,4 +33,6 @@ std::unique_ptr<db::Database> open_database(const std::string& path) {
     return db;
 }
 
+void use_hub_indexes(db::Database& db) { db.exec("DROP INDEX IF EXISTS check_ins_participant"); }
+
 }  // namespace muster::store

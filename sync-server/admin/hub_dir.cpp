@@ -20,6 +20,7 @@ void HubDir::create(const std::string& hub_name, const std::vector<std::string>&
     auto keys = badge::HubKeyPair::generate();
     keys.save(private_key_path(), public_key_path());
     auto db = store::open_database(database_path());
+    store::use_hub_indexes(*db);
     auto& s = db->cached("INSERT INTO hub (id, name, public_key, key_id, created_ms) VALUES (1, ?1, ?2, ?3, ?4)");
     s.bind(1, hub_name).bind_blob(2, keys.public_key().data(), keys.public_key().size());
     s.bind(3, badge::key_id(keys.public_key())).bind(4, uk_time::now_ms());

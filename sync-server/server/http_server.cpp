@@ -264,7 +264,7 @@ void HttpServer::Impl::session_ended(SessionBase* s) {
 
 void HttpServer::Impl::begin_stop() {
     if (stopping.exchange(true)) return;
-    log.log(LogLevel::info, "stopping", {{"open_connections", connections.load()}});
+    log.notice("stopping", {{"open_connections", connections.load()}});
     beast::error_code ignored;
     acceptor.close(ignored);
     signals.cancel(ignored);
@@ -304,7 +304,7 @@ void HttpServer::run(bool handle_signals) {
             s.begin_stop();
         });
     }
-    s.log.log(LogLevel::info, "listening",
+    s.log.notice("listening",
               {{"address", s.config.listen}, {"port", static_cast<int>(port())}, {"tls", s.config.tls},
                {"threads", s.config.threads}, {"body_bytes", s.config.body_bytes},
                {"request_timeout_ms", s.config.request_timeout_ms}, {"max_connections", s.config.max_connections}});
@@ -313,7 +313,7 @@ void HttpServer::run(bool handle_signals) {
     for (int i = 1; i < s.config.threads; ++i) extra.emplace_back([&s] { s.ioc.run(); });
     s.ioc.run();
     for (auto& t : extra) t.join();
-    s.log.log(LogLevel::info, "stopped", {});
+    s.log.notice("stopped", {});
 }
 
 void HttpServer::stop() {

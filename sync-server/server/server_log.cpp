@@ -47,7 +47,10 @@ bool parse_log_level(std::string_view text, LogLevel& out) {
 }
 
 void Logger::log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields) {
-    if (!enabled(level)) return;
+    if (enabled(level)) write(level, event, fields);
+}
+
+void Logger::write(LogLevel level, std::string_view event, std::initializer_list<LogField> fields) {
     auto now = std::chrono::system_clock::now();
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
     std::time_t secs = static_cast<std::time_t>(ms / 1000);

@@ -33,8 +33,12 @@ public:
     explicit Logger(LogLevel level = LogLevel::info) : level_(level) {}
     bool enabled(LogLevel level) const { return level >= level_; }
     void log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields = {});
+    // Life-cycle lines (listening, stopping, stopped) are written whatever the level:
+    // tools wait for "listening" to learn the port.
+    void notice(std::string_view event, std::initializer_list<LogField> fields = {}) { write(LogLevel::info, event, fields); }
 
 private:
+    void write(LogLevel level, std::string_view event, std::initializer_list<LogField> fields);
     LogLevel level_;
     std::mutex mutex_;
 };

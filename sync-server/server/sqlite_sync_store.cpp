@@ -89,6 +89,7 @@ bool is_unique_violation(const db::Error& e) {
 SqliteSyncStore::SqliteSyncStore(const std::filesystem::path& database, std::size_t changes_page)
     : changes_page_(std::max<std::size_t>(changes_page, 2 * sync::max_batch_records)) {
     writer_ = store::open_database(database.string());  // migrates an older hub database
+    store::use_hub_indexes(*writer_);
     reader_ = store::open_database(database.string());
 }
 

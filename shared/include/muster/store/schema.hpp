@@ -18,4 +18,11 @@ void migrate(db::Database& db);
 // has confirmed must survive power loss), foreign keys on, schema migrated.
 std::unique_ptr<db::Database> open_database(const std::string& path);
 
+// The hub's indexes differ from a device's in one place: check_ins_participant serves the
+// device's question "this person's earlier scans in this session" (the scan hot path);
+// the hub never asks it (exports read a whole event), and that index, spread over every
+// participant, is the costliest part of storing an uploaded scan (it halved the server's
+// ingest rate in bench/server). The hub drops it; devices keep it. Idempotent.
+void use_hub_indexes(db::Database& db);
+
 }  // namespace muster::store
