@@ -1,31 +1,46 @@
 #!/usr/bin/env bash
 # The README's run command: install what is missing, build in Release, and start Muster
-# on an embedded default: a demo hub in SQLite (rebuilt on every run) and its entrance
-# kiosk: in a window when a display is there, otherwise headless, taking badge codes as
-# lines (as a USB scanner types them).
+# on an embedded default: a demo hub in SQLite (rebuilt on every run), its sync server on
+# https://localhost:8443 (loopback only), and its entrance kiosk pointed at that server:
+# in a window when a display is there, otherwise headless, taking badge codes as lines
+# (as a USB scanner types them).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 bash scripts/setup.sh
 
 build=build/release
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMUSTER_BUILD_TESTS=OFF -DMUSTER_BUILD_BENCH=OFF >/dev/null
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMUSTER_BUILD_TESTS=OFF -DMUSTER_BUILD_BENCH=OFF -DMUSTER_WITH_SERVER=ON >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
 hub=${MUSTER_HUB:-$root/demo-hub}
 "$build/sync-server/admin/muster" demo --hub "$hub" --replace
 config="$hub/devices/entrance-1/device.toml"
+
+# The sync server, stopped gracefully (SIGTERM) when this script ends.
+"$build/sync-server/server/muster-sync-server" --config "$hub/sync-server.toml" 2>>"$hub/server.log" &
+server_pid=$!
+trap 'kill -TERM "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+  curl -sf --cacert "$hub/tls/server-cert.pem" https://localhost:8443/v1/health >/dev/null && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "The sync server did not start; see $hub/server.log" >&2; exit 1; }
+  sleep 0.1
+done
 echo
+echo "Sync server on https://localhost:8443 (log: $hub/server.log; API: docs/api.md)."
 if [ -n "${DISPLAY:-}" ]; then
   echo "Opening kiosk 'entrance-1' full screen (Staff button: PIN 2468; Escape is not an exit, staff Quit is)."
-  exec "$build/kiosk/app/muster-kiosk" --config "$config"
+  "$build/kiosk/app/muster-kiosk" --config "$config"
+  exit
 fi
 kiosk=("$build/kiosk/app/muster-kiosk" --headless --config "$config")
 if [ -t 0 ]; then
   echo "Kiosk 'entrance-1' is ready. Scan a badge, or paste a line from $hub/demo-scans.txt"
-  echo "and press Enter; each scan answers with one JSON line. Ctrl-D stops it."
-  exec "${kiosk[@]}"
+  echo "and press Enter; each scan answers with one JSON line and is sent to the server at once."
+  echo "Ctrl-D stops the kiosk and the server."
+  "${kiosk[@]}"
 else
   echo "No terminal: checking in the sample scans from $hub/demo-scans.txt"
-  exec "${kiosk[@]}" < "$hub/demo-scans.txt"
+  "${kiosk[@]}" < "$hub/demo-scans.txt"
+  echo "The server now holds $(sqlite3 "$hub/hub.db" 'SELECT COUNT(*) FROM check_ins') check-ins from the kiosk."
 fi

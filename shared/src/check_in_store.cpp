@@ -1,11 +1,6 @@
 #include "muster/store/check_in_store.hpp"
 
 namespace muster::store {
-namespace {
-
-constexpr std::string_view check_in_columns =
-    "uuid, device_id, device_seq, participant_id, event_id, session_id, room_id, direction, method, outcome, "
-    "reason, badge_serial, device_ms, device_offset_min, staff";
 
 CheckIn read_check_in(const db::Statement& s) {
     CheckIn c;
@@ -26,6 +21,24 @@ CheckIn read_check_in(const db::Statement& s) {
     c.staff = s.opt_text(14);
     return c;
 }
+
+Correction read_correction(const db::Statement& s) {
+    Correction c;
+    c.uuid = s.text(0);
+    c.kind = s.text(1) == "void" ? CorrectionKind::void_scan : CorrectionKind::mark;
+    c.target_uuid = s.opt_text(2);
+    c.participant_id = s.opt_int64(3);
+    c.event_id = s.int64(4);
+    c.session_id = s.opt_int64(5);
+    if (auto st = s.opt_text(6)) c.status = parse_attendance_status(*st);
+    c.reason = s.text(7);
+    c.author = s.text(8);
+    c.device_id = s.opt_text(9);
+    c.created_ms = s.int64(10);
+    return c;
+}
+
+namespace {
 
 // Outcomes that mean "was there", as SQL.
 constexpr std::string_view counted = "outcome IN ('checked_in','checked_out','not_expected')";
@@ -115,25 +128,20 @@ std::vector<CheckIn> check_ins_for_event(db::Database& db, EventId event) {
 }
 
 std::vector<Correction> corrections_for_event(db::Database& db, EventId event) {
-    auto& s = db.cached("SELECT uuid, kind, target_uuid, participant_id, event_id, session_id, status, reason, author, "
-                        "device_id, created_ms FROM corrections WHERE event_id = ?1 ORDER BY created_ms, uuid");
+    auto& s = db.cached("SELECT " + std::string(correction_columns) +
+                        " FROM corrections WHERE event_id = ?1 ORDER BY created_ms, uuid");
     s.bind(1, event);
     std::vector<Correction> out;
-    while (s.step()) {
-        Correction c;
-        c.uuid = s.text(0);
-        c.kind = s.text(1) == "void" ? CorrectionKind::void_scan : CorrectionKind::mark;
-        c.target_uuid = s.opt_text(2);
-        c.participant_id = s.opt_int64(3);
-        c.event_id = s.int64(4);
-        c.session_id = s.opt_int64(5);
-        if (auto st = s.opt_text(6)) c.status = parse_attendance_status(*st);
-        c.reason = s.text(7);
-        c.author = s.text(8);
-        c.device_id = s.opt_text(9);
-        c.created_ms = s.int64(10);
-        out.push_back(std::move(c));
-    }
+    while (s.step()) out.push_back(read_correction(s));
+    s.reset();
+    return out;
+}
+
+std::optional<Correction> find_correction(db::Database& db, const std::string& uuid) {
+    auto& s = db.cached("SELECT " + std::string(correction_columns) + " FROM corrections WHERE uuid = ?1");
+    s.bind(1, uuid);
+    std::optional<Correction> out;
+    if (s.step()) out = read_correction(s);
     s.reset();
     return out;
 }

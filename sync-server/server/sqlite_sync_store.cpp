@@ -1,5 +1,6 @@
 #include "sqlite_sync_store.hpp"
 
+#include "muster/store/check_in_store.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/store/schema.hpp"
 
@@ -39,46 +40,6 @@ public:
 private:
     db::Database& db_;
 };
-
-constexpr std::string_view check_in_columns =
-    "uuid, device_id, device_seq, participant_id, event_id, session_id, room_id, direction, method, outcome, "
-    "reason, badge_serial, device_ms, device_offset_min, staff";
-
-CheckIn read_check_in(const db::Statement& s) {
-    CheckIn c;
-    c.uuid = s.text(0);
-    c.device_id = s.text(1);
-    c.device_seq = s.int64(2);
-    c.participant_id = s.opt_int64(3);
-    c.event_id = s.int64(4);
-    c.session_id = s.opt_int64(5);
-    c.room_id = s.opt_int64(6);
-    c.direction = parse_direction(s.text(7)).value_or(Direction::entry);
-    c.method = parse_method(s.text(8)).value_or(Method::qr);
-    c.outcome = parse_outcome(s.text(9)).value_or(Outcome::invalid_badge);
-    c.reason = s.text(10);
-    c.badge_serial = s.opt_int64(11);
-    c.device_ms = s.int64(12);
-    c.device_offset_min = s.int32(13);
-    c.staff = s.opt_text(14);
-    return c;
-}
-
-Correction read_correction(const db::Statement& s) {
-    Correction c;
-    c.uuid = s.text(0);
-    c.kind = s.text(1) == "void" ? CorrectionKind::void_scan : CorrectionKind::mark;
-    c.target_uuid = s.opt_text(2);
-    c.participant_id = s.opt_int64(3);
-    c.event_id = s.int64(4);
-    c.session_id = s.opt_int64(5);
-    if (auto st = s.opt_text(6)) c.status = parse_attendance_status(*st);
-    c.reason = s.text(7);
-    c.author = s.text(8);
-    c.device_id = s.opt_text(9);
-    c.created_ms = s.int64(10);
-    return c;
-}
 
 bool is_unique_violation(const db::Error& e) {
     return e.extended_code() == SQLITE_CONSTRAINT_UNIQUE || e.extended_code() == SQLITE_CONSTRAINT_PRIMARYKEY;
@@ -145,7 +106,7 @@ sync::UploadReply SqliteSyncStore::ingest(const DeviceRecord& device, const sync
     db::Transaction tx(*writer_);
     std::int64_t seq = store::next_change(*writer_);
     auto& insert_check_in = writer_->cached(
-        "INSERT INTO check_ins (" + std::string(check_in_columns) +
+        "INSERT INTO check_ins (" + std::string(store::check_in_columns) +
         ", received_ms, clock_skew_ms, sync_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
         "?15, ?16, ?17, ?18) ON CONFLICT (uuid) DO NOTHING");
     for (const auto& c : batch.check_ins) {
@@ -296,13 +257,13 @@ sync::Changes SqliteSyncStore::changes_since(const DeviceRecord& device, std::in
     // sync_seq and holds at most max_batch_records rows, fewer than a page, so "last seq
     // minus one" always moves the cursor forward and re-sends only the last upload's rows.
     auto page = static_cast<std::int64_t>(changes_page_);
-    auto& check_ins = db.cached("SELECT " + std::string(check_in_columns) +
+    auto& check_ins = db.cached("SELECT " + std::string(store::check_in_columns) +
                                 ", sync_seq FROM check_ins WHERE event_id = ?1 AND sync_seq > ?2 AND device_id <> ?3 "
                                 "ORDER BY sync_seq LIMIT ?4");
     check_ins.bind(1, event).bind(2, since).bind(3, device.id).bind(4, page);
     std::int64_t last_seq = 0;
     while (check_ins.step()) {
-        out.check_ins.push_back(read_check_in(check_ins));
+        out.check_ins.push_back(store::read_check_in(check_ins));
         last_seq = check_ins.int64(15);
     }
     check_ins.reset();
@@ -312,13 +273,12 @@ sync::Changes SqliteSyncStore::changes_since(const DeviceRecord& device, std::in
     }
 
     auto& corrections = db.cached(
-        "SELECT uuid, kind, target_uuid, participant_id, event_id, session_id, status, reason, author, device_id, "
-        "created_ms, sync_seq FROM corrections WHERE event_id = ?1 AND sync_seq > ?2 AND "
+        "SELECT " + std::string(store::correction_columns) + ", sync_seq FROM corrections WHERE event_id = ?1 AND sync_seq > ?2 AND "
         "(device_id IS NULL OR device_id <> ?3) ORDER BY sync_seq LIMIT ?4");
     corrections.bind(1, event).bind(2, since).bind(3, device.id).bind(4, page);
     last_seq = 0;
     while (corrections.step()) {
-        out.corrections.push_back(read_correction(corrections));
+        out.corrections.push_back(store::read_correction(corrections));
         last_seq = corrections.int64(11);
     }
     corrections.reset();

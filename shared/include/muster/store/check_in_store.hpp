@@ -11,6 +11,16 @@
 
 namespace muster::store {
 
+// The columns of a check-in / correction in the order read_check_in / read_correction
+// expect them, for queries elsewhere (the sync server's, the kiosk's sync) to share.
+inline constexpr std::string_view check_in_columns =
+    "uuid, device_id, device_seq, participant_id, event_id, session_id, room_id, direction, method, outcome, "
+    "reason, badge_serial, device_ms, device_offset_min, staff";
+inline constexpr std::string_view correction_columns =
+    "uuid, kind, target_uuid, participant_id, event_id, session_id, status, reason, author, device_id, created_ms";
+CheckIn read_check_in(const db::Statement& row);
+Correction read_correction(const db::Statement& row);
+
 // Next per-device sequence number (1, 2, ...). Call inside the write transaction.
 std::int64_t next_device_seq(db::Database& db, const std::string& device_id);
 
@@ -28,6 +38,7 @@ std::optional<CheckIn> find_check_in(db::Database& db, const std::string& uuid);
 // Every check-in at an event, oldest first (voided ones included; see voided_uuids).
 std::vector<CheckIn> check_ins_for_event(db::Database& db, EventId event);
 std::vector<Correction> corrections_for_event(db::Database& db, EventId event);
+std::optional<Correction> find_correction(db::Database& db, const std::string& uuid);
 // The newest counted, not voided scan this device made (what "void last scan" cancels).
 std::optional<CheckIn> last_counted_scan(db::Database& db, const std::string& device_id);
 bool is_voided(db::Database& db, const std::string& uuid);

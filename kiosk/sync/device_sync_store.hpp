@@ -1,0 +1,43 @@
+#pragma once
+// The device database as the sync client sees it, on its own connection (the sync thread
+// never shares the desk's): what to send next from the outbox, what the server
+// acknowledged or refused, and the changes it sent applied in one transaction together
+// with the new cursor, so a crash between the two cannot skip or double anything.
+#include "muster/db/database.hpp"
+#include "muster/sync/sync_messages.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace muster::kiosk {
+
+class DeviceSyncStore {
+public:
+    explicit DeviceSyncStore(const std::filesystem::path& database);
+
+    // The oldest unsent, unrefused records, at most `limit`, both kinds.
+    sync::UploadBatch next_batch(std::size_t limit, TimeMs device_now);
+    std::size_t pending();
+    std::size_t rejected();
+    // Removes these from the outbox (and only these).
+    void acknowledge(const std::vector<std::string>& uuids);
+    // Keeps the records, stops sending them, and keeps the reason for staff.
+    void reject(const std::vector<sync::Rejection>& rejections);
+    // One more failed attempt for these records, with what went wrong.
+    void note_failure(const sync::UploadBatch& batch, const std::string& error);
+
+    std::int64_t cursor();
+    // Upserts every row of `changes` and stores its cursor, in one transaction.
+    void apply(const sync::Changes& changes);
+
+    std::optional<std::string> setting(const std::string& key);
+    void set_setting(const std::string& key, const std::string& value);
+
+private:
+    std::unique_ptr<db::Database> db_;
+};
+
+}  // namespace muster::kiosk

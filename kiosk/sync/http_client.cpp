@@ -1,0 +1,165 @@
+#include "http_client.hpp"
+
+#include "muster/sync/request_signing.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+namespace muster::kiosk {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+struct HttpClient::Impl {
+    asio::io_context ioc;
+    ssl::context tls{ssl::context::tls_client};
+    bool use_tls = false;
+    std::string host, port;
+    std::chrono::milliseconds timeout;
+    std::optional<beast::tcp_stream> plain;
+    std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
+    beast::flat_buffer buffer;
+
+    bool connected() const { return plain.has_value() || secure.has_value(); }
+    beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
+
+    // Runs the queued asynchronous work to completion (each step has its own deadline).
+    void run() {
+        ioc.restart();
+        ioc.run();
+    }
+
+    std::string connect() {
+        beast::error_code ec;
+        tcp::resolver resolver(ioc);
+        auto endpoints = resolver.resolve(host, port, ec);
+        if (ec) return "cannot resolve " + host + ": " + ec.message();
+        if (use_tls) {
+            secure.emplace(ioc, tls);
+            if (!SSL_set_tlsext_host_name(secure->native_handle(), host.c_str())) return "cannot set TLS server name";
+            secure->set_verify_callback(ssl::host_name_verification(host));
+        } else {
+            plain.emplace(ioc);
+        }
+        lowest().expires_after(timeout);
+        lowest().async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
+        run();
+        if (ec) return "cannot connect to " + host + ":" + port + ": " + ec.message();
+        if (use_tls) {
+            lowest().expires_after(timeout);
+            secure->async_handshake(ssl::stream_base::client, [&](beast::error_code e) { ec = e; });
+            run();
+            if (ec) return "TLS handshake with " + host + " failed (is it the hub's server?): " + ec.message();
+        }
+        return "";
+    }
+
+    template <class Stream>
+    std::string exchange(Stream& stream, http::request<http::string_body>& req, http::response<http::string_body>& res) {
+        beast::error_code ec;
+        lowest().expires_after(timeout);
+        http::async_write(stream, req, [&](beast::error_code e, std::size_t) { ec = e; });
+        run();
+        if (ec) return "sending: " + ec.message();
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(64 << 20);
+        lowest().expires_after(timeout);
+        http::async_read(stream, buffer, parser, [&](beast::error_code e, std::size_t) { ec = e; });
+        run();
+        if (ec) return "waiting for the reply: " + ec.message();
+        res = parser.release();
+        return "";
+    }
+
+    void drop() {
+        beast::error_code ignored;
+        if (plain) plain->socket().close(ignored);
+        if (secure) beast::get_lowest_layer(*secure).socket().close(ignored);
+        plain.reset();
+        secure.reset();
+        buffer.clear();
+    }
+};
+
+HttpClient::HttpClient(const std::string& url, const std::filesystem::path& pinned_certificate,
+                       std::chrono::milliseconds timeout)
+    : impl_(std::make_unique<Impl>()) {
+    impl_->timeout = timeout;
+    std::string rest;
+    if (url.rfind("https://", 0) == 0) {
+        impl_->use_tls = true;
+        rest = url.substr(8);
+    } else if (url.rfind("http://", 0) == 0) {
+        rest = url.substr(7);
+    } else {
+        throw std::invalid_argument("server url must start with https:// or http://");
+    }
+    while (!rest.empty() && rest.back() == '/') rest.pop_back();
+    auto colon = rest.rfind(':');
+    if (colon == std::string::npos || rest.find('/') != std::string::npos)
+        throw std::invalid_argument("server url must be scheme://host:port, e.g. https://hub.local:8443");
+    impl_->host = rest.substr(0, colon);
+    impl_->port = rest.substr(colon + 1);
+    if (impl_->host.empty() || impl_->port.empty()) throw std::invalid_argument("server url has no host or port");
+    if (impl_->use_tls) {
+        impl_->tls.set_options(ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+        impl_->tls.set_verify_mode(ssl::verify_peer);
+        try {
+            impl_->tls.load_verify_file(pinned_certificate.string());  // the hub's certificate, and nothing else
+        } catch (const boost::system::system_error& e) {
+            throw std::invalid_argument("server.certificate: cannot read " + pinned_certificate.string() + ": " + e.what());
+        }
+    }
+}
+
+HttpClient::~HttpClient() = default;
+
+void HttpClient::disconnect() { impl_->drop(); }
+
+HttpResult HttpClient::request(const std::string& method, const std::string& target,
+                               const std::map<std::string, std::string>& headers, const std::string& body) {
+    auto& s = *impl_;
+    HttpResult out;
+    out.reused_connection = s.connected();
+    if (!s.connected()) {
+        if (auto err = s.connect(); !err.empty()) {
+            s.drop();
+            out.error = err;
+            return out;
+        }
+    }
+    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+    req.set(http::field::host, s.host);
+    req.set(http::field::user_agent, "muster-kiosk");
+    req.set(http::field::content_type, "application/json");
+    for (const auto& [k, v] : headers) req.set(k, v);
+    req.body() = body;
+    req.prepare_payload();
+    req.keep_alive(true);
+    http::response<http::string_body> res;
+    std::string err = s.secure ? s.exchange(*s.secure, req, res) : s.exchange(*s.plain, req, res);
+    if (!err.empty()) {
+        s.drop();
+        out.error = err;
+        return out;
+    }
+    out.status = static_cast<int>(res.result_int());
+    out.body = std::move(res.body());
+    auto t = res.find(sync::header_server_time);
+    if (t != res.end()) {
+        try {
+            out.server_time_ms = std::stoll(std::string(t->value()));
+        } catch (const std::exception&) {
+        }
+    }
+    if (!res.keep_alive()) s.drop();
+    return out;
+}
+
+}  // namespace muster::kiosk

@@ -1,0 +1,279 @@
+#include "sync_client.hpp"
+
+#include "backoff.hpp"
+#include "device_sync_store.hpp"
+#include "http_client.hpp"
+
+#include "muster/sync/request_signing.hpp"
+#include "muster/sync/sync_messages.hpp"
+#include "muster/time/uk_time.hpp"
+
+#include <cstdlib>
+#include <fstream>
+
+namespace muster::kiosk {
+namespace {
+
+sync::DeviceSecret load_secret(const std::filesystem::path& file) {
+    std::ifstream f(file);
+    if (!f) throw ConfigError("server.secret: cannot read " + file.string() + " (provision the device with: muster device add)");
+    std::string hex;
+    f >> hex;
+    auto s = sync::secret_from_hex(hex);
+    if (!s) throw ConfigError("server.secret: " + file.string() + " does not hold a 64-hex-digit device secret");
+    return *s;
+}
+
+std::string error_text(const HttpResult& r) {
+    if (r.status == 0) return r.error;
+    try {
+        return "server said " + std::to_string(r.status) + ": " + sync::parse_error_reply(r.body).error;
+    } catch (const std::exception&) {
+        return "server said " + std::to_string(r.status);
+    }
+}
+
+}  // namespace
+
+struct SyncClient::Impl {
+    Impl(const DeviceConfig& c)
+        : config(c), secret(load_secret(c.server_secret)), http(c.server_url, c.server_certificate), store(c.database) {}
+
+    DeviceConfig config;
+    sync::DeviceSecret secret;
+    HttpClient http;
+    DeviceSyncStore store;
+    Backoff backoff;
+    std::int64_t clock_offset_ms = 0;
+    std::size_t batch_limit = sync::max_batch_records;
+
+    // A signed request; a kept-alive connection the server had closed is retried once on a
+    // fresh one, re-signed (a new nonce), and so is a refusal for a stale clock once the
+    // server's time is known.
+    HttpResult call(const std::string& method, const std::string& target, const std::string& body) {
+        HttpResult r;
+        for (int attempt = 0; attempt < 3; ++attempt) {
+            TimeMs sent_at = uk_time::now_ms();
+            TimeMs signed_time = sent_at + clock_offset_ms;
+            auto nonce = sync::random_nonce();
+            std::map<std::string, std::string> headers = {
+                {std::string(sync::header_device), config.device_id},
+                {std::string(sync::header_time), std::to_string(signed_time)},
+                {std::string(sync::header_nonce), nonce},
+                {std::string(sync::header_signature), sync::sign_request(secret, method, target, signed_time, nonce, body)}};
+            r = http.request(method, target, headers, body);
+            if (r.server_time_ms) {
+                TimeMs received_at = uk_time::now_ms();
+                clock_offset_ms = *r.server_time_ms - (sent_at + received_at) / 2;
+            }
+            bool stale_connection = r.status == 0 && r.reused_connection;
+            bool stale_clock = r.status == 401 && r.body.find("time outside") != std::string::npos;
+            if (!stale_connection && !(stale_clock && attempt == 0)) break;
+        }
+        return r;
+    }
+};
+
+SyncClient::SyncClient(const DeviceConfig& config) {
+    try {
+        impl_ = std::make_unique<Impl>(config);
+    } catch (const std::invalid_argument& e) {
+        throw ConfigError(std::string("server: ") + e.what());
+    }
+    status_.queued = impl_->store.pending();
+    status_.rejected = impl_->store.rejected();
+    if (auto v = impl_->store.setting("sync.last_ok_ms")) status_.last_ok_ms = std::stoll(*v);
+}
+
+SyncClient::~SyncClient() { stop(); }
+
+void SyncClient::start() {
+    if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+}
+
+void SyncClient::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void SyncClient::nudge() {
+    {
+        std::lock_guard lock(mutex_);
+        nudged_ = true;
+    }
+    wake_.notify_all();
+}
+
+bool SyncClient::flush(std::chrono::milliseconds within) {
+    nudge();
+    auto deadline = std::chrono::steady_clock::now() + within;
+    std::unique_lock lock(mutex_);
+    return wake_.wait_until(lock, deadline, [&] { return (status_.queued == 0 && !nudged_) || status_.revoked; }) &&
+           status_.queued == 0;
+}
+
+SyncStatus SyncClient::status() const {
+    std::lock_guard lock(mutex_);
+    return status_;
+}
+
+void SyncClient::run() {
+    using clock = std::chrono::steady_clock;
+    auto& s = *impl_;
+    auto next_pull = clock::now();
+    std::optional<clock::time_point> retry_at;
+    const auto poll = std::chrono::milliseconds(s.config.sync_poll_ms);
+
+    // Records one exchange's outcome in the status (and backoff when it failed).
+    auto outcome = [&](bool ok, const std::string& error) {
+        std::lock_guard lock(mutex_);
+        status_.clock_offset_ms = s.clock_offset_ms;
+        status_.clock_flagged = std::llabs(s.clock_offset_ms) > sync::clock_skew_flag_ms;
+        if (ok) {
+            s.backoff.reset();
+            retry_at.reset();
+            status_.online = true;
+            status_.last_error.clear();
+            status_.next_retry_ms.reset();
+            status_.last_ok_ms = uk_time::now_ms();
+        } else {
+            auto delay = s.backoff.next_delay();
+            retry_at = clock::now() + delay;
+            status_.online = false;
+            status_.last_error = error;
+            status_.next_retry_ms = uk_time::now_ms() + delay.count();
+        }
+    };
+
+    // Sends the outbox until it is empty; false when the server could not be reached.
+    auto upload = [&]() -> bool {
+        for (;;) {
+            auto batch = s.store.next_batch(s.batch_limit, uk_time::now_ms());
+            if (batch.check_ins.empty() && batch.corrections.empty()) return true;
+            auto r = s.call("POST", "/v1/upload", sync::to_json(batch));
+            if (r.status == 200) {
+                auto reply = sync::parse_upload_reply(r.body);
+                s.store.acknowledge(reply.acked);
+                s.store.reject(reply.rejected);
+                s.store.set_setting("sync.last_ok_ms", std::to_string(uk_time::now_ms()));
+                std::lock_guard lock(mutex_);
+                status_.sent += reply.acked.size();
+                status_.queued = s.store.pending();
+                status_.rejected = s.store.rejected();
+                continue;
+            }
+            if (r.status == 403) {
+                std::lock_guard lock(mutex_);
+                status_.revoked = true;
+                status_.online = false;
+                status_.last_error = "this device was revoked by the hub; its records stay on it";
+                return false;
+            }
+            if ((r.status == 400 || r.status == 413) && batch.check_ins.size() + batch.corrections.size() > 1) {
+                s.batch_limit = std::max<std::size_t>(1, s.batch_limit / 4);  // find the one record it refuses
+                continue;
+            }
+            if (r.status == 400 || r.status == 413) {
+                // One record the server cannot take at all: keep it, stop sending it, tell staff.
+                std::string uuid = batch.check_ins.empty() ? batch.corrections[0].uuid : batch.check_ins[0].uuid;
+                s.store.reject({{uuid, error_text(r)}});
+                s.batch_limit = sync::max_batch_records;
+                continue;
+            }
+            s.store.note_failure(batch, error_text(r));
+            outcome(false, error_text(r));
+            return false;
+        }
+    };
+
+    auto pull = [&]() -> bool {
+        for (int pages = 0; pages < 100; ++pages) {
+            auto r = s.call("GET", "/v1/changes?since=" + std::to_string(s.store.cursor()), "");
+            if (r.status == 403) {
+                std::lock_guard lock(mutex_);
+                status_.revoked = true;
+                status_.online = false;
+                status_.last_error = "this device was revoked by the hub; its records stay on it";
+                return false;
+            }
+            if (r.status != 200) {
+                outcome(false, error_text(r));
+                return false;
+            }
+            auto changes = sync::parse_changes(r.body);
+            bool anything = !changes.participants.empty() || !changes.events.empty() || !changes.sessions.empty() ||
+                            !changes.rooms.empty() || !changes.enrolments.empty() || !changes.badges.empty() ||
+                            !changes.nfc_cards.empty() || !changes.check_ins.empty() || !changes.corrections.empty();
+            s.store.apply(changes);
+            if (anything) ++generation_;
+            if (!changes.more) return true;
+        }
+        return true;
+    };
+
+    for (;;) {
+        bool nudged = false;
+        {
+            std::unique_lock lock(mutex_);
+            auto until = next_pull;
+            if (retry_at) until = *retry_at;
+            wake_.wait_until(lock, until, [&] { return stopping_ || (nudged_ && !retry_at) || status_.revoked; });
+            if (stopping_) return;
+            if (status_.revoked) {
+                wake_.notify_all();
+                wake_.wait(lock, [&] { return stopping_; });
+                return;
+            }
+            nudged = nudged_;
+            nudged_ = false;
+        }
+        if (retry_at && clock::now() < *retry_at) continue;  // still backing off
+        try {
+            bool ok = upload();
+            if (ok && (clock::now() >= next_pull || retry_at)) {
+                ok = pull();
+                next_pull = clock::now() + poll;
+            }
+            if (ok) {
+                s.store.set_setting("sync.last_ok_ms", std::to_string(uk_time::now_ms()));
+                outcome(true, "");
+            }
+        } catch (const std::exception& e) {
+            // A reply we could not read, or the local database busy: retry later; nothing was
+            // removed from the outbox that the server had not acknowledged.
+            outcome(false, e.what());
+        }
+        (void)nudged;
+        {
+            std::lock_guard lock(mutex_);
+            status_.queued = s.store.pending();
+            status_.rejected = s.store.rejected();
+        }
+        wake_.notify_all();  // flush() waiters
+    }
+}
+
+std::string describe(const SyncStatus& st) {
+    std::string out;
+    if (st.revoked) out = "REVOKED by the hub";
+    else out = st.online ? "online" : "offline";
+    out += ", " + std::to_string(st.queued) + " queued";
+    if (st.rejected) out += ", " + std::to_string(st.rejected) + " refused by the hub";
+    out += st.last_ok_ms ? ", last sync " + uk_time::format_hhmm(*st.last_ok_ms) : ", never synced";
+    if (!st.online && st.next_retry_ms) {
+        auto in = (*st.next_retry_ms - uk_time::now_ms() + 999) / 1000;
+        out += ", retrying in " + std::to_string(std::max<long long>(0, in)) + " s";
+    }
+    if (!st.online && !st.last_error.empty()) out += " (" + st.last_error + ")";
+    if (st.clock_flagged) {
+        auto minutes = std::llabs(st.clock_offset_ms) / 60'000;
+        out += std::string(", DEVICE CLOCK ") + std::to_string(minutes) + " min " + (st.clock_offset_ms < 0 ? "fast" : "slow");
+    }
+    return out;
+}
+
+}  // namespace muster::kiosk
