@@ -36,8 +36,9 @@ std::string error_text(const HttpResult& r) {
 }  // namespace
 
 struct SyncClient::Impl {
-    Impl(const DeviceConfig& c)
-        : config(c), secret(load_secret(c.server_secret)), http(c.server_url, c.server_certificate), store(c.database) {}
+    Impl(const DeviceConfig& c, WallClock wall_clock)
+        : config(c), secret(load_secret(c.server_secret)), http(c.server_url, c.server_certificate), store(c.database),
+          now(wall_clock ? wall_clock : &uk_time::now_ms) {}
 
     DeviceConfig config;
     sync::DeviceSecret secret;
@@ -46,6 +47,7 @@ struct SyncClient::Impl {
     Backoff backoff;
     std::int64_t clock_offset_ms = 0;
     std::size_t batch_limit = sync::max_batch_records;
+    WallClock now;
 
     // A signed request; a kept-alive connection the server had closed is retried once on a
     // fresh one, re-signed (a new nonce), and so is a refusal for a stale clock once the
@@ -53,7 +55,7 @@ struct SyncClient::Impl {
     HttpResult call(const std::string& method, const std::string& target, const std::string& body) {
         HttpResult r;
         for (int attempt = 0; attempt < 3; ++attempt) {
-            TimeMs sent_at = uk_time::now_ms();
+            TimeMs sent_at = now();
             TimeMs signed_time = sent_at + clock_offset_ms;
             auto nonce = sync::random_nonce();
             std::map<std::string, std::string> headers = {
@@ -63,7 +65,7 @@ struct SyncClient::Impl {
                 {std::string(sync::header_signature), sync::sign_request(secret, method, target, signed_time, nonce, body)}};
             r = http.request(method, target, headers, body);
             if (r.server_time_ms) {
-                TimeMs received_at = uk_time::now_ms();
+                TimeMs received_at = now();
                 clock_offset_ms = *r.server_time_ms - (sent_at + received_at) / 2;
             }
             bool stale_connection = r.status == 0 && r.reused_connection;
@@ -74,9 +76,9 @@ struct SyncClient::Impl {
     }
 };
 
-SyncClient::SyncClient(const DeviceConfig& config) {
+SyncClient::SyncClient(const DeviceConfig& config, WallClock clock) {
     try {
-        impl_ = std::make_unique<Impl>(config);
+        impl_ = std::make_unique<Impl>(config, clock);
     } catch (const std::invalid_argument& e) {
         throw ConfigError(std::string("server: ") + e.what());
     }
@@ -139,27 +141,27 @@ void SyncClient::run() {
             status_.online = true;
             status_.last_error.clear();
             status_.next_retry_ms.reset();
-            status_.last_ok_ms = uk_time::now_ms();
+            status_.last_ok_ms = s.now();
         } else {
             auto delay = s.backoff.next_delay();
             retry_at = clock::now() + delay;
             status_.online = false;
             status_.last_error = error;
-            status_.next_retry_ms = uk_time::now_ms() + delay.count();
+            status_.next_retry_ms = s.now() + delay.count();
         }
     };
 
     // Sends the outbox until it is empty; false when the server could not be reached.
     auto upload = [&]() -> bool {
         for (;;) {
-            auto batch = s.store.next_batch(s.batch_limit, uk_time::now_ms());
+            auto batch = s.store.next_batch(s.batch_limit, s.now());
             if (batch.check_ins.empty() && batch.corrections.empty()) return true;
             auto r = s.call("POST", "/v1/upload", sync::to_json(batch));
             if (r.status == 200) {
                 auto reply = sync::parse_upload_reply(r.body);
                 s.store.acknowledge(reply.acked);
                 s.store.reject(reply.rejected);
-                s.store.set_setting("sync.last_ok_ms", std::to_string(uk_time::now_ms()));
+                s.store.set_setting("sync.last_ok_ms", std::to_string(s.now()));
                 std::lock_guard lock(mutex_);
                 status_.sent += reply.acked.size();
                 status_.queued = s.store.pending();
@@ -239,7 +241,7 @@ void SyncClient::run() {
                 next_pull = clock::now() + poll;
             }
             if (ok) {
-                s.store.set_setting("sync.last_ok_ms", std::to_string(uk_time::now_ms()));
+                s.store.set_setting("sync.last_ok_ms", std::to_string(s.now()));
                 outcome(true, "");
             }
         } catch (const std::exception& e) {

@@ -40,8 +40,9 @@ struct SyncStatus {
 
 class SyncClient {
 public:
+    using WallClock = TimeMs (*)();  // the device's clock (tests give it a wrong one)
     // Reads the device's secret; throws ConfigError with the field named when it cannot.
-    explicit SyncClient(const DeviceConfig& config);
+    explicit SyncClient(const DeviceConfig& config, WallClock clock = nullptr);
     ~SyncClient();
     SyncClient(const SyncClient&) = delete;
     SyncClient& operator=(const SyncClient&) = delete;

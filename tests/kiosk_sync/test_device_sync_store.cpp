@@ -1,0 +1,115 @@
+// The device side of sync on a real device database made by `muster demo`.
+#include "device_sync_store.hpp"
+#include "kiosk_station.hpp"
+#include "sync_fixture.hpp"
+
+#include "muster/store/check_in_store.hpp"
+#include "muster/store/participant_store.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace muster;
+using namespace muster::test;
+using muster::kiosk::DeviceSyncStore;
+
+namespace {
+
+void queue_scans(const std::string& db_path, const std::string& device, int n, TimeMs first_ms) {
+    auto db = store::open_database(db_path);
+    db::Transaction tx(*db);
+    for (int i = 1; i <= n; ++i) {
+        auto c = make_check_in(device, i, i);
+        c.device_ms = first_ms + i;
+        store::insert_check_in(*db, c, true);
+    }
+    tx.commit();
+}
+
+}  // namespace
+
+TEST_CASE("The outbox goes oldest first in limited batches and only acknowledged rows leave", "[sync][device_store]") {
+    DemoHub hub;
+    queue_scans(hub.device_db(), "entrance-1", 7, 1000);
+    DeviceSyncStore store(hub.device_db());
+    CHECK(store.pending() == 7);
+    auto batch = store.next_batch(5, 42);
+    REQUIRE(batch.check_ins.size() == 5);
+    CHECK(batch.device_time_ms == 42);
+    for (int i = 0; i < 5; ++i) CHECK(batch.check_ins[static_cast<std::size_t>(i)].device_seq == i + 1);
+    store.acknowledge({batch.check_ins[0].uuid, batch.check_ins[1].uuid, batch.check_ins[2].uuid});
+    CHECK(store.pending() == 4);
+    auto next = store.next_batch(10, 43);
+    REQUIRE(next.check_ins.size() == 4);
+    CHECK(next.check_ins[0].device_seq == 4);  // the unacknowledged ones are sent again
+}
+
+TEST_CASE("A record the hub refuses stays on the device and is not sent again", "[sync][device_store]") {
+    DemoHub hub;
+    queue_scans(hub.device_db(), "entrance-1", 3, 1000);
+    DeviceSyncStore store(hub.device_db());
+    auto batch = store.next_batch(10, 0);
+    store.note_failure(batch, "cannot connect");
+    store.reject({{batch.check_ins[1].uuid, "device sequence 2 is already used"}});
+    CHECK(store.pending() == 2);
+    CHECK(store.rejected() == 1);
+    auto again = store.next_batch(10, 0);
+    REQUIRE(again.check_ins.size() == 2);
+    CHECK(again.check_ins[0].uuid != batch.check_ins[1].uuid);
+    CHECK(again.check_ins[1].uuid != batch.check_ins[1].uuid);
+    auto db = store::open_database(hub.device_db());
+    CHECK(store::find_check_in(*db, batch.check_ins[1].uuid));  // the record itself is kept
+    auto s = db->prepare("SELECT attempts, last_error FROM outbox WHERE uuid = ?1");
+    s.bind(1, batch.check_ins[0].uuid);
+    REQUIRE(s.step());
+    CHECK(s.int64(0) == 1);
+    CHECK(s.text(1) == "cannot connect");
+}
+
+TEST_CASE("Changes applied twice leave the same state, with the cursor stored", "[sync][device_store]") {
+    DemoHub hub;
+    DeviceSyncStore store(hub.device_db());
+    auto start = store.cursor();
+    CHECK(start > 0);  // provisioning set it
+    sync::Changes c;
+    c.cursor = start + 5;
+    Participant p;
+    p.id = 9999;
+    p.first_name = "New";
+    p.last_name = "Starter";
+    p.trn = "7654321";
+    c.participants.push_back(p);
+    c.enrolments.push_back(Enrolment{1, 9999, std::nullopt});
+    c.badges.push_back(sync::BadgeRow{9999, 1, 5, std::nullopt, std::nullopt, std::string(64, 'a')});
+    c.check_ins.push_back(make_check_in("entrance-2", 1, 3));
+    store.apply(c);
+    store.apply(c);
+    CHECK(store.cursor() == start + 5);
+    auto db = store::open_database(hub.device_db());
+    CHECK(store::find_participant(*db, 9999)->last_name == "Starter");
+    CHECK_FALSE(store::find_participant(*db, 9999)->email);
+    auto count = db->prepare("SELECT (SELECT COUNT(*) FROM check_ins), (SELECT COUNT(*) FROM outbox), "
+                             "(SELECT COUNT(*) FROM enrolments WHERE participant_id = 9999)");
+    count.step();
+    CHECK(count.int64(0) == 1);
+    CHECK(count.int64(1) == 0);  // another device's record is not ours to send
+    CHECK(count.int64(2) == 1);
+}
+
+TEST_CASE("After another kiosk's scan arrives, this kiosk says already checked in", "[sync][device_store]") {
+    DemoHub hub;
+    auto config = kiosk::load_device_config(hub.entrance());
+    kiosk::KioskStation station(config);
+    // Who the demo expects at event 1's entrance.
+    auto enrolled = store::enrolments(station.database(), 1);
+    REQUIRE_FALSE(enrolled.empty());
+    ParticipantId who = enrolled.front().participant_id;
+    auto elsewhere = make_check_in("entrance-2", 1, who);
+    elsewhere.session_id = station.session().id;
+    elsewhere.device_ms = uk_time::now_ms() - 60'000;
+    sync::Changes c;
+    c.cursor = 100;
+    c.check_ins.push_back(elsewhere);
+    DeviceSyncStore(hub.device_db()).apply(c);
+    auto result = station.handle(kiosk::RawScan{kiosk::InputKind::wedge, hub.token(who), "", std::chrono::steady_clock::now()});
+    CHECK(result.decision.outcome == Outcome::already_checked_in);
+}
