@@ -6,6 +6,7 @@
 #include "device_config.hpp"
 #include "kiosk_station.hpp"
 #include "scan_queue.hpp"
+#include "sync_client.hpp"
 
 #include "muster/store/check_in_store.hpp"
 
@@ -47,7 +48,10 @@ public:
     using Clock = std::chrono::steady_clock;
     static constexpr auto result_time = std::chrono::seconds(4);
 
+    // Starts the hub sync when the device file names a server (throws ConfigError when its
+    // secret or certificate cannot be read).
     KioskModel(DeviceConfig config, ScanQueue& queue);
+    ~KioskModel();
 
     // Once a frame: takes queued scans from every input (the wedge scanner's too), decides
     // and commits each, and returns from the result screen after a while.
@@ -79,6 +83,8 @@ public:
     const std::vector<RoomRegisterRow>& room_register();
     // The newest records still waiting for the hub, newest first.
     const std::vector<UnsyncedRow>& unsynced(std::size_t limit);
+    // The hub sync's state for staff, when the device file names a server.
+    std::optional<SyncStatus> sync_status() const;
     bool quit_requested() const { return quit_; }
     void request_quit() { quit_ = true; }
     const std::string& staff_message() const { return staff_message_; }
@@ -131,6 +137,8 @@ private:
     CachedRead<std::vector<Participant>> search_;
     CachedRead<std::vector<RoomRegisterRow>> register_;
     CachedRead<std::vector<UnsyncedRow>> unsynced_;
+    std::unique_ptr<SyncClient> sync_;  // last: stopped first, before the station closes
+    std::uint64_t sync_generation_ = 0;
 };
 
 }  // namespace muster::kiosk

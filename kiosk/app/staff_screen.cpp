@@ -20,6 +20,13 @@ void StaffScreen::draw() {
     ImGui::PopFont();
     ImGui::TextColored(counts.unsynced ? style::attention : style::muted, "Scans not yet sent to the hub: %zu%s",
                        counts.unsynced, counts.rejected ? " (some refused by the hub: see the desk)" : "");
+    if (auto sync = model_.sync_status()) {
+        // Offline is normal at a venue; it is shown, never in the way of scanning.
+        bool trouble = !sync->online || sync->revoked || sync->clock_flagged || sync->rejected > 0;
+        ImGui::TextColored(trouble ? style::attention : style::muted, "Hub sync: %s", describe(*sync).c_str());
+    } else {
+        ImGui::TextColored(style::muted, "Hub sync: off (no server in the device file)");
+    }
     ImGui::Separator();
     draw_sessions();
     ImGui::Separator();

@@ -163,6 +163,9 @@ void SyncClient::run() {
                 s.store.reject(reply.rejected);
                 s.store.set_setting("sync.last_ok_ms", std::to_string(s.now()));
                 std::lock_guard lock(mutex_);
+                status_.online = true;  // an acknowledgement proves it; staff should not see "offline" here
+                status_.last_error.clear();
+                status_.last_ok_ms = s.now();
                 status_.sent += reply.acked.size();
                 status_.queued = s.store.pending();
                 status_.rejected = s.store.rejected();
