@@ -151,6 +151,15 @@ void SyncClient::run() {
         }
     };
 
+    // The hub cut this device off: it keeps scanning and keeping its records, and says so.
+    auto revoked = [&]() -> bool {
+        std::lock_guard lock(mutex_);
+        status_.revoked = true;
+        status_.online = false;
+        status_.last_error = "this device was revoked by the hub; its records stay on it";
+        return false;
+    };
+
     // Sends the outbox until it is empty; false when the server could not be reached.
     auto upload = [&]() -> bool {
         for (;;) {
@@ -171,13 +180,7 @@ void SyncClient::run() {
                 status_.rejected = s.store.rejected();
                 continue;
             }
-            if (r.status == 403) {
-                std::lock_guard lock(mutex_);
-                status_.revoked = true;
-                status_.online = false;
-                status_.last_error = "this device was revoked by the hub; its records stay on it";
-                return false;
-            }
+            if (r.status == 403) return revoked();
             if ((r.status == 400 || r.status == 413) && batch.check_ins.size() + batch.corrections.size() > 1) {
                 s.batch_limit = std::max<std::size_t>(1, s.batch_limit / 4);  // find the one record it refuses
                 continue;
@@ -198,13 +201,7 @@ void SyncClient::run() {
     auto pull = [&]() -> bool {
         for (int pages = 0; pages < 100; ++pages) {
             auto r = s.call("GET", "/v1/changes?since=" + std::to_string(s.store.cursor()), "");
-            if (r.status == 403) {
-                std::lock_guard lock(mutex_);
-                status_.revoked = true;
-                status_.online = false;
-                status_.last_error = "this device was revoked by the hub; its records stay on it";
-                return false;
-            }
+            if (r.status == 403) return revoked();
             if (r.status != 200) {
                 outcome(false, error_text(r));
                 return false;

@@ -42,9 +42,10 @@ Event read_event_row(const db::Statement& s) {
     return e;
 }
 
-constexpr std::string_view event_columns = "id, programme, item, cohort, kind, title, venue, local_date, late_after_min";
 
 }  // namespace
+
+Event read_event(const db::Statement& row) { return read_event_row(row); }
 
 EventId create_event(db::Database& db, const NewEvent& spec) {
     const auto* tmpl = programme::find_template(spec.programme);

@@ -3,11 +3,6 @@
 #include "muster/util/text.hpp"
 
 namespace muster::store {
-namespace {
-
-constexpr std::string_view columns =
-    "id, trn, email, first_name, last_name, preferred_name, school_name, school_urn, role, programme, "
-    "cohort, programme_year, part_time, lead_provider, delivery_partner";
 
 Participant read_participant(const db::Statement& s) {
     Participant p;
@@ -28,6 +23,10 @@ Participant read_participant(const db::Statement& s) {
     p.delivery_partner = s.opt_text(14);
     return p;
 }
+
+namespace {
+
+constexpr std::string_view columns = participant_columns;
 
 std::optional<std::int64_t> opt(std::optional<int> v) {
     return v ? std::optional<std::int64_t>(*v) : std::nullopt;

@@ -1,6 +1,7 @@
 #include "sqlite_sync_store.hpp"
 
 #include "muster/store/check_in_store.hpp"
+#include "muster/store/event_store.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/store/schema.hpp"
 
@@ -175,45 +176,22 @@ sync::Changes SqliteSyncStore::changes_since(const DeviceRecord& device, std::in
     out.cursor = store::current_change(db);
     const EventId event = device.event_id;
 
-    auto& participants = db.cached(
-        "SELECT id, trn, first_name, last_name, preferred_name, school_name, school_urn, role, programme, cohort, "
-        "programme_year, part_time FROM participants WHERE changed_at > ?1 ORDER BY id");
+    auto& participants =
+        db.cached("SELECT " + std::string(store::participant_columns) + " FROM participants WHERE changed_at > ?1 ORDER BY id");
     participants.bind(1, since);
     while (participants.step()) {
-        Participant p;  // never the email: devices do not hold it
-        p.id = participants.int64(0);
-        p.trn = participants.opt_text(1);
-        p.first_name = participants.text(2);
-        p.last_name = participants.text(3);
-        p.preferred_name = participants.opt_text(4);
-        p.school_name = participants.opt_text(5);
-        p.school_urn = participants.opt_text(6);
-        p.role = parse_role(participants.text(7)).value_or(Role::guest);
-        p.programme = participants.opt_text(8);
-        if (auto v = participants.opt_int64(9)) p.cohort = static_cast<int>(*v);
-        if (auto v = participants.opt_int64(10)) p.programme_year = static_cast<int>(*v);
-        p.part_time = participants.int64(11) != 0;
+        auto p = store::read_participant(participants);
+        p.email.reset();  // devices never hold emails
+        p.lead_provider.reset();
+        p.delivery_partner.reset();
         out.participants.push_back(std::move(p));
     }
     participants.reset();
 
-    auto& events = db.cached(
-        "SELECT id, programme, item, cohort, kind, title, venue, local_date, late_after_min FROM events "
-        "WHERE id = ?1 AND changed_at > ?2");
+    auto& events =
+        db.cached("SELECT " + std::string(store::event_columns) + " FROM events WHERE id = ?1 AND changed_at > ?2");
     events.bind(1, event).bind(2, since);
-    while (events.step()) {
-        Event e;
-        e.id = events.int64(0);
-        e.programme = events.text(1);
-        e.item = events.text(2);
-        e.cohort = events.int32(3);
-        e.kind = parse_event_kind(events.text(4)).value_or(EventKind::other);
-        e.title = events.text(5);
-        e.venue = events.text(6);
-        e.local_date = events.text(7);
-        e.late_after_min = events.int32(8);
-        out.events.push_back(std::move(e));
-    }
+    while (events.step()) out.events.push_back(store::read_event(events));
     events.reset();
 
     auto& sessions = db.cached(

@@ -46,6 +46,14 @@ struct SyncHub : DemoHub {
     std::int64_t stored_check_ins() const { return count("SELECT COUNT(*) FROM check_ins"); }
 };
 
+// A demo hub with its server running (plain HTTP on loopback, the test limits).
+struct RunningHub {
+    SyncHub hub;
+    ServerProcess server{hub.config(), hub.log()};
+    unsigned short port() const { return server.port(); }
+    int health() const { return http_request(server.port(), "GET", "/v1/health").status; }
+};
+
 // A plausible scan record from `device` for demo event 1.
 inline CheckIn make_check_in(const std::string& device, std::int64_t seq, ParticipantId who = 1) {
     CheckIn c;

@@ -13,17 +13,6 @@
 using namespace muster;
 using namespace muster::test;
 
-namespace {
-
-struct RunningHub {
-    SyncHub hub;
-    ServerProcess server{hub.config(), hub.log()};
-    unsigned short port() const { return server.port(); }
-    int health() const { return http_request(server.port(), "GET", "/v1/health").status; }
-};
-
-}  // namespace
-
 TEST_CASE("Malformed JSON and wrong types get 400 naming the problem", "[sync][bad_input]") {
     RunningHub h;
     auto send = [&](const std::string& body) { return signed_request(h.port(), "POST", "/v1/upload", body, h.hub.as()); };

@@ -13,16 +13,6 @@
 using namespace muster;
 using namespace muster::test;
 
-namespace {
-
-struct RunningHub {
-    SyncHub hub;
-    ServerProcess server{hub.config(), hub.log()};
-    unsigned short port() const { return server.port(); }
-};
-
-}  // namespace
-
 TEST_CASE("A signed upload from a provisioned device is stored and acknowledged", "[sync][security]") {
     RunningHub h;
     auto records = std::vector<CheckIn>{make_check_in("entrance-1", 1), make_check_in("entrance-1", 2)};

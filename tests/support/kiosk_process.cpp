@@ -1,5 +1,7 @@
 #include "kiosk_process.hpp"
 
+#include "child_exit.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -95,15 +97,10 @@ void KioskProcess::terminate() {
 }
 
 int KioskProcess::wait(std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        int status = 0;
-        pid_t r = ::waitpid(pid_, &status, WNOHANG);
-        if (r == pid_) {
-            reaped_ = true;
-            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (reaped_) return -1;
+    if (auto code = wait_for_exit(pid_, timeout)) {
+        reaped_ = true;
+        return *code;
     }
     kill_hard();
     return -1;

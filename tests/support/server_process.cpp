@@ -1,5 +1,7 @@
 #include "server_process.hpp"
 
+#include "child_exit.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -88,17 +90,10 @@ void ServerProcess::terminate() {
 }
 
 int ServerProcess::wait(std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        int status = 0;
-        pid_t r = ::waitpid(pid_, &status, WNOHANG);
-        if (r == pid_) {
-            reaped_ = true;
-            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return -1;
+    if (reaped_) return -1;
+    auto code = wait_for_exit(pid_, timeout);
+    if (code) reaped_ = true;
+    return code.value_or(-1);
 }
 
 std::size_t ServerProcess::resident_kib() const {

@@ -11,6 +11,12 @@
 
 namespace muster::store {
 
+// An event row's columns in the order read_event expects them (sessions and rooms are
+// read separately).
+inline constexpr std::string_view event_columns =
+    "id, programme, item, cohort, kind, title, venue, local_date, late_after_min";
+Event read_event(const db::Statement& row);
+
 class EventError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;

@@ -9,6 +9,12 @@
 
 namespace muster::store {
 
+// A participant row's columns in the order read_participant expects them.
+inline constexpr std::string_view participant_columns =
+    "id, trn, email, first_name, last_name, preferred_name, school_name, school_urn, role, programme, "
+    "cohort, programme_year, part_time, lead_provider, delivery_partner";
+Participant read_participant(const db::Statement& row);
+
 // Advances the database's change clock and returns the new value; rows written in the same
 // transaction carry it in changed_at so devices can ask for "everything since N".
 std::int64_t next_change(db::Database& db);
