@@ -47,7 +47,7 @@ struct Hub {
         auto db = store::open_database((dir / "hub.db").string());
         auto s = db->prepare("INSERT INTO devices (id, name, mode, event_id, secret, created_ms) VALUES (?1, ?1, 'entrance', 1, ?2, 0)");
         for (int i = 0; i < 200; ++i) {
-            char id[16];
+            char id[32];
             std::snprintf(id, sizeof id, "bench-%03d", i);
             auto k = sync::generate_secret();
             s.bind(1, std::string(id)).bind_blob(2, k.data(), k.size());

@@ -46,6 +46,8 @@ public:
         beast::get_lowest_layer(stream_).async_connect(
             tcp::endpoint(asio::ip::make_address("127.0.0.1"), g_.port), [self](beast::error_code ec) {
                 if (ec) return self->fail();
+                beast::error_code ignored;
+                beast::get_lowest_layer(self->stream_).socket().set_option(tcp::no_delay(true), ignored);
                 if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
                     self->send_next();
                 } else {

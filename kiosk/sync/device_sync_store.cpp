@@ -6,14 +6,33 @@
 namespace muster::kiosk {
 namespace {
 
+// A badge's SHA-256 token digest, hex on the wire, a blob on the device. Anything else is
+// stored as NULL (that badge then cannot be checked in here) rather than failing the whole
+// download, which would stop every later change from arriving.
 std::optional<std::string> digest_blob(const std::optional<std::string>& hex) {
     if (!hex || hex->size() != 64) return std::nullopt;
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
     std::string out;
     for (std::size_t i = 0; i < 64; i += 2) {
-        auto v = std::stoi(hex->substr(i, 2), nullptr, 16);
-        out.push_back(static_cast<char>(v));
+        int hi = nibble((*hex)[i]), lo = nibble((*hex)[i + 1]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        out.push_back(static_cast<char>(hi * 16 + lo));
     }
     return out;
+}
+
+std::optional<std::int64_t> to_int(const std::optional<std::string>& text) {
+    if (!text) return std::nullopt;
+    try {
+        return std::stoll(*text);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
 }
 
 void upsert_participant(db::Database& db, const Participant& p) {
@@ -103,10 +122,7 @@ void DeviceSyncStore::note_failure(const sync::UploadBatch& batch, const std::st
     tx.commit();
 }
 
-std::int64_t DeviceSyncStore::cursor() {
-    auto v = setting("sync.cursor");
-    return v ? std::stoll(*v) : 0;
-}
+std::int64_t DeviceSyncStore::cursor() { return to_int(setting("sync.cursor")).value_or(0); }
 
 void DeviceSyncStore::apply(const sync::Changes& c) {
     db::Transaction tx(*db_);
@@ -163,6 +179,25 @@ void DeviceSyncStore::apply(const sync::Changes& c) {
     for (const auto& x : c.check_ins) store::insert_check_in(*db_, x, false);
     for (const auto& x : c.corrections) store::insert_correction(*db_, x, false);
     set_setting("sync.cursor", std::to_string(c.cursor));
+    tx.commit();
+}
+
+StoredSyncState DeviceSyncStore::sync_state() {
+    StoredSyncState out;
+    out.last_ok_ms = to_int(setting("sync.last_ok_ms"));
+    out.last_error = setting("sync.last_error").value_or("");
+    out.clock_offset_ms = to_int(setting("sync.clock_offset_ms")).value_or(0);
+    return out;
+}
+
+void DeviceSyncStore::save_sync_state(const StoredSyncState& state) {
+    auto old = sync_state();
+    bool ok_changed = state.last_ok_ms && state.last_ok_ms != old.last_ok_ms;
+    if (!ok_changed && state.last_error == old.last_error && state.clock_offset_ms == old.clock_offset_ms) return;
+    db::Transaction tx(*db_);
+    if (ok_changed) set_setting("sync.last_ok_ms", std::to_string(*state.last_ok_ms));
+    if (state.last_error != old.last_error) set_setting("sync.last_error", state.last_error);
+    if (state.clock_offset_ms != old.clock_offset_ms) set_setting("sync.clock_offset_ms", std::to_string(state.clock_offset_ms));
     tx.commit();
 }
 

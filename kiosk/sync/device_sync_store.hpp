@@ -14,6 +14,15 @@
 
 namespace muster::kiosk {
 
+// What staff should still see after a restart: settings sync.last_ok_ms, sync.last_error
+// and sync.clock_offset_ms (the offset also signs the first request after a restart in
+// server time, so a device with a wrong clock is not refused once per start).
+struct StoredSyncState {
+    std::optional<TimeMs> last_ok_ms;
+    std::string last_error;
+    std::int64_t clock_offset_ms = 0;
+};
+
 class DeviceSyncStore {
 public:
     explicit DeviceSyncStore(const std::filesystem::path& database);
@@ -32,6 +41,10 @@ public:
     std::int64_t cursor();
     // Upserts every row of `changes` and stores its cursor, in one transaction.
     void apply(const sync::Changes& changes);
+
+    StoredSyncState sync_state();
+    // Stores only what changed (a steady online kiosk writes once a poll, not three times).
+    void save_sync_state(const StoredSyncState& state);
 
     std::optional<std::string> setting(const std::string& key);
     void set_setting(const std::string& key, const std::string& value);

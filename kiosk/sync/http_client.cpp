@@ -8,6 +8,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <atomic>
+
 namespace muster::kiosk {
 
 namespace asio = boost::asio;
@@ -25,15 +27,21 @@ struct HttpClient::Impl {
     std::optional<beast::tcp_stream> plain;
     std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
     beast::flat_buffer buffer;
+    std::atomic<bool> cancelled{false};
 
     bool connected() const { return plain.has_value() || secure.has_value(); }
     beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
 
     // Runs the queued asynchronous work to completion (each step has its own deadline).
+    // cancel() sets the flag before it stops the context, so whichever comes first, a
+    // cancelled request never runs on: a stopped run() leaves its handler uncalled and `ec`
+    // unset, hence every caller checks was_cancelled() right after.
     void run() {
         ioc.restart();
+        if (cancelled) return;
         ioc.run();
     }
+    bool was_cancelled() const { return cancelled.load(); }
 
     std::string connect() {
         beast::error_code ec;
@@ -50,11 +58,14 @@ struct HttpClient::Impl {
         lowest().expires_after(timeout);
         lowest().async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
         run();
+        if (was_cancelled()) return "cancelled";
         if (ec) return "cannot connect to " + host + ":" + port + ": " + ec.message();
+        lowest().socket().set_option(tcp::no_delay(true), ec);  // one request, one reply: no Nagle wait
         if (use_tls) {
             lowest().expires_after(timeout);
             secure->async_handshake(ssl::stream_base::client, [&](beast::error_code e) { ec = e; });
             run();
+            if (was_cancelled()) return "cancelled";
             if (ec) return "TLS handshake with " + host + " failed (is it the hub's server?): " + ec.message();
         }
         return "";
@@ -66,12 +77,14 @@ struct HttpClient::Impl {
         lowest().expires_after(timeout);
         http::async_write(stream, req, [&](beast::error_code e, std::size_t) { ec = e; });
         run();
+        if (was_cancelled()) return "cancelled";
         if (ec) return "sending: " + ec.message();
         http::response_parser<http::string_body> parser;
         parser.body_limit(64 << 20);
         lowest().expires_after(timeout);
         http::async_read(stream, buffer, parser, [&](beast::error_code e, std::size_t) { ec = e; });
         run();
+        if (was_cancelled()) return "cancelled";
         if (ec) return "waiting for the reply: " + ec.message();
         res = parser.release();
         return "";
@@ -122,10 +135,19 @@ HttpClient::~HttpClient() = default;
 
 void HttpClient::disconnect() { impl_->drop(); }
 
+void HttpClient::cancel() {
+    impl_->cancelled = true;
+    impl_->ioc.stop();  // thread-safe; the socket is closed by the requesting thread (drop)
+}
+
 HttpResult HttpClient::request(const std::string& method, const std::string& target,
                                const std::map<std::string, std::string>& headers, const std::string& body) {
     auto& s = *impl_;
     HttpResult out;
+    if (s.was_cancelled()) {
+        out.error = "cancelled";
+        return out;
+    }
     out.reused_connection = s.connected();
     if (!s.connected()) {
         if (auto err = s.connect(); !err.empty()) {

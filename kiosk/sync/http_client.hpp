@@ -36,6 +36,9 @@ public:
     HttpResult request(const std::string& method, const std::string& target,
                        const std::map<std::string, std::string>& headers, const std::string& body);
     void disconnect();
+    // From any thread: ends the request in flight at once (status 0, "cancelled") and makes
+    // every later request fail the same way. For shutting down without waiting for a timeout.
+    void cancel();
 
 private:
     struct Impl;

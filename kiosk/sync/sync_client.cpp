@@ -38,7 +38,9 @@ std::string error_text(const HttpResult& r) {
 struct SyncClient::Impl {
     Impl(const DeviceConfig& c, WallClock wall_clock)
         : config(c), secret(load_secret(c.server_secret)), http(c.server_url, c.server_certificate), store(c.database),
-          now(wall_clock ? wall_clock : &uk_time::now_ms) {}
+          now(wall_clock ? wall_clock : &uk_time::now_ms) {
+        clock_offset_ms = store.sync_state().clock_offset_ms;  // learned before the restart
+    }
 
     DeviceConfig config;
     sync::DeviceSecret secret;
@@ -84,7 +86,11 @@ SyncClient::SyncClient(const DeviceConfig& config, WallClock clock) {
     }
     status_.queued = impl_->store.pending();
     status_.rejected = impl_->store.rejected();
-    if (auto v = impl_->store.setting("sync.last_ok_ms")) status_.last_ok_ms = std::stoll(*v);
+    auto stored = impl_->store.sync_state();  // so staff see "last sync 14:02" before the first exchange
+    status_.last_ok_ms = stored.last_ok_ms;
+    status_.last_error = stored.last_error;
+    status_.clock_offset_ms = stored.clock_offset_ms;
+    status_.clock_flagged = std::llabs(stored.clock_offset_ms) > sync::clock_skew_flag_ms;
 }
 
 SyncClient::~SyncClient() { stop(); }
@@ -99,7 +105,10 @@ void SyncClient::stop() {
         stopping_ = true;
     }
     wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    if (thread_.joinable()) {
+        impl_->http.cancel();  // a request in flight to a silent server ends now, not at its timeout
+        thread_.join();
+    }
 }
 
 void SyncClient::nudge() {
@@ -130,9 +139,27 @@ void SyncClient::run() {
     std::optional<clock::time_point> retry_at;
     const auto poll = std::chrono::milliseconds(s.config.sync_poll_ms);
 
+    // Keeps what staff see across a restart (only what changed is written).
+    auto persist = [&] {
+        StoredSyncState st;
+        {
+            std::lock_guard lock(mutex_);
+            st = {status_.last_ok_ms, status_.last_error, status_.clock_offset_ms};
+        }
+        try {
+            s.store.save_sync_state(st);
+        } catch (const std::exception&) {
+            // The desk holds the write lock for long: the next outcome writes it.
+        }
+    };
+    auto stopping = [&] {
+        std::lock_guard lock(mutex_);
+        return stopping_;
+    };
+
     // Records one exchange's outcome in the status (and backoff when it failed).
     auto outcome = [&](bool ok, const std::string& error) {
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
         status_.clock_offset_ms = s.clock_offset_ms;
         status_.clock_flagged = std::llabs(s.clock_offset_ms) > sync::clock_skew_flag_ms;
         if (ok) {
@@ -149,6 +176,8 @@ void SyncClient::run() {
             status_.last_error = error;
             status_.next_retry_ms = s.now() + delay.count();
         }
+        lock.unlock();
+        persist();
     };
 
     // The hub cut this device off: it keeps scanning and keeping its records, and says so.
@@ -159,18 +188,24 @@ void SyncClient::run() {
         status_.last_error = "this device was revoked by the hub; its records stay on it";
         return false;
     };
+    auto revoked_and_saved = [&]() -> bool {
+        revoked();
+        persist();
+        return false;
+    };
 
     // Sends the outbox until it is empty; false when the server could not be reached.
     auto upload = [&]() -> bool {
         for (;;) {
+            if (stopping()) return true;  // the rest waits for the next start
             auto batch = s.store.next_batch(s.batch_limit, s.now());
             if (batch.check_ins.empty() && batch.corrections.empty()) return true;
             auto r = s.call("POST", "/v1/upload", sync::to_json(batch));
+            if (r.status == 0 && stopping()) return true;  // cancelled by stop(): not a failure to record
             if (r.status == 200) {
                 auto reply = sync::parse_upload_reply(r.body);
                 s.store.acknowledge(reply.acked);
                 s.store.reject(reply.rejected);
-                s.store.set_setting("sync.last_ok_ms", std::to_string(s.now()));
                 std::lock_guard lock(mutex_);
                 status_.online = true;  // an acknowledgement proves it; staff should not see "offline" here
                 status_.last_error.clear();
@@ -180,7 +215,7 @@ void SyncClient::run() {
                 status_.rejected = s.store.rejected();
                 continue;
             }
-            if (r.status == 403) return revoked();
+            if (r.status == 403) return revoked_and_saved();
             if ((r.status == 400 || r.status == 413) && batch.check_ins.size() + batch.corrections.size() > 1) {
                 s.batch_limit = std::max<std::size_t>(1, s.batch_limit / 4);  // find the one record it refuses
                 continue;
@@ -200,8 +235,10 @@ void SyncClient::run() {
 
     auto pull = [&]() -> bool {
         for (int pages = 0; pages < 100; ++pages) {
+            if (stopping()) return true;
             auto r = s.call("GET", "/v1/changes?since=" + std::to_string(s.store.cursor()), "");
-            if (r.status == 403) return revoked();
+            if (r.status == 0 && stopping()) return true;
+            if (r.status == 403) return revoked_and_saved();
             if (r.status != 200) {
                 outcome(false, error_text(r));
                 return false;
@@ -218,7 +255,6 @@ void SyncClient::run() {
     };
 
     for (;;) {
-        bool nudged = false;
         {
             std::unique_lock lock(mutex_);
             auto until = next_pull;
@@ -230,8 +266,7 @@ void SyncClient::run() {
                 wake_.wait(lock, [&] { return stopping_; });
                 return;
             }
-            nudged = nudged_;
-            nudged_ = false;
+            nudged_ = false;  // this pass sends whatever the nudge was for
         }
         if (retry_at && clock::now() < *retry_at) continue;  // still backing off
         try {
@@ -240,16 +275,13 @@ void SyncClient::run() {
                 ok = pull();
                 next_pull = clock::now() + poll;
             }
-            if (ok) {
-                s.store.set_setting("sync.last_ok_ms", std::to_string(s.now()));
-                outcome(true, "");
-            }
+            if (stopping()) return;
+            if (ok) outcome(true, "");
         } catch (const std::exception& e) {
             // A reply we could not read, or the local database busy: retry later; nothing was
             // removed from the outbox that the server had not acknowledged.
             outcome(false, e.what());
         }
-        (void)nudged;
         {
             std::lock_guard lock(mutex_);
             status_.queued = s.store.pending();
