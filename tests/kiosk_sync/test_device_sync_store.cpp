@@ -113,3 +113,65 @@ TEST_CASE("After another kiosk's scan arrives, this kiosk says already checked i
     auto result = station.handle(kiosk::RawScan{kiosk::InputKind::wedge, hub.token(who), "", std::chrono::steady_clock::now()});
     CHECK(result.decision.outcome == Outcome::already_checked_in);
 }
+
+TEST_CASE("Check-ins and corrections share one batch in queue order, at most 500", "[sync][device_store]") {
+    DemoHub hub;
+    queue_scans(hub.device_db(), "entrance-1", 600, 10'000);
+    {
+        auto db = store::open_database(hub.device_db());
+        Correction v;
+        v.uuid = new_uuid(5'000);
+        v.kind = CorrectionKind::void_scan;
+        v.participant_id = 1;
+        v.event_id = 1;
+        v.reason = "scanned by mistake";
+        v.author = "staff";
+        v.device_id = "entrance-1";
+        v.created_ms = 5'000;  // queued before every scan
+        store::insert_correction(*db, v, true);
+    }
+    DeviceSyncStore store(hub.device_db());
+    auto batch = store.next_batch(sync::max_batch_records, 0);
+    CHECK(batch.check_ins.size() + batch.corrections.size() == sync::max_batch_records);
+    REQUIRE(batch.corrections.size() == 1);
+    CHECK(batch.check_ins.front().device_seq == 1);
+    CHECK(batch.check_ins.back().device_seq == 499);
+}
+
+TEST_CASE("Sync state and cursor survive reopening the database", "[sync][device_store]") {
+    DemoHub hub;
+    {
+        DeviceSyncStore store(hub.device_db());
+        store.save_sync_state({1'700'000'000'000, "cannot connect to hub:8443", -300'000});
+        sync::Changes c;
+        c.cursor = 4242;
+        store.apply(c);
+    }
+    DeviceSyncStore again(hub.device_db());
+    auto st = again.sync_state();
+    CHECK(st.last_ok_ms == 1'700'000'000'000);
+    CHECK(st.last_error == "cannot connect to hub:8443");
+    CHECK(st.clock_offset_ms == -300'000);
+    CHECK(again.cursor() == 4242);
+    again.save_sync_state({std::nullopt, "", -300'000});  // no new success: the last one stays
+    CHECK(again.sync_state().last_ok_ms == 1'700'000'000'000);
+    CHECK(again.sync_state().last_error.empty());
+}
+
+TEST_CASE("A badge with a malformed digest does not stop the download", "[sync][device_store]") {
+    DemoHub hub;
+    DeviceSyncStore store(hub.device_db());
+    sync::Changes c;
+    c.cursor = store.cursor() + 1;
+    c.badges.push_back(sync::BadgeRow{1, 77, 5, std::nullopt, std::nullopt, std::string(64, 'z')});
+    c.badges.push_back(sync::BadgeRow{1, 78, 5, std::nullopt, std::nullopt, std::string(64, 'B')});
+    REQUIRE_NOTHROW(store.apply(c));
+    CHECK(store.cursor() == c.cursor);
+    auto db = store::open_database(hub.device_db());
+    auto s = db->prepare("SELECT serial, token_digest IS NULL, length(token_digest) FROM badges WHERE participant_id = 1 "
+                         "AND serial IN (77, 78) ORDER BY serial");
+    REQUIRE(s.step());
+    CHECK(s.int64(1) == 1);
+    REQUIRE(s.step());
+    CHECK(s.int64(2) == 32);
+}

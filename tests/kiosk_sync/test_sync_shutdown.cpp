@@ -1,0 +1,89 @@
+// Stopping the sync client never waits for a server that has gone silent, and what staff
+// saw before a restart is there again after it.
+#include "device_sync_store.hpp"
+#include "http_client.hpp"
+#include "sync_client.hpp"
+#include "sync_world.hpp"
+
+#include "muster/store/check_in_store.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <boost/asio.hpp>
+
+#include <future>
+#include <thread>
+
+using namespace muster;
+using namespace muster::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Accepts connections into the kernel's backlog and never answers: a hung hub, or one
+// behind a Wi-Fi access point that dropped the route.
+struct SilentServer {
+    boost::asio::io_context ioc;
+    boost::asio::ip::tcp::acceptor acceptor{ioc};
+    explicit SilentServer(unsigned short port) {
+        acceptor.open(boost::asio::ip::tcp::v4());
+        acceptor.set_option(boost::asio::socket_base::reuse_address(true));
+        acceptor.bind({boost::asio::ip::make_address("127.0.0.1"), port});
+        acceptor.listen();
+    }
+    unsigned short port() const { return acceptor.local_endpoint().port(); }
+};
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
+TEST_CASE("A request to a silent server ends at once when cancelled", "[sync][http]") {
+    SilentServer silent(0);
+    kiosk::HttpClient http("http://127.0.0.1:" + std::to_string(silent.port()), "", 10s);
+    auto started = std::chrono::steady_clock::now();
+    auto reply = std::async(std::launch::async, [&] { return http.request("GET", "/v1/health", {}, ""); });
+    std::this_thread::sleep_for(200ms);
+    http.cancel();
+    REQUIRE(reply.wait_for(2s) == std::future_status::ready);
+    auto r = reply.get();
+    CHECK(r.status == 0);
+    CHECK(r.error == "cancelled");
+    CHECK(seconds_since(started) < 2.0);
+    CHECK(http.request("GET", "/v1/health", {}, "").error == "cancelled");  // and stays so
+}
+
+TEST_CASE("Stopping the sync client does not wait for a silent server", "[sync][client]") {
+    SyncWorld world;
+    SilentServer silent(world.port);  // where the hub's server should be
+    auto config = kiosk::load_device_config(world.device_toml("entrance-1"));
+    {
+        auto db = store::open_database(config.database);
+        store::insert_check_in(*db, make_check_in("entrance-1", 1), true);
+    }
+    kiosk::SyncClient client(config);
+    client.start();
+    client.nudge();
+    std::this_thread::sleep_for(300ms);  // the TLS handshake is now waiting on the silent server
+    auto started = std::chrono::steady_clock::now();
+    client.stop();
+    CHECK(seconds_since(started) < 1.0);
+    CHECK(client.status().queued == 1);  // kept for the next start
+    CHECK(client.status().last_error.find("cancelled") == std::string::npos);
+}
+
+TEST_CASE("After a restart staff still see the last sync, the last error and the clock warning", "[sync][client]") {
+    SyncWorld world;
+    auto config = kiosk::load_device_config(world.device_toml("entrance-1"));
+    TimeMs last = uk_time::now_ms() - 3'600'000;
+    kiosk::DeviceSyncStore(config.database).save_sync_state({last, "cannot connect to localhost", 7 * 60'000});
+    kiosk::SyncClient client(config);  // not started: what the staff screen shows at once
+    auto st = client.status();
+    CHECK(st.last_ok_ms == last);
+    CHECK(st.last_error == "cannot connect to localhost");
+    CHECK(st.clock_flagged);
+    CHECK_THAT(kiosk::describe(st), Catch::Contains("last sync " + uk_time::format_hhmm(last)) &&
+                                        Catch::Contains("DEVICE CLOCK 7 min slow"));
+}
