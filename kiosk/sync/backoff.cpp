@@ -20,7 +20,7 @@ std::chrono::milliseconds Backoff::next_delay() {
     base = std::min(base, static_cast<double>(cap_.count()));
     ++failures_;
     double r = std::clamp(random_(), 0.0, 1.0);
-    return std::chrono::milliseconds(static_cast<long long>(base / 2 + r * base / 2));
+    return std::chrono::milliseconds(static_cast<long long>(r * base));
 }
 
 }  // namespace muster::kiosk

@@ -1,8 +1,10 @@
 #pragma once
 // Retry delays for an unreachable server: exponential from `first`, doubling per failure,
-// capped at `cap` (one minute), with jitter so that a room full of kiosks coming back
-// after a Wi-Fi outage does not knock on the server in step. Each delay is drawn from
-// [base/2, base], base = min(cap, first * 2^failures).
+// capped at `cap` (one minute), with "full jitter": each delay is drawn uniformly from
+// [0, base], base = min(cap, first * 2^failures). A room full of kiosks coming back after
+// a Wi-Fi outage then spreads over the whole window instead of knocking in step, and on
+// average a kiosk retries sooner than with a floor (an early retry costs one refused
+// connection).
 #include <chrono>
 #include <functional>
 
