@@ -194,12 +194,21 @@ void SyncClient::run() {
         return false;
     };
 
+    auto takes_empty_batch = [&] {
+        sync::UploadBatch empty;
+        empty.device_time_ms = s.now();
+        return s.call("POST", "/v1/upload", sync::to_json(empty)).status == 200;
+    };
+
     // Sends the outbox until it is empty; false when the server could not be reached.
     auto upload = [&]() -> bool {
         for (;;) {
             if (stopping()) return true;  // the rest waits for the next start
             auto batch = s.store.next_batch(s.batch_limit, s.now());
-            if (batch.check_ins.empty() && batch.corrections.empty()) return true;
+            if (batch.check_ins.empty() && batch.corrections.empty()) {
+                s.batch_limit = sync::max_batch_records;
+                return true;
+            }
             auto r = s.call("POST", "/v1/upload", sync::to_json(batch));
             if (r.status == 0 && stopping()) return true;  // cancelled by stop(): not a failure to record
             if (r.status == 200) {
@@ -216,6 +225,15 @@ void SyncClient::run() {
                 continue;
             }
             if (r.status == 403) return revoked_and_saved();
+            if (r.status == 400 && !takes_empty_batch()) {
+                // The server refuses even a batch with no records: the fault is not in these
+                // records (a client or server bug, something in between), so narrowing down
+                // would refuse the whole outbox for good, one record at a time. Retry later.
+                s.batch_limit = sync::max_batch_records;
+                s.store.note_failure(batch, error_text(r));
+                outcome(false, error_text(r));
+                return false;
+            }
             if ((r.status == 400 || r.status == 413) && batch.check_ins.size() + batch.corrections.size() > 1) {
                 s.batch_limit = std::max<std::size_t>(1, s.batch_limit / 4);  // find the one record it refuses
                 continue;
@@ -227,6 +245,7 @@ void SyncClient::run() {
                 s.batch_limit = sync::max_batch_records;
                 continue;
             }
+            s.batch_limit = sync::max_batch_records;
             s.store.note_failure(batch, error_text(r));
             outcome(false, error_text(r));
             return false;
