@@ -8,6 +8,7 @@
 #include "muster/sync/sync_messages.hpp"
 #include "muster/time/uk_time.hpp"
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 
@@ -31,6 +32,19 @@ std::string error_text(const HttpResult& r) {
     } catch (const std::exception&) {
         return "server said " + std::to_string(r.status);
     }
+}
+
+// A 401 for the request's time (outside the server's window): worth one retry at once,
+// signed with the offset just learned from X-Muster-Server-Time.
+bool about_time(const HttpResult& r) {
+    std::string error;
+    try {
+        error = sync::parse_error_reply(r.body).error;
+    } catch (const std::exception&) {
+        return false;
+    }
+    for (auto& ch : error) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return error.find("time") != std::string::npos;
 }
 
 }  // namespace
@@ -71,7 +85,7 @@ struct SyncClient::Impl {
                 clock_offset_ms = *r.server_time_ms - (sent_at + received_at) / 2;
             }
             bool stale_connection = r.status == 0 && r.reused_connection;
-            bool stale_clock = r.status == 401 && r.body.find("time outside") != std::string::npos;
+            bool stale_clock = r.status == 401 && about_time(r);
             if (!stale_connection && !(stale_clock && attempt == 0)) break;
         }
         return r;
@@ -120,10 +134,15 @@ void SyncClient::nudge() {
 }
 
 bool SyncClient::flush(std::chrono::milliseconds within) {
-    nudge();
+    {
+        std::lock_guard lock(mutex_);
+        nudged_ = true;
+        flush_now_ = true;
+    }
+    wake_.notify_all();
     auto deadline = std::chrono::steady_clock::now() + within;
     std::unique_lock lock(mutex_);
-    return wake_.wait_until(lock, deadline, [&] { return (status_.queued == 0 && !nudged_) || status_.revoked; }) &&
+    return wake_.wait_until(lock, deadline, [&] { return (status_.queued == 0 && !nudged_ && !flush_now_) || status_.revoked; }) &&
            status_.queued == 0;
 }
 
@@ -278,7 +297,8 @@ void SyncClient::run() {
             std::unique_lock lock(mutex_);
             auto until = next_pull;
             if (retry_at) until = *retry_at;
-            wake_.wait_until(lock, until, [&] { return stopping_ || (nudged_ && !retry_at) || status_.revoked; });
+            wake_.wait_until(lock, until,
+                             [&] { return stopping_ || (nudged_ && !retry_at) || flush_now_ || status_.revoked; });
             if (stopping_) return;
             if (status_.revoked) {
                 wake_.notify_all();
@@ -286,6 +306,8 @@ void SyncClient::run() {
                 return;
             }
             nudged_ = false;  // this pass sends whatever the nudge was for
+            if (flush_now_) retry_at.reset();
+            flush_now_ = false;
         }
         if (retry_at && clock::now() < *retry_at) continue;  // still backing off
         try {

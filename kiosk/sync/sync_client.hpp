@@ -50,7 +50,8 @@ public:
     void start();
     void stop();  // wakes and joins the thread; at most one request timeout
     void nudge();  // a scan was committed: send it now
-    // Waits until the outbox is empty (true) or `within` passed (false).
+    // Sends at once, even while backing off (a kiosk closing down makes one last try), and
+    // waits until the outbox is empty (true) or `within` passed (false).
     bool flush(std::chrono::milliseconds within);
 
     SyncStatus status() const;
@@ -67,6 +68,7 @@ private:
     std::condition_variable wake_;
     bool stopping_ = false;
     bool nudged_ = false;
+    bool flush_now_ = false;  // flush(): try now, backoff or not
     SyncStatus status_;
     std::thread thread_;
 };

@@ -87,3 +87,25 @@ TEST_CASE("After a restart staff still see the last sync, the last error and the
     CHECK_THAT(kiosk::describe(st), Catch::Contains("last sync " + uk_time::format_hhmm(last)) &&
                                         Catch::Contains("DEVICE CLOCK 7 min slow"));
 }
+
+TEST_CASE("A kiosk closing down makes one last try even while backing off", "[sync][client]") {
+    SyncWorld world;
+    auto config = kiosk::load_device_config(world.device_toml("entrance-1"));
+    {
+        auto db = store::open_database(config.database);
+        store::insert_check_in(*db, make_check_in("entrance-1", 1), true);
+    }
+    kiosk::SyncClient client(config);
+    client.start();
+    // No server yet: wait for a backoff that still has more than 4 s to run.
+    REQUIRE(eventually(
+        [&] {
+            auto st = client.status();
+            return st.next_retry_ms && *st.next_retry_ms - uk_time::now_ms() > 4'000;
+        },
+        std::chrono::seconds(60)));
+    auto server = world.start_server();
+    CHECK(client.flush(1500ms));
+    CHECK(world.stored_check_ins() == 1);
+    CHECK(client.status().online);
+}
