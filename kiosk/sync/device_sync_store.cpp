@@ -3,6 +3,8 @@
 #include "muster/store/check_in_store.hpp"
 #include "muster/store/schema.hpp"
 
+#include <cstdlib>
+
 namespace muster::kiosk {
 namespace {
 
@@ -191,12 +193,19 @@ StoredSyncState DeviceSyncStore::sync_state() {
 }
 
 void DeviceSyncStore::save_sync_state(const StoredSyncState& state) {
+    // Every write is a synced commit that a scan may have to wait behind, and an online
+    // kiosk succeeds every poll: the time of the last success is worth a write every 30 s
+    // (staff see minutes), the offset when it moved by a second (each reply moves it by the
+    // network's jitter); both go along whenever something else is written anyway.
     auto old = sync_state();
-    bool ok_changed = state.last_ok_ms && state.last_ok_ms != old.last_ok_ms;
-    if (!ok_changed && state.last_error == old.last_error && state.clock_offset_ms == old.clock_offset_ms) return;
+    bool ok_newer = state.last_ok_ms && state.last_ok_ms != old.last_ok_ms;
+    bool ok_due = ok_newer && (!old.last_ok_ms || std::llabs(*state.last_ok_ms - *old.last_ok_ms) >= 30'000);
+    bool error_changed = state.last_error != old.last_error;
+    bool offset_moved = std::llabs(state.clock_offset_ms - old.clock_offset_ms) >= 1'000;
+    if (!ok_due && !error_changed && !offset_moved) return;
     db::Transaction tx(*db_);
-    if (ok_changed) set_setting("sync.last_ok_ms", std::to_string(*state.last_ok_ms));
-    if (state.last_error != old.last_error) set_setting("sync.last_error", state.last_error);
+    if (ok_newer) set_setting("sync.last_ok_ms", std::to_string(*state.last_ok_ms));
+    if (error_changed) set_setting("sync.last_error", state.last_error);
     if (state.clock_offset_ms != old.clock_offset_ms) set_setting("sync.clock_offset_ms", std::to_string(state.clock_offset_ms));
     tx.commit();
 }

@@ -43,7 +43,8 @@ public:
     void apply(const sync::Changes& changes);
 
     StoredSyncState sync_state();
-    // Stores only what changed (a steady online kiosk writes once a poll, not three times).
+    // Stores what changed enough to matter: the last success every 30 s, the offset when it
+    // moved by a second, the error when it changed (an online kiosk polls every 2 s).
     void save_sync_state(const StoredSyncState& state);
 
     std::optional<std::string> setting(const std::string& key);

@@ -158,6 +158,24 @@ TEST_CASE("Sync state and cursor survive reopening the database", "[sync][device
     CHECK(again.sync_state().last_error.empty());
 }
 
+TEST_CASE("A steady online kiosk does not write its sync state at every poll", "[sync][device_store]") {
+    DemoHub hub;
+    DeviceSyncStore store(hub.device_db());
+    TimeMs t = 1'700'000'000'000;
+    store.save_sync_state({t, "", 40});
+    store.save_sync_state({t + 2'000, "", 43});  // 2 s later, the offset moved by network jitter
+    CHECK(store.sync_state().last_ok_ms == t);
+    CHECK(store.sync_state().clock_offset_ms == 40);
+    store.save_sync_state({t + 30'000, "", 38});
+    CHECK(store.sync_state().last_ok_ms == t + 30'000);
+    CHECK(store.sync_state().clock_offset_ms == 38);  // written along with it
+    store.save_sync_state({t + 31'000, "", 5'038});  // the clock was set: a second or more, written now
+    CHECK(store.sync_state().clock_offset_ms == 5'038);
+    CHECK(store.sync_state().last_ok_ms == t + 31'000);
+    store.save_sync_state({std::nullopt, "cannot connect", 5'038});
+    CHECK(store.sync_state().last_error == "cannot connect");
+}
+
 TEST_CASE("A badge with a malformed digest does not stop the download", "[sync][device_store]") {
     DemoHub hub;
     DeviceSyncStore store(hub.device_db());
