@@ -9,6 +9,9 @@
 #include <boost/beast/ssl.hpp>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 namespace muster::kiosk {
 
@@ -17,6 +20,15 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+
+// One name lookup, shared between the requesting thread and the thread doing it.
+struct Lookup {
+    std::mutex mutex;
+    std::condition_variable done_cv;
+    bool done = false;
+    beast::error_code ec;
+    tcp::resolver::results_type results;
+};
 
 struct HttpClient::Impl {
     asio::io_context ioc;
@@ -43,11 +55,38 @@ struct HttpClient::Impl {
     }
     bool was_cancelled() const { return cancelled.load(); }
 
+    // getaddrinfo cannot be interrupted, and a name such as hub.local (mDNS) whose hub is
+    // switched off can take seconds to fail: it runs on a thread of its own, which this
+    // stops waiting for at the deadline or on cancel() (the thread ends on its own later).
+    std::string resolve(tcp::resolver::results_type& out) {
+        auto lookup = std::make_shared<Lookup>();
+        std::thread([lookup, h = host, p = port] {
+            asio::io_context own;
+            tcp::resolver resolver(own);
+            beast::error_code e;
+            auto results = resolver.resolve(h, p, e);
+            std::lock_guard lock(lookup->mutex);
+            lookup->ec = e;
+            lookup->results = std::move(results);
+            lookup->done = true;
+            lookup->done_cv.notify_all();
+        }).detach();
+        auto deadline = std::chrono::steady_clock::now() + timeout;
+        std::unique_lock lock(lookup->mutex);
+        while (!lookup->done) {
+            if (cancelled) return "cancelled";
+            if (std::chrono::steady_clock::now() >= deadline) return "cannot resolve " + host + ": timed out";
+            lookup->done_cv.wait_for(lock, std::chrono::milliseconds(20));  // cancel() is seen within 20 ms
+        }
+        if (lookup->ec) return "cannot resolve " + host + ": " + lookup->ec.message();
+        out = lookup->results;
+        return "";
+    }
+
     std::string connect() {
         beast::error_code ec;
-        tcp::resolver resolver(ioc);
-        auto endpoints = resolver.resolve(host, port, ec);
-        if (ec) return "cannot resolve " + host + ": " + ec.message();
+        tcp::resolver::results_type endpoints;
+        if (auto err = resolve(endpoints); !err.empty()) return err;
         if (use_tls) {
             secure.emplace(ioc, tls);
             if (!SSL_set_tlsext_host_name(secure->native_handle(), host.c_str())) return "cannot set TLS server name";

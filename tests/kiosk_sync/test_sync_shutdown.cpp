@@ -55,6 +55,15 @@ TEST_CASE("A request to a silent server ends at once when cancelled", "[sync][ht
     CHECK(http.request("GET", "/v1/health", {}, "").error == "cancelled");  // and stays so
 }
 
+TEST_CASE("A server name that does not resolve is reported, within the timeout", "[sync][http]") {
+    kiosk::HttpClient http("http://no-such-hub.invalid:8443", "", 2s);
+    auto started = std::chrono::steady_clock::now();
+    auto r = http.request("GET", "/v1/health", {}, "");
+    CHECK(r.status == 0);
+    CHECK_THAT(r.error, Catch::StartsWith("cannot resolve no-such-hub.invalid"));
+    CHECK(seconds_since(started) < 3.0);
+}
+
 TEST_CASE("Stopping the sync client does not wait for a silent server", "[sync][client]") {
     SyncWorld world;
     SilentServer silent(world.port);  // where the hub's server should be
