@@ -82,6 +82,10 @@ std::optional<DeviceRecord> SqliteSyncStore::find_device(const std::string& id) 
 
 bool SqliteSyncStore::remember_nonce(const std::string& device_id, const std::string& nonce, TimeMs now) {
     std::lock_guard lock(write_mutex_);
+    return insert_nonce(device_id, nonce, now);
+}
+
+bool SqliteSyncStore::insert_nonce(const std::string& device_id, const std::string& nonce, TimeMs now) {
     if (now - last_nonce_prune_ms_ > 60'000) {
         // Older than twice the window: a request carrying such a nonce is refused by its time anyway.
         auto& prune = writer_->cached("DELETE FROM request_nonces WHERE seen_ms < ?1");
@@ -95,7 +99,8 @@ bool SqliteSyncStore::remember_nonce(const std::string& device_id, const std::st
     return writer_->changes() == 1;
 }
 
-sync::UploadReply SqliteSyncStore::ingest(const DeviceRecord& device, const sync::UploadBatch& batch, TimeMs now) {
+sync::UploadReply SqliteSyncStore::ingest(const DeviceRecord& device, const sync::UploadBatch& batch, TimeMs now,
+                                          const std::string& nonce) {
     sync::UploadReply reply;
     reply.server_time_ms = now;
     reply.clock_skew_ms = batch.device_time_ms - now;
@@ -105,6 +110,7 @@ sync::UploadReply SqliteSyncStore::ingest(const DeviceRecord& device, const sync
 
     std::lock_guard lock(write_mutex_);
     db::Transaction tx(*writer_);
+    if (!nonce.empty() && !insert_nonce(device.id, nonce, now)) throw ReplayedRequest();  // rolled back
     std::int64_t seq = store::next_change(*writer_);
     auto& insert_check_in = writer_->cached(
         "INSERT INTO check_ins (" + std::string(store::check_in_columns) +

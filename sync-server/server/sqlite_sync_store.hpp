@@ -20,11 +20,14 @@ public:
 
     std::optional<DeviceRecord> find_device(const std::string& id) override;
     bool remember_nonce(const std::string& device_id, const std::string& nonce, TimeMs now) override;
-    sync::UploadReply ingest(const DeviceRecord& device, const sync::UploadBatch& batch, TimeMs now) override;
+    sync::UploadReply ingest(const DeviceRecord& device, const sync::UploadBatch& batch, TimeMs now,
+                             const std::string& nonce = "") override;
     sync::Changes changes_since(const DeviceRecord& device, std::int64_t since, TimeMs now) override;
     bool healthy() override;
 
 private:
+    bool insert_nonce(const std::string& device_id, const std::string& nonce, TimeMs now);  // write lock held
+
     std::unique_ptr<db::Database> writer_;
     std::unique_ptr<db::Database> reader_;
     std::mutex write_mutex_;

@@ -68,7 +68,7 @@ ApiResponse SyncApi::handle(const ApiRequest& request) {
         if (!is_upload && !is_changes) return error(404, "no such endpoint (see docs/api.md)", now);
         if (is_upload && request.method != "POST") return error(405, "use POST", now);
         if (is_changes && request.method != "GET") return error(405, "use GET", now);
-        auto auth = authenticate(request, now);
+        auto auth = authenticate(request, now, /*remember_nonce=*/!is_upload);
         if (auto* refusal = std::get_if<ApiResponse>(&auth)) return *refusal;
         const auto& device = std::get<DeviceRecord>(auth);
         return is_upload ? upload(request, device, now) : changes(request, device, now);
@@ -85,7 +85,7 @@ ApiResponse SyncApi::health(TimeMs now) {
     return ApiResponse{200, "{\"status\":\"ok\",\"server_time_ms\":" + std::to_string(now) + "}", now};
 }
 
-std::variant<DeviceRecord, ApiResponse> SyncApi::authenticate(const ApiRequest& r, TimeMs now) {
+std::variant<DeviceRecord, ApiResponse> SyncApi::authenticate(const ApiRequest& r, TimeMs now, bool remember_nonce) {
     auto refuse = [&](int status, const std::string& why, const std::string& device) -> ApiResponse {
         log_.log(LogLevel::warn, "auth_refused", {{"status", status}, {"reason", why}, {"device", device}});
         return error(status, why, now);
@@ -108,7 +108,8 @@ std::variant<DeviceRecord, ApiResponse> SyncApi::authenticate(const ApiRequest& 
     if (device->revoked) return refuse(403, "device revoked by the hub", id);
     if (std::llabs(*time - now) > sync::request_window_ms)
         return refuse(401, "request time outside the accepted window; adjust by X-Muster-Server-Time", id);
-    if (!store_.remember_nonce(id, nonce, now)) return refuse(401, "replayed request (nonce already used)", id);
+    if (remember_nonce && !store_.remember_nonce(id, nonce, now))
+        return refuse(401, "replayed request (nonce already used)", id);
     return *device;
 }
 
@@ -121,7 +122,13 @@ ApiResponse SyncApi::upload(const ApiRequest& request, const DeviceRecord& devic
         log_.log(LogLevel::warn, "bad_request", {{"device", device.id}, {"path", "/v1/upload"}});
         return error(400, e.what(), now);
     }
-    auto reply = store_.ingest(device, batch, now);
+    sync::UploadReply reply;
+    try {
+        reply = store_.ingest(device, batch, now, header(request, sync::header_nonce));
+    } catch (const ReplayedRequest& e) {
+        log_.log(LogLevel::warn, "auth_refused", {{"status", 401}, {"reason", e.what()}, {"device", device.id}});
+        return error(401, e.what(), now);
+    }
     log_.log(LogLevel::info, "upload",
              {{"device", device.id},
               {"records", batch.check_ins.size() + batch.corrections.size()},

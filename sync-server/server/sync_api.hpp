@@ -35,8 +35,9 @@ private:
     ApiResponse health(TimeMs now);
     ApiResponse upload(const ApiRequest& request, const DeviceRecord& device, TimeMs now);
     ApiResponse changes(const ApiRequest& request, const DeviceRecord& device, TimeMs now);
-    // The device the request proves to come from, or the refusal to send.
-    std::variant<DeviceRecord, ApiResponse> authenticate(const ApiRequest& request, TimeMs now);
+    // The device the request proves to come from, or the refusal to send. With
+    // remember_nonce false the caller records the nonce itself (upload: in its transaction).
+    std::variant<DeviceRecord, ApiResponse> authenticate(const ApiRequest& request, TimeMs now, bool remember_nonce);
 
     SyncStore& store_;
     Logger& log_;

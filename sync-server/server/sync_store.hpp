@@ -7,6 +7,7 @@
 #include "muster/sync/sync_messages.hpp"
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 namespace muster::server {
@@ -19,6 +20,12 @@ struct DeviceRecord {
     bool revoked = false;
 };
 
+// ingest() found the request's nonce already used: a replay. Nothing was stored.
+class ReplayedRequest : public std::runtime_error {
+public:
+    ReplayedRequest() : std::runtime_error("replayed request (nonce already used)") {}
+};
+
 class SyncStore {
 public:
     virtual ~SyncStore() = default;
@@ -29,7 +36,10 @@ public:
     virtual bool remember_nonce(const std::string& device_id, const std::string& nonce, TimeMs now) = 0;
     // Stores the batch idempotently in one transaction: a record already stored is acked
     // again, a record that cannot be stored is rejected with the reason, nothing is doubled.
-    virtual sync::UploadReply ingest(const DeviceRecord& device, const sync::UploadBatch& batch, TimeMs now) = 0;
+    // A non-empty `nonce` is remembered in the same transaction (one commit per upload);
+    // if it was used before, throws ReplayedRequest and stores nothing.
+    virtual sync::UploadReply ingest(const DeviceRecord& device, const sync::UploadBatch& batch, TimeMs now,
+                                     const std::string& nonce = "") = 0;
     // Everything the device's event needs that changed after `since`.
     virtual sync::Changes changes_since(const DeviceRecord& device, std::int64_t since, TimeMs now) = 0;
     // A cheap query proving the store answers (the health endpoint).

@@ -190,3 +190,18 @@ TEST_CASE("A nonce is accepted once per device", "[sync][store]") {
     CHECK_FALSE(store.remember_nonce("entrance-1", "0123456789abcdef", now + 1));
     CHECK(store.remember_nonce("room-1", "0123456789abcdef", now + 2));
 }
+
+TEST_CASE("An upload's nonce is remembered in its own transaction and a replay stores nothing", "[sync][store]") {
+    SyncHub hub;
+    SqliteSyncStore store(hub.hub + "/hub.db");
+    auto device = device_of(store, "entrance-1");
+    TimeMs now = uk_time::now_ms();
+    sync::UploadBatch batch;
+    batch.device_time_ms = now;
+    batch.check_ins = {make_check_in("entrance-1", 1)};
+    CHECK(store.ingest(device, batch, now, "nonce-0123456789abcdef").acked.size() == 1);
+    batch.check_ins = {make_check_in("entrance-1", 2)};
+    CHECK_THROWS_AS(store.ingest(device, batch, now, "nonce-0123456789abcdef"), muster::server::ReplayedRequest);
+    CHECK(hub.stored_check_ins() == 1);
+    CHECK_FALSE(store.remember_nonce("entrance-1", "nonce-0123456789abcdef", now));
+}
