@@ -23,7 +23,10 @@ void StaffScreen::draw() {
     if (auto sync = model_.sync_status()) {
         // Offline is normal at a venue; it is shown, never in the way of scanning.
         bool trouble = !sync->online || sync->revoked || sync->clock_flagged || sync->rejected > 0;
+        // Wrapped: an error from the network can be long, and must not run off the screen.
+        ImGui::PushTextWrapPos(size.x * 0.94f);
         ImGui::TextColored(trouble ? style::attention : style::muted, "Hub sync: %s", describe(*sync).c_str());
+        ImGui::PopTextWrapPos();
     } else {
         ImGui::TextColored(style::muted, "Hub sync: off (no server in the device file)");
     }
