@@ -30,7 +30,11 @@ KioskModel::KioskModel(DeviceConfig config, ScanQueue& queue)
 }
 
 KioskModel::~KioskModel() {
-    if (sync_) sync_->stop();
+    if (!sync_) return;
+    // Staff quit: hand over what is queued if the hub answers within a moment; anything left
+    // stays in the outbox and goes at the next start.
+    if (sync_->status().online) sync_->flush(std::chrono::seconds(2));
+    sync_->stop();
 }
 
 std::optional<SyncStatus> KioskModel::sync_status() const {

@@ -172,3 +172,23 @@ TEST_CASE("The server log names devices and counts, never a person", "[sync][pri
         }
     }
 }
+
+TEST_CASE("A hub database locked by someone else gets 503, nothing acknowledged, and then recovers", "[sync][bad_input]") {
+    RunningHub h;
+    auto body = upload_body({make_check_in("entrance-1", 1)});
+    {
+        // Another program (the admin CLI, a backup) holds the write lock longer than the
+        // server's busy timeout (5 s).
+        auto other = store::open_database(h.hub.hub + "/hub.db");
+        other->exec("BEGIN IMMEDIATE");
+        auto r = signed_request(h.port(), "POST", "/v1/upload", body, h.hub.as());
+        CHECK(r.status == 503);
+        CHECK_THAT(sync::parse_error_reply(r.body).error, Catch::Contains("try again later"));
+        other->exec("ROLLBACK");
+    }
+    auto again = signed_request(h.port(), "POST", "/v1/upload", body, h.hub.as());
+    REQUIRE(again.status == 200);
+    CHECK(sync::parse_upload_reply(again.body).acked.size() == 1);
+    CHECK(h.hub.stored_check_ins() == 1);
+    CHECK_THAT(read_text_file(h.hub.log()), Catch::Contains("store_error"));
+}
