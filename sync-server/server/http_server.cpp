@@ -31,8 +31,8 @@ public:
 
 struct HttpServer::Impl {
     Impl(const ServerConfig& c, SyncApi& a, Logger& l)
-        : config(c), api(a), log(l), ioc(c.threads), tls(ssl::context::tls_server), acceptor(ioc), signals(ioc),
-          deadline(ioc) {}
+        : config(c), api(a), log(l), ioc(c.threads), tls(ssl::context::tls_server), control(asio::make_strand(ioc)),
+          acceptor(control), signals(control), deadline(control) {}
 
     void listen();
     void accept();
@@ -45,6 +45,9 @@ struct HttpServer::Impl {
     Logger& log;
     asio::io_context ioc;
     ssl::context tls;
+    // The acceptor, the signals and the stop deadline are touched only on this strand:
+    // several threads run the io_context, and Asio objects are not thread-safe.
+    asio::strand<asio::io_context::executor_type> control;
     tcp::acceptor acceptor;
     asio::signal_set signals;
     asio::steady_timer deadline;
@@ -263,7 +266,7 @@ void HttpServer::Impl::session_ended(SessionBase* s) {
         std::lock_guard lock(sessions_mutex);
         sessions.erase(s);
     }
-    if (--connections == 0 && stopping) asio::post(ioc, [this] { deadline.cancel(); });
+    if (--connections == 0 && stopping) asio::post(control, [this] { deadline.cancel(); });
 }
 
 void HttpServer::Impl::begin_stop() {
@@ -321,7 +324,7 @@ void HttpServer::run(bool handle_signals) {
 }
 
 void HttpServer::stop() {
-    asio::post(impl_->ioc, [this] { impl_->begin_stop(); });
+    asio::post(impl_->control, [this] { impl_->begin_stop(); });
 }
 
 }  // namespace muster::server
