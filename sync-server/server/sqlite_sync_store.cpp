@@ -180,6 +180,10 @@ sync::Changes SqliteSyncStore::changes_since(const DeviceRecord& device, std::in
     auto& db = *reader_;
     ReadSnapshot snapshot(db);
     out.cursor = store::current_change(db);
+    // A cursor ahead of the hub's clock means the hub database was restored from an older
+    // copy (or the device came from another hub): what it holds cannot be trusted to be
+    // complete, so it gets everything again. Rows are upserts: nothing is doubled.
+    if (since > out.cursor) since = 0;
     const EventId event = device.event_id;
 
     auto& participants =

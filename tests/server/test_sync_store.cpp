@@ -205,3 +205,15 @@ TEST_CASE("An upload's nonce is remembered in its own transaction and a replay s
     CHECK(hub.stored_check_ins() == 1);
     CHECK_FALSE(store.remember_nonce("entrance-1", "nonce-0123456789abcdef", now));
 }
+
+TEST_CASE("A device whose cursor is ahead of a restored hub gets everything again", "[sync][store]") {
+    SyncHub hub;
+    SqliteSyncStore store(hub.hub + "/hub.db");
+    auto room = device_of(store, "room-1");
+    TimeMs now = uk_time::now_ms();
+    auto current = store.changes_since(room, 0, now).cursor;
+    auto ahead = store.changes_since(room, current + 1000, now);  // the hub went back in time
+    CHECK(ahead.cursor == current);
+    CHECK(ahead.participants.size() == 225);
+    CHECK_FALSE(ahead.sessions.empty());
+}
