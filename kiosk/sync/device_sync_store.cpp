@@ -2,6 +2,7 @@
 
 #include "muster/store/check_in_store.hpp"
 #include "muster/store/schema.hpp"
+#include "muster/util/text.hpp"
 
 #include <cstdlib>
 
@@ -13,19 +14,7 @@ namespace {
 // download, which would stop every later change from arriving.
 std::optional<std::string> digest_blob(const std::optional<std::string>& hex) {
     if (!hex || hex->size() != 64) return std::nullopt;
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    std::string out;
-    for (std::size_t i = 0; i < 64; i += 2) {
-        int hi = nibble((*hex)[i]), lo = nibble((*hex)[i + 1]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        out.push_back(static_cast<char>(hi * 16 + lo));
-    }
-    return out;
+    return text::from_hex(*hex);
 }
 
 std::optional<std::int64_t> to_int(const std::optional<std::string>& text) {

@@ -4,6 +4,7 @@
 #include "muster/store/event_store.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/store/schema.hpp"
+#include "muster/util/text.hpp"
 
 #include <sqlite3.h>
 
@@ -12,17 +13,6 @@
 
 namespace muster::server {
 namespace {
-
-std::string to_hex(const std::string& bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (unsigned char c : bytes) {
-        out += digits[c >> 4];
-        out += digits[c & 0xf];
-    }
-    return out;
-}
 
 // A read transaction: every table is read at one snapshot, so the cursor handed back
 // matches exactly the rows sent.
@@ -230,7 +220,10 @@ sync::Changes SqliteSyncStore::changes_since(const DeviceRecord& device, std::in
     badges.bind(1, since);
     while (badges.step()) {
         sync::BadgeRow b{badges.int64(0), badges.int64(1), badges.int64(2), badges.opt_int64(3), badges.opt_text(4), {}};
-        if (!badges.is_null(5)) b.token_digest = to_hex(badges.blob(5));
+        if (!badges.is_null(5)) {
+            auto digest = badges.blob(5);
+            b.token_digest = text::hex(reinterpret_cast<const unsigned char*>(digest.data()), digest.size());
+        }
         out.badges.push_back(std::move(b));
     }
     badges.reset();

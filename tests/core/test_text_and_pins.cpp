@@ -64,3 +64,14 @@ TEST_CASE("staff PINs are stored salted and hashed, and checked in constant time
     CHECK_THROWS(hash_pin("12"));
     CHECK_THROWS(hash_pin("12ab"));
 }
+
+TEST_CASE("Hex goes both ways and junk is refused", "[core][text]") {
+    const unsigned char bytes[] = {0x00, 0x7f, 0xa5, 0xff};
+    auto h = muster::text::hex(bytes, sizeof bytes);
+    CHECK(h == "007fa5ff");
+    CHECK(muster::text::from_hex(h) == std::string("\x00\x7f\xa5\xff", 4));
+    CHECK(muster::text::from_hex("007FA5FF") == std::string("\x00\x7f\xa5\xff", 4));
+    CHECK(muster::text::from_hex("") == std::string());
+    CHECK_FALSE(muster::text::from_hex("abc"));
+    CHECK_FALSE(muster::text::from_hex("zz"));
+}

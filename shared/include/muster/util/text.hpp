@@ -1,5 +1,6 @@
 #pragma once
 // Small text helpers shared by the CSV import, the CLI and the screens. UTF-8 throughout.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,5 +20,7 @@ bool is_valid_utf8(std::string_view s);
 bool all_digits(std::string_view s);
 std::vector<std::string> split(std::string_view s, char sep);
 std::string hex(const unsigned char* data, std::size_t size);
+// The bytes of an even-length hex string (either case); nullopt if it is not one.
+std::optional<std::string> from_hex(std::string_view hex);
 
 }  // namespace muster::text
