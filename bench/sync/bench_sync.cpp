@@ -11,6 +11,7 @@
 
 #include "http_client.hpp"
 #include "kiosk_station.hpp"
+#include "device_config.hpp"
 #include "sync_client.hpp"
 
 #include <cstring>
@@ -30,7 +31,7 @@ void scan_to_stored(int scans) {
     auto server = world.start_server();
     auto config = kiosk::load_device_config(world.device_toml("entrance-1"));
     kiosk::KioskStation station(config);
-    kiosk::SyncClient client(config);
+    kiosk::SyncClient client(config.sync_settings());
     client.start();
     db::Database hub(world.hub + "/hub.db", db::OpenMode::read_only);
     auto stored = hub.prepare("SELECT 1 FROM check_ins WHERE uuid = ?1");
@@ -89,7 +90,7 @@ void backlog(int runs) {
                                               "", std::chrono::steady_clock::now()});
         }
         auto server = world.start_server();
-        kiosk::SyncClient client(config);
+        kiosk::SyncClient client(config.sync_settings());
         auto t0 = bench_clock::now();
         client.start();
         bool done = client.flush(std::chrono::seconds(30));

@@ -118,4 +118,9 @@ DeviceConfig load_device_config(const std::filesystem::path& file) {
     return c;
 }
 
+SyncSettings DeviceConfig::sync_settings() const {
+    return SyncSettings{device_id, database, server_url, server_secret, server_certificate,
+                        std::chrono::milliseconds(sync_poll_ms)};
+}
+
 }  // namespace muster::kiosk

@@ -2,7 +2,10 @@
 // The device file (TOML, written by `muster device add`; examples in device-config/):
 // everything a kiosk or room device needs to know about itself. Paths in it are relative
 // to the file. A bad file is refused with an error naming the field.
+#include "sync_settings.hpp"
+
 #include "muster/model/types.hpp"
+#include "muster/util/config_error.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -11,10 +14,7 @@
 
 namespace muster::kiosk {
 
-class ConfigError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
+using muster::ConfigError;
 
 struct DeviceConfig {
     std::string device_id;
@@ -44,6 +44,9 @@ struct DeviceConfig {
     int width = 1280;
     int height = 800;
     bool sound = false;
+
+    // What the sync client needs from this file.
+    SyncSettings sync_settings() const;
 };
 
 DeviceConfig load_device_config(const std::filesystem::path& file);

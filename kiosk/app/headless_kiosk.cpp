@@ -124,7 +124,7 @@ int run_headless(const HeadlessOptions& options) {
     std::unique_ptr<SyncClient> sync;
     if (!config.server_url.empty()) {
         try {
-            sync = std::make_unique<SyncClient>(config);
+            sync = std::make_unique<SyncClient>(config.sync_settings());
         } catch (const std::exception& e) {
             std::fprintf(stderr, "muster-kiosk: %s\n", e.what());
             return 2;

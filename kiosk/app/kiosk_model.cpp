@@ -24,7 +24,7 @@ Tone tone_of(Outcome outcome) {
 KioskModel::KioskModel(DeviceConfig config, ScanQueue& queue)
     : config_(std::move(config)), queue_(queue), station_(config_) {
     if (!config_.server_url.empty()) {
-        sync_ = std::make_unique<SyncClient>(config_);
+        sync_ = std::make_unique<SyncClient>(config_.sync_settings());
         sync_->start();
     }
 }

@@ -7,6 +7,7 @@
 #include "muster/sync/request_signing.hpp"
 #include "muster/sync/sync_messages.hpp"
 #include "muster/time/uk_time.hpp"
+#include "muster/util/config_error.hpp"
 
 #include <cctype>
 #include <cstdlib>
@@ -50,13 +51,13 @@ bool about_time(const HttpResult& r) {
 }  // namespace
 
 struct SyncClient::Impl {
-    Impl(const DeviceConfig& c, WallClock wall_clock)
-        : config(c), secret(load_secret(c.server_secret)), http(c.server_url, c.server_certificate), store(c.database),
+    Impl(const SyncSettings& c, WallClock wall_clock)
+        : config(c), secret(load_secret(c.secret_file)), http(c.server_url, c.certificate), store(c.database),
           now(wall_clock ? wall_clock : &uk_time::now_ms) {
         clock_offset_ms = store.sync_state().clock_offset_ms;  // learned before the restart
     }
 
-    DeviceConfig config;
+    SyncSettings config;
     sync::DeviceSecret secret;
     HttpClient http;
     DeviceSyncStore store;
@@ -92,7 +93,7 @@ struct SyncClient::Impl {
     }
 };
 
-SyncClient::SyncClient(const DeviceConfig& config, WallClock clock) {
+SyncClient::SyncClient(const SyncSettings& config, WallClock clock) {
     try {
         impl_ = std::make_unique<Impl>(config, clock);
     } catch (const std::invalid_argument& e) {
@@ -156,7 +157,7 @@ void SyncClient::run() {
     auto& s = *impl_;
     auto next_pull = clock::now();
     std::optional<clock::time_point> retry_at;
-    const auto poll = std::chrono::milliseconds(s.config.sync_poll_ms);
+    const auto poll = s.config.poll;
 
     // Keeps what staff see across a restart (only what changed is written).
     auto persist = [&] {

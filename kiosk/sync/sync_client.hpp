@@ -11,7 +11,9 @@
 //     (device clock + measured offset), and an offset over two minutes is shown to staff.
 // The desk is single-threaded: the UI thread reads changes_generation() and reloads the
 // badge digests itself when it moved.
-#include "device_config.hpp"
+#include "sync_settings.hpp"
+
+#include "muster/model/types.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -41,8 +43,8 @@ struct SyncStatus {
 class SyncClient {
 public:
     using WallClock = TimeMs (*)();  // the device's clock (tests give it a wrong one)
-    // Reads the device's secret; throws ConfigError with the field named when it cannot.
-    explicit SyncClient(const DeviceConfig& config, WallClock clock = nullptr);
+    // Reads the device's secret; throws muster::ConfigError with the field named when it cannot.
+    explicit SyncClient(const SyncSettings& settings, WallClock clock = nullptr);
     ~SyncClient();
     SyncClient(const SyncClient&) = delete;
     SyncClient& operator=(const SyncClient&) = delete;

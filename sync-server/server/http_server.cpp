@@ -30,7 +30,7 @@ public:
 };
 
 struct HttpServer::Impl {
-    Impl(const ServerConfig& c, SyncApi& a, Logger& l)
+    Impl(const ServerConfig& c, SyncApi& a, log::Logger& l)
         : config(c), api(a), log(l), ioc(c.threads), tls(ssl::context::tls_server), control(asio::make_strand(ioc)),
           acceptor(control), signals(control), deadline(control) {}
 
@@ -42,7 +42,7 @@ struct HttpServer::Impl {
 
     ServerConfig config;
     SyncApi& api;
-    Logger& log;
+    log::Logger& log;
     asio::io_context ioc;
     ssl::context tls;
     // The acceptor, the signals and the stop deadline are touched only on this strand:
@@ -101,7 +101,7 @@ public:
             lowest().expires_after(std::chrono::milliseconds(server_.config.request_timeout_ms));
             stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
                 if (ec) {
-                    self->server_.log.log(LogLevel::debug, "tls_handshake_failed", {{"error", ec.message()}});
+                    self->server_.log.log(log::Level::debug, "tls_handshake_failed", {{"error", ec.message()}});
                     return self->close();
                 }
                 self->read();
@@ -137,7 +137,7 @@ private:
         if (ec == beast::error::timeout) {
             // A slow (or idle) client: it does not hold a slot forever.
             if (buffer_.size() > 0 || (parser_ && parser_->got_some()))
-                server_.log.log(LogLevel::warn, "request_timeout", {{"timeout_ms", server_.config.request_timeout_ms}});
+                server_.log.log(log::Level::warn, "request_timeout", {{"timeout_ms", server_.config.request_timeout_ms}});
             return close();
         }
         if (ec == http::error::body_limit)
@@ -146,7 +146,7 @@ private:
         if (ec.category() == http::make_error_code(http::error::bad_target).category())
             return refuse(400, "not a valid HTTP/1.1 request (" + ec.message() + ")");
         if (ec) {
-            server_.log.log(LogLevel::debug, "connection_error", {{"error", ec.message()}});
+            server_.log.log(log::Level::debug, "connection_error", {{"error", ec.message()}});
             return close();
         }
         busy_ = true;
@@ -157,7 +157,7 @@ private:
     }
 
     void refuse(int status, const std::string& why) {
-        server_.log.log(LogLevel::warn, "bad_http", {{"status", status}, {"reason", why}});
+        server_.log.log(log::Level::warn, "bad_http", {{"status", status}, {"reason", why}});
         busy_ = true;
         auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
@@ -230,7 +230,7 @@ void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
         if (connections >= config.max_connections) {
             // Over the limit: close at once rather than queue; the device retries with backoff.
             if (++refused_connections % 100 == 1)
-                log.log(LogLevel::warn, "connection_limit", {{"max_connections", config.max_connections},
+                log.log(log::Level::warn, "connection_limit", {{"max_connections", config.max_connections},
                                                              {"refused_so_far", refused_connections.load()}});
             beast::error_code ignored;
             socket.close(ignored);
@@ -256,7 +256,7 @@ void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
             }
         }
     } else {
-        log.log(LogLevel::warn, "accept_failed", {{"error", ec.message()}});
+        log.log(log::Level::warn, "accept_failed", {{"error", ec.message()}});
     }
     accept();
 }
@@ -285,13 +285,13 @@ void HttpServer::Impl::begin_stop() {
     deadline.expires_after(std::chrono::seconds(10));
     deadline.async_wait([this](beast::error_code ec) {
         if (ec == asio::error::operation_aborted) return;
-        log.log(LogLevel::warn, "stop_deadline", {{"cut_connections", connections.load()}});
+        log.log(log::Level::warn, "stop_deadline", {{"cut_connections", connections.load()}});
         ioc.stop();
     });
     if (connections == 0) deadline.cancel();
 }
 
-HttpServer::HttpServer(const ServerConfig& config, SyncApi& api, Logger& log)
+HttpServer::HttpServer(const ServerConfig& config, SyncApi& api, log::Logger& log)
     : impl_(std::make_unique<Impl>(config, api, log)) {
     impl_->listen();
 }
@@ -307,7 +307,7 @@ void HttpServer::run(bool handle_signals) {
         s.signals.add(SIGINT);
         s.signals.async_wait([&s](beast::error_code ec, int signal) {
             if (ec) return;
-            s.log.log(LogLevel::info, "signal", {{"signal", signal}});
+            s.log.log(log::Level::info, "signal", {{"signal", signal}});
             s.begin_stop();
         });
     }

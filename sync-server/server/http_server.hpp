@@ -4,7 +4,7 @@
 // size, request deadline, connection count) and hands each whole request to SyncApi.
 // Beast stays inside http_server.cpp: it is slow to compile.
 #include "server_config.hpp"
-#include "server_log.hpp"
+#include "muster/log/logger.hpp"
 #include "sync_api.hpp"
 
 #include <memory>
@@ -14,7 +14,7 @@ namespace muster::server {
 class HttpServer {
 public:
     // Binds the listening socket (throws std::system_error with the address if it cannot).
-    HttpServer(const ServerConfig& config, SyncApi& api, Logger& log);
+    HttpServer(const ServerConfig& config, SyncApi& api, log::Logger& log);
     ~HttpServer();
 
     unsigned short port() const;

@@ -69,13 +69,13 @@ int main(int argc, char** argv) {
         }
         if (plain_http) config.tls = false;
         if (!log_level.empty()) config.log_level = log_level;
-        LogLevel level;
-        if (!parse_log_level(config.log_level, level)) throw ServerConfigError("log.level: debug, info, warn or error");
+        muster::log::Level level;
+        if (!muster::log::parse_level(config.log_level, level)) throw ServerConfigError("log.level: debug, info, warn or error");
         validate(config);
-        Logger log(level);
+        muster::log::Logger logger(level);
         SqliteSyncStore store(config.database, config.changes_page);
-        SyncApi api(store, log, [] { return muster::uk_time::now_ms(); });
-        HttpServer server(config, api, log);
+        SyncApi api(store, logger, [] { return muster::uk_time::now_ms(); });
+        HttpServer server(config, api, logger);
         server.run(true);
         return 0;  // the store closes here, after the last request
     } catch (const ServerConfigError& e) {

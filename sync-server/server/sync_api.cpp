@@ -54,7 +54,7 @@ double elapsed_ms(std::chrono::steady_clock::time_point since) {
 
 }  // namespace
 
-SyncApi::SyncApi(SyncStore& store, Logger& log, Clock clock) : store_(store), log_(log), clock_(std::move(clock)) {}
+SyncApi::SyncApi(SyncStore& store, log::Logger& log, Clock clock) : store_(store), log_(log), clock_(std::move(clock)) {}
 
 ApiResponse SyncApi::handle(const ApiRequest& request) {
     const TimeMs now = clock_();
@@ -75,7 +75,7 @@ ApiResponse SyncApi::handle(const ApiRequest& request) {
     } catch (const db::Error& e) {
         // The store could not answer (disk full, database locked for too long): the device
         // keeps its records and retries; nothing was acknowledged.
-        log_.log(LogLevel::error, "store_error", {{"path", path}, {"sqlite_code", e.extended_code()}});
+        log_.log(log::Level::error, "store_error", {{"path", path}, {"sqlite_code", e.extended_code()}});
         return error(503, "the hub's store is unavailable; try again later", now);
     }
 }
@@ -87,7 +87,7 @@ ApiResponse SyncApi::health(TimeMs now) {
 
 std::variant<DeviceRecord, ApiResponse> SyncApi::authenticate(const ApiRequest& r, TimeMs now, bool remember_nonce) {
     auto refuse = [&](int status, const std::string& why, const std::string& device) -> ApiResponse {
-        log_.log(LogLevel::warn, "auth_refused", {{"status", status}, {"reason", why}, {"device", device}});
+        log_.log(log::Level::warn, "auth_refused", {{"status", status}, {"reason", why}, {"device", device}});
         return error(status, why, now);
     };
     std::string id = header(r, sync::header_device);
@@ -119,17 +119,17 @@ ApiResponse SyncApi::upload(const ApiRequest& request, const DeviceRecord& devic
     try {
         batch = sync::parse_upload_batch(request.body);
     } catch (const sync::ProtocolError& e) {
-        log_.log(LogLevel::warn, "bad_request", {{"device", device.id}, {"path", "/v1/upload"}});
+        log_.log(log::Level::warn, "bad_request", {{"device", device.id}, {"path", "/v1/upload"}});
         return error(400, e.what(), now);
     }
     sync::UploadReply reply;
     try {
         reply = store_.ingest(device, batch, now, header(request, sync::header_nonce));
     } catch (const ReplayedRequest& e) {
-        log_.log(LogLevel::warn, "auth_refused", {{"status", 401}, {"reason", e.what()}, {"device", device.id}});
+        log_.log(log::Level::warn, "auth_refused", {{"status", 401}, {"reason", e.what()}, {"device", device.id}});
         return error(401, e.what(), now);
     }
-    log_.log(LogLevel::info, "upload",
+    log_.log(log::Level::info, "upload",
              {{"device", device.id},
               {"records", batch.check_ins.size() + batch.corrections.size()},
               {"acked", reply.acked.size()},
@@ -146,7 +146,7 @@ ApiResponse SyncApi::changes(const ApiRequest& request, const DeviceRecord& devi
     auto since = since_text ? parse_int(*since_text) : std::optional<std::int64_t>(0);
     if (!since || *since < 0) return error(400, "since: expected a cursor (a whole number >= 0)", now);
     auto changes = store_.changes_since(device, *since, now);
-    log_.log(LogLevel::debug, "changes",
+    log_.log(log::Level::debug, "changes",
              {{"device", device.id},
               {"since", *since},
               {"cursor", changes.cursor},

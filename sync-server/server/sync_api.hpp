@@ -1,7 +1,7 @@
 #pragma once
 // The sync API (docs/api.md) as a plain function from request to response: no sockets and
 // no Beast here, so every route and every refusal is tested directly as well as over HTTP.
-#include "server_log.hpp"
+#include "muster/log/logger.hpp"
 #include "sync_store.hpp"
 
 #include <functional>
@@ -27,7 +27,7 @@ struct ApiResponse {
 class SyncApi {
 public:
     using Clock = std::function<TimeMs()>;
-    SyncApi(SyncStore& store, Logger& log, Clock clock);
+    SyncApi(SyncStore& store, log::Logger& log, Clock clock);
 
     ApiResponse handle(const ApiRequest& request);
 
@@ -40,7 +40,7 @@ private:
     std::variant<DeviceRecord, ApiResponse> authenticate(const ApiRequest& request, TimeMs now, bool remember_nonce);
 
     SyncStore& store_;
-    Logger& log_;
+    log::Logger& log_;
     Clock clock_;
 };
 

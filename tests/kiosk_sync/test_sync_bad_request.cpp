@@ -1,5 +1,6 @@
 // How the client narrows a 400 down to the one record the server cannot read, against a
 // small fake server (plain HTTP on loopback) that decides what to refuse.
+#include "device_config.hpp"
 #include "sync_client.hpp"
 #include "sync_world.hpp"
 
@@ -115,7 +116,7 @@ TEST_CASE("A server that refuses every upload as malformed gets no record refuse
     auto config = kiosk::load_device_config(world.device_toml("entrance-1"));
     config.server_url = hub.url();
     queue_scans(config.database, 30);
-    kiosk::SyncClient client(config);
+    kiosk::SyncClient client(config.sync_settings());
     client.start();
     REQUIRE(eventually([&] { return !client.status().last_error.empty() && hub.uploads() > 0; }, std::chrono::seconds(10)));
     auto st = client.status();
@@ -142,7 +143,7 @@ TEST_CASE("A 400 for a batch is narrowed down to the one record, which alone is 
         return std::pair{200, sync::to_json(reply)};
     });
     config.server_url = hub.url();
-    kiosk::SyncClient client(config);
+    kiosk::SyncClient client(config.sync_settings());
     client.start();
     REQUIRE(eventually([&] { return client.status().queued == 0; }, std::chrono::seconds(10)));
     auto st = client.status();

@@ -1,4 +1,5 @@
 // The sync client in process against a real muster-sync-server over HTTPS.
+#include "device_config.hpp"
 #include "sync_client.hpp"
 #include "sync_world.hpp"
 
@@ -33,7 +34,7 @@ TEST_CASE("Scans made while the server is down are all sent once it is back", "[
     SyncWorld world;
     auto config = kiosk::load_device_config(world.device_toml("entrance-1"));
     queue_scans(config.database, "entrance-1", 40, uk_time::now_ms());
-    SyncClient client(config);
+    SyncClient client(config.sync_settings());
     client.start();
     REQUIRE(eventually([&] { return !client.status().last_error.empty(); }, std::chrono::seconds(10)));
     auto offline = client.status();
@@ -55,7 +56,7 @@ TEST_CASE("A device clock five minutes fast still syncs, is shown to staff, and 
     auto server = world.start_server();
     auto config = kiosk::load_device_config(world.device_toml("entrance-1"));
     queue_scans(config.database, "entrance-1", 3, five_minutes_fast());
-    SyncClient client(config, &five_minutes_fast);
+    SyncClient client(config.sync_settings(), &five_minutes_fast);
     client.start();
     REQUIRE(client.flush(std::chrono::seconds(15)));
     auto st = client.status();
@@ -72,7 +73,7 @@ TEST_CASE("A record the hub refuses is kept and shown, the others go", "[sync][c
     auto config = kiosk::load_device_config(world.device_toml("entrance-1"));
     queue_scans(config.database, "entrance-1", 5, uk_time::now_ms());
     queue_scans(config.database, "room-1", 1, uk_time::now_ms());  // not this device's record
-    SyncClient client(config);
+    SyncClient client(config.sync_settings());
     client.start();
     REQUIRE(eventually([&] { return client.status().queued == 0; }, std::chrono::seconds(15)));
     CHECK(client.status().rejected == 1);
@@ -88,7 +89,7 @@ TEST_CASE("A revoked device stops syncing, keeps its records and says so", "[syn
     REQUIRE(admin::run_cli({"device", "revoke", "--hub", world.hub, "--id", "entrance-1"}, out, err) == 0);
     auto config = kiosk::load_device_config(world.device_toml("entrance-1"));
     queue_scans(config.database, "entrance-1", 2, uk_time::now_ms());
-    SyncClient client(config);
+    SyncClient client(config.sync_settings());
     client.start();
     REQUIRE(eventually([&] { return client.status().revoked; }, std::chrono::seconds(10)));
     CHECK(client.status().queued == 2);
@@ -100,9 +101,9 @@ TEST_CASE("A bad secret file is refused at start with the field named", "[sync][
     SyncWorld world;
     auto config = kiosk::load_device_config(world.device_toml("entrance-1"));
     std::ofstream(config.server_secret) << "not-a-secret\n";
-    CHECK_THROWS_WITH(SyncClient(config), Catch::Contains("server.secret"));
+    CHECK_THROWS_WITH(SyncClient(config.sync_settings()), Catch::Contains("server.secret"));
     config.server_secret = world.hub + "/missing.secret";
-    CHECK_THROWS_WITH(SyncClient(config), Catch::Contains("server.secret"));
+    CHECK_THROWS_WITH(SyncClient(config.sync_settings()), Catch::Contains("server.secret"));
 }
 
 TEST_CASE("A server with another certificate is not trusted", "[sync][client]") {
@@ -113,7 +114,7 @@ TEST_CASE("A server with another certificate is not trusted", "[sync][client]") 
     SyncWorld other;
     config.server_certificate = other.hub + "/tls/server-cert.pem";
     queue_scans(config.database, "entrance-1", 1, uk_time::now_ms());
-    SyncClient client(config);
+    SyncClient client(config.sync_settings());
     client.start();
     REQUIRE(eventually([&] { return !client.status().last_error.empty(); }, std::chrono::seconds(10)));
     CHECK_THAT(client.status().last_error, Catch::Contains("TLS handshake"));

@@ -2,6 +2,7 @@
 // saw before a restart is there again after it.
 #include "device_sync_store.hpp"
 #include "http_client.hpp"
+#include "device_config.hpp"
 #include "sync_client.hpp"
 #include "sync_world.hpp"
 
@@ -72,7 +73,7 @@ TEST_CASE("Stopping the sync client does not wait for a silent server", "[sync][
         auto db = store::open_database(config.database);
         store::insert_check_in(*db, make_check_in("entrance-1", 1), true);
     }
-    kiosk::SyncClient client(config);
+    kiosk::SyncClient client(config.sync_settings());
     client.start();
     client.nudge();
     std::this_thread::sleep_for(300ms);  // the TLS handshake is now waiting on the silent server
@@ -88,7 +89,7 @@ TEST_CASE("After a restart staff still see the last sync, the last error and the
     auto config = kiosk::load_device_config(world.device_toml("entrance-1"));
     TimeMs last = uk_time::now_ms() - 3'600'000;
     kiosk::DeviceSyncStore(config.database).save_sync_state({last, "cannot connect to localhost", 7 * 60'000});
-    kiosk::SyncClient client(config);  // not started: what the staff screen shows at once
+    kiosk::SyncClient client(config.sync_settings());  // not started: what the staff screen shows at once
     auto st = client.status();
     CHECK(st.last_ok_ms == last);
     CHECK(st.last_error == "cannot connect to localhost");
@@ -104,7 +105,7 @@ TEST_CASE("A kiosk closing down makes one last try even while backing off", "[sy
         auto db = store::open_database(config.database);
         store::insert_check_in(*db, make_check_in("entrance-1", 1), true);
     }
-    kiosk::SyncClient client(config);
+    kiosk::SyncClient client(config.sync_settings());
     client.start();
     // No server yet: wait for a backoff that still has more than 4 s to run.
     REQUIRE(eventually(

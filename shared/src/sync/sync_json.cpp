@@ -349,8 +349,37 @@ std::string to_json(const Changes& c) {
                                         {"corrections", write_all(c.corrections)}});
 }
 
+namespace {
+constexpr std::pair<ErrorCode, std::string_view> error_codes[] = {
+    {ErrorCode::unknown, "unknown"},
+    {ErrorCode::bad_request, "bad_request"},
+    {ErrorCode::not_found, "not_found"},
+    {ErrorCode::method_not_allowed, "method_not_allowed"},
+    {ErrorCode::too_large, "too_large"},
+    {ErrorCode::unauthenticated, "unauthenticated"},
+    {ErrorCode::clock_skew, "clock_skew"},
+    {ErrorCode::replayed, "replayed"},
+    {ErrorCode::revoked, "revoked"},
+    {ErrorCode::store_busy, "store_busy"},
+    {ErrorCode::unavailable, "unavailable"},
+};
+}  // namespace
+
+std::string_view to_string(ErrorCode code) {
+    for (const auto& [c, name] : error_codes)
+        if (c == code) return name;
+    return "unknown";
+}
+
+ErrorCode error_code_from(std::string_view text) {
+    for (const auto& [c, name] : error_codes)
+        if (name == text) return c;
+    return ErrorCode::unknown;
+}
+
 std::string to_json(const ErrorReply& e) {
-    return json::serialize(json::object{{"error", e.error}, {"server_time_ms", e.server_time_ms}});
+    return json::serialize(
+        json::object{{"error", e.error}, {"code", to_string(e.code)}, {"server_time_ms", e.server_time_ms}});
 }
 
 UploadBatch parse_upload_batch(std::string_view text) {
@@ -399,7 +428,11 @@ Changes parse_changes(std::string_view text) {
 ErrorReply parse_error_reply(std::string_view text) {
     auto v = parse_body(text);
     Fields f(v, "");
-    return ErrorReply{f.text("error"), f.integer("server_time_ms")};
+    ErrorReply e{f.text("error"), f.integer("server_time_ms")};
+    // Optional: servers before the code was added sent only the message.
+    if (const auto* code = v.as_object().if_contains("code"); code && code->is_string())
+        e.code = error_code_from(std::string_view(code->as_string()));
+    return e;
 }
 
 }  // namespace muster::sync

@@ -75,10 +75,29 @@ struct Changes {
     std::vector<Correction> corrections;
 };
 
-// Error bodies: {"error": "...", "server_time_ms": N}
+// What went wrong, for the device to act on (the `error` text is for people). A device that
+// meets a code it does not know (a newer server) reads it as `unknown`.
+enum class ErrorCode {
+    unknown,             // not sent, or a code this build does not know
+    bad_request,         // 400: malformed body, field or query (the message names it)
+    not_found,           // 404: no such endpoint
+    method_not_allowed,  // 405
+    too_large,           // 413 / 431: body or headers over the server's limits
+    unauthenticated,     // 401: unknown device, missing headers or bad signature (one answer for all)
+    clock_skew,          // 401: the request time is outside the accepted window: re-sign in server time
+    replayed,            // 401: the nonce was used before
+    revoked,             // 403: the hub revoked this device
+    store_busy,          // 503: the hub's store could not answer; nothing was stored, retry later
+    unavailable,         // 503: the server is stopping or at its connection limit
+};
+std::string_view to_string(ErrorCode code);
+ErrorCode error_code_from(std::string_view text);  // unknown for anything unrecognised
+
+// Error bodies: {"error": "...", "code": "clock_skew", "server_time_ms": N}
 struct ErrorReply {
     std::string error;
     TimeMs server_time_ms = 0;
+    ErrorCode code = ErrorCode::unknown;
 };
 
 std::string to_json(const UploadBatch& batch);

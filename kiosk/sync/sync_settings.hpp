@@ -1,0 +1,19 @@
+#pragma once
+// What the sync client needs to know, handed to it by whoever reads the device file: the
+// sync library depends on no kiosk code (the kiosk app builds this from its DeviceConfig).
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+namespace muster::kiosk {
+
+struct SyncSettings {
+    std::string device_id;
+    std::filesystem::path database;     // the device's SQLite file (the client opens its own connection)
+    std::string server_url;             // "https://hub.local:8443" or, on loopback only, "http://..."
+    std::filesystem::path secret_file;  // the device's 64-hex-digit secret (mode 600)
+    std::filesystem::path certificate;  // the hub server's certificate, pinned (https)
+    std::chrono::milliseconds poll{2000};  // how often to ask for other devices' changes
+};
+
+}  // namespace muster::kiosk
