@@ -18,6 +18,10 @@ namespace {
 Error::Error(int extended_code, const std::string& what)
     : std::runtime_error(what), extended_code_(extended_code) {}
 
+bool Error::is_unique_violation() const noexcept {
+    return extended_code_ == SQLITE_CONSTRAINT_UNIQUE || extended_code_ == SQLITE_CONSTRAINT_PRIMARYKEY;
+}
+
 Statement::Statement(sqlite3* db, std::string_view sql) : stmt_(nullptr), db_(db) {
     int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
                                 SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
@@ -141,7 +145,7 @@ void Database::exec(std::string_view sql) {
 Statement Database::prepare(std::string_view sql) { return Statement(db_, sql); }
 
 Statement& Database::cached(std::string_view sql) {
-    auto it = cache_.find(std::string(sql));
+    auto it = cache_.find(sql);
     if (it == cache_.end())
         it = cache_.emplace(std::string(sql), std::make_unique<Statement>(db_, sql)).first;
     it->second->reset();
@@ -150,6 +154,11 @@ Statement& Database::cached(std::string_view sql) {
 
 std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 int Database::changes() const { return sqlite3_changes(db_); }
+std::int64_t Database::total_changes() const { return sqlite3_total_changes64(db_); }
+
+std::int64_t Database::data_version() {
+    return cached("PRAGMA data_version").query_one([](const Statement& row) { return row.int64(0); }).value_or(0);
+}
 
 Transaction::Transaction(Database& db, Kind kind) : db_(db) {
     db_.exec(kind == Kind::immediate ? "BEGIN IMMEDIATE" : "BEGIN");

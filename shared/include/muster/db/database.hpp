@@ -1,14 +1,19 @@
 #pragma once
 // The one SQLite wrapper: a connection, prepared statements, RAII transactions and one
 // exception type carrying SQLite's extended result code. Values are always bound, never
-// spliced into SQL text.
+// spliced into SQL text. Only this wrapper and the store functions in shared/src know
+// SQLite; callers see no sqlite3 handle.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -20,6 +25,8 @@ public:
     Error(int extended_code, const std::string& what);
     int code() const noexcept { return extended_code_ & 0xff; }
     int extended_code() const noexcept { return extended_code_; }
+    // A UNIQUE or PRIMARY KEY constraint refused the write (the row is already there).
+    bool is_unique_violation() const noexcept;
 
 private:
     int extended_code_;
@@ -60,6 +67,36 @@ public:
     void run();
     void reset() noexcept;
 
+    // Reading rows: `read(row)` builds a value from the current row's columns. The statement
+    // is reset (bindings cleared) when these return or throw, so a cached statement is never
+    // left mid-step: one that is keeps its read snapshot open, which pins the WAL and shows
+    // the reader stale data on its next use.
+    template <class Read>
+    using Row = std::remove_cvref_t<std::invoke_result_t<Read&, const Statement&>>;
+
+    // The first row, or nullopt when there is none.
+    template <class Read>
+    std::optional<Row<Read>> query_one(Read&& read) {
+        ResetOnExit guard{*this};
+        if (!step()) return std::nullopt;
+        return std::invoke(read, std::as_const(*this));
+    }
+    // Every row, in order.
+    template <class Read>
+    std::vector<Row<Read>> query_all(Read&& read) {
+        ResetOnExit guard{*this};
+        std::vector<Row<Read>> out;
+        while (step()) out.push_back(std::invoke(read, std::as_const(*this)));
+        return out;
+    }
+    // Every row handed to `visit` as it is read, for callers that fold rows into something
+    // other than a vector (a map, a running total) without a copy in between.
+    template <class Visit>
+    void for_each_row(Visit&& visit) {
+        ResetOnExit guard{*this};
+        while (step()) std::invoke(visit, std::as_const(*this));
+    }
+
     bool is_null(int column) const;
     std::int64_t int64(int column) const;
     int int32(int column) const { return static_cast<int>(int64(column)); }
@@ -70,6 +107,11 @@ public:
     std::string blob(int column) const;
 
 private:
+    struct ResetOnExit {
+        Statement& statement;
+        ~ResetOnExit() { statement.reset(); }
+    };
+
     sqlite3_stmt* stmt_;
     sqlite3* db_;
 };
@@ -91,13 +133,25 @@ public:
 
     std::int64_t last_insert_rowid() const;
     int changes() const;
+    // Rows written through this connection since it opened.
+    std::int64_t total_changes() const;
+    // A number that changes when another connection commits to the file (PRAGMA
+    // data_version). With total_changes() it tells a reader whether what it read earlier
+    // may be stale, without reading it again.
+    std::int64_t data_version();
     sqlite3* handle() const noexcept { return db_; }
     const std::string& path() const noexcept { return path_; }
 
 private:
+    // Looked up by string_view, so finding a cached statement allocates nothing.
+    struct SqlHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view sql) const noexcept { return std::hash<std::string_view>{}(sql); }
+    };
+
     sqlite3* db_ = nullptr;
     std::string path_;
-    std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+    std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> cache_;
 };
 
 // BEGIN .. COMMIT; the destructor rolls back unless commit() ran, and never throws.
