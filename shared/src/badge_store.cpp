@@ -16,9 +16,7 @@ BadgeRecord read_badge(const db::Statement& s) {
 BadgeRecord issue_badge(db::Database& db, ParticipantId participant, TimeMs now, std::int64_t change) {
     auto& next = db.cached("SELECT COALESCE(MAX(serial), 0) + 1 FROM badges WHERE participant_id = ?1");
     next.bind(1, participant);
-    next.step();
-    std::int64_t serial = next.int64(0);
-    next.reset();
+    std::int64_t serial = next.query_one([](const db::Statement& r) { return r.int64(0); }).value();
     if (serial > 0xffff) throw db::Error(0, "participant has had too many badges");
     auto& ins = db.cached("INSERT INTO badges (participant_id, serial, issued_ms, changed_at) VALUES (?1, ?2, ?3, ?4)");
     ins.bind_all(participant, serial, now, change);
@@ -52,42 +50,33 @@ void record_token_digest(db::Database& db, ParticipantId participant, std::int64
 badge::TokenDigestSet issued_token_digests(db::Database& db) {
     auto& s = db.cached("SELECT token_digest FROM badges WHERE revoked_ms IS NULL AND length(token_digest) = 32");
     badge::TokenDigestSet out;
-    while (s.step()) {
-        std::string blob = s.blob(0);
+    s.for_each_row([&](const db::Statement& r) {
+        std::string blob = r.blob(0);
         badge::TokenDigest d{};
         std::copy(blob.begin(), blob.end(), d.begin());
         out.insert(d);
-    }
-    s.reset();
+    });
     return out;
 }
 
 bool is_badge_revoked(db::Database& db, ParticipantId participant, std::int64_t serial) {
     auto& s = db.cached("SELECT 1 FROM badges WHERE participant_id = ?1 AND serial = ?2 AND revoked_ms IS NOT NULL");
     s.bind(1, participant).bind(2, serial);
-    bool revoked = s.step();
-    s.reset();
-    return revoked;
+    return s.query_one([](const db::Statement&) { return true; }).has_value();
 }
 
 std::optional<BadgeRecord> current_badge(db::Database& db, ParticipantId participant) {
     auto& s = db.cached("SELECT participant_id, serial, issued_ms, revoked_ms, revoke_reason FROM badges "
                         "WHERE participant_id = ?1 AND revoked_ms IS NULL ORDER BY serial DESC LIMIT 1");
     s.bind(1, participant);
-    std::optional<BadgeRecord> out;
-    if (s.step()) out = read_badge(s);
-    s.reset();
-    return out;
+    return s.query_one(read_badge);
 }
 
 std::vector<BadgeRecord> badges_of(db::Database& db, ParticipantId participant) {
     auto& s = db.cached("SELECT participant_id, serial, issued_ms, revoked_ms, revoke_reason FROM badges "
                         "WHERE participant_id = ?1 ORDER BY serial");
     s.bind(1, participant);
-    std::vector<BadgeRecord> out;
-    while (s.step()) out.push_back(read_badge(s));
-    s.reset();
-    return out;
+    return s.query_all(read_badge);
 }
 
 std::string normalise_uid(std::string_view uid) {
@@ -122,10 +111,7 @@ bool detach_card(db::Database& db, std::string_view uid, TimeMs now, std::int64_
 std::optional<ParticipantId> card_owner(db::Database& db, std::string_view uid) {
     auto& s = db.cached("SELECT participant_id FROM nfc_cards WHERE uid = ?1 AND detached_ms IS NULL");
     s.bind(1, normalise_uid(uid));
-    std::optional<ParticipantId> out;
-    if (s.step()) out = s.int64(0);
-    s.reset();
-    return out;
+    return s.query_one([](const db::Statement& r) { return r.int64(0); });
 }
 
 }  // namespace muster::store

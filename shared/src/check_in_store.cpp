@@ -1,5 +1,7 @@
 #include "muster/store/check_in_store.hpp"
 
+#include "store_sql.hpp"
+
 namespace muster::store {
 
 CheckIn read_check_in(const db::Statement& s) {
@@ -38,20 +40,22 @@ Correction read_correction(const db::Statement& s) {
     return c;
 }
 
-namespace {
-
-// Outcomes that mean "was there", as SQL.
-constexpr std::string_view counted = "outcome IN ('checked_in','checked_out','not_expected')";
-
-}  // namespace
+const std::string& counted_not_voided_sql() {
+    // Built once from the rule itself, so the SQL can never count an outcome the rules do not.
+    static const std::string sql = [] {
+        std::string in;
+        for (Outcome o : all_outcomes())
+            if (counts_as_attendance(o)) in += (in.empty() ? "'" : ", '") + std::string(to_string(o)) + "'";
+        return "c.outcome IN (" + in +
+               ") AND NOT EXISTS (SELECT 1 FROM corrections v WHERE v.kind = 'void' AND v.target_uuid = c.uuid)";
+    }();
+    return sql;
+}
 
 std::int64_t next_device_seq(db::Database& db, const std::string& device_id) {
     auto& s = db.cached("SELECT COALESCE(MAX(device_seq), 0) + 1 FROM check_ins WHERE device_id = ?1");
     s.bind(1, device_id);
-    s.step();
-    auto v = s.int64(0);
-    s.reset();
-    return v;
+    return s.query_one([](const db::Statement& r) { return r.int64(0); }).value();
 }
 
 bool insert_check_in(db::Database& db, const CheckIn& c, bool queue) {
@@ -94,85 +98,62 @@ checkin::PriorScans prior_scans(db::Database& db, ParticipantId participant, Eve
                                 std::optional<RoomId> room) {
     auto& s = db.cached(
         "SELECT direction, device_ms FROM check_ins c WHERE participant_id = ?1 AND event_id = ?2 AND session_id = ?3 "
-        "AND room_id IS ?4 AND " + std::string(counted) +
-        " AND NOT EXISTS (SELECT 1 FROM corrections v WHERE v.kind = 'void' AND v.target_uuid = c.uuid) "
-        "ORDER BY device_ms, device_seq");
+        "AND room_id IS ?4 AND " + counted_not_voided_sql() + " ORDER BY device_ms, device_seq");
     s.bind(1, participant).bind(2, event).bind(3, session).bind(4, room);
     checkin::PriorScans prior;
-    while (s.step()) {
-        auto d = parse_direction(s.text(0)).value_or(Direction::entry);
-        if (d == Direction::entry && !prior.first_entry_ms) prior.first_entry_ms = s.int64(1);
+    s.for_each_row([&](const db::Statement& r) {
+        auto d = parse_direction(r.text(0)).value_or(Direction::entry);
+        if (d == Direction::entry && !prior.first_entry_ms) prior.first_entry_ms = r.int64(1);
         prior.last_direction = d;
-    }
-    s.reset();
+    });
     return prior;
 }
 
 std::optional<CheckIn> find_check_in(db::Database& db, const std::string& uuid) {
     auto& s = db.cached("SELECT " + std::string(check_in_columns) + " FROM check_ins WHERE uuid = ?1");
     s.bind(1, uuid);
-    std::optional<CheckIn> out;
-    if (s.step()) out = read_check_in(s);
-    s.reset();
-    return out;
+    return s.query_one(read_check_in);
 }
 
 std::vector<CheckIn> check_ins_for_event(db::Database& db, EventId event) {
     auto& s = db.cached("SELECT " + std::string(check_in_columns) +
                         " FROM check_ins WHERE event_id = ?1 ORDER BY device_ms, device_id, device_seq");
     s.bind(1, event);
-    std::vector<CheckIn> out;
-    while (s.step()) out.push_back(read_check_in(s));
-    s.reset();
-    return out;
+    return s.query_all(read_check_in);
 }
 
 std::vector<Correction> corrections_for_event(db::Database& db, EventId event) {
     auto& s = db.cached("SELECT " + std::string(correction_columns) +
                         " FROM corrections WHERE event_id = ?1 ORDER BY created_ms, uuid");
     s.bind(1, event);
-    std::vector<Correction> out;
-    while (s.step()) out.push_back(read_correction(s));
-    s.reset();
-    return out;
+    return s.query_all(read_correction);
 }
 
 std::optional<Correction> find_correction(db::Database& db, const std::string& uuid) {
     auto& s = db.cached("SELECT " + std::string(correction_columns) + " FROM corrections WHERE uuid = ?1");
     s.bind(1, uuid);
-    std::optional<Correction> out;
-    if (s.step()) out = read_correction(s);
-    s.reset();
-    return out;
+    return s.query_one(read_correction);
 }
 
 std::optional<CheckIn> last_counted_scan(db::Database& db, const std::string& device_id) {
     auto& s = db.cached("SELECT " + std::string(check_in_columns) + " FROM check_ins c WHERE device_id = ?1 AND " +
-                        std::string(counted) +
-                        " AND NOT EXISTS (SELECT 1 FROM corrections v WHERE v.kind = 'void' AND v.target_uuid = c.uuid) "
-                        "ORDER BY device_seq DESC LIMIT 1");
+                        counted_not_voided_sql() + " ORDER BY device_seq DESC LIMIT 1");
     s.bind(1, device_id);
-    std::optional<CheckIn> out;
-    if (s.step()) out = read_check_in(s);
-    s.reset();
-    return out;
+    return s.query_one(read_check_in);
 }
 
 bool is_voided(db::Database& db, const std::string& uuid) {
     auto& s = db.cached("SELECT 1 FROM corrections WHERE kind = 'void' AND target_uuid = ?1");
     s.bind(1, uuid);
-    bool v = s.step();
-    s.reset();
-    return v;
+    return s.query_one([](const db::Statement&) { return true; }).has_value();
 }
 
 OutboxCounts outbox_counts(db::Database& db) {
     auto& s = db.cached("SELECT count(*) FILTER (WHERE rejected_reason IS NULL), "
                         "count(*) FILTER (WHERE rejected_reason IS NOT NULL) FROM outbox");
-    s.step();
-    OutboxCounts out{static_cast<std::size_t>(s.int64(0)), static_cast<std::size_t>(s.int64(1))};
-    s.reset();
-    return out;
+    return s.query_one([](const db::Statement& r) {
+                return OutboxCounts{static_cast<std::size_t>(r.int64(0)), static_cast<std::size_t>(r.int64(1))};
+            }).value();
 }
 
 }  // namespace muster::store

@@ -6,26 +6,24 @@
 #include <algorithm>
 
 namespace muster::store {
+Session read_session(const db::Statement& s) {
+    return {s.int64(0), s.int64(1), s.text(2), s.int64(3), s.int64(4), s.int32(5), s.int32(6)};
+}
+
+Room read_room(const db::Statement& s) { return {s.int64(0), s.int64(1), s.text(2)}; }
+
 namespace {
 
 std::vector<Session> load_sessions(db::Database& db, EventId id) {
-    auto& s = db.cached("SELECT id, event_id, name, starts_ms, ends_ms, opens_before_min, closes_after_min "
-                        "FROM sessions WHERE event_id = ?1 ORDER BY starts_ms");
+    auto& s = db.cached("SELECT " + std::string(session_columns) + " FROM sessions WHERE event_id = ?1 ORDER BY starts_ms");
     s.bind(1, id);
-    std::vector<Session> out;
-    while (s.step())
-        out.push_back({s.int64(0), s.int64(1), s.text(2), s.int64(3), s.int64(4), s.int32(5), s.int32(6)});
-    s.reset();
-    return out;
+    return s.query_all(read_session);
 }
 
 std::vector<Room> load_rooms(db::Database& db, EventId id) {
-    auto& s = db.cached("SELECT id, event_id, name FROM rooms WHERE event_id = ?1 ORDER BY id");
+    auto& s = db.cached("SELECT " + std::string(room_columns) + " FROM rooms WHERE event_id = ?1 ORDER BY id");
     s.bind(1, id);
-    std::vector<Room> out;
-    while (s.step()) out.push_back({s.int64(0), s.int64(1), s.text(2)});
-    s.reset();
-    return out;
+    return s.query_all(read_room);
 }
 
 Event read_event_row(const db::Statement& s) {
@@ -134,9 +132,7 @@ void enrol(db::Database& db, EventId event, ParticipantId participant, std::opti
 std::optional<Event> load_event(db::Database& db, EventId id) {
     auto& s = db.cached("SELECT " + std::string(event_columns) + " FROM events WHERE id = ?1");
     s.bind(1, id);
-    std::optional<Event> out;
-    if (s.step()) out = read_event_row(s);
-    s.reset();
+    auto out = s.query_one(read_event_row);
     if (out) {
         out->sessions = load_sessions(db, id);
         out->rooms = load_rooms(db, id);
@@ -145,21 +141,24 @@ std::optional<Event> load_event(db::Database& db, EventId id) {
 }
 
 std::vector<Event> list_events(db::Database& db) {
-    std::vector<EventId> ids;
-    auto s = db.prepare("SELECT id FROM events ORDER BY local_date, id");
-    while (s.step()) ids.push_back(s.int64(0));
+    auto ids = db.cached("SELECT id FROM events ORDER BY local_date, id").query_all([](const db::Statement& r) {
+        return r.int64(0);
+    });
     std::vector<Event> out;
     for (auto id : ids) out.push_back(*load_event(db, id));
     return out;
 }
 
 std::optional<Session> load_session(db::Database& db, SessionId id) {
-    auto& s = db.cached("SELECT id, event_id, name, starts_ms, ends_ms, opens_before_min, closes_after_min FROM sessions WHERE id = ?1");
+    auto& s = db.cached("SELECT " + std::string(session_columns) + " FROM sessions WHERE id = ?1");
     s.bind(1, id);
-    std::optional<Session> out;
-    if (s.step()) out = Session{s.int64(0), s.int64(1), s.text(2), s.int64(3), s.int64(4), s.int32(5), s.int32(6)};
-    s.reset();
-    return out;
+    return s.query_one(read_session);
+}
+
+void reschedule_session(db::Database& db, SessionId session, TimeMs starts_ms, TimeMs ends_ms, std::int64_t change) {
+    auto& s = db.cached("UPDATE sessions SET starts_ms = ?2, ends_ms = ?3, changed_at = ?4 WHERE id = ?1");
+    s.bind_all(session, starts_ms, ends_ms, change);
+    s.run();
 }
 
 std::optional<Session> current_session(const Event& event, TimeMs now) {
@@ -174,37 +173,25 @@ std::optional<Session> current_session(const Event& event, TimeMs now) {
 std::optional<Enrolment> find_enrolment(db::Database& db, EventId event, ParticipantId participant) {
     auto& s = db.cached("SELECT room_id FROM enrolments WHERE event_id = ?1 AND participant_id = ?2");
     s.bind(1, event).bind(2, participant);
-    std::optional<Enrolment> out;
-    if (s.step()) out = Enrolment{event, participant, s.opt_int64(0)};
-    s.reset();
-    return out;
+    return s.query_one([&](const db::Statement& r) { return Enrolment{event, participant, r.opt_int64(0)}; });
 }
 
 std::vector<Enrolment> enrolments(db::Database& db, EventId event) {
     auto& s = db.cached("SELECT participant_id, room_id FROM enrolments WHERE event_id = ?1");
     s.bind(1, event);
-    std::vector<Enrolment> out;
-    while (s.step()) out.push_back({event, s.int64(0), s.opt_int64(1)});
-    s.reset();
-    return out;
+    return s.query_all([&](const db::Statement& r) { return Enrolment{event, r.int64(0), r.opt_int64(1)}; });
 }
 
 std::optional<std::string> room_name(db::Database& db, RoomId room) {
     auto& s = db.cached("SELECT name FROM rooms WHERE id = ?1");
     s.bind(1, room);
-    std::optional<std::string> out;
-    if (s.step()) out = s.text(0);
-    s.reset();
-    return out;
+    return s.query_one([](const db::Statement& r) { return r.text(0); });
 }
 
 std::vector<ParticipantId> room_facilitators(db::Database& db, RoomId room) {
     auto& s = db.cached("SELECT participant_id FROM room_facilitators WHERE room_id = ?1 ORDER BY lead DESC");
     s.bind(1, room);
-    std::vector<ParticipantId> out;
-    while (s.step()) out.push_back(s.int64(0));
-    s.reset();
-    return out;
+    return s.query_all([](const db::Statement& r) { return r.int64(0); });
 }
 
 }  // namespace muster::store

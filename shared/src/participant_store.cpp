@@ -44,45 +44,32 @@ void bind_fields(db::Statement& s, const Participant& p) {
 
 std::int64_t next_change(db::Database& db) {
     auto& s = db.cached("UPDATE change_clock SET value = value + 1 WHERE id = 1 RETURNING value");
-    s.step();
-    auto v = s.int64(0);
-    s.reset();
-    return v;
+    if (auto v = s.query_one([](const db::Statement& r) { return r.int64(0); })) return *v;
+    throw db::Error(0, db.path() + " has no change clock");
 }
 
 std::int64_t current_change(db::Database& db) {
     auto& s = db.cached("SELECT value FROM change_clock WHERE id = 1");
-    s.step();
-    auto v = s.int64(0);
-    s.reset();
-    return v;
+    if (auto v = s.query_one([](const db::Statement& r) { return r.int64(0); })) return *v;
+    throw db::Error(0, db.path() + " has no change clock");
 }
 
 std::optional<Participant> find_participant(db::Database& db, ParticipantId id) {
     auto& s = db.cached("SELECT " + std::string(columns) + " FROM participants WHERE id = ?1");
     s.bind(1, id);
-    std::optional<Participant> out;
-    if (s.step()) out = read_participant(s);
-    s.reset();
-    return out;
+    return s.query_one(read_participant);
 }
 
 std::optional<ParticipantId> find_participant_by_trn(db::Database& db, std::string_view trn) {
     auto& s = db.cached("SELECT id FROM participants WHERE trn = ?1");
     s.bind(1, trn);
-    std::optional<ParticipantId> out;
-    if (s.step()) out = s.int64(0);
-    s.reset();
-    return out;
+    return s.query_one([](const db::Statement& r) { return r.int64(0); });
 }
 
 std::optional<ParticipantId> find_participant_by_email(db::Database& db, std::string_view email) {
     auto& s = db.cached("SELECT id FROM participants WHERE lower(email) = lower(?1)");
     s.bind(1, email);
-    std::optional<ParticipantId> out;
-    if (s.step()) out = s.int64(0);
-    s.reset();
-    return out;
+    return s.query_one([](const db::Statement& r) { return r.int64(0); });
 }
 
 ParticipantId insert_participant(db::Database& db, const Participant& p, std::int64_t change) {
@@ -115,8 +102,7 @@ bool update_participant(db::Database& db, ParticipantId id, const Participant& p
 
 std::vector<Participant> search_participants(db::Database& db, std::string_view query, int limit) {
     std::string q(text::trim(query));
-    std::vector<Participant> out;
-    if (q.empty()) return out;
+    if (q.empty()) return {};
     // LIKE patterns are bound values; escape the wildcards a person might type.
     std::string like = text::replace_all(text::replace_all(text::replace_all(q, "\\", "\\\\"), "%", "\\%"), "_", "\\_") + "%";
     auto& s = db.cached("SELECT " + std::string(columns) +
@@ -125,22 +111,16 @@ std::vector<Participant> search_participants(db::Database& db, std::string_view 
                         "OR (first_name || ' ' || last_name) LIKE ?1 ESCAPE '\\' "
                         "ORDER BY last_name COLLATE NOCASE, first_name COLLATE NOCASE LIMIT ?2");
     s.bind(1, like).bind(2, limit);
-    while (s.step()) out.push_back(read_participant(s));
-    s.reset();
-    return out;
+    return s.query_all(read_participant);
 }
 
 std::vector<Participant> all_participants(db::Database& db) {
-    auto s = db.prepare("SELECT " + std::string(columns) + " FROM participants ORDER BY id");
-    std::vector<Participant> out;
-    while (s.step()) out.push_back(read_participant(s));
-    return out;
+    return db.prepare("SELECT " + std::string(columns) + " FROM participants ORDER BY id").query_all(read_participant);
 }
 
 std::size_t count_participants(db::Database& db) {
-    auto s = db.prepare("SELECT count(*) FROM participants");
-    s.step();
-    return static_cast<std::size_t>(s.int64(0));
+    auto count = db.prepare("SELECT count(*) FROM participants").query_one([](const db::Statement& r) { return r.int64(0); });
+    return static_cast<std::size_t>(count.value());
 }
 
 }  // namespace muster::store

@@ -9,9 +9,7 @@ namespace muster::store {
 int latest_schema_version() { return static_cast<int>(generated::migrations.size()); }
 
 void migrate(db::Database& db) {
-    auto version_stmt = db.prepare("PRAGMA user_version");
-    version_stmt.step();
-    int current = version_stmt.int32(0);
+    int current = db.prepare("PRAGMA user_version").query_one([](const db::Statement& r) { return r.int32(0); }).value();
     if (current > latest_schema_version())
         throw db::Error(SQLITE_MISMATCH, db.path() + " has schema version " + std::to_string(current) +
                                              ", newer than this program knows (" +

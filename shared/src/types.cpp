@@ -102,6 +102,15 @@ std::optional<Direction> parse_direction(std::string_view s) { return find_code(
 std::optional<Method> parse_method(std::string_view s) { return find_code(method_codes, s); }
 std::optional<DeviceMode> parse_device_mode(std::string_view s) { return find_code(mode_codes, s); }
 std::optional<Outcome> parse_outcome(std::string_view s) { return find_code(outcome_codes, s); }
+
+std::span<const Outcome> all_outcomes() {
+    static const auto outcomes = [] {
+        std::array<Outcome, outcome_codes.size()> out{};
+        for (std::size_t i = 0; i < out.size(); ++i) out[i] = outcome_codes[i].first;
+        return out;
+    }();
+    return outcomes;
+}
 std::optional<AttendanceStatus> parse_attendance_status(std::string_view s) { return find_code(status_codes, s); }
 
 std::string Participant::public_name() const {

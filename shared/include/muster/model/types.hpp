@@ -2,6 +2,7 @@
 // The domain model: who attends what, and what a scan recorded. Plain data, no I/O.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,8 @@ std::optional<Direction> parse_direction(std::string_view);
 std::optional<Method> parse_method(std::string_view);
 std::optional<DeviceMode> parse_device_mode(std::string_view);
 std::optional<Outcome> parse_outcome(std::string_view);
+// Every outcome, in declaration order (for building lists from a rule, e.g. SQL).
+std::span<const Outcome> all_outcomes();
 std::optional<AttendanceStatus> parse_attendance_status(std::string_view);
 
 struct Participant {

@@ -16,6 +16,11 @@ namespace muster::store {
 inline constexpr std::string_view event_columns =
     "id, programme, item, cohort, kind, title, venue, local_date, late_after_min";
 Event read_event(const db::Statement& row);
+inline constexpr std::string_view session_columns =
+    "id, event_id, name, starts_ms, ends_ms, opens_before_min, closes_after_min";
+Session read_session(const db::Statement& row);
+inline constexpr std::string_view room_columns = "id, event_id, name";
+Room read_room(const db::Statement& row);
 
 class EventError : public std::runtime_error {
 public:
@@ -40,6 +45,8 @@ EventId create_event(db::Database& db, const NewEvent& spec);
 std::optional<Event> load_event(db::Database& db, EventId id);
 std::vector<Event> list_events(db::Database& db);
 std::optional<Session> load_session(db::Database& db, SessionId id);
+// Moves a session to new times (the demo opens its check-in now).
+void reschedule_session(db::Database& db, SessionId session, TimeMs starts_ms, TimeMs ends_ms, std::int64_t change);
 // The session of `event` whose check-in window contains `now`, else the next one to
 // open, else the last one.
 std::optional<Session> current_session(const Event& event, TimeMs now);
