@@ -3,11 +3,11 @@
 // the question changed. Reads only; scans are written by the desk.
 #include "kiosk_model.hpp"
 
+#include "muster/store/check_in_store.hpp"
 #include "muster/store/event_store.hpp"
+#include "muster/store/outbox_store.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/time/uk_time.hpp"
-
-#include <sqlite3.h>
 
 #include <map>
 
@@ -15,12 +15,8 @@ namespace muster::kiosk {
 
 KioskModel::ReadKey KioskModel::read_key(std::string question) {
     auto& db = station_.database();
-    auto& version = db.cached("PRAGMA data_version");
-    version.step();
-    ReadKey key{sqlite3_total_changes64(db.handle()), version.int64(0), station_.desk().setup().session_id,
-                station_.desk().setup().direction, std::move(question)};
-    version.reset();
-    return key;
+    return ReadKey{db.total_changes(), db.data_version(), station_.desk().setup().session_id,
+                   station_.desk().setup().direction, std::move(question)};
 }
 
 const KioskModel::Counts& KioskModel::counts() {
@@ -39,13 +35,7 @@ KioskModel::Counts KioskModel::read_counts() {
     auto& db = station_.database();
     const auto& setup = station_.desk().setup();
     Counts c;
-    auto here = db.prepare(
-        "SELECT count(DISTINCT participant_id) FROM check_ins c WHERE event_id = ?1 AND session_id = ?2 AND room_id IS ?3 "
-        "AND direction = 'entry' AND outcome IN ('checked_in','not_expected') "
-        "AND NOT EXISTS (SELECT 1 FROM corrections v WHERE v.kind = 'void' AND v.target_uuid = c.uuid)");
-    here.bind(1, setup.event_id).bind(2, setup.session_id).bind(3, setup.room_id);
-    here.step();
-    c.checked_in = static_cast<std::size_t>(here.int64(0));
+    c.checked_in = store::count_present(db, setup.event_id, setup.session_id, setup.room_id);
     for (const auto& e : store::enrolments(db, setup.event_id))
         if (!setup.room_id || e.room_id == setup.room_id) ++c.expected;
     auto outbox = store::outbox_counts(db);
@@ -61,19 +51,13 @@ std::vector<RoomRegisterRow> KioskModel::read_room_register() {
     for (const auto& e : store::enrolments(db, setup.event_id))
         if (setup.room_id && e.room_id == setup.room_id)
             if (auto p = store::find_participant(db, e.participant_id)) rows[p->id] = {p->public_name(), "", true};
-    auto in = db.prepare(
-        "SELECT participant_id, min(device_ms) FROM check_ins c WHERE event_id = ?1 AND session_id = ?2 AND room_id IS ?3 "
-        "AND participant_id IS NOT NULL AND direction = 'entry' AND outcome IN ('checked_in','not_expected') "
-        "AND NOT EXISTS (SELECT 1 FROM corrections v WHERE v.kind = 'void' AND v.target_uuid = c.uuid) GROUP BY participant_id");
-    in.bind(1, setup.event_id).bind(2, setup.session_id).bind(3, setup.room_id);
-    while (in.step()) {
-        auto id = in.int64(0);
-        auto it = rows.find(id);
+    for (const auto& entry : store::first_entries(db, setup.event_id, setup.session_id, setup.room_id)) {
+        auto it = rows.find(entry.participant_id);
         if (it == rows.end()) {
-            auto p = store::find_participant(db, id);
-            it = rows.emplace(id, RoomRegisterRow{p ? p->public_name() : "?", "", false}).first;
+            auto p = store::find_participant(db, entry.participant_id);
+            it = rows.emplace(entry.participant_id, RoomRegisterRow{p ? p->public_name() : "?", "", false}).first;
         }
-        it->second.time = uk_time::format_hhmm(in.int64(1));
+        it->second.time = uk_time::format_hhmm(entry.first_ms);
     }
     std::vector<RoomRegisterRow> out;
     for (auto& [id, row] : rows) out.push_back(std::move(row));
@@ -82,22 +66,17 @@ std::vector<RoomRegisterRow> KioskModel::read_room_register() {
 
 std::vector<UnsyncedRow> KioskModel::read_unsynced(std::size_t limit) {
     auto& db = station_.database();
-    auto q = db.prepare(
-        "SELECT o.queued_ms, o.kind, o.uuid, o.attempts, coalesce(o.rejected_reason, o.last_error, ''), c.outcome, "
-        "coalesce(c.participant_id, v.participant_id), v.kind FROM outbox o LEFT JOIN check_ins c ON c.uuid = o.uuid "
-        "LEFT JOIN corrections v ON v.uuid = o.uuid ORDER BY o.queued_ms DESC, o.uuid LIMIT ?1");
-    q.bind(1, static_cast<std::int64_t>(limit));
     std::vector<UnsyncedRow> out;
-    while (q.step()) {
+    for (auto& entry : store::outbox_entries(db, limit)) {
         UnsyncedRow row;
-        row.time = uk_time::format_hhmm(q.int64(0));
-        row.uuid = q.text(2);
-        row.attempts = static_cast<int>(q.int64(3));
-        row.problem = q.text(4);
-        if (q.text(1) == "correction") row.what = "correction (" + q.text(7) + ")";
-        else if (auto o = parse_outcome(q.text(5))) row.what = label_of(*o);
-        if (!q.is_null(6))
-            if (auto p = store::find_participant(db, q.int64(6))) row.who = p->public_name();
+        row.time = uk_time::format_hhmm(entry.queued_ms);
+        row.uuid = std::move(entry.uuid);
+        row.attempts = entry.attempts;
+        row.problem = std::move(entry.problem);
+        if (entry.kind == store::OutboxKind::correction) row.what = "correction (" + entry.correction_kind + ")";
+        else if (entry.outcome) row.what = label_of(*entry.outcome);
+        if (entry.participant_id)
+            if (auto p = store::find_participant(db, *entry.participant_id)) row.who = p->public_name();
         out.push_back(std::move(row));
     }
     return out;

@@ -148,12 +148,19 @@ bool is_voided(db::Database& db, const std::string& uuid) {
     return s.query_one([](const db::Statement&) { return true; }).has_value();
 }
 
-OutboxCounts outbox_counts(db::Database& db) {
-    auto& s = db.cached("SELECT count(*) FILTER (WHERE rejected_reason IS NULL), "
-                        "count(*) FILTER (WHERE rejected_reason IS NOT NULL) FROM outbox");
-    return s.query_one([](const db::Statement& r) {
-                return OutboxCounts{static_cast<std::size_t>(r.int64(0)), static_cast<std::size_t>(r.int64(1))};
-            }).value();
+std::size_t count_present(db::Database& db, EventId event, SessionId session, std::optional<RoomId> room) {
+    auto& s = db.cached("SELECT count(DISTINCT participant_id) FROM check_ins c WHERE event_id = ?1 AND session_id = ?2 "
+                        "AND room_id IS ?3 AND direction = 'entry' AND " + counted_not_voided_sql());
+    s.bind(1, event).bind(2, session).bind(3, room);
+    return static_cast<std::size_t>(s.query_one([](const db::Statement& r) { return r.int64(0); }).value());
+}
+
+std::vector<FirstEntry> first_entries(db::Database& db, EventId event, SessionId session, std::optional<RoomId> room) {
+    auto& s = db.cached("SELECT participant_id, min(device_ms) FROM check_ins c WHERE event_id = ?1 AND session_id = ?2 "
+                        "AND room_id IS ?3 AND participant_id IS NOT NULL AND direction = 'entry' AND " +
+                        counted_not_voided_sql() + " GROUP BY participant_id");
+    s.bind(1, event).bind(2, session).bind(3, room);
+    return s.query_all([](const db::Statement& r) { return FirstEntry{r.int64(0), r.int64(1)}; });
 }
 
 }  // namespace muster::store

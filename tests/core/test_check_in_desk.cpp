@@ -3,6 +3,7 @@
 #include "muster/checkin/check_in_desk.hpp"
 #include "muster/store/badge_store.hpp"
 #include "muster/store/check_in_store.hpp"
+#include "muster/store/outbox_store.hpp"
 #include "muster/util/uuid.hpp"
 
 #include <catch2/catch.hpp>

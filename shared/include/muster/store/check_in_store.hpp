@@ -1,6 +1,6 @@
 #pragma once
-// Scans and corrections: appended, never updated (principle 4). The outbox lists what a
-// device has not yet had acknowledged by the server.
+// Scans and corrections: appended, never updated (principle 4). What a device has not yet
+// had acknowledged by the server is in its outbox (outbox_store.hpp).
 #include "muster/checkin/check_in_rules.hpp"
 #include "muster/db/database.hpp"
 #include "muster/model/types.hpp"
@@ -43,10 +43,13 @@ std::optional<Correction> find_correction(db::Database& db, const std::string& u
 std::optional<CheckIn> last_counted_scan(db::Database& db, const std::string& device_id);
 bool is_voided(db::Database& db, const std::string& uuid);
 
-struct OutboxCounts {
-    std::size_t pending = 0;
-    std::size_t rejected = 0;
+// Who is here (the staff screen's count, a room's register): the people with a counted,
+// not voided entry scan in this session at this place (room nullopt = the entrance).
+std::size_t count_present(db::Database& db, EventId event, SessionId session, std::optional<RoomId> room);
+struct FirstEntry {
+    ParticipantId participant_id = 0;
+    TimeMs first_ms = 0;  // their earliest such scan
 };
-OutboxCounts outbox_counts(db::Database& db);
+std::vector<FirstEntry> first_entries(db::Database& db, EventId event, SessionId session, std::optional<RoomId> room);
 
 }  // namespace muster::store

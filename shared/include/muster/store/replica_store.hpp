@@ -1,0 +1,22 @@
+#pragma once
+// A device's copy of the hub: written whole when the device is provisioned, then kept up
+// to date by the changes the hub sends it.
+#include "muster/db/database.hpp"
+#include "muster/model/types.hpp"
+#include "muster/sync/sync_messages.hpp"
+
+#include <string>
+
+namespace muster::store {
+
+// Fills a fresh device database from the hub database at `hub_path`: the hub row and
+// change clock, every participant without emails (a person not expected here, e.g. on an
+// alternate date, must still be recognised), the event with its sessions, rooms,
+// enrolments and records, every badge and NFC card, and the sync cursor at the hub's clock.
+void copy_hub_to_device(db::Database& device, const std::string& hub_path, EventId event);
+
+// Upserts every row of `changes` (a roster correction that moves a TRN to another person
+// included). Not the cursor, and no transaction: the caller stores both in one.
+void apply_changes(db::Database& device, const sync::Changes& changes);
+
+}  // namespace muster::store

@@ -1,0 +1,141 @@
+#include "muster/store/replica_store.hpp"
+
+#include "muster/store/check_in_store.hpp"
+#include "muster/util/text.hpp"
+
+namespace muster::store {
+namespace {
+
+// A badge's SHA-256 token digest, hex on the wire, a blob on the device. Anything else is
+// stored as NULL (that badge then cannot be checked in here) rather than failing the whole
+// download, which would stop every later change from arriving.
+std::optional<std::string> digest_blob(const std::optional<std::string>& hex) {
+    if (!hex || hex->size() != 64) return std::nullopt;
+    return text::from_hex(*hex);
+}
+
+void upsert_participant(db::Database& db, const Participant& p) {
+    // A TRN moved to another person (a corrected roster) must not block the update.
+    if (p.trn) {
+        auto& clear = db.cached("UPDATE participants SET trn = NULL WHERE trn = ?1 AND id <> ?2");
+        clear.bind(1, *p.trn).bind(2, p.id);
+        clear.run();
+    }
+    auto& s = db.cached(
+        "INSERT INTO participants (id, trn, email, first_name, last_name, preferred_name, school_name, school_urn, role, "
+        "programme, cohort, programme_year, part_time) VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+        "ON CONFLICT (id) DO UPDATE SET trn = excluded.trn, first_name = excluded.first_name, "
+        "last_name = excluded.last_name, preferred_name = excluded.preferred_name, school_name = excluded.school_name, "
+        "school_urn = excluded.school_urn, role = excluded.role, programme = excluded.programme, "
+        "cohort = excluded.cohort, programme_year = excluded.programme_year, part_time = excluded.part_time");
+    s.bind(1, p.id).bind(2, p.trn).bind(3, p.first_name).bind(4, p.last_name).bind(5, p.preferred_name);
+    s.bind(6, p.school_name).bind(7, p.school_urn).bind(8, to_string(p.role)).bind(9, p.programme);
+    s.bind(10, p.cohort).bind(11, p.programme_year).bind(12, p.part_time ? 1 : 0);
+    s.run();
+}
+
+}  // namespace
+
+void copy_hub_to_device(db::Database& device, const std::string& hub_path, EventId event) {
+    auto attach = device.prepare("ATTACH DATABASE ?1 AS hub");
+    attach.bind(1, hub_path);
+    attach.run();
+    {
+        db::Transaction tx(device);
+        device.exec("INSERT INTO hub SELECT * FROM hub.hub");
+        device.exec("UPDATE change_clock SET value = (SELECT value FROM hub.change_clock)");
+        device.exec("INSERT INTO participants (id, trn, email, first_name, last_name, preferred_name, school_name, school_urn, "
+                    "role, programme, cohort, programme_year, part_time, lead_provider, delivery_partner, changed_at) "
+                    "SELECT id, trn, NULL, first_name, last_name, preferred_name, school_name, school_urn, role, programme, "
+                    "cohort, programme_year, part_time, NULL, NULL, changed_at FROM hub.participants");
+        for (const char* sql : {
+                 "INSERT INTO events SELECT * FROM hub.events WHERE id = ?1",
+                 "INSERT INTO sessions SELECT * FROM hub.sessions WHERE event_id = ?1",
+                 "INSERT INTO rooms SELECT * FROM hub.rooms WHERE event_id = ?1",
+                 "INSERT INTO room_facilitators SELECT f.* FROM hub.room_facilitators f JOIN hub.rooms r ON r.id = f.room_id "
+                 "WHERE r.event_id = ?1",
+                 "INSERT INTO enrolments SELECT * FROM hub.enrolments WHERE event_id = ?1",
+                 "INSERT INTO check_ins SELECT * FROM hub.check_ins WHERE event_id = ?1",
+                 "INSERT INTO corrections SELECT * FROM hub.corrections WHERE event_id = ?1",
+             }) {
+            auto s = device.prepare(sql);
+            s.bind(1, event);
+            s.run();
+        }
+        device.exec("INSERT INTO badges SELECT * FROM hub.badges");
+        device.exec("INSERT INTO nfc_cards SELECT * FROM hub.nfc_cards");
+        // The device has everything up to the hub's clock now: its first sync asks from here.
+        device.exec("INSERT INTO settings (key, value) SELECT 'sync.cursor', value FROM hub.change_clock");
+        tx.commit();
+    }
+    device.exec("DETACH DATABASE hub");
+}
+
+void apply_changes(db::Database& db, const sync::Changes& c) {
+    for (const auto& p : c.participants) upsert_participant(db, p);
+    if (!c.events.empty()) {
+        auto& s = db.cached(
+            "INSERT INTO events (id, programme, item, cohort, kind, title, venue, local_date, late_after_min) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE SET programme = excluded.programme, "
+            "item = excluded.item, cohort = excluded.cohort, kind = excluded.kind, title = excluded.title, "
+            "venue = excluded.venue, local_date = excluded.local_date, late_after_min = excluded.late_after_min");
+        for (const auto& e : c.events) {
+            s.bind_all(e.id, e.programme, e.item, e.cohort, std::string(to_string(e.kind)), e.title, e.venue, e.local_date,
+                       e.late_after_min);
+            s.run();
+        }
+    }
+    if (!c.sessions.empty()) {
+        auto& s = db.cached(
+            "INSERT INTO sessions (id, event_id, name, starts_ms, ends_ms, opens_before_min, closes_after_min) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+            "starts_ms = excluded.starts_ms, ends_ms = excluded.ends_ms, opens_before_min = excluded.opens_before_min, "
+            "closes_after_min = excluded.closes_after_min");
+        for (const auto& x : c.sessions) {
+            s.bind_all(x.id, x.event_id, x.name, x.starts_ms, x.ends_ms, x.opens_before_min, x.closes_after_min);
+            s.run();
+        }
+    }
+    if (!c.rooms.empty()) {
+        auto& s = db.cached("INSERT INTO rooms (id, event_id, name) VALUES (?1, ?2, ?3) "
+                            "ON CONFLICT (id) DO UPDATE SET name = excluded.name");
+        for (const auto& r : c.rooms) {
+            s.bind_all(r.id, r.event_id, r.name);
+            s.run();
+        }
+    }
+    if (!c.enrolments.empty()) {
+        auto& s = db.cached("INSERT INTO enrolments (event_id, participant_id, room_id) VALUES (?1, ?2, ?3) "
+                            "ON CONFLICT (event_id, participant_id) DO UPDATE SET room_id = excluded.room_id");
+        for (const auto& e : c.enrolments) {
+            s.bind(1, e.event_id).bind(2, e.participant_id).bind(3, e.room_id);
+            s.run();
+        }
+    }
+    if (!c.badges.empty()) {
+        auto& s = db.cached(
+            "INSERT INTO badges (participant_id, serial, issued_ms, revoked_ms, revoke_reason, token_digest) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (participant_id, serial) DO UPDATE SET "
+            "issued_ms = excluded.issued_ms, revoked_ms = excluded.revoked_ms, revoke_reason = excluded.revoke_reason, "
+            "token_digest = excluded.token_digest");
+        for (const auto& b : c.badges) {
+            s.bind(1, b.participant_id).bind(2, b.serial).bind(3, b.issued_ms).bind(4, b.revoked_ms).bind(5, b.revoke_reason);
+            if (auto d = digest_blob(b.token_digest)) s.bind_blob(6, d->data(), d->size());
+            else s.bind(6, nullptr);
+            s.run();
+        }
+    }
+    if (!c.nfc_cards.empty()) {
+        auto& s = db.cached("INSERT INTO nfc_cards (uid, participant_id, attached_ms, detached_ms) VALUES (?1, ?2, ?3, ?4) "
+                            "ON CONFLICT (uid) DO UPDATE SET participant_id = excluded.participant_id, "
+                            "attached_ms = excluded.attached_ms, detached_ms = excluded.detached_ms");
+        for (const auto& n : c.nfc_cards) {
+            s.bind(1, n.uid).bind(2, n.participant_id).bind(3, n.attached_ms).bind(4, n.detached_ms);
+            s.run();
+        }
+    }
+    for (const auto& x : c.check_ins) insert_check_in(db, x, false);
+    for (const auto& x : c.corrections) insert_correction(db, x, false);
+}
+
+}  // namespace muster::store
