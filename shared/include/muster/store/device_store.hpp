@@ -1,0 +1,48 @@
+#pragma once
+// The hub's devices: kiosks and room devices, the event (and room) each serves, the secret
+// its requests are signed with, and whether it has been cut off.
+#include "muster/db/database.hpp"
+#include "muster/model/types.hpp"
+#include "muster/sync/request_signing.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace muster::store {
+
+struct DeviceRow {
+    std::string id;
+    std::string name;
+    DeviceMode mode = DeviceMode::entrance;
+    EventId event_id = 0;
+    std::optional<RoomId> room_id;
+    std::optional<sync::DeviceSecret> secret;  // nullopt: provisioned before sync existed
+    std::optional<TimeMs> revoked_ms;
+};
+
+std::optional<DeviceRow> find_device(db::Database& db, const std::string& id);
+
+struct NewDevice {
+    std::string id;
+    std::string name;
+    DeviceMode mode = DeviceMode::entrance;
+    EventId event_id = 0;
+    std::optional<RoomId> room_id;
+    TimeMs created_ms = 0;
+    sync::DeviceSecret secret{};
+};
+// False (and nothing written) when a device with that id exists already.
+bool insert_device(db::Database& db, const NewDevice& device);
+
+enum class Revocation { revoked, already_revoked, no_such_device };
+// A revoked device stays revoked; its stored records stay too.
+Revocation revoke_device(db::Database& db, const std::string& id, TimeMs now);
+
+struct DeviceListing {
+    DeviceRow device;
+    std::int64_t records_on_hub = 0;  // check-ins the hub holds from it
+};
+std::vector<DeviceListing> list_devices(db::Database& db);
+
+}  // namespace muster::store

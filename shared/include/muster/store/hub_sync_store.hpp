@@ -1,0 +1,51 @@
+#pragma once
+// The hub's side of sync in its database: the nonces of accepted requests, uploaded
+// records stamped on arrival, and the pages of changes a device downloads. Which records a
+// device may write is the server's decision (sync-server/server); these only store and read.
+#include "muster/db/database.hpp"
+#include "muster/model/types.hpp"
+#include "muster/sync/sync_messages.hpp"
+
+#include <optional>
+#include <string>
+
+namespace muster::store {
+
+// Remembers a device's request nonce; false when it was there already (a replay).
+bool remember_nonce(db::Database& db, const std::string& device_id, const std::string& nonce, TimeMs now);
+// Forgets nonces first seen before `before_ms`.
+void forget_nonces(db::Database& db, TimeMs before_ms);
+
+// Writes one upload's records, each stamped with the arrival: received_ms, the device's
+// clock skew when it was flagged, and the upload's sync_seq (one per upload). Made once
+// per upload inside its transaction; its statements are prepared once per connection.
+class UploadWriter {
+public:
+    UploadWriter(db::Database& db, TimeMs received_ms, std::optional<std::int64_t> clock_skew_ms, std::int64_t sync_seq);
+
+    enum class Result {
+        stored,         // stored now, or already stored by an earlier try
+        sequence_taken  // the device's sequence number belongs to another of its records
+    };
+    Result check_in(const CheckIn& c);
+    // Stored now or before; `device_id` is the sender's (a hub correction names none).
+    void correction(const Correction& c, const std::string& device_id);
+
+private:
+    db::Statement& check_ins_;
+    db::Statement& corrections_;
+    TimeMs received_ms_;
+    std::optional<std::int64_t> clock_skew_ms_;
+    std::int64_t sync_seq_;
+};
+
+// Everything a device at `event` needs that changed after `since`, read at one snapshot so
+// the cursor matches exactly the rows sent: roster, the event, its sessions, rooms and
+// enrolments, badges and NFC cards, and other devices' check-ins and corrections at most
+// `page` of each in arrival order (then `more` is set and the cursor stops short; see
+// docs/api.md, "Changes"). A cursor ahead of the hub's clock gets everything again.
+// server_time_ms is left for the caller.
+sync::Changes read_changes(db::Database& db, const std::string& device_id, EventId event, std::int64_t since,
+                           std::size_t page);
+
+}  // namespace muster::store
