@@ -32,13 +32,14 @@ bool open_sessions_now(db::Database& db, EventId event, TimeMs now) {
         now <= e->sessions.back().window_closes_ms())
         return false;
     TimeMs start = now - 30 * 60'000LL;
-    auto s = db.prepare("UPDATE sessions SET starts_ms = ?2, ends_ms = ?3 WHERE id = ?1");
+    db::Transaction tx(db);
+    auto change = store::next_change(db);
     for (const auto& session : e->sessions) {
         TimeMs length = session.ends_ms - session.starts_ms;
-        s.bind(1, session.id).bind(2, start).bind(3, start + length);
-        s.run();
+        store::reschedule_session(db, session.id, start, start + length, change);
         start += length + 45 * 60'000LL;
     }
+    tx.commit();
     return true;
 }
 

@@ -1,5 +1,6 @@
 #include "command.hpp"
 #include "device_provision.hpp"
+#include "muster/store/device_store.hpp"
 #include "muster/time/uk_time.hpp"
 
 #include <openssl/rand.h>
@@ -43,15 +44,10 @@ int add(const Args& a, Context& ctx) {
 int revoke(const Args& a, Context& ctx) {
     auto id = a.require("id");
     auto db = ctx.hub.open();
-    auto s = db->prepare("UPDATE devices SET revoked_ms = ?2 WHERE id = ?1 AND revoked_ms IS NULL");
-    s.bind(1, id).bind(2, uk_time::now_ms());
-    s.run();
-    if (db->changes() == 0) {
-        auto known = db->prepare("SELECT 1 FROM devices WHERE id = ?1");
-        known.bind(1, id);
-        if (!known.step()) throw UsageError("no device called '" + id + "' (see: muster device list)");
-        ctx.out << "Device " << id << " was already revoked\n";
-        return 0;
+    switch (store::revoke_device(*db, id, uk_time::now_ms())) {
+        case store::Revocation::no_such_device: throw UsageError("no device called '" + id + "' (see: muster device list)");
+        case store::Revocation::already_revoked: ctx.out << "Device " << id << " was already revoked\n"; return 0;
+        case store::Revocation::revoked: break;
     }
     ctx.out << "Device " << id << " revoked: the sync server refuses it from now on\n";
     return 0;
@@ -59,14 +55,11 @@ int revoke(const Args& a, Context& ctx) {
 
 int list(const Args&, Context& ctx) {
     auto db = ctx.hub.open();
-    auto s = db->prepare(
-        "SELECT d.id, d.name, d.mode, d.event_id, d.room_id, d.revoked_ms, "
-        "(SELECT COUNT(*) FROM check_ins c WHERE c.device_id = d.id) FROM devices d ORDER BY d.id");
-    while (s.step()) {
-        ctx.out << s.text(0) << "  " << s.text(2) << "  event " << s.int64(3);
-        if (auto room = s.opt_int64(4)) ctx.out << " room " << *room;
-        ctx.out << "  \"" << s.text(1) << "\"  " << s.int64(6) << " records on the hub";
-        if (s.opt_int64(5)) ctx.out << "  REVOKED";
+    for (const auto& [d, records] : store::list_devices(*db)) {
+        ctx.out << d.id << "  " << to_string(d.mode) << "  event " << d.event_id;
+        if (d.room_id) ctx.out << " room " << *d.room_id;
+        ctx.out << "  \"" << d.name << "\"  " << records << " records on the hub";
+        if (d.revoked_ms) ctx.out << "  REVOKED";
         ctx.out << "\n";
     }
     return 0;

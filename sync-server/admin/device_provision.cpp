@@ -2,7 +2,9 @@
 
 #include "cli_args.hpp"
 #include "hub_dir.hpp"
+#include "muster/store/device_store.hpp"
 #include "muster/store/event_store.hpp"
+#include "muster/store/replica_store.hpp"
 #include "muster/store/schema.hpp"
 #include "muster/time/uk_time.hpp"
 #include "muster/sync/request_signing.hpp"
@@ -47,38 +49,7 @@ void write_device_database(const std::filesystem::path& hub_db_path, const std::
                            EventId event) {
     std::filesystem::remove(device_db_path);
     auto dev = store::open_database(device_db_path);
-    auto attach = dev->prepare("ATTACH DATABASE ?1 AS hub");
-    attach.bind(1, hub_db_path.string());
-    attach.run();
-    {
-        db::Transaction tx(*dev);
-        // Everyone on the roster: a person not expected here (an alternate date) must still
-        // be recognised. Emails are left behind: the kiosk never needs them.
-        dev->exec("INSERT INTO hub SELECT * FROM hub.hub");
-        dev->exec("UPDATE change_clock SET value = (SELECT value FROM hub.change_clock)");
-        dev->exec("INSERT INTO participants (id, trn, email, first_name, last_name, preferred_name, school_name, school_urn, "
-                  "role, programme, cohort, programme_year, part_time, lead_provider, delivery_partner, changed_at) "
-                  "SELECT id, trn, NULL, first_name, last_name, preferred_name, school_name, school_urn, role, programme, "
-                  "cohort, programme_year, part_time, NULL, NULL, changed_at FROM hub.participants");
-        auto copy_event = [&](const char* sql) {
-            auto s = dev->prepare(sql);
-            s.bind(1, event);
-            s.run();
-        };
-        copy_event("INSERT INTO events SELECT * FROM hub.events WHERE id = ?1");
-        copy_event("INSERT INTO sessions SELECT * FROM hub.sessions WHERE event_id = ?1");
-        copy_event("INSERT INTO rooms SELECT * FROM hub.rooms WHERE event_id = ?1");
-        copy_event("INSERT INTO room_facilitators SELECT f.* FROM hub.room_facilitators f JOIN hub.rooms r ON r.id = f.room_id WHERE r.event_id = ?1");
-        copy_event("INSERT INTO enrolments SELECT * FROM hub.enrolments WHERE event_id = ?1");
-        copy_event("INSERT INTO check_ins SELECT * FROM hub.check_ins WHERE event_id = ?1");
-        copy_event("INSERT INTO corrections SELECT * FROM hub.corrections WHERE event_id = ?1");
-        dev->exec("INSERT INTO badges SELECT * FROM hub.badges");
-        dev->exec("INSERT INTO nfc_cards SELECT * FROM hub.nfc_cards");
-        // The device has everything up to the hub's clock now: its first sync asks from here.
-        dev->exec("INSERT INTO settings (key, value) SELECT 'sync.cursor', value FROM hub.change_clock");
-        tx.commit();
-    }
-    dev->exec("DETACH DATABASE hub");
+    store::copy_hub_to_device(*dev, hub_db_path.string(), event);
 }
 
 std::filesystem::path provision_device(const HubDir& hub, db::Database& hub_db, const DeviceSpec& spec,
@@ -96,17 +67,8 @@ std::filesystem::path provision_device(const HubDir& hub, db::Database& hub_db, 
     std::string pin_hash = hash_pin(spec.pin);
     auto secret = sync::generate_secret();
 
-    {
-        auto s = hub_db.prepare(
-            "INSERT INTO devices (id, name, mode, event_id, room_id, created_ms, secret) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-        s.bind_all(spec.id, spec.name, std::string(to_string(spec.mode)), spec.event_id);
-        s.bind(5, spec.room_id).bind(6, uk_time::now_ms()).bind_blob(7, secret.data(), secret.size());
-        try {
-            s.run();
-        } catch (const db::Error& e) {
-            throw UsageError("a device called '" + spec.id + "' already exists");
-        }
-    }
+    if (!store::insert_device(hub_db, {spec.id, spec.name, spec.mode, spec.event_id, spec.room_id, uk_time::now_ms(), secret}))
+        throw UsageError("a device called '" + spec.id + "' already exists");
     std::filesystem::create_directories(out);
     std::filesystem::copy_file(hub.public_key_path(), out / "hub-public.pem", std::filesystem::copy_options::overwrite_existing);
     write_device_database(hub.database_path(), out / "device.db", spec.event_id);

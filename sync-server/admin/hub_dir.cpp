@@ -2,6 +2,7 @@
 
 #include "cli_args.hpp"
 #include "tls_certificate.hpp"
+#include "muster/store/hub_store.hpp"
 #include "muster/store/schema.hpp"
 #include "muster/time/uk_time.hpp"
 
@@ -21,10 +22,7 @@ void HubDir::create(const std::string& hub_name, const std::vector<std::string>&
     keys.save(private_key_path(), public_key_path());
     auto db = store::open_database(database_path());
     store::use_hub_indexes(*db);
-    auto& s = db->cached("INSERT INTO hub (id, name, public_key, key_id, created_ms) VALUES (1, ?1, ?2, ?3, ?4)");
-    s.bind(1, hub_name).bind_blob(2, keys.public_key().data(), keys.public_key().size());
-    s.bind(3, badge::key_id(keys.public_key())).bind(4, uk_time::now_ms());
-    s.run();
+    store::insert_hub(*db, hub_name, keys.public_key(), uk_time::now_ms());
     write_server_files(hub_name, hosts, "0.0.0.0", 8443);
 }
 
@@ -71,14 +69,13 @@ std::unique_ptr<db::Database> HubDir::open() const {
 }
 
 HubInfo HubDir::info(db::Database& db) const {
-    auto s = db.prepare("SELECT name, public_key, key_id FROM hub WHERE id = 1");
-    if (!s.step()) throw UsageError(database_path().string() + " is a device database, not a hub");
+    auto hub = store::read_hub(db);
+    if (!hub) throw UsageError(database_path().string() + " is a device database, not a hub");
     HubInfo out;
-    out.name = s.text(0);
-    std::string key = s.blob(1);
-    if (key.size() != out.public_key.size()) throw UsageError("hub public key is damaged");
-    std::copy(key.begin(), key.end(), out.public_key.begin());
-    out.key_id = s.text(2);
+    out.name = std::move(hub->name);
+    if (hub->public_key.size() != out.public_key.size()) throw UsageError("hub public key is damaged");
+    std::copy(hub->public_key.begin(), hub->public_key.end(), out.public_key.begin());
+    out.key_id = std::move(hub->key_id);
     return out;
 }
 

@@ -88,6 +88,16 @@ TEST_CASE("a hub from init to export through the CLI", "[cli]") {
         CHECK(s.int64(0) == 0);  // devices never hold emails
     }
     CHECK(muster_cli({"device", "add", "--id", "Bad Id", "--event", "1", "--hub", hub}).code == 2);
+    auto twice = muster_cli({"device", "add", "--id", "door-1", "--event", "1", "--pin", "1357", "--out",
+                             dir.file("elsewhere"), "--hub", hub});
+    CHECK(twice.code == 2);
+    CHECK_THAT(twice.err, Catch::Contains("already exists"));
+    CHECK_THAT(muster_cli({"device", "list", "--hub", hub}).out,
+               Catch::Equals("door-1  entrance  event 1  \"door-1\"  0 records on the hub\n"));
+    CHECK_THAT(muster_cli({"device", "revoke", "--id", "door-1", "--hub", hub}).out, Catch::Contains("door-1 revoked"));
+    CHECK_THAT(muster_cli({"device", "revoke", "--id", "door-1", "--hub", hub}).out, Catch::Contains("already revoked"));
+    CHECK(muster_cli({"device", "revoke", "--id", "door-9", "--hub", hub}).code == 2);
+    CHECK_THAT(muster_cli({"device", "list", "--hub", hub}).out, Catch::EndsWith("REVOKED\n"));
 
     auto csv = muster_cli({"attendance", "export", "--hub", hub});
     REQUIRE(csv.code == 0);
