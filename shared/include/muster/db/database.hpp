@@ -139,10 +139,12 @@ public:
     // data_version). With total_changes() it tells a reader whether what it read earlier
     // may be stale, without reading it again.
     std::int64_t data_version();
-    sqlite3* handle() const noexcept { return db_; }
     const std::string& path() const noexcept { return path_; }
 
 private:
+    friend class Transaction;  // its destructor rolls back through the handle, never throwing
+    sqlite3* handle() const noexcept { return db_; }
+
     // Looked up by string_view, so finding a cached statement allocates nothing.
     struct SqlHash {
         using is_transparent = void;
