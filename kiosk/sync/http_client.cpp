@@ -40,6 +40,7 @@ struct HttpClient::Impl {
     std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
     beast::flat_buffer buffer;
     std::atomic<bool> cancelled{false};
+    std::function<void(bool)> in_flight_hook;
 
     bool connected() const { return plain.has_value() || secure.has_value(); }
     beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
@@ -174,6 +175,8 @@ HttpClient::~HttpClient() = default;
 
 void HttpClient::disconnect() { impl_->drop(); }
 
+void HttpClient::on_request(std::function<void(bool in_flight)> hook) { impl_->in_flight_hook = std::move(hook); }
+
 void HttpClient::cancel() {
     impl_->cancelled = true;
     impl_->ioc.stop();  // thread-safe; the socket is closed by the requesting thread (drop)
@@ -187,6 +190,18 @@ HttpResult HttpClient::request(const std::string& method, const std::string& tar
         out.error = "cancelled";
         return out;
     }
+    // Reports the request in flight until request() returns, whichever way it returns.
+    struct InFlight {
+        const std::function<void(bool)>& hook;
+        explicit InFlight(const std::function<void(bool)>& h) : hook(h) {
+            if (hook) hook(true);
+        }
+        ~InFlight() {
+            if (hook) hook(false);
+        }
+        InFlight(const InFlight&) = delete;
+        InFlight& operator=(const InFlight&) = delete;
+    } in_flight(s.in_flight_hook);
     out.reused_connection = s.connected();
     if (!s.connected()) {
         if (auto err = s.connect(); !err.empty()) {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -39,6 +40,10 @@ public:
     // From any thread: ends the request in flight at once (status 0, "cancelled") and makes
     // every later request fail the same way. For shutting down without waiting for a timeout.
     void cancel();
+    // Called with true when a request starts on the network and with false when it returns,
+    // on the requesting thread; so that status (and tests) can tell a request is in flight
+    // rather than guess. Set it before the first request.
+    void on_request(std::function<void(bool in_flight)> hook);
 
 private:
     struct Impl;

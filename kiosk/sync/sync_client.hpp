@@ -9,73 +9,60 @@
 //   - failures: retried with exponential backoff and jitter, capped at one minute.
 //   - clock: the server's time comes with every reply; requests are signed in server time
 //     (device clock + measured offset), and an offset over two minutes is shown to staff.
+// Each wake-up runs one SyncPass (sync_pass.hpp); the thread is a muster::Worker.
 // The desk is single-threaded: the UI thread reads changes_generation() and reloads the
 // badge digests itself when it moved.
 #include "sync_settings.hpp"
+#include "sync_status.hpp"
 
+#include "muster/log/logger.hpp"
 #include "muster/model/types.hpp"
+#include "muster/util/worker.hpp"
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
-#include <mutex>
-#include <optional>
-#include <string>
-#include <thread>
+#include <stop_token>
 
 namespace muster::kiosk {
 
-struct SyncStatus {
-    bool online = false;   // the last exchange with the server worked
-    bool revoked = false;  // the hub revoked this device: it keeps scanning, stops syncing
-    std::size_t queued = 0;    // records waiting to be sent
-    std::size_t rejected = 0;  // records the hub refused for good
-    std::optional<TimeMs> last_ok_ms;  // last successful exchange (device clock)
-    std::string last_error;            // why the last attempt failed (no personal data)
-    std::optional<TimeMs> next_retry_ms;
-    std::int64_t clock_offset_ms = 0;  // server clock minus device clock
-    bool clock_flagged = false;        // |offset| > 2 minutes
-    std::uint64_t sent = 0;            // records acknowledged since start
-};
+struct HubLink;
 
 class SyncClient {
 public:
     using WallClock = TimeMs (*)();  // the device's clock (tests give it a wrong one)
     // Reads the device's secret; throws muster::ConfigError with the field named when it cannot.
-    explicit SyncClient(const SyncSettings& settings, WallClock clock = nullptr);
+    // `logger` (optional, outliving the client) gets online/offline/revoked changes, no personal data.
+    explicit SyncClient(const SyncSettings& settings, WallClock clock = nullptr, log::Logger* logger = nullptr);
     ~SyncClient();
     SyncClient(const SyncClient&) = delete;
     SyncClient& operator=(const SyncClient&) = delete;
 
     void start();
-    void stop();  // wakes and joins the thread; at most one request timeout
+    void stop();  // cancels the request in flight and joins the thread; at most one request timeout
     void nudge();  // a scan was committed: send it now
     // Sends at once, even while backing off (a kiosk closing down makes one last try), and
     // waits until the outbox is empty (true) or `within` passed (false).
     bool flush(std::chrono::milliseconds within);
 
-    SyncStatus status() const;
+    SyncStatus status() const { return board_.read(); }
+    // Waits until `holds` is true of the status (true), or `within` passed (false): for
+    // callers that must know a state was reached, e.g. a request in flight.
+    bool wait_until(const std::function<bool(const SyncStatus&)>& holds, std::chrono::milliseconds within) const;
     // Goes up each time downloaded changes were applied.
-    std::uint64_t changes_generation() const { return generation_.load(); }
+    std::uint64_t changes_generation() const { return board_.generation(); }
 
 private:
-    struct Impl;
-    void run();
+    void run(std::stop_token stop);
 
-    std::unique_ptr<Impl> impl_;
-    std::atomic<std::uint64_t> generation_{0};
-    mutable std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stopping_ = false;
-    bool nudged_ = false;
-    bool flush_now_ = false;  // flush(): try now, backoff or not
-    SyncStatus status_;
-    std::thread thread_;
+    SyncSettings settings_;
+    log::Logger* log_;
+    std::unique_ptr<HubLink> link_;  // the sync thread's alone once started
+    SyncStatusBoard board_;
+    std::atomic<bool> flush_now_{false};  // flush(): try now, backoff or not
+    Worker worker_;  // last: stopped before the members its loop uses go
 };
-
-// One line for logs and staff: "online, 0 queued, last sync 14:02:03".
-std::string describe(const SyncStatus& status);
 
 }  // namespace muster::kiosk

@@ -1,92 +1,20 @@
 // How the client narrows a 400 down to the one record the server cannot read, against a
 // small fake server (plain HTTP on loopback) that decides what to refuse.
 #include "device_config.hpp"
+#include "fake_hub.hpp"
 #include "sync_client.hpp"
 #include "sync_world.hpp"
 
 #include "muster/store/check_in_store.hpp"
-#include "muster/sync/request_signing.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-
 #include <atomic>
-#include <functional>
-#include <thread>
 
 using namespace muster;
 using namespace muster::test;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = boost::asio::ip::tcp;
 
 namespace {
-
-// Answers uploads with `decide` (status and body); changes with nothing new.
-class FakeHub {
-public:
-    using Decide = std::function<std::pair<int, std::string>(const sync::UploadBatch&)>;
-    explicit FakeHub(Decide decide) : decide_(std::move(decide)) {
-        acceptor_.open(tcp::v4());
-        acceptor_.bind({boost::asio::ip::make_address("127.0.0.1"), 0});
-        acceptor_.listen();
-        thread_ = std::thread([this] { serve(); });
-    }
-    ~FakeHub() {
-        stopping_ = true;
-        boost::system::error_code ec;
-        tcp::socket poke(ioc_);
-        poke.connect(acceptor_.local_endpoint(), ec);  // wakes accept()
-        poke.close(ec);
-        thread_.join();
-    }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()); }
-    int uploads() const { return uploads_.load(); }
-
-private:
-    void serve() {
-        while (!stopping_) {
-            boost::system::error_code ec;
-            tcp::socket socket(ioc_);
-            acceptor_.accept(socket, ec);
-            if (ec || stopping_) return;
-            beast::flat_buffer buffer;
-            for (;;) {  // one connection at a time: the client keeps one alive
-                http::request<http::string_body> req;
-                http::read(socket, buffer, req, ec);
-                if (ec) break;
-                http::response<http::string_body> res{http::status::ok, 11};
-                TimeMs now = uk_time::now_ms();
-                if (req.target().starts_with("/v1/upload")) {
-                    ++uploads_;
-                    auto [status, body] = decide_(sync::parse_upload_batch(req.body()));
-                    res.result(static_cast<unsigned>(status));
-                    res.body() = body;
-                } else {
-                    sync::Changes c;
-                    c.server_time_ms = now;
-                    res.body() = sync::to_json(c);
-                }
-                res.set(std::string(sync::header_server_time), std::to_string(now));
-                res.set(http::field::content_type, "application/json");
-                res.keep_alive(req.keep_alive());
-                res.prepare_payload();
-                http::write(socket, res, ec);
-                if (ec || !req.keep_alive()) break;
-            }
-        }
-    }
-
-    Decide decide_;
-    boost::asio::io_context ioc_;
-    tcp::acceptor acceptor_{ioc_};
-    std::atomic<bool> stopping_{false};
-    std::atomic<int> uploads_{0};
-    std::thread thread_;
-};
 
 std::string bad_request() { return sync::to_json(sync::ErrorReply{"body: check_ins[0].uuid: expected a string", uk_time::now_ms()}); }
 

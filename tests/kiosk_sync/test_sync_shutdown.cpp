@@ -12,8 +12,8 @@
 
 #include <boost/asio.hpp>
 
+#include <atomic>
 #include <future>
-#include <thread>
 
 using namespace muster;
 using namespace muster::test;
@@ -44,9 +44,15 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 TEST_CASE("A request to a silent server ends at once when cancelled", "[sync][http]") {
     SilentServer silent(0);
     kiosk::HttpClient http("http://127.0.0.1:" + std::to_string(silent.port()), "", 10s);
+    std::promise<void> in_flight;
+    std::atomic<bool> seen{false};
+    http.on_request([&](bool flying) {
+        if (flying && !seen.exchange(true)) in_flight.set_value();
+    });
     auto started = std::chrono::steady_clock::now();
     auto reply = std::async(std::launch::async, [&] { return http.request("GET", "/v1/health", {}, ""); });
-    std::this_thread::sleep_for(200ms);
+    // Cancelled while it waits on the server, not before it began (that would prove nothing).
+    REQUIRE(in_flight.get_future().wait_for(5s) == std::future_status::ready);
     http.cancel();
     REQUIRE(reply.wait_for(2s) == std::future_status::ready);
     auto r = reply.get();
@@ -76,7 +82,9 @@ TEST_CASE("Stopping the sync client does not wait for a silent server", "[sync][
     kiosk::SyncClient client(config.sync_settings());
     client.start();
     client.nudge();
-    std::this_thread::sleep_for(300ms);  // the TLS handshake is now waiting on the silent server
+    // The upload is out and waiting on the silent server (its TLS handshake): stop() must cut
+    // it short. If no request ever started, this fails rather than passing on an idle client.
+    REQUIRE(client.wait_until([](const kiosk::SyncStatus& st) { return st.request_in_flight; }, 5s));
     auto started = std::chrono::steady_clock::now();
     client.stop();
     CHECK(seconds_since(started) < 1.0);

@@ -1,0 +1,169 @@
+#include "sync_pass.hpp"
+
+#include "http_status.hpp"
+#include "hub_answer.hpp"
+#include "upload_decision.hpp"
+
+#include <cstdlib>
+
+namespace muster::kiosk {
+namespace {
+
+// A hub with more than this many pages of changes is read on in the next pass.
+constexpr int max_pages_per_pass = 100;
+
+bool has_rows(const sync::Changes& c) {
+    return !c.participants.empty() || !c.events.empty() || !c.sessions.empty() || !c.rooms.empty() ||
+           !c.enrolments.empty() || !c.badges.empty() || !c.nfc_cards.empty() || !c.check_ins.empty() ||
+           !c.corrections.empty();
+}
+
+}  // namespace
+
+bool SyncPass::upload() {
+    for (;;) {
+        if (stop_.stop_requested()) return true;  // the rest waits for the next start
+        auto batch = link_.store.next_batch(link_.batch_limit, link_.hub.now());
+        std::size_t records = batch.check_ins.size() + batch.corrections.size();
+        if (records == 0) {
+            link_.batch_limit = sync::max_batch_records;
+            return true;
+        }
+        auto reply = link_.hub.call("POST", "/v1/upload", sync::to_json(batch));
+        UploadReplyFacts facts{answer_of(reply), records, stop_.stop_requested(), std::nullopt};
+        auto step = decide_upload(facts);
+        if (step == UploadStep::probe_empty_batch) {
+            facts.empty_batch_taken = takes_empty_batch();
+            step = decide_upload(facts);
+        }
+        switch (step) {
+        case UploadStep::stopped: return true;  // cancelled by stop(): not a failure to record
+        case UploadStep::acknowledged: acknowledge(reply); continue;
+        case UploadStep::revoked: return revoked();
+        case UploadStep::narrow: link_.batch_limit = narrowed_limit(link_.batch_limit); continue;
+        case UploadStep::refuse_record: refuse_only_record(batch, reply); continue;
+        case UploadStep::probe_empty_batch:  // answered above; never twice
+        case UploadStep::retry_later: break;
+        }
+        link_.batch_limit = sync::max_batch_records;
+        link_.store.note_failure(batch, error_text(reply));
+        record_outcome(false, error_text(reply), reply.status);
+        return false;
+    }
+}
+
+void SyncPass::acknowledge(const HttpResult& reply) {
+    auto answer = sync::parse_upload_reply(reply.body);
+    link_.store.acknowledge(answer.acked);
+    link_.store.reject(answer.rejected);
+    auto pending = link_.store.pending();
+    auto rejected = link_.store.rejected();
+    board_.update([&](SyncStatus& st) {
+        st.online = true;  // an acknowledgement proves it; staff should not see "offline" here
+        st.last_error.clear();
+        st.last_ok_ms = link_.hub.now();
+        st.sent += answer.acked.size();
+        st.queued = pending;
+        st.rejected = rejected;
+    });
+}
+
+bool SyncPass::takes_empty_batch() {
+    sync::UploadBatch empty;
+    empty.device_time_ms = link_.hub.now();
+    return link_.hub.call("POST", "/v1/upload", sync::to_json(empty)).status == http_status::ok;
+}
+
+// One record the server cannot take at all: keep it, stop sending it, tell staff.
+void SyncPass::refuse_only_record(const sync::UploadBatch& batch, const HttpResult& reply) {
+    std::string uuid = batch.check_ins.empty() ? batch.corrections[0].uuid : batch.check_ins[0].uuid;
+    link_.store.reject({{uuid, error_text(reply)}});
+    link_.batch_limit = sync::max_batch_records;
+    if (log_) log_->warn("sync_record_refused", {{"device", link_.hub.device_id()}, {"status", reply.status}});
+}
+
+bool SyncPass::download() {
+    for (int page = 0; page < max_pages_per_pass; ++page) {
+        if (stop_.stop_requested()) return true;
+        auto reply = link_.hub.call("GET", "/v1/changes?since=" + std::to_string(link_.store.cursor()), "");
+        auto answer = answer_of(reply);
+        if (answer == HubAnswer::no_reply && stop_.stop_requested()) return true;
+        if (answer == HubAnswer::revoked) return revoked();
+        if (answer != HubAnswer::accepted) {
+            record_outcome(false, error_text(reply), reply.status);
+            return false;
+        }
+        auto changes = sync::parse_changes(reply.body);
+        link_.store.apply(changes);
+        if (has_rows(changes)) board_.changes_applied();
+        if (!changes.more) return true;
+    }
+    return true;
+}
+
+void SyncPass::record_outcome(bool ok, const std::string& error, int status) {
+    using clock = std::chrono::steady_clock;
+    std::optional<std::chrono::milliseconds> delay;
+    if (ok) {
+        link_.backoff.reset();
+        link_.retry_at.reset();
+    } else {
+        delay = link_.backoff.next_delay();
+        link_.retry_at = clock::now() + *delay;
+    }
+    bool was_online = false;
+    auto offset = link_.hub.clock_offset_ms();
+    TimeMs now = link_.hub.now();
+    board_.update([&](SyncStatus& st) {
+        was_online = st.online;
+        st.clock_offset_ms = offset;
+        st.clock_flagged = std::llabs(offset) > sync::clock_skew_flag_ms;
+        st.online = ok;
+        if (ok) {
+            st.last_error.clear();
+            st.next_retry_ms.reset();
+            st.last_ok_ms = now;
+        } else {
+            st.last_error = error;
+            st.next_retry_ms = now + delay->count();
+        }
+    });
+    // Only the changes, with ids and statuses: the error text may quote the server.
+    if (log_ && ok && !was_online) log_->info("sync_online", {{"device", link_.hub.device_id()}});
+    if (log_ && !ok && was_online) log_->warn("sync_offline", {{"device", link_.hub.device_id()}, {"status", status}});
+    persist();
+}
+
+// The hub cut this device off: it keeps scanning and keeping its records, and says so.
+bool SyncPass::revoked() {
+    board_.update([](SyncStatus& st) {
+        st.revoked = true;
+        st.online = false;
+        st.last_error = "this device was revoked by the hub; its records stay on it";
+    });
+    if (log_) log_->warn("sync_revoked", {{"device", link_.hub.device_id()}});
+    persist();
+    return false;
+}
+
+// Keeps what staff see across a restart (the store writes only what changed).
+void SyncPass::persist() {
+    auto st = board_.read();
+    try {
+        link_.store.save_sync_state({st.last_ok_ms, st.last_error, st.clock_offset_ms});
+    } catch (const std::exception&) {
+        // The desk holds the write lock for long: the next outcome writes it.
+    }
+}
+
+void SyncPass::finish() {
+    auto pending = link_.store.pending();
+    auto rejected = link_.store.rejected();
+    board_.update([&](SyncStatus& st) {
+        st.queued = pending;
+        st.rejected = rejected;
+        ++st.passes;
+    });
+}
+
+}  // namespace muster::kiosk
