@@ -5,7 +5,6 @@
 #include "scan_image.hpp"
 #include "scan_queue.hpp"
 #include "scan_report.hpp"
-#include "sync_client.hpp"
 
 #include "muster/badge/hub_keys.hpp"
 #include "muster/db/database.hpp"
@@ -32,25 +31,15 @@ void emit(const std::string& json) {
     std::fflush(stdout);
 }
 
-// The sync client when the device file names a server; the scan is committed before the
-// nudge, so the server only ever learns of recorded scans.
-SyncClient* sync_client = nullptr;
-
+// The station commits the scan, then tells the hub sync.
 void handle_and_emit(KioskStation& station, const RawScan& scan) {
     emit(scan_report_json(station.handle(scan), scan.input));
-    if (sync_client) sync_client->nudge();
 }
 
-// Prints the sync state on stderr when it changes (no personal data), and reloads the
-// desk's badge digests after a download brought new ones.
+// Prints the sync state on stderr when it changes (no personal data).
 class SyncWatcher {
 public:
-    void update(SyncClient& client, KioskStation& station) {
-        if (auto g = client.changes_generation(); g != generation_) {
-            generation_ = g;
-            station.desk().reload_issued_badges();
-        }
-        auto st = client.status();
+    void update(const SyncStatus& st) {
         auto key = std::make_tuple(st.online, st.revoked, st.queued == 0, st.rejected, st.clock_flagged);
         if (key == last_) return;
         last_ = key;
@@ -58,7 +47,6 @@ public:
     }
 
 private:
-    std::uint64_t generation_ = 0;
     std::tuple<bool, bool, bool, std::size_t, bool> last_{false, false, true, 0, false};
 };
 
@@ -121,16 +109,11 @@ int run_headless(const HeadlessOptions& options) {
         return 2;
     }
 
-    std::unique_ptr<SyncClient> sync;
-    if (!config.server_url.empty()) {
-        try {
-            sync = std::make_unique<SyncClient>(config.sync_settings());
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "muster-kiosk: %s\n", e.what());
-            return 2;
-        }
-        sync_client = sync.get();
-        sync->start();
+    try {
+        station->start_sync();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "muster-kiosk: %s\n", e.what());
+        return 2;
     }
     SyncWatcher sync_watch;
 
@@ -171,7 +154,8 @@ int run_headless(const HeadlessOptions& options) {
         while (!stop_requested) {
             for (const auto& scan : queue.drain()) handle_and_emit(*station, scan);
             status.update(queue);
-            if (sync) sync_watch.update(*sync, *station);
+            station->follow_hub();
+            if (auto st = station->sync_status()) sync_watch.update(*st);
             if (!stdin_open && !options.keep_running) break;
             pollfd in{STDIN_FILENO, POLLIN, 0};
             int ready = ::poll(&in, stdin_open ? 1 : 0, 50);
@@ -193,14 +177,10 @@ int run_headless(const HeadlessOptions& options) {
         exit_code = 3;
     }
     for (auto& s : sources) s->stop();
-    if (sync) {
-        // A kiosk closing down hands over what it can in the time it has; anything left is
-        // still in the outbox and goes at the next start.
-        if (!stop_requested && !sync->flush(std::chrono::seconds(3)))
-            std::fprintf(stderr, "muster-kiosk: sync: %s\n", describe(sync->status()).c_str());
-        sync->stop();
-        sync_client = nullptr;
-    }
+    // A kiosk closing down hands over what it can in the time it has; anything left is
+    // still in the outbox and goes at the next start.
+    if (!stop_requested && !station->hand_over(std::chrono::seconds(3)))
+        std::fprintf(stderr, "muster-kiosk: sync: %s\n", describe(*station->sync_status()).c_str());
     return exit_code;
 }
 
