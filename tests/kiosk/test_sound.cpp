@@ -1,11 +1,14 @@
 // The chimes: two short, different sounds without clicks; a kiosk with no sound device
 // carries on silently.
 #include "chime.hpp"
+#include "log_lines.hpp"
 #include "sound_player.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 using namespace std::chrono_literals;
@@ -53,7 +56,9 @@ TEST_CASE("accepted rises and is higher, attention falls and is lower", "[kiosk]
 }
 
 TEST_CASE("no sound device: the chime is dropped, counted, and nothing blocks", "[kiosk][sound]") {
-    SoundPlayer player("hw:CARD=muster-no-such-card");
+    std::FILE* logged = std::tmpfile();
+    muster::log::Logger log(muster::log::Level::info, logged);
+    SoundPlayer player(log, "hw:CARD=muster-no-such-card");
     auto t0 = std::chrono::steady_clock::now();
     player.play(Chime::accepted);
     CHECK(std::chrono::steady_clock::now() - t0 < 50ms);  // play() never waits for the device
@@ -63,12 +68,17 @@ TEST_CASE("no sound device: the chime is dropped, counted, and nothing blocks", 
     player.play(Chime::attention);  // and it tries again next time (a speaker plugged in later)
     REQUIRE(player.wait_idle(5s));
     CHECK(player.failed() == 2);
+    // Said once in the log, not at every chime.
+    auto lines = muster::test::log_lines(logged);
+    CHECK(std::count_if(lines.begin(), lines.end(), [](const auto& l) { return muster::test::event_of(l) == "sound_unavailable"; }) == 1);
+    std::fclose(logged);
 }
 
 TEST_CASE("a chime is written to an ALSA device to the end", "[kiosk][sound]") {
     // ALSA's "null" device takes samples at the device's pace and discards them: the whole
     // open / set parameters / write / drain path, without a sound card.
-    SoundPlayer player("null");
+    muster::log::Logger log;
+    SoundPlayer player(log, "null");
     player.play(Chime::accepted);
     REQUIRE(player.wait_idle(5s));
     CHECK(player.played() == 1);
