@@ -4,7 +4,8 @@
 
 namespace muster::kiosk {
 
-SoundPlayer::SoundPlayer(log::Logger& log, std::string device) : log_(log), device_(std::move(device)) {
+SoundPlayer::SoundPlayer(ChimeSounds sounds, log::Logger& log, std::string device)
+    : sounds_(std::move(sounds)), log_(log), device_(std::move(device)) {
     worker_.start([this](std::stop_token stop) { run(stop); });
 }
 
@@ -79,7 +80,7 @@ bool SoundPlayer::write(Chime chime) {
             log_.warn("sound_unavailable", {{"device", device_}, {"error", snd_strerror(rc)}, {"effect", "the kiosk carries on silently"}});
         return false;
     }
-    auto samples = chime_samples(chime);
+    const auto& samples = sounds_.of(chime);
     const std::int16_t* at = samples.data();
     auto left = static_cast<snd_pcm_sframes_t>(samples.size());
     while (left > 0) {

@@ -2,7 +2,7 @@
 // Plays the kiosk's chimes through ALSA on a worker thread of its own (muster::Worker), so a
 // slow or missing sound device never holds up a result screen. A missing device is logged
 // once and retried at the next chime (a USB speaker plugged in later works without a restart).
-#include "chime.hpp"
+#include "chime_sounds.hpp"
 
 #include "muster/log/logger.hpp"
 #include "muster/util/worker.hpp"
@@ -17,7 +17,7 @@ namespace muster::kiosk {
 
 class SoundPlayer {
 public:
-    explicit SoundPlayer(log::Logger& log, std::string device = "default");
+    SoundPlayer(ChimeSounds sounds, log::Logger& log, std::string device = "default");
     ~SoundPlayer();
     SoundPlayer(const SoundPlayer&) = delete;
     SoundPlayer& operator=(const SoundPlayer&) = delete;
@@ -35,6 +35,7 @@ private:
     void run(std::stop_token stop);
     bool write(Chime chime);
 
+    const ChimeSounds sounds_;
     log::Logger& log_;
     std::string device_;
     mutable std::mutex mutex_;

@@ -39,6 +39,15 @@ private:
     ScanQueue& queue_;
 };
 
+Chime chime_for(Tone tone) {
+    switch (tone) {
+        case Tone::welcome: return Chime::accepted;
+        case Tone::attention: return Chime::attention;
+        case Tone::refused: return Chime::refused;
+    }
+    return Chime::attention;
+}
+
 }  // namespace
 
 int run_window(const WindowOptions& options, log::Logger& log) {
@@ -77,7 +86,7 @@ int run_window(const WindowOptions& options, log::Logger& log) {
     if (options.scripted_stdin) sources.push_back(std::make_unique<ScriptedSource>(0));
     for (auto& s : sources) s->start(sink);
     std::optional<SoundPlayer> sound;
-    if (config.sound) sound.emplace(log);
+    if (config.sound) sound.emplace(ChimeSounds::load(config.sounds, log), log);
 
     int exit_code = 0;
     bool first_frame = true;
@@ -94,7 +103,7 @@ int run_window(const WindowOptions& options, log::Logger& log) {
             break;
         }
         if (sound && model->results_shown() != chimed && model->last_result())
-            sound->play(tone_of(model->last_result()->decision.outcome) == Tone::welcome ? Chime::accepted : Chime::attention);
+            sound->play(chime_for(tone_of(model->last_result()->decision.outcome)));
         chimed = model->results_shown();
 
         backend->begin_frame();
