@@ -6,6 +6,7 @@
 //    printed beside the in-process reference: the same scans through CheckInDesk::scan.
 #include "kiosk_fixture.hpp"
 #include "kiosk_process.hpp"
+#include "log_lines.hpp"
 #include "stats.hpp"
 #ifdef MUSTER_BENCH_GUI
 #include "xvfb.hpp"
@@ -67,9 +68,7 @@ int window_figures(test::DemoHub& hub, const std::vector<std::string>& tokens) {
         test::KioskProcess kiosk(config, log, {"--scripted-stdin"}, {{"DISPLAY", x.display()}, {"LIBGL_ALWAYS_SOFTWARE", "1"}},
                                  test::KioskProcess::Mode::window);
         while (bench::micros_since(t0) < 20e6) {
-            std::ifstream f(log);
-            std::string text((std::istreambuf_iterator<char>(f)), {});
-            if (text.find("window ready") != std::string::npos) {
+            if (test::find_log(log, "ready", [](const auto& l) { return test::text_of(l, "mode") == "window"; })) {
                 ready_ms.push_back(bench::micros_since(t0) / 1000);
                 break;
             }
@@ -128,12 +127,10 @@ int main(int argc, char** argv) {
         kiosk.close_stdin();
         kiosk.wait(20s);
     }
-    std::string log;
-    {
-        std::ifstream f(hub.dir.file("stderr.log"));
-        for (std::string line; std::getline(f, line);)
-            if (auto at = line.find("ready in"); at != std::string::npos) log = line.substr(at, line.find(" ms", at) + 3 - at);
-    }
+    std::string log;  // the last start's own figure, from its "ready" log line
+    for (const auto& line : test::log_lines(hub.dir.file("stderr.log")))
+        if (test::event_of(line) == "ready" && line.contains("ms"))
+            log = "ready in " + boost::json::serialize(line.at("ms")) + " ms";
 
     // Reference: the same scans in-process, no pipe, no JSON.
     auto db = store::open_database(hub.device_db());

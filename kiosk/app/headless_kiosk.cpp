@@ -1,13 +1,12 @@
 #include "headless_kiosk.hpp"
 
 #include "device_inputs.hpp"
+#include "kiosk_log.hpp"
 #include "kiosk_station.hpp"
 #include "scan_image.hpp"
 #include "scan_queue.hpp"
 #include "scan_report.hpp"
-#include "sync_client.hpp"
 
-#include "muster/badge/hub_keys.hpp"
 #include "muster/db/database.hpp"
 #include "muster/time/uk_time.hpp"
 
@@ -17,7 +16,6 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
-#include <iostream>
 #include <memory>
 
 namespace muster::kiosk {
@@ -32,50 +30,42 @@ void emit(const std::string& json) {
     std::fflush(stdout);
 }
 
-// The sync client when the device file names a server; the scan is committed before the
-// nudge, so the server only ever learns of recorded scans.
-SyncClient* sync_client = nullptr;
-
+// The station commits the scan, then tells the hub sync.
 void handle_and_emit(KioskStation& station, const RawScan& scan) {
     emit(scan_report_json(station.handle(scan), scan.input));
-    if (sync_client) sync_client->nudge();
 }
 
-// Prints the sync state on stderr when it changes (no personal data), and reloads the
-// desk's badge digests after a download brought new ones.
+// Logs the sync state when it changes (ids and counts, no personal data).
 class SyncWatcher {
 public:
-    void update(SyncClient& client, KioskStation& station) {
-        if (auto g = client.changes_generation(); g != generation_) {
-            generation_ = g;
-            station.desk().reload_issued_badges();
-        }
-        auto st = client.status();
+    explicit SyncWatcher(log::Logger& log) : log_(log) {}
+    void update(const SyncStatus& st) {
         auto key = std::make_tuple(st.online, st.revoked, st.queued == 0, st.rejected, st.clock_flagged);
         if (key == last_) return;
         last_ = key;
-        std::fprintf(stderr, "muster-kiosk: sync: %s\n", describe(st).c_str());
+        log_sync_status(log_, st);
     }
 
 private:
-    std::uint64_t generation_ = 0;
+    log::Logger& log_;
     std::tuple<bool, bool, bool, std::size_t, bool> last_{false, false, true, 0, false};
 };
 
-// Reports source state changes on stderr (no personal data in them).
+// Logs source state changes ("NFC reader" ready / unavailable, with the source's sentence).
 class StatusPrinter {
 public:
+    explicit StatusPrinter(log::Logger& log) : log_(log) {}
     void update(const ScanQueue& queue) {
         for (const auto& [kind, status] : queue.statuses()) {
             auto& last = last_[kind];
             if (last == std::pair{status.state, status.message}) continue;
             last = {status.state, status.message};
-            std::fprintf(stderr, "muster-kiosk: %s %s%s%s\n", to_string(kind), to_string(status.state),
-                         status.message.empty() ? "" : ": ", status.message.c_str());
+            log_input_status(log_, kind, status);
         }
     }
 
 private:
+    log::Logger& log_;
     std::map<InputKind, std::pair<SourceState, std::string>> last_;
 };
 
@@ -106,7 +96,7 @@ private:
 
 }  // namespace
 
-int run_headless(const HeadlessOptions& options) {
+int run_headless(const HeadlessOptions& options, log::Logger& log) {
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
     std::signal(SIGPIPE, SIG_IGN);
@@ -116,49 +106,39 @@ int run_headless(const HeadlessOptions& options) {
     try {
         config = load_device_config(options.config);
         station = std::make_unique<KioskStation>(config);
+        station->start_sync();
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "muster-kiosk: %s\n", e.what());
+        // The message names the file and field (never a person): the device file is wrong.
+        log.error("config_error", {{"error", e.what()}});
         return 2;
     }
-
-    std::unique_ptr<SyncClient> sync;
-    if (!config.server_url.empty()) {
-        try {
-            sync = std::make_unique<SyncClient>(config.sync_settings());
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "muster-kiosk: %s\n", e.what());
-            return 2;
-        }
-        sync_client = sync.get();
-        sync->start();
-    }
-    SyncWatcher sync_watch;
+    SyncWatcher sync_watch(log);
 
     ScanQueue queue;
-    auto sources = device_inputs(config);
+    auto sources = device_inputs(config, log);
     for (auto& s : sources) s->start(queue);
 
     const Session& session = station->session();
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    std::fprintf(stderr, "muster-kiosk: ready in %.0f ms: device %s, event %lld, session %s (%s-%s), %s, %s%s%s\n", ms,
-                 config.device_id.c_str(), static_cast<long long>(station->event().id), session.name.c_str(),
-                 uk_time::format_hhmm(session.starts_ms).c_str(), uk_time::format_hhmm(session.ends_ms).c_str(),
-                 to_string(config.direction).data(), config.wedge ? "scanner lines on stdin" : "stdin off",
-                 config.nfc ? ", NFC reader" : "", config.camera ? ", camera" : "");
+    log.notice("ready", {{"mode", "headless"}, {"ms", static_cast<std::int64_t>(ms + 0.5)}, {"device", config.device_id},
+                         {"event_id", static_cast<std::int64_t>(station->event().id)}, {"session", session.name},
+                         {"starts", uk_time::format_hhmm(session.starts_ms)}, {"ends", uk_time::format_hhmm(session.ends_ms)},
+                         {"direction", to_string(config.direction)}, {"stdin", config.wedge}, {"nfc", config.nfc},
+                         {"camera", config.camera}});
 
     int exit_code = 0;
-    StatusPrinter status;
+    StatusPrinter status(log);
     try {
         for (const auto& image : options.scan_images) {
             try {
                 auto code = camera::scan_image_file(image);
                 if (!code) {
-                    emit("{\"outcome\":\"no_code\",\"reason\":\"No QR code found in " + json_escape(image.string()) + "\"}");
+                    emit(scan_failure_json("no_code", "No QR code found in " + image.string()));
                     continue;
                 }
                 handle_and_emit(*station, RawScan{InputKind::camera, code->text, "", std::chrono::steady_clock::now()});
             } catch (const camera::ImageFileError& e) {
-                emit("{\"outcome\":\"error\",\"reason\":\"" + json_escape(e.what()) + "\"}");
+                emit(scan_failure_json("error", e.what()));
                 exit_code = 1;
             }
         }
@@ -171,7 +151,8 @@ int run_headless(const HeadlessOptions& options) {
         while (!stop_requested) {
             for (const auto& scan : queue.drain()) handle_and_emit(*station, scan);
             status.update(queue);
-            if (sync) sync_watch.update(*sync, *station);
+            station->follow_hub();
+            if (auto st = station->sync_status()) sync_watch.update(*st);
             if (!stdin_open && !options.keep_running) break;
             pollfd in{STDIN_FILENO, POLLIN, 0};
             int ready = ::poll(&in, stdin_open ? 1 : 0, 50);
@@ -189,18 +170,14 @@ int run_headless(const HeadlessOptions& options) {
         for (const auto& scan : queue.drain()) handle_and_emit(*station, scan);
     } catch (const db::Error& e) {
         // The scan was not recorded, so no result was shown for it: say so and stop.
-        std::fprintf(stderr, "muster-kiosk: database error, scan not recorded: %s\n", e.what());
+        log.error("scan_not_recorded", {{"error", e.what()}});
         exit_code = 3;
     }
     for (auto& s : sources) s->stop();
-    if (sync) {
-        // A kiosk closing down hands over what it can in the time it has; anything left is
-        // still in the outbox and goes at the next start.
-        if (!stop_requested && !sync->flush(std::chrono::seconds(3)))
-            std::fprintf(stderr, "muster-kiosk: sync: %s\n", describe(sync->status()).c_str());
-        sync->stop();
-        sync_client = nullptr;
-    }
+    // A kiosk closing down hands over what it can in the time it has; anything left is
+    // still in the outbox and goes at the next start.
+    if (!stop_requested && !station->hand_over(std::chrono::seconds(3)))
+        log_sync_status(log, *station->sync_status());
     return exit_code;
 }
 

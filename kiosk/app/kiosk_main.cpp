@@ -1,4 +1,6 @@
 // muster-kiosk: the kiosk and room-device program. See the README ("The kiosk").
+// Usage errors go to the person at the terminal as plain text; everything the running kiosk
+// reports goes through the one logger (JSON lines on stderr).
 #include "headless_kiosk.hpp"
 #ifdef MUSTER_HAVE_GUI
 #include "kiosk_window.hpp"
@@ -61,15 +63,16 @@ int main(int argc, char** argv) {
         usage(stderr);
         return 2;
     }
+    muster::log::Logger log;
     if (!headless) {
 #ifdef MUSTER_HAVE_GUI
-        return muster::kiosk::run_window({options.config, scripted_stdin, screenshot, screenshot_after_ms});
+        return muster::kiosk::run_window({options.config, scripted_stdin, screenshot, screenshot_after_ms}, log);
 #else
         (void)scripted_stdin;
         (void)screenshot_after_ms;
-        std::fprintf(stderr, "muster-kiosk: built without a window (MUSTER_WITH_GUI=OFF); run with --headless\n");
+        log.error("no_window", {{"error", "built without a window (MUSTER_WITH_GUI=OFF); run with --headless"}});
         return 2;
 #endif
     }
-    return muster::kiosk::run_headless(options);
+    return muster::kiosk::run_headless(options, log);
 }

@@ -91,3 +91,24 @@ TEST_CASE("the example device files in device-config/ are valid", "[kiosk][confi
     CHECK(room.room_id == 3);
     CHECK(room.nfc);
 }
+
+TEST_CASE("fonts and sounds: Debian's DejaVu and the source tree's assets by default, or where the file says",
+          "[kiosk][config][assets]") {
+    test::TempDir dir;
+    std::ofstream(dir.file("device.toml")) << good;
+    auto c = load_device_config(dir.file("device.toml"));
+    CHECK(c.font == "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+    CHECK(c.font_bold == "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf");
+    CHECK(c.sounds == std::filesystem::path(MUSTER_SOURCE_DIR) / "assets" / "sounds");
+    CHECK(std::filesystem::exists(c.sounds / "accepted.wav"));  // what a clean clone runs with
+
+    std::ofstream(dir.file("designed.toml"))
+        << with(good, "width = 1920", "font = \"fonts/Brand.ttf\"\nfont_bold = \"/opt/fonts/Brand-Bold.ttf\"\nsounds = \"venue-sounds\"\nwidth = 1920");
+    auto d = load_device_config(dir.file("designed.toml"));
+    CHECK(d.font == dir.path() / "fonts/Brand.ttf");  // relative to the device file, like every path in it
+    CHECK(d.font_bold == "/opt/fonts/Brand-Bold.ttf");
+    CHECK(d.sounds == dir.path() / "venue-sounds");
+
+    std::ofstream(dir.file("empty.toml")) << with(good, "width = 1920", "font = \"\"\nwidth = 1920");
+    CHECK_THROWS_WITH(load_device_config(dir.file("empty.toml")), Catch::Contains("screen.font") && Catch::Contains("must not be empty"));
+}

@@ -4,6 +4,7 @@
 #include "gl_under_test.hpp"
 #include "kiosk_fixture.hpp"
 #include "kiosk_process.hpp"
+#include "log_lines.hpp"
 #include "xvfb.hpp"
 
 #include <stb/stb_image.h>
@@ -61,8 +62,10 @@ Picture screen_after(test::DemoHub& hub, const std::vector<std::string>& scans, 
     INFO(std::ifstream(hub.dir.file(name + ".log")).rdbuf());
     REQUIRE(code == 0);
     // The first frame was on screen (the bench measures how soon).
-    CHECK_THAT(std::string(std::istreambuf_iterator<char>(std::ifstream(hub.dir.file(name + ".log")).rdbuf()), {}),
-               Catch::Contains("window ready in"));
+    auto ready = test::find_log(hub.dir.file(name + ".log"), "ready");
+    REQUIRE(ready);
+    CHECK(test::text_of(*ready, "mode") == "window");
+    CHECK(ready->at("ms").is_int64());
     return load(png);
 }
 

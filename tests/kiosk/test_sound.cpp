@@ -1,12 +1,20 @@
-// The chimes: two short, different sounds without clicks; a kiosk with no sound device
-// carries on silently.
+// The chimes: two short, different sounds without clicks; files a designer can replace, with
+// the built-in tone when one is missing or malformed; a kiosk with no sound device carries
+// on silently.
 #include "chime.hpp"
+#include "chime_sounds.hpp"
+#include "temp_dir.hpp"
+#include "wav_file.hpp"
+#include "log_lines.hpp"
 #include "sound_player.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 
 using namespace std::chrono_literals;
 using namespace muster::kiosk;
@@ -53,7 +61,9 @@ TEST_CASE("accepted rises and is higher, attention falls and is lower", "[kiosk]
 }
 
 TEST_CASE("no sound device: the chime is dropped, counted, and nothing blocks", "[kiosk][sound]") {
-    SoundPlayer player("hw:CARD=muster-no-such-card");
+    std::FILE* logged = std::tmpfile();
+    muster::log::Logger log(muster::log::Level::info, logged);
+    SoundPlayer player(ChimeSounds::built_in(), log, "hw:CARD=muster-no-such-card");
     auto t0 = std::chrono::steady_clock::now();
     player.play(Chime::accepted);
     CHECK(std::chrono::steady_clock::now() - t0 < 50ms);  // play() never waits for the device
@@ -63,12 +73,17 @@ TEST_CASE("no sound device: the chime is dropped, counted, and nothing blocks", 
     player.play(Chime::attention);  // and it tries again next time (a speaker plugged in later)
     REQUIRE(player.wait_idle(5s));
     CHECK(player.failed() == 2);
+    // Said once in the log, not at every chime.
+    auto lines = muster::test::log_lines(logged);
+    CHECK(std::count_if(lines.begin(), lines.end(), [](const auto& l) { return muster::test::event_of(l) == "sound_unavailable"; }) == 1);
+    std::fclose(logged);
 }
 
 TEST_CASE("a chime is written to an ALSA device to the end", "[kiosk][sound]") {
     // ALSA's "null" device takes samples at the device's pace and discards them: the whole
     // open / set parameters / write / drain path, without a sound card.
-    SoundPlayer player("null");
+    muster::log::Logger log;
+    SoundPlayer player(ChimeSounds::built_in(), log, "null");
     player.play(Chime::accepted);
     REQUIRE(player.wait_idle(5s));
     CHECK(player.played() == 1);
@@ -80,4 +95,53 @@ TEST_CASE("a chime is written to an ALSA device to the end", "[kiosk][sound]") {
     CHECK(player.failed() == 0);
     CHECK(player.played() >= 2);
     CHECK(player.played() <= 3);
+}
+
+TEST_CASE("the chimes in assets/sounds are the built-in tones, as files a designer can replace", "[kiosk][sound][assets]") {
+    std::filesystem::path assets = std::filesystem::path(MUSTER_SOURCE_DIR) / "assets" / "sounds";
+    for (auto chime : all_chimes) {
+        auto read = read_wav(assets / (std::string(name_of(chime)) + ".wav"));
+        REQUIRE(std::holds_alternative<std::vector<std::int16_t>>(read));
+        CHECK(std::get<std::vector<std::int16_t>>(read) == chime_samples(chime));
+    }
+}
+
+TEST_CASE("a good WAV file is played, a missing or malformed one logged and the built-in tone used", "[kiosk][sound][assets]") {
+    muster::test::TempDir dir;
+    // accepted.wav: a designer's own sound (a single 1 kHz beep), well formed.
+    std::vector<std::int16_t> beep(chime_rate / 10);
+    for (std::size_t i = 0; i < beep.size(); ++i) beep[i] = static_cast<std::int16_t>(i % 44 < 22 ? 6000 : -6000);
+    REQUIRE(write_wav(dir.file("accepted.wav"), beep));
+    // attention.wav: a WAV header cut short (a failed copy); refused.wav: not there at all.
+    std::ifstream whole(dir.file("accepted.wav"), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(whole)), {});
+    std::ofstream(dir.file("attention.wav"), std::ios::binary) << bytes.substr(0, 30);
+    CHECK(std::holds_alternative<std::string>(read_wav(dir.file("attention.wav"))));
+    std::ofstream(dir.file("stereo.wav"), std::ios::binary) << bytes.substr(0, 22) << '\x02' << bytes.substr(23);
+    auto stereo = read_wav(dir.file("stereo.wav"));
+    REQUIRE(std::holds_alternative<std::string>(stereo));
+    CHECK_THAT(std::get<std::string>(stereo), Catch::Contains("mono"));
+
+    std::FILE* logged = std::tmpfile();
+    muster::log::Logger log(muster::log::Level::info, logged);
+    auto sounds = ChimeSounds::load(dir.path(), log);
+    CHECK(sounds.from_files() == 1);
+    CHECK(sounds.of(Chime::accepted) == beep);
+    CHECK(sounds.of(Chime::attention) == chime_samples(Chime::attention));
+    CHECK(sounds.of(Chime::refused) == chime_samples(Chime::refused));
+    auto lines = muster::test::log_lines(logged);
+    std::fclose(logged);
+    REQUIRE(lines.size() == 2);
+    for (const auto& line : lines) {
+        CHECK(muster::test::event_of(line) == "chime_file");
+        CHECK(muster::test::text_of(line, "level") == "warn");
+    }
+    CHECK(muster::test::text_of(lines[0], "chime") == "attention");
+    CHECK(muster::test::text_of(lines[1], "chime") == "refused");
+    CHECK_THAT(muster::test::text_of(lines[1], "problem"), Catch::Contains("cannot open"));
+
+    SoundPlayer player(std::move(sounds), log, "null");  // the designer's beep, to the end
+    player.play(Chime::accepted);
+    REQUIRE(player.wait_idle(5s));
+    CHECK(player.played() == 1);
 }

@@ -2,6 +2,7 @@
 // `nfc = true` in its device file, talking through libnfc to the PN532 emulator.
 #include "kiosk_fixture.hpp"
 #include "kiosk_process.hpp"
+#include "log_lines.hpp"
 #include "nfc_test_support.hpp"
 #include "pn532_emulator.hpp"
 
@@ -39,7 +40,9 @@ TEST_CASE("muster-kiosk with an NFC reader: taps check in, a held card is one sc
     std::ofstream(hub.entrance(), std::ios::trunc) << text;
 
     test::KioskProcess kiosk(hub.entrance(), hub.dir.file("stderr.log"), {"--keep-running"}, {{"LIBNFC_LOG_LEVEL", "0"}});
-    REQUIRE(test::wait_until([&] { return slurp(hub.dir.file("stderr.log")).find("NFC reader ready") != std::string::npos; }, 20s));
+    REQUIRE(test::wait_for_log(
+        hub.dir.file("stderr.log"), "input",
+        [](const auto& l) { return test::text_of(l, "input") == "NFC reader" && test::text_of(l, "state") == "ready"; }, 20s));
 
     emulator.place_tag(card("04A1B2C3D4E5F6"));  // the demo attached this card to participant 1
     auto uid_line = kiosk.read_line(20s);

@@ -7,10 +7,13 @@
 #include "muster/checkin/check_in_desk.hpp"
 
 #include <string>
+#include <string_view>
 
 namespace muster::kiosk {
 
 std::string scan_report_json(const checkin::ScanResult& result, InputKind input);
-std::string json_escape(std::string_view text);
+// A scan that never reached the desk (an image with no code, or one that cannot be read):
+// {"outcome":"no_code","reason":"No QR code found in badge.png"}.
+std::string scan_failure_json(std::string_view outcome, std::string_view reason);
 
 }  // namespace muster::kiosk

@@ -2,15 +2,21 @@
 
 #include "screen_style.hpp"
 
+#include <filesystem>
+#include <utility>
+
 namespace muster::kiosk {
 namespace {
 
-// DejaVu (fonts-dejavu-core): clear at large sizes, and it has the accented letters of
-// Welsh, Irish and other names on a roster (Siân, Zoë, Ó Súilleabháin).
-constexpr const char* font_regular = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-constexpr const char* font_bold = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
-
-Fonts load_fonts(float height) {
+// The fonts the device file names ([screen] font, font_bold; Debian's DejaVu by default).
+Fonts load_fonts(const DeviceConfig& config, float height) {
+    // ImGui stops the program on a font file it cannot open: look first, and say which.
+    for (const auto& [file, key] : {std::pair{config.font, "screen.font"}, std::pair{config.font_bold, "screen.font_bold"}})
+        if (!std::filesystem::is_regular_file(file))
+            throw ConfigError(std::string(key) + ": cannot load the font " + file.string() +
+                              (file == DeviceConfig::default_font || file == DeviceConfig::default_font_bold
+                                   ? " (Debian package fonts-dejavu-core)"
+                                   : ""));
     ImGuiIO& io = ImGui::GetIO();
     ImFontGlyphRangesBuilder builder;
     builder.AddRanges(io.Fonts->GetGlyphRangesDefault());        // Latin-1
@@ -21,17 +27,17 @@ Fonts load_fonts(float height) {
     ranges.clear();
     builder.BuildRanges(&ranges);
     Fonts f;
-    f.body = io.Fonts->AddFontFromFileTTF(font_regular, height * 0.035f, nullptr, ranges.Data);
-    f.large = io.Fonts->AddFontFromFileTTF(font_bold, height * 0.06f, nullptr, ranges.Data);
-    f.huge = io.Fonts->AddFontFromFileTTF(font_bold, height * 0.10f, nullptr, ranges.Data);
-    if (!f.body || !f.large || !f.huge)
-        throw ConfigError(std::string("cannot load the font ") + font_regular + " (Debian package fonts-dejavu-core)");
+    f.body = io.Fonts->AddFontFromFileTTF(config.font.c_str(), height * 0.035f, nullptr, ranges.Data);
+    f.large = io.Fonts->AddFontFromFileTTF(config.font_bold.c_str(), height * 0.06f, nullptr, ranges.Data);
+    f.huge = io.Fonts->AddFontFromFileTTF(config.font_bold.c_str(), height * 0.10f, nullptr, ranges.Data);
+    if (!f.body || !f.large || !f.huge) throw ConfigError("screen.font: cannot load the font " + config.font.string());
     return f;
 }
 
 }  // namespace
 
-KioskView::KioskView(KioskModel& model, float screen_height) : model_(model), fonts_(load_fonts(screen_height)) {}
+KioskView::KioskView(KioskModel& model, float screen_height)
+    : model_(model), fonts_(load_fonts(model.config(), screen_height)) {}
 
 ImVec4 KioskView::background() { return style::background; }
 

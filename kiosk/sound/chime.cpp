@@ -25,6 +25,15 @@ void append_note(std::vector<std::int16_t>& out, Note note) {
 
 }  // namespace
 
+std::string_view name_of(Chime chime) {
+    switch (chime) {
+        case Chime::accepted: return "accepted";
+        case Chime::attention: return "attention";
+        case Chime::refused: return "refused";
+    }
+    return "attention";
+}
+
 std::vector<std::int16_t> chime_samples(Chime chime) {
     std::vector<std::int16_t> out;
     if (chime == Chime::accepted) {

@@ -6,11 +6,9 @@
 #include "nfc_source.hpp"
 #endif
 
-#include <cstdio>
-
 namespace muster::kiosk {
 
-std::vector<std::unique_ptr<ScanSource>> device_inputs(const DeviceConfig& config) {
+std::vector<std::unique_ptr<ScanSource>> device_inputs(const DeviceConfig& config, [[maybe_unused]] log::Logger& log) {
     std::vector<std::unique_ptr<ScanSource>> sources;
     if (config.camera)
         sources.push_back(std::make_unique<camera::CameraSource>(std::make_unique<camera::V4l2Camera>(config.camera_device)));
@@ -21,7 +19,9 @@ std::vector<std::unique_ptr<ScanSource>> device_inputs(const DeviceConfig& confi
         sources.push_back(std::make_unique<nfc::NfcSource>(nfc_options));
     }
 #else
-    if (config.nfc) std::fprintf(stderr, "muster-kiosk: NFC reader: not available (built without NFC support)\n");
+    if (config.nfc)
+        log.warn("input", {{"input", to_string(InputKind::nfc)}, {"state", to_string(SourceState::unavailable)},
+                           {"message", "NFC reader not available (built without NFC support)"}});
 #endif
     return sources;
 }

@@ -2,19 +2,15 @@
 
 #include <alsa/asoundlib.h>
 
-#include <cstdio>
-
 namespace muster::kiosk {
 
-SoundPlayer::SoundPlayer(std::string device) : device_(std::move(device)), thread_([this] { run(); }) {}
+SoundPlayer::SoundPlayer(ChimeSounds sounds, log::Logger& log, std::string device)
+    : sounds_(std::move(sounds)), log_(log), device_(std::move(device)) {
+    worker_.start([this](std::stop_token stop) { run(stop); });
+}
 
 SoundPlayer::~SoundPlayer() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
+    worker_.stop();  // before ALSA's configuration goes: the worker may be inside snd_pcm_open
     snd_config_update_free_global();  // ALSA's parsed configuration, cached process-wide
 }
 
@@ -23,7 +19,7 @@ void SoundPlayer::play(Chime chime) {
         std::lock_guard lock(mutex_);
         pending_ = chime;
     }
-    wake_.notify_all();
+    worker_.wake();
 }
 
 int SoundPlayer::played() const {
@@ -38,24 +34,31 @@ int SoundPlayer::failed() const {
 
 bool SoundPlayer::wait_idle(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);
-    return wake_.wait_for(lock, timeout, [this] { return !pending_ && !busy_; });
+    return idle_.wait_for(lock, timeout, [this] { return !pending_ && !busy_; });
 }
 
-void SoundPlayer::run() {
-    std::unique_lock lock(mutex_);
-    for (;;) {
-        wake_.wait(lock, [this] { return stopping_ || pending_; });
-        if (stopping_) return;
-        Chime chime = *pending_;
-        pending_.reset();
-        busy_ = true;
-        lock.unlock();
-        bool ok = write(chime);
-        lock.lock();
-        busy_ = false;
-        (ok ? played_ : failed_)++;
-        if (ok) reported_ = false;  // if it goes away again, say so again
-        wake_.notify_all();
+void SoundPlayer::run(std::stop_token stop) {
+    while (!stop.stop_requested()) {
+        std::optional<Chime> chime;
+        {
+            std::lock_guard lock(mutex_);
+            std::swap(chime, pending_);
+            busy_ = chime.has_value();
+        }
+        if (!chime) {
+            // Nothing to play: sleep until play() wakes us (Worker keeps a wake that came early;
+            // the timeout is only a backstop).
+            worker_.sleep_for(stop, std::chrono::seconds(1));
+            continue;
+        }
+        bool ok = write(*chime);
+        {
+            std::lock_guard lock(mutex_);
+            busy_ = false;
+            (ok ? played_ : failed_)++;
+            if (ok) reported_ = false;  // if it goes away again, say so again
+        }
+        idle_.notify_all();
     }
 }
 
@@ -67,12 +70,17 @@ bool SoundPlayer::write(Chime chime) {
     if (rc >= 0) rc = snd_pcm_set_params(pcm, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED, 1, chime_rate, 1, 200'000);
     if (rc < 0) {
         if (pcm) snd_pcm_close(pcm);
-        std::lock_guard lock(mutex_);
-        if (!reported_) std::fprintf(stderr, "muster-kiosk: sound: %s: %s (the kiosk carries on silently)\n", device_.c_str(), snd_strerror(rc));
-        reported_ = true;
+        bool report = false;
+        {
+            std::lock_guard lock(mutex_);
+            report = !reported_;
+            reported_ = true;
+        }
+        if (report)
+            log_.warn("sound_unavailable", {{"device", device_}, {"error", snd_strerror(rc)}, {"effect", "the kiosk carries on silently"}});
         return false;
     }
-    auto samples = chime_samples(chime);
+    const auto& samples = sounds_.of(chime);
     const std::int16_t* at = samples.data();
     auto left = static_cast<snd_pcm_sframes_t>(samples.size());
     while (left > 0) {

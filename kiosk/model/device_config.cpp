@@ -52,6 +52,10 @@ public:
         return p.is_absolute() ? p : file_.parent_path() / p;
     }
 
+    std::filesystem::path path(const std::string& section, const std::string& key, const std::filesystem::path& fallback) const {
+        return node(section, key) ? path(section, key) : fallback;
+    }
+
 private:
     const toml::table& root_;
     std::filesystem::path file_;
@@ -115,8 +119,13 @@ DeviceConfig load_device_config(const std::filesystem::path& file) {
     if (c.width < 320 || c.width > 7680) r.fail("screen.width", "must be between 320 and 7680");
     if (c.height < 240 || c.height > 4320) r.fail("screen.height", "must be between 240 and 4320");
     c.sound = r.flag("screen", "sound", false);
+    c.font = r.path("screen", "font", c.font);
+    c.font_bold = r.path("screen", "font_bold", c.font_bold);
+    c.sounds = r.path("screen", "sounds", c.sounds);
     return c;
 }
+
+std::filesystem::path DeviceConfig::default_sounds() { return std::filesystem::path(MUSTER_ASSETS_DIR) / "sounds"; }
 
 SyncSettings DeviceConfig::sync_settings() const {
     return SyncSettings{device_id, database, server_url, server_secret, server_certificate,

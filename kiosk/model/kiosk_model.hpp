@@ -6,13 +6,11 @@
 #include "device_config.hpp"
 #include "kiosk_station.hpp"
 #include "scan_queue.hpp"
-#include "sync_client.hpp"
 
 #include "muster/store/check_in_store.hpp"
 
 #include <chrono>
 #include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,8 +46,8 @@ public:
     using Clock = std::chrono::steady_clock;
     static constexpr auto result_time = std::chrono::seconds(4);
 
-    // Starts the hub sync when the device file names a server (throws ConfigError when its
-    // secret or certificate cannot be read).
+    // Starts the station's hub sync when the device file names a server (throws ConfigError
+    // when its secret or certificate cannot be read).
     KioskModel(DeviceConfig config, ScanQueue& queue);
     ~KioskModel();
 
@@ -137,8 +135,6 @@ private:
     CachedRead<std::vector<Participant>> search_;
     CachedRead<std::vector<RoomRegisterRow>> register_;
     CachedRead<std::vector<UnsyncedRow>> unsynced_;
-    std::unique_ptr<SyncClient> sync_;  // last: stopped first, before the station closes
-    std::uint64_t sync_generation_ = 0;
 };
 
 }  // namespace muster::kiosk

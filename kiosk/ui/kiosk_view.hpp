@@ -11,8 +11,8 @@ namespace muster::kiosk {
 
 class KioskView {
 public:
-    // Loads the TTF fonts at sizes scaled to the screen's height; throws ConfigError
-    // naming the font file if it is missing.
+    // Loads the device file's TTF fonts at sizes scaled to the screen's height; throws
+    // ConfigError naming the font file if it is missing.
     KioskView(KioskModel& model, float screen_height);
 
     // One frame's widgets (between GlfwBackend::begin_frame and end_frame).

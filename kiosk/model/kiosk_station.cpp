@@ -44,12 +44,43 @@ const Session& KioskStation::session() const {
     return event_.sessions.front();
 }
 
+KioskStation::~KioskStation() {
+    if (sync_) sync_->stop();
+}
+
 checkin::ScanResult KioskStation::handle(const RawScan& scan) {
     checkin::ScanInput input;
     input.method = scan.input == InputKind::nfc ? Method::nfc : Method::qr;
     input.payload = scan.payload;
     input.nfc_uid = scan.nfc_uid;
-    return desk_->scan(input, uk_time::now_ms());
+    auto result = desk_->scan(input, uk_time::now_ms());
+    nudge_sync();
+    return result;
 }
+
+void KioskStation::start_sync() {
+    if (sync_ || config_.server_url.empty()) return;
+    sync_ = std::make_unique<SyncClient>(config_.sync_settings());
+    sync_->start();
+}
+
+void KioskStation::nudge_sync() {
+    if (sync_) sync_->nudge();
+}
+
+void KioskStation::follow_hub() {
+    if (!sync_) return;
+    if (auto g = sync_->changes_generation(); g != sync_generation_) {
+        sync_generation_ = g;
+        desk_->reload_issued_badges();
+    }
+}
+
+std::optional<SyncStatus> KioskStation::sync_status() const {
+    if (!sync_) return std::nullopt;
+    return sync_->status();
+}
+
+bool KioskStation::hand_over(std::chrono::milliseconds within) { return !sync_ || sync_->flush(within); }
 
 }  // namespace muster::kiosk

@@ -12,7 +12,6 @@
 
 #include <atomic>
 #include <csignal>
-#include <cstdio>
 #include <memory>
 #include <optional>
 
@@ -40,9 +39,18 @@ private:
     ScanQueue& queue_;
 };
 
+Chime chime_for(Tone tone) {
+    switch (tone) {
+        case Tone::welcome: return Chime::accepted;
+        case Tone::attention: return Chime::attention;
+        case Tone::refused: return Chime::refused;
+    }
+    return Chime::attention;
+}
+
 }  // namespace
 
-int run_window(const WindowOptions& options) {
+int run_window(const WindowOptions& options, log::Logger& log) {
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
     auto started = std::chrono::steady_clock::now();
@@ -57,7 +65,8 @@ int run_window(const WindowOptions& options) {
         backend = std::make_unique<GlfwBackend>(WindowSetup{config.width, config.height, config.fullscreen});
         view = std::make_unique<KioskView>(*model, static_cast<float>(backend->height()));
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "muster-kiosk: %s\n", e.what());
+        // The device file's field, a missing font or no display: never a person.
+        log.error("config_error", {{"error", e.what()}});
         return 2;
     }
 
@@ -73,11 +82,11 @@ int run_window(const WindowOptions& options) {
                            }});
         wedge.start(sink);
     }
-    auto sources = device_inputs(config);
+    auto sources = device_inputs(config, log);
     if (options.scripted_stdin) sources.push_back(std::make_unique<ScriptedSource>(0));
     for (auto& s : sources) s->start(sink);
     std::optional<SoundPlayer> sound;
-    if (config.sound) sound.emplace();
+    if (config.sound) sound.emplace(ChimeSounds::load(config.sounds, log), log);
 
     int exit_code = 0;
     bool first_frame = true;
@@ -89,30 +98,33 @@ int run_window(const WindowOptions& options) {
             model->tick(std::chrono::steady_clock::now());
         } catch (const std::exception& e) {
             // The scan was not recorded, so nothing was shown for it: stop loudly.
-            std::fprintf(stderr, "muster-kiosk: scan not recorded: %s\n", e.what());
+            log.error("scan_not_recorded", {{"error", e.what()}});
             exit_code = 3;
             break;
         }
         if (sound && model->results_shown() != chimed && model->last_result())
-            sound->play(tone_of(model->last_result()->decision.outcome) == Tone::welcome ? Chime::accepted : Chime::attention);
+            sound->play(chime_for(tone_of(model->last_result()->decision.outcome)));
         chimed = model->results_shown();
 
         backend->begin_frame();
         view->draw();
         auto bg = KioskView::background();
         backend->end_frame(bg.x, bg.y, bg.z);
-        if (!options.screenshot.empty() &&
-            std::chrono::steady_clock::now() - started > std::chrono::milliseconds(options.screenshot_after_ms)) {
+        bool shoot = !options.screenshot.empty() &&
+                     std::chrono::steady_clock::now() - started > std::chrono::milliseconds(options.screenshot_after_ms);
+        if (shoot) {
             if (!write_png(options.screenshot.string(), backend->read_pixels())) exit_code = 1;
-            break;
+        } else {
+            backend->present();
         }
-        backend->present();
+        // Said even when the first frame is the screenshot (a slow start under load).
         if (first_frame) {
             auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-            std::fprintf(stderr, "muster-kiosk: window ready in %.0f ms (%dx%d), device %s\n", ms, backend->width(),
-                         backend->height(), config.device_id.c_str());
+            log.notice("ready", {{"mode", "window"}, {"ms", static_cast<std::int64_t>(ms + 0.5)}, {"width", backend->width()},
+                                 {"height", backend->height()}, {"device", config.device_id}});
             first_frame = false;
         }
+        if (shoot) break;
     }
     wedge.stop();
     for (auto& s : sources) s->stop();

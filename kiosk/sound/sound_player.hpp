@@ -1,20 +1,23 @@
 #pragma once
-// Plays the kiosk's chimes through ALSA on a thread of its own, so a slow or missing sound
-// device never holds up a result screen. A missing device is reported once on stderr and
-// retried at the next chime (a USB speaker plugged in later works without a restart).
-#include "chime.hpp"
+// Plays the kiosk's chimes through ALSA on a worker thread of its own (muster::Worker), so a
+// slow or missing sound device never holds up a result screen. A missing device is logged
+// once and retried at the next chime (a USB speaker plugged in later works without a restart).
+#include "chime_sounds.hpp"
 
+#include "muster/log/logger.hpp"
+#include "muster/util/worker.hpp"
+
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 namespace muster::kiosk {
 
 class SoundPlayer {
 public:
-    explicit SoundPlayer(std::string device = "default");
+    SoundPlayer(ChimeSounds sounds, log::Logger& log, std::string device = "default");
     ~SoundPlayer();
     SoundPlayer(const SoundPlayer&) = delete;
     SoundPlayer& operator=(const SoundPlayer&) = delete;
@@ -29,19 +32,21 @@ public:
     bool wait_idle(std::chrono::milliseconds timeout);
 
 private:
-    void run();
+    void run(std::stop_token stop);
     bool write(Chime chime);
 
+    const ChimeSounds sounds_;
+    log::Logger& log_;
     std::string device_;
     mutable std::mutex mutex_;
-    std::condition_variable wake_;
+    // Tells wait_idle() a chime has finished; the worker's own wake-up is Worker's.
+    std::condition_variable idle_;
     std::optional<Chime> pending_;
     bool busy_ = false;
-    bool stopping_ = false;
     bool reported_ = false;
     int played_ = 0;
     int failed_ = 0;
-    std::thread thread_;
+    Worker worker_;  // last: stopped before the state it reads goes
 };
 
 }  // namespace muster::kiosk

@@ -44,6 +44,18 @@ struct DeviceConfig {
     int width = 1280;
     int height = 800;
     bool sound = false;
+    // What the screen shows and plays, as files a designer can change (assets/). Fonts are
+    // TrueType; the sounds folder holds accepted.wav, attention.wav and refused.wav.
+    std::filesystem::path font = default_font;
+    std::filesystem::path font_bold = default_font_bold;
+    std::filesystem::path sounds = default_sounds();
+
+    // Debian's DejaVu (fonts-dejavu-core): clear at large sizes, and it has the accented
+    // letters of Welsh, Irish and other names on a roster (Siân, Zoë, Ó Súilleabháin).
+    static constexpr const char* default_font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    static constexpr const char* default_font_bold = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+    // assets/sounds/ of the source tree the kiosk was built from (CMake's MUSTER_ASSETS_DIR).
+    static std::filesystem::path default_sounds();
 
     // What the sync client needs from this file.
     SyncSettings sync_settings() const;

@@ -23,24 +23,16 @@ Tone tone_of(Outcome outcome) {
 
 KioskModel::KioskModel(DeviceConfig config, ScanQueue& queue)
     : config_(std::move(config)), queue_(queue), station_(config_) {
-    if (!config_.server_url.empty()) {
-        sync_ = std::make_unique<SyncClient>(config_.sync_settings());
-        sync_->start();
-    }
+    station_.start_sync();
 }
 
 KioskModel::~KioskModel() {
-    if (!sync_) return;
     // Staff quit: hand over what is queued if the hub answers within a moment; anything left
     // stays in the outbox and goes at the next start.
-    if (sync_->status().online) sync_->flush(std::chrono::seconds(2));
-    sync_->stop();
+    if (auto sync = station_.sync_status(); sync && sync->online) station_.hand_over(std::chrono::seconds(2));
 }
 
-std::optional<SyncStatus> KioskModel::sync_status() const {
-    if (!sync_) return std::nullopt;
-    return sync_->status();
-}
+std::optional<SyncStatus> KioskModel::sync_status() const { return station_.sync_status(); }
 
 void KioskModel::show(checkin::ScanResult result, Clock::time_point now) {
     last_ = std::move(result);
@@ -50,19 +42,9 @@ void KioskModel::show(checkin::ScanResult result, Clock::time_point now) {
 }
 
 void KioskModel::tick(Clock::time_point now) {
-    bool scanned = false;
-    for (const auto& scan : queue_.drain()) {
+    for (const auto& scan : queue_.drain())
         show(station_.handle(scan), now);  // committed before it is shown, and before it is sent
-        scanned = true;
-    }
-    if (sync_) {
-        if (scanned) sync_->nudge();
-        // New badges or revocations arrived: the desk re-reads the digests it trusts.
-        if (auto g = sync_->changes_generation(); g != sync_generation_) {
-            sync_generation_ = g;
-            station_.desk().reload_issued_badges();
-        }
-    }
+    station_.follow_hub();
     if (screen_ == Screen::result && now - shown_at_ > result_time) screen_ = Screen::ready;
 }
 
@@ -96,7 +78,7 @@ const std::vector<Participant>& KioskModel::search(const std::string& query) {
 std::string KioskModel::manual_check_in(ParticipantId id, const std::string& reason, const std::string& staff) {
     if (reason.empty() || staff.empty()) return staff_message_ = "A manual check-in needs your name and a reason";
     auto r = station_.desk().manual_check_in(id, reason, staff, uk_time::now_ms());
-    if (sync_) sync_->nudge();
+    station_.nudge_sync();
     std::string who = r.participant ? r.participant->public_name() : "participant " + std::to_string(id);
     return staff_message_ = who + ": " + std::string(label_of(r.decision.outcome));
 }
@@ -104,7 +86,7 @@ std::string KioskModel::manual_check_in(ParticipantId id, const std::string& rea
 std::string KioskModel::void_last(const std::string& reason, const std::string& staff) {
     if (reason.empty() || staff.empty()) return staff_message_ = "Voiding a scan needs your name and a reason";
     auto v = station_.desk().void_last_scan(reason, staff, uk_time::now_ms());
-    if (sync_) sync_->nudge();
+    station_.nudge_sync();
     return staff_message_ = v ? "The last scan was voided (the record is kept, marked void)" : "There is no scan to void";
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // The windowed kiosk (GLFW + OpenGL 3 + Dear ImGui). kiosk_window.cpp is the only file that
 // includes GLFW or the ImGui backends.
+#include "muster/log/logger.hpp"
+
 #include <filesystem>
 
 namespace muster::kiosk {
@@ -12,6 +14,6 @@ struct WindowOptions {
     int screenshot_after_ms = 0;              // ... this long after start, then exit
 };
 
-int run_window(const WindowOptions& options);
+int run_window(const WindowOptions& options, log::Logger& log);
 
 }  // namespace muster::kiosk

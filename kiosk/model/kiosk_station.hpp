@@ -1,0 +1,62 @@
+#pragma once
+// The kiosk's station: the device's database, the hub's public key, the check-in desk for
+// the configured event and session, and the hub sync. No screen, no input devices: the
+// headless loop and the window's model both drive it the same way, so the sync glue (nudge
+// after a commit, re-read the badges after a download, hand over at the end) is here once.
+#include "device_config.hpp"
+#include "scan_source.hpp"
+#include "sync_client.hpp"
+
+#include "muster/checkin/check_in_desk.hpp"
+#include "muster/db/database.hpp"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace muster::kiosk {
+
+class KioskStation {
+public:
+    // Opens everything the config names; throws ConfigError / db::Error / KeyError with a
+    // message a person can act on.
+    explicit KioskStation(const DeviceConfig& config);
+    ~KioskStation();
+    KioskStation(const KioskStation&) = delete;
+    KioskStation& operator=(const KioskStation&) = delete;
+
+    // Decides and durably records one scan; the result is only returned after the commit,
+    // and only then is the hub sync told (the hub only ever learns of recorded scans).
+    checkin::ScanResult handle(const RawScan& scan);
+
+    // The hub sync, when the device file names a server. Started on request rather than by
+    // the constructor: tools and tests that open a station and run their own client (the
+    // sync bench) must not get a second one. Throws ConfigError when the device's secret or
+    // the hub's certificate cannot be read.
+    void start_sync();
+    // A correction or scan was committed through desk(): send it now.
+    void nudge_sync();
+    // Once a loop round: new badges or revocations downloaded, so the desk re-reads the
+    // digests it trusts.
+    void follow_hub();
+    std::optional<SyncStatus> sync_status() const;
+    // Closing down: sends what is queued within `within`; true when nothing is left (or
+    // there is no sync). Whatever is left stays in the outbox for the next start.
+    bool hand_over(std::chrono::milliseconds within);
+
+    const Event& event() const { return event_; }
+    const Session& session() const;
+    db::Database& database() { return *db_; }
+    checkin::CheckInDesk& desk() { return *desk_; }
+
+private:
+    DeviceConfig config_;
+    std::unique_ptr<db::Database> db_;
+    Event event_;
+    std::unique_ptr<checkin::CheckInDesk> desk_;
+    std::unique_ptr<SyncClient> sync_;  // last: stopped first, before the database closes
+    std::uint64_t sync_generation_ = 0;
+};
+
+}  // namespace muster::kiosk
