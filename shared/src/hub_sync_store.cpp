@@ -8,6 +8,25 @@
 #include <algorithm>
 
 namespace muster::store {
+namespace {
+
+// One page of records, at most `page`, each row's column `seq_column` its sync_seq. A full
+// page means more are waiting: `more` is set and the cursor stops before the last seq.
+template <class Read>
+auto read_page(db::Statement& s, std::int64_t page, int seq_column, Read read, sync::Changes& out) {
+    std::int64_t last_seq = 0;
+    auto rows = s.query_all([&](const db::Statement& r) {
+        last_seq = r.int64(seq_column);
+        return read(r);
+    });
+    if (static_cast<std::int64_t>(rows.size()) == page) {
+        out.more = true;
+        out.cursor = std::min(out.cursor, last_seq - 1);
+    }
+    return rows;
+}
+
+}  // namespace
 
 bool remember_nonce(db::Database& db, const std::string& device_id, const std::string& nonce, TimeMs now) {
     auto& s = db.cached("INSERT OR IGNORE INTO request_nonces (device_id, nonce, seen_ms) VALUES (?1, ?2, ?3)");
@@ -115,31 +134,16 @@ sync::Changes read_changes(db::Database& db, const std::string& device_id, Event
     // sync_seq and holds at most max_batch_records rows, fewer than a page, so "last seq
     // minus one" always moves the cursor forward and re-sends only the last upload's rows.
     auto page = static_cast<std::int64_t>(page_size);
-    std::int64_t last_seq = 0;
     auto& check_ins = db.cached("SELECT " + std::string(check_in_columns) +
                                 ", sync_seq FROM check_ins WHERE event_id = ?1 AND sync_seq > ?2 AND device_id <> ?3 "
                                 "ORDER BY sync_seq LIMIT ?4");
-    out.check_ins = check_ins.bind(1, event).bind(2, since).bind(3, device_id).bind(4, page).query_all(
-        [&](const db::Statement& r) {
-            last_seq = r.int64(15);
-            return read_check_in(r);
-        });
-    if (static_cast<std::int64_t>(out.check_ins.size()) == page) {
-        out.more = true;
-        out.cursor = std::min(out.cursor, last_seq - 1);
-    }
+    check_ins.bind(1, event).bind(2, since).bind(3, device_id).bind(4, page);
+    out.check_ins = read_page(check_ins, page, 15, read_check_in, out);  // sync_seq follows the 15 record columns
     auto& corrections = db.cached("SELECT " + std::string(correction_columns) +
                                   ", sync_seq FROM corrections WHERE event_id = ?1 AND sync_seq > ?2 AND "
                                   "(device_id IS NULL OR device_id <> ?3) ORDER BY sync_seq LIMIT ?4");
-    out.corrections = corrections.bind(1, event).bind(2, since).bind(3, device_id).bind(4, page).query_all(
-        [&](const db::Statement& r) {
-            last_seq = r.int64(11);
-            return read_correction(r);
-        });
-    if (static_cast<std::int64_t>(out.corrections.size()) == page) {
-        out.more = true;
-        out.cursor = std::min(out.cursor, last_seq - 1);
-    }
+    corrections.bind(1, event).bind(2, since).bind(3, device_id).bind(4, page);
+    out.corrections = read_page(corrections, page, 11, read_correction, out);  // and the 11 here
     return out;
 }
 

@@ -34,6 +34,17 @@ void upsert_participant(db::Database& db, const Participant& p) {
     s.run();
 }
 
+// Runs one upsert per row, the statement looked up once per table.
+template <class Rows, class Bind>
+void upsert_all(db::Database& db, const Rows& rows, std::string_view sql, Bind bind) {
+    if (rows.empty()) return;
+    auto& s = db.cached(sql);
+    for (const auto& row : rows) {
+        bind(s, row);
+        s.run();
+    }
+}
+
 }  // namespace
 
 void copy_hub_to_device(db::Database& device, const std::string& hub_path, EventId event) {
@@ -73,67 +84,48 @@ void copy_hub_to_device(db::Database& device, const std::string& hub_path, Event
 
 void apply_changes(db::Database& db, const sync::Changes& c) {
     for (const auto& p : c.participants) upsert_participant(db, p);
-    if (!c.events.empty()) {
-        auto& s = db.cached(
-            "INSERT INTO events (id, programme, item, cohort, kind, title, venue, local_date, late_after_min) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE SET programme = excluded.programme, "
-            "item = excluded.item, cohort = excluded.cohort, kind = excluded.kind, title = excluded.title, "
-            "venue = excluded.venue, local_date = excluded.local_date, late_after_min = excluded.late_after_min");
-        for (const auto& e : c.events) {
-            s.bind_all(e.id, e.programme, e.item, e.cohort, std::string(to_string(e.kind)), e.title, e.venue, e.local_date,
-                       e.late_after_min);
-            s.run();
-        }
-    }
-    if (!c.sessions.empty()) {
-        auto& s = db.cached(
-            "INSERT INTO sessions (id, event_id, name, starts_ms, ends_ms, opens_before_min, closes_after_min) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
-            "starts_ms = excluded.starts_ms, ends_ms = excluded.ends_ms, opens_before_min = excluded.opens_before_min, "
-            "closes_after_min = excluded.closes_after_min");
-        for (const auto& x : c.sessions) {
-            s.bind_all(x.id, x.event_id, x.name, x.starts_ms, x.ends_ms, x.opens_before_min, x.closes_after_min);
-            s.run();
-        }
-    }
-    if (!c.rooms.empty()) {
-        auto& s = db.cached("INSERT INTO rooms (id, event_id, name) VALUES (?1, ?2, ?3) "
-                            "ON CONFLICT (id) DO UPDATE SET name = excluded.name");
-        for (const auto& r : c.rooms) {
-            s.bind_all(r.id, r.event_id, r.name);
-            s.run();
-        }
-    }
-    if (!c.enrolments.empty()) {
-        auto& s = db.cached("INSERT INTO enrolments (event_id, participant_id, room_id) VALUES (?1, ?2, ?3) "
-                            "ON CONFLICT (event_id, participant_id) DO UPDATE SET room_id = excluded.room_id");
-        for (const auto& e : c.enrolments) {
-            s.bind(1, e.event_id).bind(2, e.participant_id).bind(3, e.room_id);
-            s.run();
-        }
-    }
-    if (!c.badges.empty()) {
-        auto& s = db.cached(
-            "INSERT INTO badges (participant_id, serial, issued_ms, revoked_ms, revoke_reason, token_digest) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (participant_id, serial) DO UPDATE SET "
-            "issued_ms = excluded.issued_ms, revoked_ms = excluded.revoked_ms, revoke_reason = excluded.revoke_reason, "
-            "token_digest = excluded.token_digest");
-        for (const auto& b : c.badges) {
-            s.bind(1, b.participant_id).bind(2, b.serial).bind(3, b.issued_ms).bind(4, b.revoked_ms).bind(5, b.revoke_reason);
-            if (auto d = digest_blob(b.token_digest)) s.bind_blob(6, d->data(), d->size());
-            else s.bind(6, nullptr);
-            s.run();
-        }
-    }
-    if (!c.nfc_cards.empty()) {
-        auto& s = db.cached("INSERT INTO nfc_cards (uid, participant_id, attached_ms, detached_ms) VALUES (?1, ?2, ?3, ?4) "
-                            "ON CONFLICT (uid) DO UPDATE SET participant_id = excluded.participant_id, "
-                            "attached_ms = excluded.attached_ms, detached_ms = excluded.detached_ms");
-        for (const auto& n : c.nfc_cards) {
-            s.bind(1, n.uid).bind(2, n.participant_id).bind(3, n.attached_ms).bind(4, n.detached_ms);
-            s.run();
-        }
-    }
+    upsert_all(db, c.events,
+               "INSERT INTO events (id, programme, item, cohort, kind, title, venue, local_date, late_after_min) "
+               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE SET programme = excluded.programme, "
+               "item = excluded.item, cohort = excluded.cohort, kind = excluded.kind, title = excluded.title, "
+               "venue = excluded.venue, local_date = excluded.local_date, late_after_min = excluded.late_after_min",
+               [](db::Statement& s, const Event& e) {
+                   s.bind_all(e.id, e.programme, e.item, e.cohort, std::string(to_string(e.kind)), e.title, e.venue,
+                              e.local_date, e.late_after_min);
+               });
+    upsert_all(db, c.sessions,
+               "INSERT INTO sessions (id, event_id, name, starts_ms, ends_ms, opens_before_min, closes_after_min) "
+               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+               "starts_ms = excluded.starts_ms, ends_ms = excluded.ends_ms, opens_before_min = excluded.opens_before_min, "
+               "closes_after_min = excluded.closes_after_min",
+               [](db::Statement& s, const Session& x) {
+                   s.bind_all(x.id, x.event_id, x.name, x.starts_ms, x.ends_ms, x.opens_before_min, x.closes_after_min);
+               });
+    upsert_all(db, c.rooms,
+               "INSERT INTO rooms (id, event_id, name) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+               [](db::Statement& s, const Room& r) { s.bind_all(r.id, r.event_id, r.name); });
+    upsert_all(db, c.enrolments,
+               "INSERT INTO enrolments (event_id, participant_id, room_id) VALUES (?1, ?2, ?3) "
+               "ON CONFLICT (event_id, participant_id) DO UPDATE SET room_id = excluded.room_id",
+               [](db::Statement& s, const Enrolment& e) { s.bind(1, e.event_id).bind(2, e.participant_id).bind(3, e.room_id); });
+    upsert_all(db, c.badges,
+               "INSERT INTO badges (participant_id, serial, issued_ms, revoked_ms, revoke_reason, token_digest) "
+               "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (participant_id, serial) DO UPDATE SET "
+               "issued_ms = excluded.issued_ms, revoked_ms = excluded.revoked_ms, revoke_reason = excluded.revoke_reason, "
+               "token_digest = excluded.token_digest",
+               [](db::Statement& s, const sync::BadgeRow& b) {
+                   s.bind(1, b.participant_id).bind(2, b.serial).bind(3, b.issued_ms).bind(4, b.revoked_ms);
+                   s.bind(5, b.revoke_reason);
+                   if (auto d = digest_blob(b.token_digest)) s.bind_blob(6, d->data(), d->size());
+                   else s.bind(6, nullptr);
+               });
+    upsert_all(db, c.nfc_cards,
+               "INSERT INTO nfc_cards (uid, participant_id, attached_ms, detached_ms) VALUES (?1, ?2, ?3, ?4) "
+               "ON CONFLICT (uid) DO UPDATE SET participant_id = excluded.participant_id, "
+               "attached_ms = excluded.attached_ms, detached_ms = excluded.detached_ms",
+               [](db::Statement& s, const sync::NfcCardRow& n) {
+                   s.bind(1, n.uid).bind(2, n.participant_id).bind(3, n.attached_ms).bind(4, n.detached_ms);
+               });
     for (const auto& x : c.check_ins) insert_check_in(db, x, false);
     for (const auto& x : c.corrections) insert_correction(db, x, false);
 }

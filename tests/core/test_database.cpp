@@ -150,7 +150,7 @@ TEST_CASE("a reader that throws leaves the statement reset, not mid-step", "[db]
     CHECK_NOTHROW(db.exec("DROP TABLE t"));
 }
 
-TEST_CASE("total_changes counts this connection's writes; data_version moves when another connection commits", "[db]") {
+TEST_CASE("total_changes counts this connection's writes, data_version moves when another connection commits", "[db]") {
     test::TempDir dir;
     auto path = dir.file("t.db");
     auto mine = store::open_database(path);
