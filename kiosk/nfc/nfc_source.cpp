@@ -6,6 +6,13 @@
 
 namespace muster::kiosk::nfc {
 
+using muster::nfc::NfcContext;
+using muster::nfc::NfcReader;
+using muster::nfc::SelectedTag;
+using muster::nfc::TagRead;
+using muster::nfc::TagReadOutcome;
+namespace nfc_code = muster::nfc::nfc_code;
+
 namespace {
 // What one step of the worker loop asks for next (errors are libnfc's negative codes).
 constexpr int wait_a_period = 0;
@@ -104,7 +111,7 @@ void NfcSource::run(ScanSink& sink) {
             const int step = held_ ? check_held() : search(sink);
             if (step < 0) {
                 if (++errors >= options_.errors_before_reconnect) {
-                    drop_reader(sink, describe_nfc_code(step));
+                    drop_reader(sink, muster::nfc::describe_nfc_code(step));
                     continue;  // reopen at once: a reader that was only reset is back quickly
                 }
             } else {
@@ -157,7 +164,7 @@ int NfcSource::search(ScanSink& sink) {
     }
     held_before_outage_.reset();
 
-    TagReadOutcome outcome = read_tag(*reader_, *tag);
+    TagReadOutcome outcome = muster::nfc::read_tag(*reader_, *tag);
     if (outcome.error < 0) {
         if (tag->uid != failing_uid_) {
             failing_uid_ = tag->uid;

@@ -11,8 +11,8 @@
 // stop() returns once the libnfc call in flight has returned: under a poll period on a
 // healthy reader, up to about 1.5 s while reopening a reader that does not answer (libnfc's
 // own wake-up timeout; it cannot be interrupted).
+#include "muster/nfc/tag_reader.hpp"
 #include "scan_source.hpp"
-#include "tag_reader.hpp"
 
 #include <chrono>
 #include <condition_variable>
@@ -57,7 +57,7 @@ public:
     // returns what was read; nullopt on timeout or stop(). While a wait is pending the tap
     // goes to the waiter(s) only, not to the sink, so attaching a card is not a check-in.
     // A card already resting on the reader is not "next": lift it and tap again.
-    std::optional<TagRead> wait_for_tag(std::chrono::milliseconds timeout);
+    std::optional<muster::nfc::TagRead> wait_for_tag(std::chrono::milliseconds timeout);
 
     std::uint64_t scans_reported() const;
 
@@ -68,11 +68,11 @@ private:
     };
 
     void run(ScanSink& sink);
-    bool open_reader(NfcContext& context, ScanSink& sink);
+    bool open_reader(muster::nfc::NfcContext& context, ScanSink& sink);
     void drop_reader(ScanSink& sink, const std::string& why);
     int search(ScanSink& sink);
     int check_held();
-    void deliver(ScanSink& sink, TagRead read, std::chrono::steady_clock::time_point seen_at);
+    void deliver(ScanSink& sink, muster::nfc::TagRead read, std::chrono::steady_clock::time_point seen_at);
     void report(ScanSink& sink, SourceState state, std::string message);
     bool stopping() const;
     bool sleep_unless_stopped(std::chrono::milliseconds how_long);
@@ -86,11 +86,11 @@ private:
     SourceStatus status_{InputKind::nfc, SourceState::starting, "NFC reader starting"};
     int enrol_waiters_ = 0;
     std::uint64_t enrol_sequence_ = 0;
-    TagRead enrolled_;
+    muster::nfc::TagRead enrolled_;
     std::uint64_t scans_ = 0;
 
     // Worker thread only.
-    std::unique_ptr<NfcReader> reader_;
+    std::unique_ptr<muster::nfc::NfcReader> reader_;
     std::optional<Held> held_;
     // The tag that was held when the reader dropped out: if it is still there when the
     // reader comes back, it is the same tap, not a new one.

@@ -15,7 +15,7 @@ using namespace muster::kiosk;
 using namespace muster::test;
 using namespace muster::test::pn532;
 using muster::kiosk::nfc::NfcSource;
-using muster::kiosk::nfc::uid_hex;
+using muster::nfc::uid_hex;
 
 namespace {
 
@@ -250,7 +250,7 @@ TEST_CASE("NFC enrolment: wait_for_tag returns the next tap and keeps it out of 
     rig.start_ready();
     CHECK_FALSE(rig.source.wait_for_tag(200ms));  // nothing tapped
 
-    std::optional<muster::kiosk::nfc::TagRead> got;
+    std::optional<muster::nfc::TagRead> got;
     std::thread staff([&] { got = rig.source.wait_for_tag(patience); });
     // Let the waiter register before the tap (it only counts taps after the call).
     std::this_thread::sleep_for(200ms);

@@ -16,7 +16,7 @@
 struct nfc_context;
 struct nfc_device;
 
-namespace muster::kiosk::nfc {
+namespace muster::nfc {
 
 // libnfc's error codes (nfc.h NFC_E*), without including nfc.h.
 namespace nfc_code {
@@ -92,4 +92,4 @@ private:
     std::string name_;
 };
 
-}  // namespace muster::kiosk::nfc
+}  // namespace muster::nfc
