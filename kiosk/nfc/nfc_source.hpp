@@ -12,6 +12,7 @@
 // healthy reader, up to about 1.5 s while reopening a reader that does not answer (libnfc's
 // own wake-up timeout; it cannot be interrupted).
 #include "muster/nfc/tag_reader.hpp"
+#include "muster/util/worker.hpp"
 #include "scan_source.hpp"
 
 #include <chrono>
@@ -20,8 +21,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
-#include <thread>
 
 namespace muster::kiosk::nfc {
 
@@ -58,6 +59,9 @@ public:
     // goes to the waiter(s) only, not to the sink, so attaching a card is not a check-in.
     // A card already resting on the reader is not "next": lift it and tap again.
     std::optional<muster::nfc::TagRead> wait_for_tag(std::chrono::milliseconds timeout);
+    // True while a wait_for_tag call is pending: a staff screen (or a test) can tell that
+    // the next tap will go to it.
+    bool enrolment_waiting() const;
 
     std::uint64_t scans_reported() const;
 
@@ -67,22 +71,19 @@ private:
         bool presence_check_supported = true;
     };
 
-    void run(ScanSink& sink);
+    void run(std::stop_token stop, ScanSink& sink);
     bool open_reader(muster::nfc::NfcContext& context, ScanSink& sink);
     void drop_reader(ScanSink& sink, const std::string& why);
     int search(ScanSink& sink);
     int check_held();
     void deliver(ScanSink& sink, muster::nfc::TagRead read, std::chrono::steady_clock::time_point seen_at);
     void report(ScanSink& sink, SourceState state, std::string message);
-    bool stopping() const;
-    bool sleep_unless_stopped(std::chrono::milliseconds how_long);
 
     Options options_;
-    std::thread worker_;
 
     mutable std::mutex mutex_;  // guards everything below that other threads read
-    std::condition_variable wake_;
-    bool stopping_ = false;
+    std::condition_variable tag_for_waiters_;
+    bool stopping_ = false;  // releases enrolment waiters; the worker has its stop_token
     SourceStatus status_{InputKind::nfc, SourceState::starting, "NFC reader starting"};
     int enrol_waiters_ = 0;
     std::uint64_t enrol_sequence_ = 0;
@@ -97,6 +98,8 @@ private:
     std::optional<std::vector<std::uint8_t>> held_before_outage_;
     std::vector<std::uint8_t> failing_uid_;
     int failed_reads_ = 0;
+
+    Worker worker_;  // last: its thread is joined before the members above go
 };
 
 }  // namespace muster::kiosk::nfc
