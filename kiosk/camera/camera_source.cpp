@@ -17,27 +17,11 @@ CameraSource::CameraSource(std::unique_ptr<FrameGrabber> grabber, Options option
 CameraSource::~CameraSource() { stop(); }
 
 void CameraSource::start(ScanSink& sink) {
-    if (worker_.joinable()) throw std::logic_error("CameraSource: already started");
-    {
-        std::lock_guard lock(stop_mutex_);
-        stopping_ = false;
-    }
-    worker_ = std::thread([this, &sink] { run(sink); });
+    if (worker_.running()) throw std::logic_error("CameraSource: already started");
+    worker_.start([this, &sink](std::stop_token stop) { run(stop, sink); });
 }
 
-void CameraSource::stop() {
-    {
-        std::lock_guard lock(stop_mutex_);
-        stopping_ = true;
-    }
-    stop_signal_.notify_all();
-    if (worker_.joinable()) worker_.join();
-}
-
-bool CameraSource::sleep_unless_stopped(std::chrono::milliseconds how_long) {
-    std::unique_lock lock(stop_mutex_);
-    return !stop_signal_.wait_for(lock, how_long, [this] { return stopping_; });
-}
+void CameraSource::stop() { worker_.stop(); }
 
 void CameraSource::report(ScanSink& sink, SourceState state, std::string message) {
     SourceStatus next{InputKind::camera, state, std::move(message)};
@@ -62,18 +46,14 @@ bool CameraSource::ensure_open(ScanSink& sink) {
     return true;
 }
 
-void CameraSource::run(ScanSink& sink) {
+void CameraSource::run(std::stop_token stop, ScanSink& sink) {
     QrDecoder decoder(options_.decoder);
     RepeatGuard guard(options_.rearm);
     GrayFrame frame;  // swapped with the preview buffer after each decode: no copy, no allocation
 
-    for (;;) {
-        {
-            std::lock_guard lock(stop_mutex_);
-            if (stopping_) break;
-        }
+    while (!stop.stop_requested()) {
         if (!ensure_open(sink)) {
-            if (!sleep_unless_stopped(options_.retry_every)) break;
+            if (!worker_.sleep_for(stop, options_.retry_every)) break;
             continue;
         }
         const GrabResult got = grabber_->grab(frame, options_.grab_timeout);
@@ -83,7 +63,7 @@ void CameraSource::run(ScanSink& sink) {
             open_ = false;
             clear_preview();
             report(sink, SourceState::unavailable, "camera lost (" + got.error + "), retrying");
-            if (!sleep_unless_stopped(options_.retry_every)) break;
+            if (!worker_.sleep_for(stop, options_.retry_every)) break;
             continue;
         }
 

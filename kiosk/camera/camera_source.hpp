@@ -5,17 +5,17 @@
 // the kiosk runs on its other inputs meanwhile and recovers without a restart. The UI
 // thread reads the latest frame and the found code's outline for its preview.
 #include "frame_grabber.hpp"
+#include "muster/util/worker.hpp"
 #include "qr_decoder.hpp"
 #include "repeat_guard.hpp"
 #include "scan_source.hpp"
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <thread>
+#include <stop_token>
 
 namespace muster::kiosk::camera {
 
@@ -46,20 +46,14 @@ public:
     std::uint64_t frames_decoded() const { return frames_decoded_.load(); }
 
 private:
-    void run(ScanSink& sink);
+    void run(std::stop_token stop, ScanSink& sink);
     bool ensure_open(ScanSink& sink);
     void report(ScanSink& sink, SourceState state, std::string message);
     void publish(GrayFrame& frame, const std::optional<QrCode>& code);
     void clear_preview();
-    bool sleep_unless_stopped(std::chrono::milliseconds how_long);
 
     std::unique_ptr<FrameGrabber> grabber_;
     Options options_;
-    std::thread worker_;
-
-    std::mutex stop_mutex_;
-    std::condition_variable stop_signal_;
-    bool stopping_ = false;
 
     mutable std::mutex preview_mutex_;  // guards the preview and the status
     GrayFrame preview_;
@@ -70,6 +64,8 @@ private:
 
     std::atomic<std::uint64_t> frames_decoded_{0};
     bool open_ = false;  // worker thread only
+
+    Worker worker_;  // last: its thread is joined before the members above go
 };
 
 }  // namespace muster::kiosk::camera

@@ -28,19 +28,13 @@ SourceStatus KeyboardWedgeSource::status_for(const std::optional<KeyboardPresenc
 
 void KeyboardWedgeSource::start(ScanSink& sink) {
     std::lock_guard lock(mutex_);
-    if (thread_.joinable()) return;
+    if (worker_.running()) return;
     sink_ = &sink;
-    stopping_ = false;
-    thread_ = std::thread([this] { run(); });
+    worker_.start([this](std::stop_token stop) { run(stop); });
 }
 
 void KeyboardWedgeSource::stop() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    worker_.stop();
     std::lock_guard lock(mutex_);
     sink_ = nullptr;
 }
@@ -56,19 +50,19 @@ void KeyboardWedgeSource::enter(Clock::time_point at) {
     if (auto r = decoder_.enter(at); r.scan) sink_->on_scan(RawScan{InputKind::wedge, std::move(*r.scan), "", at});
 }
 
-void KeyboardWedgeSource::run() {
+void KeyboardWedgeSource::run(std::stop_token stop) {
     std::optional<SourceStatus> last;
-    std::unique_lock lock(mutex_);
-    while (!stopping_) {
-        lock.unlock();
-        auto status = status_for(read_presence(options_.devices_file));
-        lock.lock();
-        if (!last || last->state != status.state || last->message != status.message) {
-            sink_->on_status(status);
-            last = status;
+    while (!stop.stop_requested()) {
+        auto status = status_for(read_presence(options_.devices_file));  // file I/O: unlocked
+        {
+            std::lock_guard lock(mutex_);
+            if (!last || last->state != status.state || last->message != status.message) {
+                sink_->on_status(status);
+                last = status;
+            }
+            decoder_.idle(Clock::now());  // forget a half-typed burst that stalled
         }
-        decoder_.idle(Clock::now());  // forget a half-typed burst that stalled
-        wake_.wait_for(lock, options_.poll_every, [this] { return stopping_; });
+        worker_.sleep_for(stop, options_.poll_every);
     }
 }
 

@@ -6,14 +6,14 @@
 // shows on screen ("Scanner: unavailable") and recovers without a restart: the display
 // server hands us its keys again by itself.
 #include "keyboard_presence.hpp"
+#include "muster/util/worker.hpp"
 #include "scan_source.hpp"
 #include "wedge_decoder.hpp"
 
-#include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <optional>
-#include <thread>
+#include <stop_token>
 
 namespace muster::kiosk {
 
@@ -42,15 +42,13 @@ public:
     static SourceStatus status_for(const std::optional<KeyboardPresence>& presence);
 
 private:
-    void run();
+    void run(std::stop_token stop);
 
     Options options_;
-    std::mutex mutex_;  // guards everything below
-    std::condition_variable wake_;
+    std::mutex mutex_;  // guards the decoder and the sink
     WedgeDecoder decoder_;
     ScanSink* sink_ = nullptr;
-    bool stopping_ = false;
-    std::thread thread_;
+    Worker worker_;  // last: its thread is joined before the members above go
 };
 
 }  // namespace muster::kiosk

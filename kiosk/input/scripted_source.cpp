@@ -8,12 +8,12 @@
 namespace muster::kiosk {
 
 void ScriptedSource::start(ScanSink& sink) {
-    stopping_ = false;
-    thread_ = std::thread([this, &sink] {
+    worker_.start([this, &sink](std::stop_token stop) {
         sink.on_status({InputKind::scripted, SourceState::ready, "reading lines"});
         std::string line;
-        while (!stopping_) {
+        while (!stop.stop_requested()) {
             pollfd p{fd_, POLLIN, 0};
+            // A blocking read would not see stop(): wait at most 100 ms, then look again.
             if (::poll(&p, 1, 100) <= 0) continue;
             char buf[1024];
             ssize_t n = ::read(fd_, buf, sizeof buf);
@@ -32,9 +32,6 @@ void ScriptedSource::start(ScanSink& sink) {
     });
 }
 
-void ScriptedSource::stop() {
-    stopping_ = true;
-    if (thread_.joinable()) thread_.join();
-}
+void ScriptedSource::stop() { worker_.stop(); }
 
 }  // namespace muster::kiosk

@@ -1,10 +1,8 @@
 #pragma once
 // The scripted input: lines from a file descriptor (stdin) as scans, for tests and
 // automation driving the windowed kiosk. Polls with a timeout so stop() is prompt.
+#include "muster/util/worker.hpp"
 #include "scan_source.hpp"
-
-#include <atomic>
-#include <thread>
 
 namespace muster::kiosk {
 
@@ -18,8 +16,7 @@ public:
 
 private:
     int fd_;
-    std::atomic<bool> stopping_{false};
-    std::thread thread_;
+    Worker worker_;
 };
 
 }  // namespace muster::kiosk

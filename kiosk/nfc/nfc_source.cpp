@@ -6,6 +6,13 @@
 
 namespace muster::kiosk::nfc {
 
+using muster::nfc::NfcContext;
+using muster::nfc::NfcReader;
+using muster::nfc::SelectedTag;
+using muster::nfc::TagRead;
+using muster::nfc::TagReadOutcome;
+namespace nfc_code = muster::nfc::nfc_code;
+
 namespace {
 // What one step of the worker loop asks for next (errors are libnfc's negative codes).
 constexpr int wait_a_period = 0;
@@ -20,12 +27,12 @@ NfcSource::NfcSource(Options options) : options_(std::move(options)) {
 NfcSource::~NfcSource() { stop(); }
 
 void NfcSource::start(ScanSink& sink) {
-    if (worker_.joinable()) throw std::logic_error("NfcSource: already started");
+    if (worker_.running()) throw std::logic_error("NfcSource: already started");
     {
         std::lock_guard lock(mutex_);
         stopping_ = false;
     }
-    worker_ = std::thread([this, &sink] { run(sink); });
+    worker_.start([this, &sink](std::stop_token stop) { run(stop, sink); });
 }
 
 void NfcSource::stop() {
@@ -33,8 +40,8 @@ void NfcSource::stop() {
         std::lock_guard lock(mutex_);
         stopping_ = true;
     }
-    wake_.notify_all();
-    if (worker_.joinable()) worker_.join();
+    tag_for_waiters_.notify_all();
+    worker_.stop();
 }
 
 SourceStatus NfcSource::status() const {
@@ -51,20 +58,15 @@ std::optional<TagRead> NfcSource::wait_for_tag(std::chrono::milliseconds timeout
     std::unique_lock lock(mutex_);
     const std::uint64_t before = enrol_sequence_;
     ++enrol_waiters_;
-    wake_.wait_for(lock, timeout, [&] { return stopping_ || enrol_sequence_ != before; });
+    tag_for_waiters_.wait_for(lock, timeout, [&] { return stopping_ || enrol_sequence_ != before; });
     --enrol_waiters_;
     if (enrol_sequence_ != before) return enrolled_;
     return std::nullopt;
 }
 
-bool NfcSource::stopping() const {
+bool NfcSource::enrolment_waiting() const {
     std::lock_guard lock(mutex_);
-    return stopping_;
-}
-
-bool NfcSource::sleep_unless_stopped(std::chrono::milliseconds how_long) {
-    std::unique_lock lock(mutex_);
-    return !wake_.wait_for(lock, how_long, [this] { return stopping_; });
+    return enrol_waiters_ > 0;
 }
 
 void NfcSource::report(ScanSink& sink, SourceState state, std::string message) {
@@ -78,22 +80,22 @@ void NfcSource::report(ScanSink& sink, SourceState state, std::string message) {
     sink.on_status(std::move(next));
 }
 
-void NfcSource::run(ScanSink& sink) {
+void NfcSource::run(std::stop_token stop, ScanSink& sink) {
     report(sink, SourceState::starting, "NFC reader starting");
     try {
         std::unique_ptr<NfcContext> context;
         auto backoff = options_.retry_first;
         int errors = 0;
-        while (!stopping()) {
+        while (!stop.stop_requested()) {
             if (!reader_) {
                 if (!context || !context->ok()) context = std::make_unique<NfcContext>();
                 if (!context->ok()) {
                     report(sink, SourceState::failed, "NFC unavailable: libnfc could not start (check /etc/nfc/libnfc.conf); retrying");
-                    if (!sleep_unless_stopped(options_.retry_max)) break;
+                    if (!worker_.sleep_for(stop, options_.retry_max)) break;
                     continue;
                 }
                 if (!open_reader(*context, sink)) {
-                    if (!sleep_unless_stopped(backoff)) break;
+                    if (!worker_.sleep_for(stop, backoff)) break;
                     backoff = std::min(backoff * 2, options_.retry_max);
                     continue;
                 }
@@ -104,14 +106,14 @@ void NfcSource::run(ScanSink& sink) {
             const int step = held_ ? check_held() : search(sink);
             if (step < 0) {
                 if (++errors >= options_.errors_before_reconnect) {
-                    drop_reader(sink, describe_nfc_code(step));
+                    drop_reader(sink, muster::nfc::describe_nfc_code(step));
                     continue;  // reopen at once: a reader that was only reset is back quickly
                 }
             } else {
                 errors = 0;
             }
             if (step == search_now) continue;  // the card just left: the next may already be there
-            if (!sleep_unless_stopped(options_.poll_every)) break;
+            if (!worker_.sleep_for(stop, options_.poll_every)) break;
         }
     } catch (const std::exception& e) {
         report(sink, SourceState::failed, std::string("NFC reader stopped: internal error (") + e.what() + ")");
@@ -157,7 +159,7 @@ int NfcSource::search(ScanSink& sink) {
     }
     held_before_outage_.reset();
 
-    TagReadOutcome outcome = read_tag(*reader_, *tag);
+    TagReadOutcome outcome = muster::nfc::read_tag(*reader_, *tag);
     if (outcome.error < 0) {
         if (tag->uid != failing_uid_) {
             failing_uid_ = tag->uid;
@@ -204,7 +206,7 @@ void NfcSource::deliver(ScanSink& sink, TagRead read, std::chrono::steady_clock:
         if (enrol_waiters_ > 0) {
             enrolled_ = std::move(read);
             ++enrol_sequence_;
-            wake_.notify_all();
+            tag_for_waiters_.notify_all();
             return;
         }
         ++scans_;

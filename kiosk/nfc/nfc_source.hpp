@@ -11,8 +11,9 @@
 // stop() returns once the libnfc call in flight has returned: under a poll period on a
 // healthy reader, up to about 1.5 s while reopening a reader that does not answer (libnfc's
 // own wake-up timeout; it cannot be interrupted).
+#include "muster/nfc/tag_reader.hpp"
+#include "muster/util/worker.hpp"
 #include "scan_source.hpp"
-#include "tag_reader.hpp"
 
 #include <chrono>
 #include <condition_variable>
@@ -20,8 +21,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
-#include <thread>
 
 namespace muster::kiosk::nfc {
 
@@ -57,7 +58,10 @@ public:
     // returns what was read; nullopt on timeout or stop(). While a wait is pending the tap
     // goes to the waiter(s) only, not to the sink, so attaching a card is not a check-in.
     // A card already resting on the reader is not "next": lift it and tap again.
-    std::optional<TagRead> wait_for_tag(std::chrono::milliseconds timeout);
+    std::optional<muster::nfc::TagRead> wait_for_tag(std::chrono::milliseconds timeout);
+    // True while a wait_for_tag call is pending: a staff screen (or a test) can tell that
+    // the next tap will go to it.
+    bool enrolment_waiting() const;
 
     std::uint64_t scans_reported() const;
 
@@ -67,36 +71,35 @@ private:
         bool presence_check_supported = true;
     };
 
-    void run(ScanSink& sink);
-    bool open_reader(NfcContext& context, ScanSink& sink);
+    void run(std::stop_token stop, ScanSink& sink);
+    bool open_reader(muster::nfc::NfcContext& context, ScanSink& sink);
     void drop_reader(ScanSink& sink, const std::string& why);
     int search(ScanSink& sink);
     int check_held();
-    void deliver(ScanSink& sink, TagRead read, std::chrono::steady_clock::time_point seen_at);
+    void deliver(ScanSink& sink, muster::nfc::TagRead read, std::chrono::steady_clock::time_point seen_at);
     void report(ScanSink& sink, SourceState state, std::string message);
-    bool stopping() const;
-    bool sleep_unless_stopped(std::chrono::milliseconds how_long);
 
     Options options_;
-    std::thread worker_;
 
     mutable std::mutex mutex_;  // guards everything below that other threads read
-    std::condition_variable wake_;
-    bool stopping_ = false;
+    std::condition_variable tag_for_waiters_;
+    bool stopping_ = false;  // releases enrolment waiters; the worker has its stop_token
     SourceStatus status_{InputKind::nfc, SourceState::starting, "NFC reader starting"};
     int enrol_waiters_ = 0;
     std::uint64_t enrol_sequence_ = 0;
-    TagRead enrolled_;
+    muster::nfc::TagRead enrolled_;
     std::uint64_t scans_ = 0;
 
     // Worker thread only.
-    std::unique_ptr<NfcReader> reader_;
+    std::unique_ptr<muster::nfc::NfcReader> reader_;
     std::optional<Held> held_;
     // The tag that was held when the reader dropped out: if it is still there when the
     // reader comes back, it is the same tap, not a new one.
     std::optional<std::vector<std::uint8_t>> held_before_outage_;
     std::vector<std::uint8_t> failing_uid_;
     int failed_reads_ = 0;
+
+    Worker worker_;  // last: its thread is joined before the members above go
 };
 
 }  // namespace muster::kiosk::nfc

@@ -4,14 +4,74 @@
 
 #include "muster/store/badge_store.hpp"
 #include "muster/store/participant_store.hpp"
+#include "muster/nfc/nfc_reader.hpp"
+#include "muster/nfc/tag_reader.hpp"
 #include "muster/time/uk_time.hpp"
-#include "nfc_source.hpp"
-#include "scan_queue.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <optional>
 #include <ostream>
+#include <thread>
 
 namespace muster::admin {
 namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The kiosk's poll period: a tap is seen within it, at a fraction of a core while idle.
+constexpr auto poll_every = std::chrono::milliseconds(60);
+// A reader that is missing (not plugged in yet) is looked for again this often.
+constexpr auto reopen_every = std::chrono::milliseconds(500);
+// Failed exchanges in a row before the reader is closed and opened again (a reset PN532).
+constexpr int errors_before_reopen = 3;
+
+struct CardWait {
+    std::optional<std::string> uid;  // upper-case hex, as the kiosk reports it
+    std::string reader = "starting";  // the reader's state at the end, for "no card" messages
+};
+
+// Polls the reader until a card is in the field or `deadline` passes. The command has
+// nothing else to do meanwhile, so it waits on its own thread. Only the UID is read: that
+// is what a card is enrolled by. A card already on the reader when it opens counts.
+CardWait wait_for_card(const std::string& connstring, Clock::time_point deadline) {
+    CardWait wait;
+    std::unique_ptr<nfc::NfcContext> context;
+    std::unique_ptr<nfc::NfcReader> reader;
+    int errors = 0;
+    auto pause = [&](std::chrono::milliseconds how_long) {
+        std::this_thread::sleep_until(std::min(deadline, Clock::now() + how_long));
+    };
+    while (Clock::now() < deadline) {
+        if (!reader) {
+            if (!context || !context->ok()) context = std::make_unique<nfc::NfcContext>();
+            std::string error = "libnfc could not start (check /etc/nfc/libnfc.conf)";
+            if (context->ok()) reader = nfc::NfcReader::open(*context, connstring, error);
+            if (!reader) {
+                wait.reader = "unavailable (NFC reader unavailable: " + error + "; retrying)";
+                pause(reopen_every);
+                continue;
+            }
+            wait.reader = "ready (NFC reader ready (" + reader->name() + "))";
+            errors = 0;
+        }
+        std::optional<nfc::SelectedTag> tag;
+        const int result = reader->select_tag(tag);
+        if (tag) {
+            wait.uid = nfc::uid_hex(tag->uid);
+            return wait;
+        }
+        if (result < 0 && ++errors >= errors_before_reopen) {
+            wait.reader = "unavailable (NFC reader stopped answering (" + nfc::describe_nfc_code(result) + "); reconnecting)";
+            reader.reset();
+            continue;
+        }
+        if (result >= 0) errors = 0;
+        pause(poll_every);
+    }
+    return wait;
+}
 
 int enrol(const Args& a, Context& ctx) {
     auto db = ctx.hub.open();
@@ -20,26 +80,19 @@ int enrol(const Args& a, Context& ctx) {
     auto seconds = a.get_int("timeout").value_or(30);
     if (seconds < 1 || seconds > 600) throw UsageError("--timeout must be 1 to 600 seconds");
 
-    kiosk::nfc::NfcSource::Options options;
-    options.connstring = a.get("reader").value_or("");
-    kiosk::nfc::NfcSource reader(options);
-    kiosk::ScanQueue ignored;  // taps go to wait_for_tag while it waits
-    reader.start(ignored);
+    const auto deadline = Clock::now() + std::chrono::seconds(seconds);
     ctx.out << "Tap the card for participant " << participant << " on the reader (waiting " << seconds << " s)...\n"
             << std::flush;
-    auto tag = reader.wait_for_tag(std::chrono::seconds(seconds));
-    auto status = reader.status();
-    reader.stop();
-    if (!tag) {
-        ctx.err << "No card was tapped. Reader: " << kiosk::to_string(status.state)
-                << (status.message.empty() ? "" : " (" + status.message + ")") << "\n";
+    const CardWait card = wait_for_card(a.get("reader").value_or(""), deadline);
+    if (!card.uid) {
+        ctx.err << "No card was tapped. Reader: " << card.reader << "\n";
         return 1;
     }
     db::Transaction tx(*db);
-    auto previous = store::card_owner(*db, tag->uid);
-    store::attach_card(*db, tag->uid, participant, uk_time::now_ms(), store::next_change(*db));
+    auto previous = store::card_owner(*db, *card.uid);
+    store::attach_card(*db, *card.uid, participant, uk_time::now_ms(), store::next_change(*db));
     tx.commit();
-    ctx.out << "Card " << tag->uid << " now checks in participant " << participant
+    ctx.out << "Card " << *card.uid << " now checks in participant " << participant
             << (previous && *previous != participant ? " (it was attached to participant " + std::to_string(*previous) + ")" : "")
             << ".\n";
     return 0;

@@ -2,11 +2,10 @@
 
 #include "cli_args.hpp"
 #include "tls_certificate.hpp"
+#include "muster/config/toml_file.hpp"
 #include "muster/store/hub_store.hpp"
 #include "muster/store/schema.hpp"
 #include "muster/time/uk_time.hpp"
-
-#include <toml++/toml.h>
 
 #include <fstream>
 
@@ -54,10 +53,9 @@ void HubDir::write_server_files(const std::string& hub_name, const std::vector<s
 std::string HubDir::default_server_url() const {
     if (!std::filesystem::exists(server_config_path())) return "";
     try {
-        auto root = toml::parse_file(server_config_path().string());
-        return root["server"]["public_url"].value_or(std::string{});
-    } catch (const toml::parse_error& e) {
-        throw UsageError(server_config_path().string() + ": not valid TOML: " + std::string(e.description()));
+        return config::TomlFile(server_config_path()).text("server.public_url", "");
+    } catch (const ConfigError& e) {
+        throw UsageError(e.what());  // the admin tool's way of saying "fix your files"
     }
 }
 

@@ -1,71 +1,29 @@
 #include "server_config.hpp"
 
-#include <toml++/toml.h>
+#include "muster/config/toml_file.hpp"
 
 namespace muster::server {
-namespace {
-
-[[noreturn]] void fail(const std::filesystem::path& file, const std::string& field, const std::string& what) {
-    throw ServerConfigError(file.string() + ": " + field + ": " + what);
-}
-
-template <typename T>
-T number(const toml::table& root, const std::filesystem::path& file, const char* section, const char* key, T fallback,
-         long long lo, long long hi) {
-    const toml::node* n = root[section][key].node();
-    if (!n) return fallback;
-    if (!n->is_integer()) fail(file, std::string(section) + "." + key, "must be a whole number");
-    auto v = *n->value<long long>();
-    if (v < lo || v > hi)
-        fail(file, std::string(section) + "." + key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
-    return static_cast<T>(v);
-}
-
-std::string text(const toml::table& root, const std::filesystem::path& file, const char* section, const char* key,
-                 const std::string& fallback) {
-    const toml::node* n = root[section][key].node();
-    if (!n) return fallback;
-    auto v = n->value<std::string>();
-    if (!v) fail(file, std::string(section) + "." + key, "must be a string in quotes");
-    return *v;
-}
-
-std::filesystem::path path(const toml::table& root, const std::filesystem::path& file, const char* section,
-                           const char* key, const std::string& fallback) {
-    std::filesystem::path p = text(root, file, section, key, fallback);
-    if (p.empty()) fail(file, std::string(section) + "." + key, "must not be empty");
-    return p.is_absolute() ? p : file.parent_path() / p;
-}
-
-}  // namespace
 
 ServerConfig load_server_config(const std::filesystem::path& given) {
-    auto file = std::filesystem::absolute(given);
-    toml::table root;
-    try {
-        root = toml::parse_file(file.string());
-    } catch (const toml::parse_error& e) {
-        throw ServerConfigError(file.string() + ":" + std::to_string(e.source().begin.line) + ": not valid TOML: " +
-                                std::string(e.description()));
-    }
+    const config::TomlFile f(given);
     ServerConfig c;
-    c.listen = text(root, file, "server", "listen", c.listen);
-    c.port = number<unsigned short>(root, file, "server", "port", c.port, 0, 65535);
-    c.threads = number<int>(root, file, "server", "threads", c.threads, 1, 64);
-    if (const toml::node* n = root["tls"]["enabled"].node()) {
-        if (!n->is_boolean()) fail(file, "tls.enabled", "must be true or false");
-        c.tls = *n->value<bool>();
-    }
+    c.listen = f.text("server.listen", c.listen);
+    c.port = static_cast<unsigned short>(f.integer_between("server.port", c.port, 0, 65535));
+    c.threads = static_cast<int>(f.integer_between("server.threads", c.threads, 1, 64));
+    c.tls = f.flag("tls.enabled", c.tls);
     if (c.tls) {
-        c.certificate = path(root, file, "tls", "certificate", "tls/server-cert.pem");
-        c.private_key = path(root, file, "tls", "private_key", "tls/server-key.pem");
+        c.certificate = f.path("tls.certificate", "tls/server-cert.pem");
+        c.private_key = f.path("tls.private_key", "tls/server-key.pem");
     }
-    c.database = path(root, file, "hub", "database", "hub.db");
-    c.body_bytes = number<std::size_t>(root, file, "limits", "body_bytes", c.body_bytes, 1024, 64LL << 20);
-    c.request_timeout_ms = number<int>(root, file, "limits", "request_timeout_ms", c.request_timeout_ms, 100, 600'000);
-    c.max_connections = number<std::size_t>(root, file, "limits", "max_connections", c.max_connections, 1, 100'000);
-    c.changes_page = number<std::size_t>(root, file, "limits", "changes_page", c.changes_page, 1000, 1'000'000);
-    c.log_level = text(root, file, "log", "level", c.log_level);
+    c.database = f.path("hub.database", "hub.db");
+    c.body_bytes = static_cast<std::size_t>(
+        f.integer_between("limits.body_bytes", static_cast<std::int64_t>(c.body_bytes), 1024, 64LL << 20));
+    c.request_timeout_ms = static_cast<int>(f.integer_between("limits.request_timeout_ms", c.request_timeout_ms, 100, 600'000));
+    c.max_connections = static_cast<std::size_t>(
+        f.integer_between("limits.max_connections", static_cast<std::int64_t>(c.max_connections), 1, 100'000));
+    c.changes_page = static_cast<std::size_t>(
+        f.integer_between("limits.changes_page", static_cast<std::int64_t>(c.changes_page), 1000, 1'000'000));
+    c.log_level = f.text("log.level", c.log_level);
     return c;
 }
 

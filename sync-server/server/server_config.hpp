@@ -2,6 +2,8 @@
 // The sync server's configuration file (TOML; device-config/sync-server.example.toml, and
 // each hub's sync-server.toml written by `muster init`). Paths are relative to the file.
 // A bad file is refused with the field named.
+#include "muster/util/config_error.hpp"
+
 #include <cstddef>
 #include <filesystem>
 #include <stdexcept>
@@ -9,10 +11,9 @@
 
 namespace muster::server {
 
-class ServerConfigError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
+// A server file or setting that cannot be used: the one ConfigError, under the name the
+// server has always used.
+using ServerConfigError = muster::ConfigError;
 
 struct ServerConfig {
     std::string listen = "127.0.0.1";

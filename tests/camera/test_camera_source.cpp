@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <memory>
 #include <thread>
 
@@ -29,6 +30,25 @@ bool eventually(Condition done, std::chrono::milliseconds limit = patience) {
     }
     return true;
 }
+
+// A real grabber that counts the source's attempts to open it, so a test can wait for
+// "a few retries" instead of sleeping for as long as they should take.
+class CountingOpens final : public FrameGrabber {
+public:
+    explicit CountingOpens(std::unique_ptr<FrameGrabber> inner) : inner_(std::move(inner)) {}
+    std::string open() override {
+        ++opens_;
+        return inner_->open();
+    }
+    void close() override { inner_->close(); }
+    GrabResult grab(GrayFrame& into, std::chrono::milliseconds timeout) override { return inner_->grab(into, timeout); }
+    std::string name() const override { return inner_->name(); }
+    int opens() const { return opens_.load(); }
+
+private:
+    std::unique_ptr<FrameGrabber> inner_;
+    std::atomic<int> opens_{0};
+};
 
 std::shared_ptr<const GrayFrame> shared(GrayFrame frame) { return std::make_shared<const GrayFrame>(std::move(frame)); }
 
@@ -155,14 +175,17 @@ TEST_CASE("An unplugged camera is reported, retried, and recovers without a rest
 TEST_CASE("A missing camera device is a status, the source keeps retrying, stop is prompt", "[camera]") {
     CameraSource::Options fast;
     fast.retry_every = 100ms;
-    auto source = std::make_unique<CameraSource>(std::make_unique<V4l2Camera>("/dev/video99"), fast);
+    auto counting = std::make_unique<CountingOpens>(std::make_unique<V4l2Camera>("/dev/video99"));
+    const CountingOpens& opens = *counting;
+    auto source = std::make_unique<CameraSource>(std::move(counting), fast);
     ScanQueue queue;
     source->start(queue);
     REQUIRE(eventually([&] { return source->status().state == SourceState::unavailable; }));
     CHECK(source->status().message ==
           "camera unavailable (/dev/video99: cannot open: No such file or directory), retrying");
     CHECK(queue.statuses().at(InputKind::camera).state == SourceState::unavailable);
-    std::this_thread::sleep_for(350ms);  // a few retries
+    const int opened = opens.opens();
+    REQUIRE(eventually([&] { return opens.opens() >= opened + 3; }));  // a few retries
     CHECK(source->status().state == SourceState::unavailable);
 
     // Default retry interval (1 s): stop() must not wait it out.

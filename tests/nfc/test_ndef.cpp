@@ -1,10 +1,10 @@
 // Type 2 tag data areas and NDEF messages, well-formed and not, without a reader.
 #include "emulated_tag.hpp"
-#include "ndef.hpp"
+#include "muster/nfc/ndef.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace muster::kiosk::nfc;
+using namespace muster::nfc;
 using Bytes = std::vector<std::uint8_t>;
 
 TEST_CASE("NDEF: capability container", "[nfc]") {

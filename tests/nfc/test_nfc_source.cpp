@@ -15,7 +15,7 @@ using namespace muster::kiosk;
 using namespace muster::test;
 using namespace muster::test::pn532;
 using muster::kiosk::nfc::NfcSource;
-using muster::kiosk::nfc::uid_hex;
+using muster::nfc::uid_hex;
 
 namespace {
 
@@ -147,16 +147,19 @@ TEST_CASE("NFC tap: unknown cards (bank card, URL tag, blank tag, odd NTAG) give
 }
 
 TEST_CASE("NFC held card: 10 s on the reader is one scan, lifted and tapped again is a second", "[nfc]") {
-    Rig rig(NfcSource::Options{}.poll_every);  // the default poll period
+    // A held card has no clock in the source: each poll period it only asks whether the tag
+    // is still there. So "10 s" is the presence checks 10 s bring at the default period, and
+    // a short period makes as many in a fraction of the time.
+    const std::uint64_t checks_in_10s = 10s / NfcSource::Options{}.poll_every;
+    Rig rig(5ms);
     rig.start_ready();
     rig.emulator.place_tag(ntag("04C0FFEE000001", sample_token('B')));
     const RawScan first = rig.next_scan();
     CHECK(first.payload == sample_token('B'));
 
     const auto checks_before = rig.emulator.commands_seen(0x40);
-    std::this_thread::sleep_for(10s);  // the scenario is "held for 10 s": wall time is the point
+    REQUIRE(wait_until([&] { return rig.emulator.commands_seen(0x40) >= checks_before + checks_in_10s; }, patience));
     CHECK(rig.queue.drain().empty());
-    CHECK(rig.emulator.commands_seen(0x40) > checks_before + 10);  // it kept checking presence
 
     rig.emulator.remove_tag();
     rig.let_it_poll();
@@ -213,7 +216,7 @@ TEST_CASE("NFC no reader at start: unavailable with the path, keeps retrying, st
     REQUIRE(wait_until([&] { return source.status().state == SourceState::unavailable; }, patience));
     CHECK(source.status().message.find("no reader at " + missing) != std::string::npos);
     CHECK(source.status().message.find("retrying") != std::string::npos);
-    std::this_thread::sleep_for(300ms);  // mid-back-off
+    // "unavailable" is reported just before the back-off: the source is waiting it out now.
     const auto t0 = std::chrono::steady_clock::now();
     source.stop();
     CHECK(std::chrono::steady_clock::now() - t0 < 1s);
@@ -250,10 +253,10 @@ TEST_CASE("NFC enrolment: wait_for_tag returns the next tap and keeps it out of 
     rig.start_ready();
     CHECK_FALSE(rig.source.wait_for_tag(200ms));  // nothing tapped
 
-    std::optional<muster::kiosk::nfc::TagRead> got;
+    std::optional<muster::nfc::TagRead> got;
     std::thread staff([&] { got = rig.source.wait_for_tag(patience); });
-    // Let the waiter register before the tap (it only counts taps after the call).
-    std::this_thread::sleep_for(200ms);
+    // The waiter only counts taps after its call: tap once it is registered.
+    REQUIRE(wait_until([&] { return rig.source.enrolment_waiting(); }, patience));
     rig.emulator.place_tag(ntag("04E0E0E0E0E0E0"));
     staff.join();
     REQUIRE(got);
@@ -270,7 +273,7 @@ TEST_CASE("NFC enrolment: wait_for_tag returns the next tap and keeps it out of 
 
     // stop() releases a waiting staff screen at once.
     std::thread late([&] { got = rig.source.wait_for_tag(patience); });
-    std::this_thread::sleep_for(100ms);
+    REQUIRE(wait_until([&] { return rig.source.enrolment_waiting(); }, patience));
     const auto t0 = std::chrono::steady_clock::now();
     rig.source.stop();
     late.join();

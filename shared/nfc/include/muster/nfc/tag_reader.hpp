@@ -3,13 +3,13 @@
 // Ultralight), the first NDEF text record, read page by page with the tag's READ command.
 // MIFARE Classic and ISO 14443-4 cards (DESFire, phones, bank cards) give their UID only:
 // Classic NDEF needs sector authentication with the MAD keys, which badges do not use.
-#include "ndef.hpp"
-#include "nfc_reader.hpp"
+#include "muster/nfc/ndef.hpp"
+#include "muster/nfc/nfc_reader.hpp"
 
 #include <optional>
 #include <string>
 
-namespace muster::kiosk::nfc {
+namespace muster::nfc {
 
 enum class TagFamily { type2, mifare_classic, iso14443_4, other };
 const char* to_string(TagFamily family);
@@ -32,4 +32,4 @@ std::string uid_hex(const std::vector<std::uint8_t>& uid);
 // Reads a tag the reader has just selected.
 TagReadOutcome read_tag(NfcReader& reader, const SelectedTag& tag);
 
-}  // namespace muster::kiosk::nfc
+}  // namespace muster::nfc

@@ -1,8 +1,8 @@
-#include "tag_reader.hpp"
+#include "muster/nfc/tag_reader.hpp"
 
 #include <array>
 
-namespace muster::kiosk::nfc {
+namespace muster::nfc {
 
 namespace {
 
@@ -90,4 +90,4 @@ TagReadOutcome read_tag(NfcReader& reader, const SelectedTag& tag) {
     return outcome;
 }
 
-}  // namespace muster::kiosk::nfc
+}  // namespace muster::nfc

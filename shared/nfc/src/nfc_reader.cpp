@@ -1,4 +1,4 @@
-#include "nfc_reader.hpp"
+#include "muster/nfc/nfc_reader.hpp"
 
 #include <nfc/nfc.h>
 
@@ -6,7 +6,7 @@
 #include <cstring>
 #include <unistd.h>
 
-namespace muster::kiosk::nfc {
+namespace muster::nfc {
 
 namespace {
 
@@ -127,4 +127,4 @@ int NfcReader::reset_field() {
     return res < 0 ? res : nfc_device_set_property_bool(device_, NP_ACTIVATE_FIELD, true);
 }
 
-}  // namespace muster::kiosk::nfc
+}  // namespace muster::nfc

@@ -1,6 +1,6 @@
 #pragma once
 // Thin RAII over libnfc 1.8: a context, one open reader in initiator mode, and libnfc's
-// return codes turned into words for the kiosk's status line. This pair of files is the
+// return codes turned into words for a status line or an error message. This pair is the
 // only place that includes <nfc/nfc.h>; the rest of the NFC code talks to NfcReader.
 //
 // Return values follow libnfc: a count (>= 0) on success, a negative NfcCode on failure.
@@ -16,7 +16,7 @@
 struct nfc_context;
 struct nfc_device;
 
-namespace muster::kiosk::nfc {
+namespace muster::nfc {
 
 // libnfc's error codes (nfc.h NFC_E*), without including nfc.h.
 namespace nfc_code {
@@ -92,4 +92,4 @@ private:
     std::string name_;
 };
 
-}  // namespace muster::kiosk::nfc
+}  // namespace muster::nfc

@@ -8,7 +8,7 @@
 #include <span>
 #include <string>
 
-namespace muster::kiosk::nfc {
+namespace muster::nfc {
 
 // Capability container (page 3): E1 <version> <data area size / 8> <access>.
 struct CapabilityContainer {
@@ -33,4 +33,4 @@ struct TextRecord {
 };
 std::optional<TextRecord> first_text_record(std::span<const std::uint8_t> message);
 
-}  // namespace muster::kiosk::nfc
+}  // namespace muster::nfc

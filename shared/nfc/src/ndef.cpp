@@ -1,8 +1,8 @@
-#include "ndef.hpp"
+#include "muster/nfc/ndef.hpp"
 
 #include <string_view>
 
-namespace muster::kiosk::nfc {
+namespace muster::nfc {
 
 namespace {
 
@@ -155,4 +155,4 @@ std::optional<TextRecord> first_text_record(std::span<const std::uint8_t> messag
     return std::nullopt;
 }
 
-}  // namespace muster::kiosk::nfc
+}  // namespace muster::nfc

@@ -1,0 +1,85 @@
+#include "muster/config/toml_file.hpp"
+
+#include <toml++/toml.h>
+
+namespace muster::config {
+
+struct TomlFile::Document {
+    toml::table root;
+
+    const toml::node* find(std::string_view field) const { return root.at_path(field).node(); }
+};
+
+TomlFile::TomlFile(const std::filesystem::path& file)
+    : file_(std::filesystem::absolute(file)), document_(std::make_unique<Document>()) {
+    try {
+        document_->root = toml::parse_file(file_.string());
+    } catch (const toml::parse_error& e) {
+        throw ConfigError(file_.string() + ":" + std::to_string(e.source().begin.line) + ": not valid TOML: " +
+                          std::string(e.description()));
+    }
+}
+
+TomlFile::~TomlFile() = default;
+
+void TomlFile::fail(std::string_view field, std::string_view what) const {
+    throw ConfigError(file_.string() + ": " + std::string(field) + ": " + std::string(what));
+}
+
+TomlFile::Kind TomlFile::kind(std::string_view field) const {
+    const toml::node* n = document_->find(field);
+    if (!n) return Kind::absent;
+    if (n->is_string()) return Kind::text;
+    if (n->is_integer()) return Kind::integer;
+    if (n->is_boolean()) return Kind::boolean;
+    return Kind::other;
+}
+
+std::optional<std::string> TomlFile::text(std::string_view field) const {
+    const toml::node* n = document_->find(field);
+    if (!n) return std::nullopt;
+    if (!n->is_string()) fail(field, "must be a string in quotes");
+    return *n->value<std::string>();
+}
+
+std::optional<std::int64_t> TomlFile::integer(std::string_view field) const {
+    const toml::node* n = document_->find(field);
+    if (!n) return std::nullopt;
+    if (!n->is_integer()) fail(field, "must be a whole number");
+    return *n->value<std::int64_t>();
+}
+
+std::optional<bool> TomlFile::flag(std::string_view field) const {
+    const toml::node* n = document_->find(field);
+    if (!n) return std::nullopt;
+    if (!n->is_boolean()) fail(field, "must be true or false");
+    return *n->value<bool>();
+}
+
+std::string TomlFile::text(std::string_view field, std::optional<std::string> fallback) const {
+    if (auto v = text(field)) return *v;
+    if (!fallback) fail(field, "missing");
+    return *fallback;
+}
+
+std::int64_t TomlFile::integer(std::string_view field, std::optional<std::int64_t> fallback) const {
+    if (auto v = integer(field)) return *v;
+    if (!fallback) fail(field, "missing");
+    return *fallback;
+}
+
+bool TomlFile::flag(std::string_view field, bool fallback) const { return flag(field).value_or(fallback); }
+
+std::int64_t TomlFile::integer_between(std::string_view field, std::int64_t fallback, std::int64_t lo, std::int64_t hi) const {
+    const std::int64_t v = integer(field, fallback);
+    if (v < lo || v > hi) fail(field, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+    return v;
+}
+
+std::filesystem::path TomlFile::path(std::string_view field, std::optional<std::string> fallback) const {
+    std::filesystem::path p = text(field, std::move(fallback));
+    if (p.empty()) fail(field, "must not be empty");
+    return p.is_absolute() ? p : file_.parent_path() / p;
+}
+
+}  // namespace muster::config
