@@ -18,7 +18,8 @@ void usage(std::FILE* to) {
                  "Usage: muster-kiosk --config DEVICE.toml [--headless [--scan-image PATH]... [--keep-running]]\n\n"
                  "  (no --headless)    the full-screen kiosk window; staff screens behind the PIN\n"
                  "  --scripted-stdin   window mode: stdin lines are scans too (automation)\n"
-                 "  --screenshot PNG --screenshot-after-ms N   window mode: save the screen after N ms and exit\n"
+                 "  --screenshot PNG --screenshot-when WHEN   window mode: save the screen and exit at the first\n"
+                 "                     frame showing WHEN: ready, result, ready:N or result:N (after N scans)\n"
                  "  --config FILE      the device file written by `muster device add`\n"
                  "  --headless         no window: badge payloads are read as lines on stdin (as a\n"
                  "                     wedge scanner types them); one JSON object per scan on stdout\n"
@@ -34,7 +35,7 @@ int main(int argc, char** argv) {
     bool headless = false;
     bool scripted_stdin = false;
     std::string screenshot;
-    int screenshot_after_ms = 0;
+    std::string screenshot_when = "ready";
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&](const char* name) -> std::string {
@@ -50,7 +51,7 @@ int main(int argc, char** argv) {
         else if (a == "--keep-running") options.keep_running = true;
         else if (a == "--scripted-stdin") scripted_stdin = true;
         else if (a == "--screenshot") screenshot = value("--screenshot");
-        else if (a == "--screenshot-after-ms") screenshot_after_ms = std::atoi(value("--screenshot-after-ms").c_str());
+        else if (a == "--screenshot-when") screenshot_when = value("--screenshot-when");
         else if (a == "--help" || a == "-h") return usage(stdout), 0;
         else {
             std::fprintf(stderr, "muster-kiosk: unknown option %s\n", a.c_str());
@@ -66,10 +67,15 @@ int main(int argc, char** argv) {
     muster::log::Logger log;
     if (!headless) {
 #ifdef MUSTER_HAVE_GUI
-        return muster::kiosk::run_window({options.config, scripted_stdin, screenshot, screenshot_after_ms}, log);
+        auto when = muster::kiosk::parse_screenshot_when(screenshot_when);
+        if (!when) {
+            std::fprintf(stderr, "muster-kiosk: --screenshot-when: expected ready, result, ready:N or result:N\n");
+            return 2;
+        }
+        return muster::kiosk::run_window({options.config, scripted_stdin, screenshot, *when}, log);
 #else
         (void)scripted_stdin;
-        (void)screenshot_after_ms;
+        (void)screenshot_when;
         log.error("no_window", {{"error", "built without a window (MUSTER_WITH_GUI=OFF); run with --headless"}});
         return 2;
 #endif

@@ -11,6 +11,7 @@
 #include "sound_player.hpp"
 
 #include <atomic>
+#include <charconv>
 #include <csignal>
 #include <memory>
 #include <optional>
@@ -110,8 +111,8 @@ int run_window(const WindowOptions& options, log::Logger& log) {
         view->draw();
         auto bg = KioskView::background();
         backend->end_frame(bg.x, bg.y, bg.z);
-        bool shoot = !options.screenshot.empty() &&
-                     std::chrono::steady_clock::now() - started > std::chrono::milliseconds(options.screenshot_after_ms);
+        bool shoot = !options.screenshot.empty() && model->screen() == options.screenshot_when.screen &&
+                     model->results_shown() >= options.screenshot_when.results;
         if (shoot) {
             if (!write_png(options.screenshot.string(), backend->read_pixels())) exit_code = 1;
         } else {
@@ -129,6 +130,21 @@ int run_window(const WindowOptions& options, log::Logger& log) {
     wedge.stop();
     for (auto& s : sources) s->stop();
     return exit_code;
+}
+
+std::optional<ScreenshotWhen> parse_screenshot_when(std::string_view text) {
+    ScreenshotWhen when;
+    auto colon = text.find(':');
+    auto screen = text.substr(0, colon);
+    if (screen == "ready") when.screen = Screen::ready;
+    else if (screen == "result") when.screen = Screen::result;
+    else return std::nullopt;
+    if (colon != std::string_view::npos) {
+        auto count = text.substr(colon + 1);
+        auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(), when.results);
+        if (ec != std::errc() || end != count.data() + count.size() || count.empty()) return std::nullopt;
+    }
+    return when;
 }
 
 }  // namespace muster::kiosk
