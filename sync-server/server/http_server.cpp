@@ -22,6 +22,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using sync::ErrorCode;
 
 class SessionBase {
 public:
@@ -74,7 +75,7 @@ ApiRequest to_api_request(const http::request<http::string_body>& req) {
 }
 
 http::response<http::string_body> to_http(const ApiResponse& a, unsigned version, bool keep_alive) {
-    http::response<http::string_body> res{static_cast<http::status>(a.status), version};
+    http::response<http::string_body> res{static_cast<http::status>(code_of(a.status)), version};
     res.set(http::field::server, "muster-sync-server");
     res.set(http::field::content_type, "application/json");
     res.set(sync::header_server_time, std::to_string(a.server_time_ms));
@@ -141,10 +142,13 @@ private:
             return close();
         }
         if (ec == http::error::body_limit)
-            return refuse(413, "body larger than " + std::to_string(server_.config.body_bytes) + " bytes");
-        if (ec == http::error::header_limit) return refuse(431, "request headers too large");
+            return refuse(HttpStatus::payload_too_large, ErrorCode::too_large,
+                          "body larger than " + std::to_string(server_.config.body_bytes) + " bytes");
+        if (ec == http::error::header_limit)
+            return refuse(HttpStatus::header_fields_too_large, ErrorCode::too_large, "request headers too large");
         if (ec.category() == http::make_error_code(http::error::bad_target).category())
-            return refuse(400, "not a valid HTTP/1.1 request (" + ec.message() + ")");
+            return refuse(HttpStatus::bad_request, ErrorCode::bad_request,
+                          "not a valid HTTP/1.1 request (" + ec.message() + ")");
         if (ec) {
             server_.log.log(log::Level::debug, "connection_error", {{"error", ec.message()}});
             return close();
@@ -156,13 +160,14 @@ private:
         respond(to_http(answer, req.version(), keep_alive));
     }
 
-    void refuse(int status, const std::string& why) {
-        server_.log.log(log::Level::warn, "bad_http", {{"status", status}, {"reason", why}});
+    void refuse(HttpStatus status, ErrorCode code, const std::string& why) {
+        server_.log.log(log::Level::warn, "bad_http",
+                        {{"status", code_of(status)}, {"code", sync::to_string(code)}, {"reason", why}});
         busy_ = true;
         auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-        respond(to_http(ApiResponse{status, sync::to_json(sync::ErrorReply{why, now}), now}, 11, false));
+        respond(to_http(error_response(status, code, why, now), 11, false));
     }
 
     void respond(http::response<http::string_body> res) {
