@@ -24,6 +24,12 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using sync::ErrorCode;
 
+// Request line and headers together: ours are a few hundred bytes, so 16 KiB is generous
+// and a header flood is refused with 431 before it costs memory.
+constexpr std::uint32_t header_limit_bytes = 16 * 1024;
+// How long a TLS connection being closed waits for the client's close_notify.
+constexpr auto tls_close_timeout = std::chrono::seconds(1);
+
 class SessionBase {
 public:
     virtual ~SessionBase() = default;
@@ -125,7 +131,7 @@ private:
         if (server_.stopping) return close();
         parser_.emplace();
         parser_->body_limit(server_.config.body_bytes);
-        parser_->header_limit(16 * 1024);
+        parser_->header_limit(header_limit_bytes);
         lowest().expires_after(std::chrono::milliseconds(server_.config.request_timeout_ms));
         http::async_read(stream_, buffer_, *parser_,
                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
@@ -190,7 +196,7 @@ private:
             stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
             stream_.socket().close(ignored);
         } else {
-            lowest().expires_after(std::chrono::seconds(1));
+            lowest().expires_after(tls_close_timeout);
             stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
                 beast::error_code ignored;
                 self->lowest().socket().close(ignored);
@@ -287,10 +293,11 @@ void HttpServer::Impl::begin_stop() {
             if (auto s = weak.lock()) live.push_back(std::move(s));
     }
     for (auto& s : live) s->shut_down();
-    deadline.expires_after(std::chrono::seconds(10));
+    deadline.expires_after(std::chrono::milliseconds(config.stop_grace_ms));
     deadline.async_wait([this](beast::error_code ec) {
         if (ec == asio::error::operation_aborted) return;
-        log.log(log::Level::warn, "stop_deadline", {{"cut_connections", connections.load()}});
+        log.log(log::Level::warn, "stop_deadline",
+                {{"cut_connections", connections.load()}, {"stop_grace_ms", config.stop_grace_ms}});
         ioc.stop();
     });
     if (connections == 0) deadline.cancel();
@@ -319,7 +326,8 @@ void HttpServer::run(bool handle_signals) {
     s.log.notice("listening",
               {{"address", s.config.listen}, {"port", static_cast<int>(port())}, {"tls", s.config.tls},
                {"threads", s.config.threads}, {"body_bytes", s.config.body_bytes},
-               {"request_timeout_ms", s.config.request_timeout_ms}, {"max_connections", s.config.max_connections}});
+               {"request_timeout_ms", s.config.request_timeout_ms}, {"max_connections", s.config.max_connections},
+               {"stop_grace_ms", s.config.stop_grace_ms}});
     s.accept();
     std::vector<std::thread> extra;
     for (int i = 1; i < s.config.threads; ++i) extra.emplace_back([&s] { s.ioc.run(); });

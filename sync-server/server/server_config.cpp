@@ -64,6 +64,7 @@ ServerConfig load_server_config(const std::filesystem::path& given) {
     c.body_bytes = number<std::size_t>(root, file, "limits", "body_bytes", c.body_bytes, 1024, 64LL << 20);
     c.request_timeout_ms = number<int>(root, file, "limits", "request_timeout_ms", c.request_timeout_ms, 100, 600'000);
     c.max_connections = number<std::size_t>(root, file, "limits", "max_connections", c.max_connections, 1, 100'000);
+    c.stop_grace_ms = number<int>(root, file, "limits", "stop_grace_ms", c.stop_grace_ms, 0, 600'000);
     c.changes_page = number<std::size_t>(root, file, "limits", "changes_page", c.changes_page, 1000, 1'000'000);
     c.log_level = text(root, file, "log", "level", c.log_level);
     return c;
