@@ -10,7 +10,9 @@
 #include "muster/sync/sync_messages.hpp"
 #include "muster/util/uuid.hpp"
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 namespace muster::test {
 
@@ -53,6 +55,18 @@ struct RunningHub {
     unsigned short port() const { return server.port(); }
     int health() const { return http_request(server.port(), "GET", "/v1/health").status; }
 };
+
+// Polls `condition` until it holds or `timeout` passes; true if it held. For states another
+// process reaches (a server's log line, a count in its database) that cannot be awaited directly.
+template <class Condition>
+bool wait_until(Condition condition, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
 
 // A plausible scan record from `device` for demo event 1.
 inline CheckIn make_check_in(const std::string& device, std::int64_t seq, ParticipantId who = 1) {
