@@ -38,7 +38,7 @@ public:
 
 struct HttpServer::Impl {
     Impl(const ServerConfig& c, SyncApi& a, log::Logger& l)
-        : config(c), api(a), log(l), ioc(c.threads), tls(ssl::context::tls_server), control(asio::make_strand(ioc)),
+        : config(c), api(a), log(l), tls(ssl::context::tls_server), ioc(c.threads), control(asio::make_strand(ioc)),
           acceptor(control), signals(control), deadline(control) {}
 
     void listen();
@@ -47,22 +47,31 @@ struct HttpServer::Impl {
     void begin_stop();
     void session_ended(SessionBase* s);
 
+    // Declaration order is destruction order, reversed. Everything a session's destructor
+    // touches (config, log, the session list, the counters, the TLS context its stream was
+    // made from) is declared before the io_context: when the stop grace runs out, sessions
+    // still waiting on I/O are destroyed with the io_context's pending handlers, and must
+    // find these alive. The strand, acceptor, signals and timer are declared after it: an
+    // I/O object must go before its io_context.
     ServerConfig config;
     SyncApi& api;
     log::Logger& log;
-    asio::io_context ioc;
+    std::atomic<bool> stopping{false};
+    // Set once run() has returned: no thread runs the io_context any more, so a session
+    // destroyed from here on must not post to the control strand.
+    std::atomic<bool> finished{false};
+    std::atomic<std::size_t> connections{0};
+    std::atomic<std::int64_t> refused_connections{0};
+    std::mutex sessions_mutex;
+    std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
     ssl::context tls;
+    asio::io_context ioc;
     // The acceptor, the signals and the stop deadline are touched only on this strand:
     // several threads run the io_context, and Asio objects are not thread-safe.
     asio::strand<asio::io_context::executor_type> control;
     tcp::acceptor acceptor;
     asio::signal_set signals;
     asio::steady_timer deadline;
-    std::atomic<bool> stopping{false};
-    std::atomic<std::size_t> connections{0};
-    std::atomic<std::int64_t> refused_connections{0};
-    std::mutex sessions_mutex;
-    std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
 };
 
 namespace {
@@ -277,7 +286,7 @@ void HttpServer::Impl::session_ended(SessionBase* s) {
         std::lock_guard lock(sessions_mutex);
         sessions.erase(s);
     }
-    if (--connections == 0 && stopping) asio::post(control, [this] { deadline.cancel(); });
+    if (--connections == 0 && stopping && !finished) asio::post(control, [this] { deadline.cancel(); });
 }
 
 void HttpServer::Impl::begin_stop() {
@@ -333,6 +342,7 @@ void HttpServer::run(bool handle_signals) {
     for (int i = 1; i < s.config.threads; ++i) extra.emplace_back([&s] { s.ioc.run(); });
     s.ioc.run();
     for (auto& t : extra) t.join();
+    s.finished = true;
     s.log.notice("stopped", {});
 }
 
