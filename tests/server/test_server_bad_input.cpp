@@ -39,19 +39,23 @@ TEST_CASE("A body over the limit gets 413 and the server carries on", "[sync][ba
     std::string huge(2 << 20, 'x');
     auto r = signed_request(h.port(), "POST", "/v1/upload", huge, h.hub.as());
     CHECK(r.status == 413);
+    CHECK(sync::parse_error_reply(r.body).code == sync::ErrorCode::too_large);
     CHECK(h.health() == 200);
     auto lie = raw_exchange(h.port(),
                             "POST /v1/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n",
                             std::chrono::seconds(5));
     CHECK_THAT(lie, Catch::StartsWith("HTTP/1.1 413"));
+    CHECK_THAT(lie, Catch::Contains("\"code\":\"too_large\""));
 }
 
 TEST_CASE("Garbage bytes get 400 and the connection is closed", "[sync][bad_input]") {
     RunningHub h;
     auto reply = raw_exchange(h.port(), std::string("\x16\x03\x01\x02\x00 NOT HTTP\r\n\r\n", 17), std::chrono::seconds(5));
     CHECK_THAT(reply, Catch::StartsWith("HTTP/1.1 400"));
+    CHECK_THAT(reply, Catch::Contains("\"code\":\"bad_request\""));
     reply = raw_exchange(h.port(), "GET / HTTP/1.1\r\n" + std::string(20000, 'a') + ": b\r\n\r\n", std::chrono::seconds(5));
     CHECK_THAT(reply, Catch::StartsWith("HTTP/1.1 431"));
+    CHECK_THAT(reply, Catch::Contains("\"code\":\"too_large\""));
     CHECK(h.health() == 200);
 }
 
@@ -196,6 +200,7 @@ TEST_CASE("A hub database locked by someone else gets 503, nothing acknowledged,
         auto r = signed_request(h.port(), "POST", "/v1/upload", body, h.hub.as());
         CHECK(r.status == 503);
         CHECK_THAT(sync::parse_error_reply(r.body).error, Catch::Contains("try again later"));
+        CHECK(sync::parse_error_reply(r.body).code == sync::ErrorCode::store_busy);
         other->exec("ROLLBACK");
     }
     auto again = signed_request(h.port(), "POST", "/v1/upload", body, h.hub.as());
