@@ -22,6 +22,13 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using sync::ErrorCode;
+
+// Request line and headers together: ours are a few hundred bytes, so 16 KiB is generous
+// and a header flood is refused with 431 before it costs memory.
+constexpr std::uint32_t header_limit_bytes = 16 * 1024;
+// How long a TLS connection being closed waits for the client's close_notify.
+constexpr auto tls_close_timeout = std::chrono::seconds(1);
 
 class SessionBase {
 public:
@@ -31,7 +38,7 @@ public:
 
 struct HttpServer::Impl {
     Impl(const ServerConfig& c, SyncApi& a, log::Logger& l)
-        : config(c), api(a), log(l), ioc(c.threads), tls(ssl::context::tls_server), control(asio::make_strand(ioc)),
+        : config(c), api(a), log(l), tls(ssl::context::tls_server), ioc(c.threads), control(asio::make_strand(ioc)),
           acceptor(control), signals(control), deadline(control) {}
 
     void listen();
@@ -40,22 +47,31 @@ struct HttpServer::Impl {
     void begin_stop();
     void session_ended(SessionBase* s);
 
+    // Declaration order is destruction order, reversed. Everything a session's destructor
+    // touches (config, log, the session list, the counters, the TLS context its stream was
+    // made from) is declared before the io_context: when the stop grace runs out, sessions
+    // still waiting on I/O are destroyed with the io_context's pending handlers, and must
+    // find these alive. The strand, acceptor, signals and timer are declared after it: an
+    // I/O object must go before its io_context.
     ServerConfig config;
     SyncApi& api;
     log::Logger& log;
-    asio::io_context ioc;
+    std::atomic<bool> stopping{false};
+    // Set once run() has returned: no thread runs the io_context any more, so a session
+    // destroyed from here on must not post to the control strand.
+    std::atomic<bool> finished{false};
+    std::atomic<std::size_t> connections{0};
+    std::atomic<std::int64_t> refused_connections{0};
+    std::mutex sessions_mutex;
+    std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
     ssl::context tls;
+    asio::io_context ioc;
     // The acceptor, the signals and the stop deadline are touched only on this strand:
     // several threads run the io_context, and Asio objects are not thread-safe.
     asio::strand<asio::io_context::executor_type> control;
     tcp::acceptor acceptor;
     asio::signal_set signals;
     asio::steady_timer deadline;
-    std::atomic<bool> stopping{false};
-    std::atomic<std::size_t> connections{0};
-    std::atomic<std::int64_t> refused_connections{0};
-    std::mutex sessions_mutex;
-    std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
 };
 
 namespace {
@@ -74,7 +90,7 @@ ApiRequest to_api_request(const http::request<http::string_body>& req) {
 }
 
 http::response<http::string_body> to_http(const ApiResponse& a, unsigned version, bool keep_alive) {
-    http::response<http::string_body> res{static_cast<http::status>(a.status), version};
+    http::response<http::string_body> res{static_cast<http::status>(code_of(a.status)), version};
     res.set(http::field::server, "muster-sync-server");
     res.set(http::field::content_type, "application/json");
     res.set(sync::header_server_time, std::to_string(a.server_time_ms));
@@ -124,7 +140,7 @@ private:
         if (server_.stopping) return close();
         parser_.emplace();
         parser_->body_limit(server_.config.body_bytes);
-        parser_->header_limit(16 * 1024);
+        parser_->header_limit(header_limit_bytes);
         lowest().expires_after(std::chrono::milliseconds(server_.config.request_timeout_ms));
         http::async_read(stream_, buffer_, *parser_,
                          [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
@@ -141,10 +157,13 @@ private:
             return close();
         }
         if (ec == http::error::body_limit)
-            return refuse(413, "body larger than " + std::to_string(server_.config.body_bytes) + " bytes");
-        if (ec == http::error::header_limit) return refuse(431, "request headers too large");
+            return refuse(HttpStatus::payload_too_large, ErrorCode::too_large,
+                          "body larger than " + std::to_string(server_.config.body_bytes) + " bytes");
+        if (ec == http::error::header_limit)
+            return refuse(HttpStatus::header_fields_too_large, ErrorCode::too_large, "request headers too large");
         if (ec.category() == http::make_error_code(http::error::bad_target).category())
-            return refuse(400, "not a valid HTTP/1.1 request (" + ec.message() + ")");
+            return refuse(HttpStatus::bad_request, ErrorCode::bad_request,
+                          "not a valid HTTP/1.1 request (" + ec.message() + ")");
         if (ec) {
             server_.log.log(log::Level::debug, "connection_error", {{"error", ec.message()}});
             return close();
@@ -156,13 +175,14 @@ private:
         respond(to_http(answer, req.version(), keep_alive));
     }
 
-    void refuse(int status, const std::string& why) {
-        server_.log.log(log::Level::warn, "bad_http", {{"status", status}, {"reason", why}});
+    void refuse(HttpStatus status, ErrorCode code, const std::string& why) {
+        server_.log.log(log::Level::warn, "bad_http",
+                        {{"status", code_of(status)}, {"code", sync::to_string(code)}, {"reason", why}});
         busy_ = true;
         auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-        respond(to_http(ApiResponse{status, sync::to_json(sync::ErrorReply{why, now}), now}, 11, false));
+        respond(to_http(error_response(status, code, why, now), 11, false));
     }
 
     void respond(http::response<http::string_body> res) {
@@ -185,7 +205,7 @@ private:
             stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
             stream_.socket().close(ignored);
         } else {
-            lowest().expires_after(std::chrono::seconds(1));
+            lowest().expires_after(tls_close_timeout);
             stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
                 beast::error_code ignored;
                 self->lowest().socket().close(ignored);
@@ -266,7 +286,7 @@ void HttpServer::Impl::session_ended(SessionBase* s) {
         std::lock_guard lock(sessions_mutex);
         sessions.erase(s);
     }
-    if (--connections == 0 && stopping) asio::post(control, [this] { deadline.cancel(); });
+    if (--connections == 0 && stopping && !finished) asio::post(control, [this] { deadline.cancel(); });
 }
 
 void HttpServer::Impl::begin_stop() {
@@ -282,10 +302,11 @@ void HttpServer::Impl::begin_stop() {
             if (auto s = weak.lock()) live.push_back(std::move(s));
     }
     for (auto& s : live) s->shut_down();
-    deadline.expires_after(std::chrono::seconds(10));
+    deadline.expires_after(std::chrono::milliseconds(config.stop_grace_ms));
     deadline.async_wait([this](beast::error_code ec) {
         if (ec == asio::error::operation_aborted) return;
-        log.log(log::Level::warn, "stop_deadline", {{"cut_connections", connections.load()}});
+        log.log(log::Level::warn, "stop_deadline",
+                {{"cut_connections", connections.load()}, {"stop_grace_ms", config.stop_grace_ms}});
         ioc.stop();
     });
     if (connections == 0) deadline.cancel();
@@ -314,12 +335,14 @@ void HttpServer::run(bool handle_signals) {
     s.log.notice("listening",
               {{"address", s.config.listen}, {"port", static_cast<int>(port())}, {"tls", s.config.tls},
                {"threads", s.config.threads}, {"body_bytes", s.config.body_bytes},
-               {"request_timeout_ms", s.config.request_timeout_ms}, {"max_connections", s.config.max_connections}});
+               {"request_timeout_ms", s.config.request_timeout_ms}, {"max_connections", s.config.max_connections},
+               {"stop_grace_ms", s.config.stop_grace_ms}});
     s.accept();
     std::vector<std::thread> extra;
     for (int i = 1; i < s.config.threads; ++i) extra.emplace_back([&s] { s.ioc.run(); });
     s.ioc.run();
     for (auto& t : extra) t.join();
+    s.finished = true;
     s.log.notice("stopped", {});
 }
 

@@ -22,7 +22,7 @@ public:
     // Returns once in-flight requests have finished and every connection is closed.
     void run(bool handle_signals);
     // Graceful stop, from any thread: no new connections; requests being handled finish and
-    // get their reply; idle connections are closed. After 10 s the rest are cut.
+    // get their reply; idle connections are closed. After config.stop_grace_ms the rest are cut.
     void stop();
 
     struct Impl;  // defined in http_server.cpp (public only so its sessions can name it)

@@ -21,6 +21,7 @@ ServerConfig load_server_config(const std::filesystem::path& given) {
     c.request_timeout_ms = static_cast<int>(f.integer_between("limits.request_timeout_ms", c.request_timeout_ms, 100, 600'000));
     c.max_connections = static_cast<std::size_t>(
         f.integer_between("limits.max_connections", static_cast<std::int64_t>(c.max_connections), 1, 100'000));
+    c.stop_grace_ms = static_cast<int>(f.integer_between("limits.stop_grace_ms", c.stop_grace_ms, 0, 600'000));
     c.changes_page = static_cast<std::size_t>(
         f.integer_between("limits.changes_page", static_cast<std::int64_t>(c.changes_page), 1000, 1'000'000));
     c.log_level = f.text("log.level", c.log_level);

@@ -27,7 +27,11 @@ struct ServerConfig {
     // A connection must deliver a whole request within this, or it is closed: slow clients
     // and idle kept-alive connections alike (a kiosk polling every 2 s keeps its connection).
     int request_timeout_ms = 10'000;
-    std::size_t max_connections = 1000;   // beyond this, new connections get 503 and are closed
+    // Beyond this, a new connection is closed at once without a reply (answering would cost
+    // what the limit saves); the device retries with backoff.
+    std::size_t max_connections = 1000;
+    // SIGTERM: how long requests being handled may take to finish before the rest are cut.
+    int stop_grace_ms = 10'000;
     std::size_t changes_page = 5000;      // check-ins per /v1/changes reply
     std::string log_level = "info";
 };

@@ -58,6 +58,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     std::signal(SIGPIPE, SIG_IGN);
+    // Reports a failure to start before the configured level is known: errors pass any level.
+    muster::log::Logger start_log;
     try {
         ServerConfig config = load_server_config(config_path);
         if (!listen.empty()) config.listen = listen;
@@ -79,10 +81,11 @@ int main(int argc, char** argv) {
         server.run(true);
         return 0;  // the store closes here, after the last request
     } catch (const ServerConfigError& e) {
-        std::fprintf(stderr, "muster-sync-server: %s\n", e.what());
+        start_log.error("start_failed", {{"reason", "configuration"}, {"error", e.what()}});
         return 2;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "muster-sync-server: %s\n", e.what());
+        // Cannot bind the address, cannot open the database, bad TLS files: the message says which.
+        start_log.error("start_failed", {{"error", e.what()}});
         return 1;
     }
 }

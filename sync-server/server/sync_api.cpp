@@ -4,16 +4,21 @@
 #include "muster/sync/request_signing.hpp"
 #include "muster/sync/sync_messages.hpp"
 
+#include <boost/json.hpp>
+
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
 
 namespace muster::server {
+
+ApiResponse error_response(HttpStatus status, sync::ErrorCode code, std::string message, TimeMs now) {
+    return ApiResponse{status, sync::to_json(sync::ErrorReply{std::move(message), now, code}), now};
+}
+
 namespace {
 
-ApiResponse error(int status, std::string message, TimeMs now) {
-    return ApiResponse{status, sync::to_json(sync::ErrorReply{std::move(message), now}), now};
-}
+using sync::ErrorCode;
 
 std::string header(const ApiRequest& r, std::string_view name) {
     std::string key(name);
@@ -61,13 +66,17 @@ ApiResponse SyncApi::handle(const ApiRequest& request) {
     auto path = path_of(request.target);
     try {
         if (path == "/v1/health") {
-            if (request.method != "GET") return error(405, "use GET", now);
+            if (request.method != "GET")
+                return error_response(HttpStatus::method_not_allowed, ErrorCode::method_not_allowed, "use GET", now);
             return health(now);
         }
         bool is_upload = path == "/v1/upload", is_changes = path == "/v1/changes";
-        if (!is_upload && !is_changes) return error(404, "no such endpoint (see docs/api.md)", now);
-        if (is_upload && request.method != "POST") return error(405, "use POST", now);
-        if (is_changes && request.method != "GET") return error(405, "use GET", now);
+        if (!is_upload && !is_changes)
+            return error_response(HttpStatus::not_found, ErrorCode::not_found, "no such endpoint (see docs/api.md)", now);
+        if (is_upload && request.method != "POST")
+            return error_response(HttpStatus::method_not_allowed, ErrorCode::method_not_allowed, "use POST", now);
+        if (is_changes && request.method != "GET")
+            return error_response(HttpStatus::method_not_allowed, ErrorCode::method_not_allowed, "use GET", now);
         auto auth = authenticate(request, now, /*remember_nonce=*/!is_upload);
         if (auto* refusal = std::get_if<ApiResponse>(&auth)) return *refusal;
         const auto& device = std::get<DeviceRecord>(auth);
@@ -76,40 +85,49 @@ ApiResponse SyncApi::handle(const ApiRequest& request) {
         // The store could not answer (disk full, database locked for too long): the device
         // keeps its records and retries; nothing was acknowledged.
         log_.log(log::Level::error, "store_error", {{"path", path}, {"sqlite_code", e.extended_code()}});
-        return error(503, "the hub's store is unavailable; try again later", now);
+        return error_response(HttpStatus::service_unavailable, ErrorCode::store_busy,
+                              "the hub's store is unavailable; try again later", now);
     }
 }
 
 ApiResponse SyncApi::health(TimeMs now) {
-    if (!store_.healthy()) return error(503, "store unavailable", now);
-    return ApiResponse{200, "{\"status\":\"ok\",\"server_time_ms\":" + std::to_string(now) + "}", now};
+    if (!store_.healthy())
+        return error_response(HttpStatus::service_unavailable, ErrorCode::store_busy, "store unavailable", now);
+    return ApiResponse{HttpStatus::ok, boost::json::serialize(boost::json::object{{"status", "ok"}, {"server_time_ms", now}}),
+                       now};
 }
 
 std::variant<DeviceRecord, ApiResponse> SyncApi::authenticate(const ApiRequest& r, TimeMs now, bool remember_nonce) {
-    auto refuse = [&](int status, const std::string& why, const std::string& device) -> ApiResponse {
-        log_.log(log::Level::warn, "auth_refused", {{"status", status}, {"reason", why}, {"device", device}});
-        return error(status, why, now);
+    // Unknown device, missing headers and a bad signature get one answer (unauthenticated),
+    // so a stranger learns nothing about which devices exist.
+    auto refuse = [&](ErrorCode code, const std::string& why, const std::string& device) -> ApiResponse {
+        auto status = code == ErrorCode::revoked ? HttpStatus::forbidden : HttpStatus::unauthorized;
+        log_.log(log::Level::warn, "auth_refused",
+                 {{"status", code_of(status)}, {"code", sync::to_string(code)}, {"reason", why}, {"device", device}});
+        return error_response(status, code, why, now);
     };
     std::string id = header(r, sync::header_device);
     std::string time_text = header(r, sync::header_time);
     std::string nonce = header(r, sync::header_nonce);
     std::string signature = header(r, sync::header_signature);
     if (id.empty() || time_text.empty() || nonce.empty() || signature.empty())
-        return refuse(401, "missing authentication headers (X-Muster-Device, -Time, -Nonce, -Signature)", "");
-    if (id.size() > 40) return refuse(401, "unknown device", "");
+        return refuse(ErrorCode::unauthenticated,
+                      "missing authentication headers (X-Muster-Device, -Time, -Nonce, -Signature)", "");
+    if (id.size() > 40) return refuse(ErrorCode::unauthenticated, "unknown device", "");
     auto device = store_.find_device(id);
-    if (!device || !device->secret) return refuse(401, "unknown device", id);
+    if (!device || !device->secret) return refuse(ErrorCode::unauthenticated, "unknown device", id);
     auto time = parse_int(time_text);
-    if (!time) return refuse(401, "X-Muster-Time is not a number", id);
-    if (!sync::is_valid_nonce(nonce)) return refuse(401, "X-Muster-Nonce is not a valid nonce", id);
+    if (!time) return refuse(ErrorCode::unauthenticated, "X-Muster-Time is not a number", id);
+    if (!sync::is_valid_nonce(nonce)) return refuse(ErrorCode::unauthenticated, "X-Muster-Nonce is not a valid nonce", id);
     if (!sync::signature_matches(*device->secret, r.method, r.target, *time, nonce, r.body, signature))
-        return refuse(401, "bad signature", id);
+        return refuse(ErrorCode::unauthenticated, "bad signature", id);
     // Only now is it known the request comes from the device: tell it apart from a stranger.
-    if (device->revoked) return refuse(403, "device revoked by the hub", id);
+    if (device->revoked) return refuse(ErrorCode::revoked, "device revoked by the hub", id);
     if (std::llabs(*time - now) > sync::request_window_ms)
-        return refuse(401, "request time outside the accepted window; adjust by X-Muster-Server-Time", id);
+        return refuse(ErrorCode::clock_skew,
+                      "request time outside the accepted window; adjust by X-Muster-Server-Time", id);
     if (remember_nonce && !store_.remember_nonce(id, nonce, now))
-        return refuse(401, "replayed request (nonce already used)", id);
+        return refuse(ErrorCode::replayed, "replayed request (nonce already used)", id);
     return *device;
 }
 
@@ -120,14 +138,16 @@ ApiResponse SyncApi::upload(const ApiRequest& request, const DeviceRecord& devic
         batch = sync::parse_upload_batch(request.body);
     } catch (const sync::ProtocolError& e) {
         log_.log(log::Level::warn, "bad_request", {{"device", device.id}, {"path", "/v1/upload"}});
-        return error(400, e.what(), now);
+        return error_response(HttpStatus::bad_request, ErrorCode::bad_request, e.what(), now);
     }
     sync::UploadReply reply;
     try {
         reply = store_.ingest(device, batch, now, header(request, sync::header_nonce));
     } catch (const ReplayedRequest& e) {
-        log_.log(log::Level::warn, "auth_refused", {{"status", 401}, {"reason", e.what()}, {"device", device.id}});
-        return error(401, e.what(), now);
+        log_.log(log::Level::warn, "auth_refused",
+                 {{"status", code_of(HttpStatus::unauthorized)}, {"code", sync::to_string(ErrorCode::replayed)},
+                  {"reason", e.what()}, {"device", device.id}});
+        return error_response(HttpStatus::unauthorized, ErrorCode::replayed, e.what(), now);
     }
     log_.log(log::Level::info, "upload",
              {{"device", device.id},
@@ -137,14 +157,16 @@ ApiResponse SyncApi::upload(const ApiRequest& request, const DeviceRecord& devic
               {"clock_skew_ms", reply.clock_skew_ms},
               {"clock_flagged", reply.clock_flagged},
               {"ms", elapsed_ms(started)}});
-    return ApiResponse{200, sync::to_json(reply), now};
+    return ApiResponse{HttpStatus::ok, sync::to_json(reply), now};
 }
 
 ApiResponse SyncApi::changes(const ApiRequest& request, const DeviceRecord& device, TimeMs now) {
     auto started = std::chrono::steady_clock::now();
     auto since_text = query_value(request.target, "since");
     auto since = since_text ? parse_int(*since_text) : std::optional<std::int64_t>(0);
-    if (!since || *since < 0) return error(400, "since: expected a cursor (a whole number >= 0)", now);
+    if (!since || *since < 0)
+        return error_response(HttpStatus::bad_request, ErrorCode::bad_request,
+                              "since: expected a cursor (a whole number >= 0)", now);
     auto changes = store_.changes_since(device, *since, now);
     log_.log(log::Level::debug, "changes",
              {{"device", device.id},
@@ -154,7 +176,7 @@ ApiResponse SyncApi::changes(const ApiRequest& request, const DeviceRecord& devi
               {"participants", changes.participants.size()},
               {"more", changes.more},
               {"ms", elapsed_ms(started)}});
-    return ApiResponse{200, sync::to_json(changes), now};
+    return ApiResponse{HttpStatus::ok, sync::to_json(changes), now};
 }
 
 }  // namespace muster::server

@@ -1,7 +1,9 @@
 #pragma once
 // The sync API (docs/api.md) as a plain function from request to response: no sockets and
 // no Beast here, so every route and every refusal is tested directly as well as over HTTP.
+#include "http_status.hpp"
 #include "muster/log/logger.hpp"
+#include "muster/sync/sync_messages.hpp"
 #include "sync_store.hpp"
 
 #include <functional>
@@ -19,10 +21,14 @@ struct ApiRequest {
 };
 
 struct ApiResponse {
-    int status = 200;
+    HttpStatus status = HttpStatus::ok;
     std::string body;  // JSON
     TimeMs server_time_ms = 0;
 };
+
+// An error reply: {"error": message, "code": code, "server_time_ms": now} with its status.
+// The HTTP layer builds its own refusals (400, 413, 431) with it too.
+ApiResponse error_response(HttpStatus status, sync::ErrorCode code, std::string message, TimeMs now);
 
 class SyncApi {
 public:

@@ -10,19 +10,22 @@
 #include "muster/sync/sync_messages.hpp"
 #include "muster/util/uuid.hpp"
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 namespace muster::test {
 
 struct SyncHub : DemoHub {
     // A server configuration beside the hub's own, with limits small enough to hit in a test.
-    std::string config(std::size_t body_bytes = 65536, int request_timeout_ms = 1000, std::size_t max_connections = 200) const {
+    std::string config(std::size_t body_bytes = 65536, int request_timeout_ms = 1000, std::size_t max_connections = 200,
+                       int stop_grace_ms = 10'000) const {
         std::string path = hub + "/test-server.toml";
         std::ofstream(path) << "[server]\nlisten = \"127.0.0.1\"\nport = 0\nthreads = 2\n"
                             << "[tls]\nenabled = true\ncertificate = \"tls/server-cert.pem\"\nprivate_key = \"tls/server-key.pem\"\n"
                             << "[hub]\ndatabase = \"hub.db\"\n"
                             << "[limits]\nbody_bytes = " << body_bytes << "\nrequest_timeout_ms = " << request_timeout_ms
-                            << "\nmax_connections = " << max_connections << "\n";
+                            << "\nmax_connections = " << max_connections << "\nstop_grace_ms = " << stop_grace_ms << "\n";
         return path;
     }
     std::string log() const { return hub + "/server.log"; }
@@ -53,6 +56,18 @@ struct RunningHub {
     unsigned short port() const { return server.port(); }
     int health() const { return http_request(server.port(), "GET", "/v1/health").status; }
 };
+
+// Polls `condition` until it holds or `timeout` passes; true if it held. For states another
+// process reaches (a server's log line, a count in its database) that cannot be awaited directly.
+template <class Condition>
+bool wait_until(Condition condition, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
 
 // A plausible scan record from `device` for demo event 1.
 inline CheckIn make_check_in(const std::string& device, std::int64_t seq, ParticipantId who = 1) {

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <poll.h>
+
 #include <atomic>
 #include <thread>
 
@@ -37,19 +39,23 @@ TEST_CASE("A body over the limit gets 413 and the server carries on", "[sync][ba
     std::string huge(2 << 20, 'x');
     auto r = signed_request(h.port(), "POST", "/v1/upload", huge, h.hub.as());
     CHECK(r.status == 413);
+    CHECK(sync::parse_error_reply(r.body).code == sync::ErrorCode::too_large);
     CHECK(h.health() == 200);
     auto lie = raw_exchange(h.port(),
                             "POST /v1/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n",
                             std::chrono::seconds(5));
     CHECK_THAT(lie, Catch::StartsWith("HTTP/1.1 413"));
+    CHECK_THAT(lie, Catch::Contains("\"code\":\"too_large\""));
 }
 
 TEST_CASE("Garbage bytes get 400 and the connection is closed", "[sync][bad_input]") {
     RunningHub h;
     auto reply = raw_exchange(h.port(), std::string("\x16\x03\x01\x02\x00 NOT HTTP\r\n\r\n", 17), std::chrono::seconds(5));
     CHECK_THAT(reply, Catch::StartsWith("HTTP/1.1 400"));
+    CHECK_THAT(reply, Catch::Contains("\"code\":\"bad_request\""));
     reply = raw_exchange(h.port(), "GET / HTTP/1.1\r\n" + std::string(20000, 'a') + ": b\r\n\r\n", std::chrono::seconds(5));
     CHECK_THAT(reply, Catch::StartsWith("HTTP/1.1 431"));
+    CHECK_THAT(reply, Catch::Contains("\"code\":\"too_large\""));
     CHECK(h.health() == 200);
 }
 
@@ -91,15 +97,29 @@ TEST_CASE("Thousands of connections opened and dropped leave the server serving,
             if (!ec && i % 3 == 0) asio::write(open.back(), asio::buffer(std::string("GET /v1/hea")), ec);
         }
         if (round == 0) {
-            // Held open: the server has taken 200 and closes the rest at once.
-            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+            // Held open: the server has taken 200 and closes the rest at once. Wait (poll(2)
+            // on the sockets, with a deadline) until it has closed at least the 100 over the limit.
             int closed_by_server = 0;
-            for (auto& s : open) {
-                s.non_blocking(true);
-                char c;
-                boost::system::error_code ec;
-                s.read_some(asio::buffer(&c, 1), ec);
-                if (ec && ec != asio::error::would_block) ++closed_by_server;
+            std::vector<bool> closed(open.size(), false);
+            for (std::size_t i = 0; i < open.size(); ++i)
+                if (!open[i].is_open()) closed[i] = true, ++closed_by_server;  // refused outright
+            auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+            while (closed_by_server < 100 && std::chrono::steady_clock::now() < deadline) {
+                std::vector<pollfd> fds;
+                std::vector<std::size_t> which;
+                for (std::size_t i = 0; i < open.size(); ++i)
+                    if (!closed[i]) fds.push_back({open[i].native_handle(), POLLIN, 0}), which.push_back(i);
+                auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+                if (::poll(fds.data(), fds.size(), static_cast<int>(std::max<std::int64_t>(left.count(), 0))) <= 0) break;
+                for (std::size_t k = 0; k < fds.size(); ++k) {
+                    if (!fds[k].revents) continue;
+                    auto& s = open[which[k]];
+                    s.non_blocking(true);
+                    char c;
+                    boost::system::error_code ec;
+                    s.read_some(asio::buffer(&c, 1), ec);
+                    if (ec && ec != asio::error::would_block) closed[which[k]] = true, ++closed_by_server;
+                }
             }
             CHECK(closed_by_server >= 100);
         }
@@ -110,12 +130,7 @@ TEST_CASE("Thousands of connections opened and dropped leave the server serving,
         }
     }
     // The server notices the dropped connections and is free again.
-    bool serving = false;
-    for (int i = 0; i < 50 && !serving; ++i) {
-        serving = h.health() == 200;
-        if (!serving) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    CHECK(serving);
+    CHECK(wait_until([&] { return h.health() == 200; }, std::chrono::seconds(5)));
     auto rss_after = h.server.resident_kib();
     INFO("server resident memory before " << rss_before << " KiB, after 3,000 connections " << rss_after << " KiB");
     CHECK(rss_after < rss_before + 64 * 1024);
@@ -140,7 +155,8 @@ TEST_CASE("SIGTERM lets uploads in flight finish, then closes the store", "[sync
                 acked += static_cast<int>(sync::parse_upload_reply(r.body).acked.size());
             }
         });
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    // Stop while uploads are in flight: once some are acknowledged, four clients keep sending.
+    CHECK(wait_until([&] { return acked > 0; }, std::chrono::seconds(10)));
     server.terminate();
     CHECK(server.wait(std::chrono::seconds(15)) == 0);
     go = false;
@@ -184,6 +200,7 @@ TEST_CASE("A hub database locked by someone else gets 503, nothing acknowledged,
         auto r = signed_request(h.port(), "POST", "/v1/upload", body, h.hub.as());
         CHECK(r.status == 503);
         CHECK_THAT(sync::parse_error_reply(r.body).error, Catch::Contains("try again later"));
+        CHECK(sync::parse_error_reply(r.body).code == sync::ErrorCode::store_busy);
         other->exec("ROLLBACK");
     }
     auto again = signed_request(h.port(), "POST", "/v1/upload", body, h.hub.as());

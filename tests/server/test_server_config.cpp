@@ -18,6 +18,7 @@ TEST_CASE("The example server configuration parses", "[sync][config]") {
     CHECK(c.body_bytes == 1048576);
     CHECK(c.request_timeout_ms == 10000);
     CHECK(c.max_connections == 1000);
+    CHECK(c.stop_grace_ms == 10000);
     // Its files are not there: refused with what to do.
     CHECK_THROWS_WITH(validate(c), Catch::Contains("muster server cert"));
 }

@@ -58,6 +58,7 @@ TEST_CASE("A replayed request is refused, even after a server restart", "[sync][
         auto replay = http_request(server.port(), "POST", "/v1/upload", body, sent);
         CHECK(replay.status == 401);
         CHECK_THAT(sync::parse_error_reply(replay.body).error, Catch::Contains("replayed"));
+        CHECK(sync::parse_error_reply(replay.body).code == sync::ErrorCode::replayed);
         server.kill_hard();
     }
     ServerProcess restarted(hub.config(), hub.log());
@@ -85,6 +86,7 @@ TEST_CASE("A request time outside five minutes is refused and the reply gives th
         auto r = signed_request(h.port(), "POST", "/v1/upload", body, parts);
         CHECK(r.status == 401);
         CHECK_THAT(sync::parse_error_reply(r.body).error, Catch::Contains("time outside"));
+        CHECK(sync::parse_error_reply(r.body).code == sync::ErrorCode::clock_skew);
         auto server_time = std::stoll(r.headers.at("x-muster-server-time"));
         CHECK(std::llabs(server_time - uk_time::now_ms()) < 5000);
     }
@@ -101,6 +103,7 @@ TEST_CASE("A revoked device is cut off at once with 403", "[sync][security]") {
     auto r = signed_request(h.port(), "POST", "/v1/upload", after, h.hub.as());
     CHECK(r.status == 403);
     CHECK_THAT(sync::parse_error_reply(r.body).error, Catch::Contains("revoked"));
+    CHECK(sync::parse_error_reply(r.body).code == sync::ErrorCode::revoked);
     CHECK(signed_request(h.port(), "GET", "/v1/changes?since=0", "", h.hub.as()).status == 403);
     CHECK(h.hub.stored_check_ins() == 1);  // what it sent before stays
     // The other device is unaffected.
