@@ -1,6 +1,6 @@
 #include "hub_answer.hpp"
 
-#include "http_status.hpp"
+#include "muster/sync/http_status.hpp"
 
 namespace muster::kiosk {
 
@@ -25,11 +25,11 @@ namespace {
 
 HubAnswer from_status(int status) {
     switch (status) {
-    case http_status::bad_request: return HubAnswer::malformed;
-    case http_status::unauthorized: return HubAnswer::unauthenticated;  // never "clock" without the code
-    case http_status::forbidden: return HubAnswer::revoked;
-    case http_status::payload_too_large: return HubAnswer::too_large;
-    case http_status::service_unavailable: return HubAnswer::unavailable;
+    case code_of(sync::HttpStatus::bad_request): return HubAnswer::malformed;
+    case code_of(sync::HttpStatus::unauthorized): return HubAnswer::unauthenticated;  // never "clock" without the code
+    case code_of(sync::HttpStatus::forbidden): return HubAnswer::revoked;
+    case code_of(sync::HttpStatus::payload_too_large): return HubAnswer::too_large;
+    case code_of(sync::HttpStatus::service_unavailable): return HubAnswer::unavailable;
     default: return HubAnswer::other;
     }
 }
@@ -38,14 +38,14 @@ HubAnswer from_status(int status) {
 
 HubAnswer classify(int status, sync::ErrorCode code) {
     using sync::ErrorCode;
-    if (status == http_status::no_reply) return HubAnswer::no_reply;
-    if (status == http_status::ok) return HubAnswer::accepted;
+    if (status == sync::no_reply_status) return HubAnswer::no_reply;
+    if (status == code_of(sync::HttpStatus::ok)) return HubAnswer::accepted;
     switch (code) {
     case ErrorCode::unknown: return from_status(status);
     case ErrorCode::bad_request: return HubAnswer::malformed;
     // 431 is the headers: no smaller batch makes them smaller, so it must not narrow down
     // (narrowing ends in refusing a record for good).
-    case ErrorCode::too_large: return status == http_status::headers_too_large ? HubAnswer::other : HubAnswer::too_large;
+    case ErrorCode::too_large: return status == code_of(sync::HttpStatus::header_fields_too_large) ? HubAnswer::other : HubAnswer::too_large;
     case ErrorCode::unauthenticated: return HubAnswer::unauthenticated;
     case ErrorCode::clock_skew: return HubAnswer::clock_skew;
     case ErrorCode::replayed: return HubAnswer::replayed;
@@ -59,7 +59,7 @@ HubAnswer classify(int status, sync::ErrorCode code) {
 }
 
 sync::ErrorCode error_code_of(const HttpResult& reply) {
-    if (reply.status == http_status::no_reply || reply.status == http_status::ok) return sync::ErrorCode::unknown;
+    if (reply.status == sync::no_reply_status || reply.status == code_of(sync::HttpStatus::ok)) return sync::ErrorCode::unknown;
     try {
         return sync::parse_error_reply(reply.body).code;
     } catch (const std::exception&) {
@@ -68,7 +68,7 @@ sync::ErrorCode error_code_of(const HttpResult& reply) {
 }
 
 std::string error_text(const HttpResult& reply) {
-    if (reply.status == http_status::no_reply) return reply.error;
+    if (reply.status == sync::no_reply_status) return reply.error;
     try {
         return "server said " + std::to_string(reply.status) + ": " + sync::parse_error_reply(reply.body).error;
     } catch (const std::exception&) {

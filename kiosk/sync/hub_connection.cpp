@@ -1,7 +1,7 @@
 #include "hub_connection.hpp"
 
 #include "hub_answer.hpp"
-#include "http_status.hpp"
+#include "muster/sync/http_status.hpp"
 
 #include "muster/time/uk_time.hpp"
 #include "muster/util/config_error.hpp"
@@ -44,7 +44,7 @@ HttpResult HubConnection::call(const std::string& method, const std::string& tar
             TimeMs received_at = now_();
             clock_offset_ms_ = *r.server_time_ms - (sent_at + received_at) / 2;
         }
-        bool stale_connection = r.status == http_status::no_reply && r.reused_connection;
+        bool stale_connection = r.status == sync::no_reply_status && r.reused_connection;
         // Only the code says "clock": an older server's bare 401 waits for the next pass
         // (signed with the offset this reply brought all the same).
         bool stale_clock = attempt == 0 && answer_of(r) == HubAnswer::clock_skew;

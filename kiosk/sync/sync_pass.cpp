@@ -1,6 +1,6 @@
 #include "sync_pass.hpp"
 
-#include "http_status.hpp"
+#include "muster/sync/http_status.hpp"
 #include "hub_answer.hpp"
 #include "upload_decision.hpp"
 
@@ -71,7 +71,7 @@ void SyncPass::acknowledge(const HttpResult& reply) {
 bool SyncPass::takes_empty_batch() {
     sync::UploadBatch empty;
     empty.device_time_ms = link_.hub.now();
-    return link_.hub.call("POST", "/v1/upload", sync::to_json(empty)).status == http_status::ok;
+    return link_.hub.call("POST", "/v1/upload", sync::to_json(empty)).status == code_of(sync::HttpStatus::ok);
 }
 
 // One record the server cannot take at all: keep it, stop sending it, tell staff.

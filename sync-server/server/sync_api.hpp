@@ -1,7 +1,7 @@
 #pragma once
 // The sync API (docs/api.md) as a plain function from request to response: no sockets and
 // no Beast here, so every route and every refusal is tested directly as well as over HTTP.
-#include "http_status.hpp"
+#include "muster/sync/http_status.hpp"
 #include "muster/log/logger.hpp"
 #include "muster/sync/sync_messages.hpp"
 #include "sync_store.hpp"
@@ -12,6 +12,9 @@
 #include <variant>
 
 namespace muster::server {
+
+using sync::HttpStatus;
+using sync::code_of;
 
 struct ApiRequest {
     std::string method;  // "GET", "POST", ...

@@ -1,6 +1,6 @@
 // What the client does with each answer to an upload, and what each reply means, without
 // sockets: the policy in upload_decision.hpp and hub_answer.hpp, branch by branch.
-#include "http_status.hpp"
+#include "muster/sync/http_status.hpp"
 #include "hub_answer.hpp"
 #include "upload_decision.hpp"
 
@@ -25,6 +25,19 @@ HttpResult reply(int status, const std::string& body) {
 }
 
 }  // namespace
+
+// The statuses as the client holds them: plain ints off the wire.
+namespace wire {
+using sync::HttpStatus;
+constexpr int no_reply = sync::no_reply_status;
+constexpr int ok = code_of(HttpStatus::ok);
+constexpr int bad_request = code_of(HttpStatus::bad_request);
+constexpr int unauthorized = code_of(HttpStatus::unauthorized);
+constexpr int forbidden = code_of(HttpStatus::forbidden);
+constexpr int payload_too_large = code_of(HttpStatus::payload_too_large);
+constexpr int headers_too_large = code_of(HttpStatus::header_fields_too_large);
+constexpr int service_unavailable = code_of(HttpStatus::service_unavailable);
+}  // namespace wire
 
 TEST_CASE("An acknowledged batch is applied and the next one sent", "[sync][decision]") {
     CHECK(after(HubAnswer::accepted, 500) == UploadStep::acknowledged);
@@ -83,7 +96,7 @@ TEST_CASE("Narrowing takes a quarter of the limit, never less than one record", 
 }
 
 TEST_CASE("A reply's code says what it means", "[sync][decision]") {
-    using namespace http_status;
+    using namespace wire;
     CHECK(classify(unauthorized, ErrorCode::clock_skew) == HubAnswer::clock_skew);
     CHECK(classify(unauthorized, ErrorCode::replayed) == HubAnswer::replayed);
     CHECK(classify(unauthorized, ErrorCode::unauthenticated) == HubAnswer::unauthenticated);
@@ -100,7 +113,7 @@ TEST_CASE("A reply's code says what it means", "[sync][decision]") {
 }
 
 TEST_CASE("Without a code (an older server), the status decides", "[sync][decision]") {
-    using namespace http_status;
+    using namespace wire;
     CHECK(classify(bad_request, ErrorCode::unknown) == HubAnswer::malformed);
     CHECK(classify(unauthorized, ErrorCode::unknown) == HubAnswer::unauthenticated);  // never taken for the clock
     CHECK(classify(forbidden, ErrorCode::unknown) == HubAnswer::revoked);
@@ -112,7 +125,7 @@ TEST_CASE("Without a code (an older server), the status decides", "[sync][decisi
 }
 
 TEST_CASE("The code is read from the error body, and its text is never matched", "[sync][decision]") {
-    using namespace http_status;
+    using namespace wire;
     auto skew = reply(unauthorized, R"({"error":"request time outside the accepted window","code":"clock_skew","server_time_ms":1})");
     CHECK(answer_of(skew) == HubAnswer::clock_skew);
     // The message an older server sends for a stale clock, without a code: not a clock answer.
