@@ -24,14 +24,7 @@ void CameraSource::start(ScanSink& sink) {
 void CameraSource::stop() { worker_.stop(); }
 
 void CameraSource::report(ScanSink& sink, SourceState state, std::string message) {
-    SourceStatus next{InputKind::camera, state, std::move(message)};
-    {
-        std::lock_guard lock(preview_mutex_);
-        // Retrying every second must not flood the sink with the same line.
-        if (status_.state == next.state && status_.message == next.message) return;
-        status_ = next;
-    }
-    sink.on_status(std::move(next));
+    status_.report(sink, {InputKind::camera, state, std::move(message)});
 }
 
 bool CameraSource::ensure_open(ScanSink& sink) {
@@ -114,9 +107,6 @@ std::uint64_t CameraSource::preview_sequence() const {
     return preview_sequence_;
 }
 
-SourceStatus CameraSource::status() const {
-    std::lock_guard lock(preview_mutex_);
-    return status_;
-}
+SourceStatus CameraSource::status() const { return status_.current(); }
 
 }  // namespace muster::kiosk::camera

@@ -8,7 +8,7 @@
 #include "muster/util/worker.hpp"
 #include "qr_decoder.hpp"
 #include "repeat_guard.hpp"
-#include "scan_source.hpp"
+#include "source_status_board.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -55,12 +55,12 @@ private:
     std::unique_ptr<FrameGrabber> grabber_;
     Options options_;
 
-    mutable std::mutex preview_mutex_;  // guards the preview and the status
+    mutable std::mutex preview_mutex_;  // guards the preview
     GrayFrame preview_;
     std::optional<Quad> preview_outline_;
     std::uint64_t preview_sequence_ = 0;
     bool preview_valid_ = false;
-    SourceStatus status_{InputKind::camera, SourceState::starting, "camera starting"};
+    SourceStatusBoard status_{{InputKind::camera, SourceState::starting, "camera starting"}};
 
     std::atomic<std::uint64_t> frames_decoded_{0};
     bool open_ = false;  // worker thread only

@@ -44,10 +44,7 @@ void NfcSource::stop() {
     worker_.stop();
 }
 
-SourceStatus NfcSource::status() const {
-    std::lock_guard lock(mutex_);
-    return status_;
-}
+SourceStatus NfcSource::status() const { return status_.current(); }
 
 std::uint64_t NfcSource::scans_reported() const {
     std::lock_guard lock(mutex_);
@@ -70,14 +67,7 @@ bool NfcSource::enrolment_waiting() const {
 }
 
 void NfcSource::report(ScanSink& sink, SourceState state, std::string message) {
-    SourceStatus next{InputKind::nfc, state, std::move(message)};
-    {
-        std::lock_guard lock(mutex_);
-        // Retrying every couple of seconds must not flood the sink with the same line.
-        if (status_.state == next.state && status_.message == next.message) return;
-        status_ = next;
-    }
-    sink.on_status(std::move(next));
+    status_.report(sink, {InputKind::nfc, state, std::move(message)});
 }
 
 void NfcSource::run(std::stop_token stop, ScanSink& sink) {

@@ -13,7 +13,7 @@
 // own wake-up timeout; it cannot be interrupted).
 #include "muster/nfc/tag_reader.hpp"
 #include "muster/util/worker.hpp"
-#include "scan_source.hpp"
+#include "source_status_board.hpp"
 
 #include <chrono>
 #include <condition_variable>
@@ -84,7 +84,7 @@ private:
     mutable std::mutex mutex_;  // guards everything below that other threads read
     std::condition_variable tag_for_waiters_;
     bool stopping_ = false;  // releases enrolment waiters; the worker has its stop_token
-    SourceStatus status_{InputKind::nfc, SourceState::starting, "NFC reader starting"};
+    SourceStatusBoard status_{{InputKind::nfc, SourceState::starting, "NFC reader starting"}};
     int enrol_waiters_ = 0;
     std::uint64_t enrol_sequence_ = 0;
     muster::nfc::TagRead enrolled_;
