@@ -4,6 +4,8 @@
 #include "muster/time/uk_time.hpp"
 #include "muster/util/pin_hash.hpp"
 
+#include <stdexcept>
+
 namespace muster::kiosk {
 
 Tone tone_of(Outcome outcome) {
@@ -77,7 +79,13 @@ const std::vector<Participant>& KioskModel::search(const std::string& query) {
 
 std::string KioskModel::manual_check_in(ParticipantId id, const std::string& reason, const std::string& staff) {
     if (reason.empty() || staff.empty()) return staff_message_ = "A manual check-in needs your name and a reason";
-    auto r = station_.desk().manual_check_in(id, reason, staff, uk_time::now_ms());
+    checkin::ScanResult r;
+    try {
+        r = station_.desk().manual_check_in(id, reason, staff, uk_time::now_ms());
+    } catch (const std::invalid_argument& e) {
+        // Text over the field limits: nothing was written; staff see which field and why.
+        return staff_message_ = std::string("Not checked in: ") + e.what();
+    }
     station_.nudge_sync();
     std::string who = r.participant ? r.participant->public_name() : "participant " + std::to_string(id);
     return staff_message_ = who + ": " + std::string(label_of(r.decision.outcome));
@@ -85,7 +93,12 @@ std::string KioskModel::manual_check_in(ParticipantId id, const std::string& rea
 
 std::string KioskModel::void_last(const std::string& reason, const std::string& staff) {
     if (reason.empty() || staff.empty()) return staff_message_ = "Voiding a scan needs your name and a reason";
-    auto v = station_.desk().void_last_scan(reason, staff, uk_time::now_ms());
+    std::optional<Correction> v;
+    try {
+        v = station_.desk().void_last_scan(reason, staff, uk_time::now_ms());
+    } catch (const std::invalid_argument& e) {
+        return staff_message_ = std::string("Not voided: ") + e.what();
+    }
     station_.nudge_sync();
     return staff_message_ = v ? "The last scan was voided (the record is kept, marked void)" : "There is no scan to void";
 }

@@ -1,5 +1,6 @@
 #include "muster/checkin/check_in_desk.hpp"
 
+#include "muster/model/field_limits.hpp"
 #include "muster/store/badge_store.hpp"
 #include "muster/store/check_in_store.hpp"
 #include "muster/store/event_store.hpp"
@@ -10,6 +11,17 @@
 #include <stdexcept>
 
 namespace muster::checkin {
+namespace {
+
+// Staff type these by hand; text that could never be synced (too long, a control
+// character, broken UTF-8) is refused here, before anything is written, rather than
+// recorded and then refused by the hub for ever.
+void check_staff_text(std::string_view field, const std::string& value, std::size_t max_chars) {
+    if (auto problem = limits::text_problem(value, max_chars))
+        throw std::invalid_argument(std::string(field) + ": " + *problem);
+}
+
+}  // namespace
 
 CheckInDesk::CheckInDesk(db::Database& db, const badge::PublicKey& hub_key, DeviceSetup setup)
     : db_(db), verifier_(hub_key), setup_(std::move(setup)) {
@@ -73,6 +85,8 @@ ScanResult CheckInDesk::manual_check_in(ParticipantId participant, const std::st
                                         TimeMs now) {
     if (reason.empty()) throw std::invalid_argument("a manual check-in needs a reason");
     if (staff.empty()) throw std::invalid_argument("a manual check-in needs the staff member's name");
+    check_staff_text("reason", reason, limits::reason_chars);
+    check_staff_text("staff", staff, limits::staff_chars);
     Credential c;
     c.method = Method::manual;
     c.participant_id = participant;
@@ -129,6 +143,8 @@ ScanResult CheckInDesk::commit(const Credential& credential, TimeMs now, bool st
 
 std::optional<Correction> CheckInDesk::void_last_scan(const std::string& reason, const std::string& staff, TimeMs now) {
     if (reason.empty() || staff.empty()) throw std::invalid_argument("a void needs a reason and the staff member's name");
+    check_staff_text("reason", reason, limits::reason_chars);
+    check_staff_text("staff", staff, limits::staff_chars);
     db::Transaction tx(db_);
     auto last = store::last_counted_scan(db_, setup_.device_id);
     if (!last) return std::nullopt;

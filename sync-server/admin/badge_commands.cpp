@@ -44,7 +44,7 @@ int issue(const Args& a, Context& ctx) {
 int revoke(const Args& a, Context& ctx) {
     auto db = ctx.hub.open();
     auto p = require_participant(*db, a.require_int("participant"));
-    std::string reason = a.require("reason");
+    std::string reason = a.require_text("reason", limits::reason_chars);
     std::optional<badge::HubKeyPair> key;
     if (a.flag("reissue")) key = ctx.hub.signing_key();
     db::Transaction tx(*db);

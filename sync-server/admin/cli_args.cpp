@@ -64,4 +64,17 @@ long long Args::require_int(const std::string& name) const {
     return *v;
 }
 
+std::optional<std::string> Args::get_text(const std::string& name, std::size_t max_chars) const {
+    auto v = get(name);
+    if (v)
+        if (auto problem = limits::text_problem(*v, max_chars)) throw UsageError("--" + name + ": " + *problem);
+    return v;
+}
+
+std::string Args::require_text(const std::string& name, std::size_t max_chars) const {
+    auto v = get_text(name, max_chars);
+    if (!v || v->empty()) throw UsageError("--" + name + " is required");
+    return *v;
+}
+
 }  // namespace muster::admin

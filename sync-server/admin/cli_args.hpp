@@ -2,6 +2,9 @@
 // Command-line arguments of the `muster` admin tool: positionals, `--name value` options
 // and `--flag` switches. Every option must be declared by the command, so a typo is an
 // error rather than silently ignored.
+#include "muster/model/field_limits.hpp"  // the limits callers pass to get_text
+
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <set>
@@ -27,6 +30,10 @@ public:
     std::string require(const std::string& name) const;
     std::optional<long long> get_int(const std::string& name) const;
     long long require_int(const std::string& name) const;
+    // Free text that goes into a record (a reason, a name): within the field limits
+    // (muster/model/field_limits.hpp), else a UsageError naming the option and the problem.
+    std::optional<std::string> get_text(const std::string& name, std::size_t max_chars) const;
+    std::string require_text(const std::string& name, std::size_t max_chars) const;
     bool help() const { return help_; }
 
 private:

@@ -21,7 +21,7 @@ std::string random_pin() {
 int add(const Args& a, Context& ctx) {
     DeviceSpec spec;
     spec.id = a.require("id");
-    spec.name = a.get("name").value_or(spec.id);
+    spec.name = a.get_text("name", limits::label_chars).value_or(spec.id);
     auto mode = parse_device_mode(a.get("mode").value_or("entrance"));
     if (!mode) throw UsageError("--mode must be entrance or room");
     spec.mode = *mode;

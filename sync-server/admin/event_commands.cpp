@@ -14,7 +14,7 @@ int create(const Args& a, Context& ctx) {
     spec.item = a.require("item");
     spec.cohort = static_cast<int>(a.require_int("cohort"));
     spec.local_date = a.require("date");
-    spec.venue = a.require("venue");
+    spec.venue = a.require_text("venue", limits::venue_chars);
     spec.rooms = static_cast<int>(a.get_int("rooms").value_or(0));
     spec.late_after_min = static_cast<int>(a.get_int("late-after").value_or(10));
     auto db = ctx.hub.open();

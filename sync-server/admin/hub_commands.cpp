@@ -25,7 +25,7 @@ std::vector<std::string> split_hosts(const std::string& list) {
 std::vector<Command> hub_commands() {
     return {{"init", "Create a hub: its database and its badge-signing key pair", "--name NAME [--host NAME[,NAME...]] [--hub DIR]", {"name", "host"}, {},
              [](const Args& a, Context& ctx) {
-                 ctx.hub.create(a.require("name"), split_hosts(a.get("host").value_or("")));
+                 ctx.hub.create(a.require_text("name", limits::label_chars), split_hosts(a.get("host").value_or("")));
                  auto db = ctx.hub.open();
                  auto info = ctx.hub.info(*db);
                  ctx.out << "Created hub \"" << info.name << "\" in " << ctx.hub.dir().string() << "\n"

@@ -156,3 +156,32 @@ TEST_CASE("switching session and direction", "[desk]") {
     CHECK(r.record.session_id == afternoon.id);
     CHECK_THROWS(desk.set_session(987654));
 }
+
+TEST_CASE("staff text over the field limits is refused by name before anything is written", "[desk][limits]") {
+    TimeMs now = uk_time::now_ms();
+    test::TestHub hub(now);
+    auto sian = hub.id_of_trn("1234567");
+    CheckInDesk desk(*hub.db, hub.keys.public_key(), entrance(hub));
+    auto before = rows(*hub.db, "check_ins");
+
+    CHECK_THROWS_WITH(desk.manual_check_in(sian, std::string(501, 'x'), "Pat", now),
+                      "reason: longer than 500 characters");
+    CHECK_THROWS_WITH(desk.manual_check_in(sian, "forgot badge", std::string("Pat\0", 4), now),
+                      "staff: holds a control character");
+    CHECK_THROWS_WITH(desk.manual_check_in(sian, "forgot\nbadge", "Pat", now), "reason: holds a control character");
+    CHECK_THROWS_WITH(desk.manual_check_in(sian, "forgot badge", std::string(101, 'P'), now),
+                      "staff: longer than 100 characters");
+    CHECK_THROWS_AS(desk.manual_check_in(sian, "forgot badge", "\xff", now), std::invalid_argument);
+    CHECK(rows(*hub.db, "check_ins") == before);
+    CHECK(store::outbox_counts(*hub.db).pending == 0);
+
+    // 500 characters of two bytes each is within the limit: characters are counted, not bytes.
+    std::string long_welsh;
+    for (int i = 0; i < 500; ++i) long_welsh += "\xc3\xa2";  // â
+    CHECK(desk.manual_check_in(sian, long_welsh, "Siân", now).record.reason == long_welsh);
+
+    CHECK_THROWS_WITH(desk.void_last_scan("tab\there", "Pat", now), "reason: holds a control character");
+    CHECK_THROWS_WITH(desk.void_last_scan("wrong person", std::string(101, 'P'), now), "staff: longer than 100 characters");
+    CHECK(rows(*hub.db, "corrections") == 0);
+    CHECK(desk.void_last_scan("wrong person", "Pat", now));
+}

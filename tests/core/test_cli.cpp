@@ -119,3 +119,39 @@ TEST_CASE("muster demo builds a believable hub and refuses to clobber a real one
     CHECK(refused.code == 2);
     CHECK_THAT(refused.err, Catch::Contains("real hub"));
 }
+
+TEST_CASE("free text options over the field limits are refused like other bad arguments", "[cli][limits]") {
+    test::TempDir dir;
+    std::string hub = dir.file("hub");
+    auto tab_name = muster_cli({"init", "--hub", hub, "--name", "Test\tTSH"});
+    CHECK(tab_name.code == 2);
+    CHECK_THAT(tab_name.err, Catch::Contains("--name: holds a control character"));
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "hub"));  // nothing made
+    REQUIRE(muster_cli({"init", "--hub", hub, "--name", "Test TSH"}).code == 0);
+
+    std::ofstream(dir.file("good.csv")) << "first name,last name,email,trn,role,cohort,year\n"
+                                           "Siân,O'Brien,s@o.org.uk,1234567,ECT,2025,1\n";
+    REQUIRE(muster_cli({"roster", "import", dir.file("good.csv"), "--hub", hub}).code == 0);
+    auto long_venue = muster_cli({"event", "create", "--hub", hub, "--programme", "ect-y1", "--item", "conference-1",
+                                  "--cohort", "2025", "--date", "2026-10-14", "--venue", std::string(201, 'v')});
+    CHECK(long_venue.code == 2);
+    CHECK_THAT(long_venue.err, Catch::Contains("--venue: longer than 200 characters"));
+    REQUIRE(muster_cli({"event", "create", "--hub", hub, "--programme", "ect-y1", "--item", "conference-1", "--cohort",
+                        "2025", "--date", "2026-10-14", "--venue", "Leeds"})
+                .code == 0);
+    REQUIRE(muster_cli({"badges", "issue", "--all", "--hub", hub}).code == 0);
+
+    auto long_reason = muster_cli({"badges", "revoke", "--participant", "1", "--reason", std::string(501, 'r'), "--hub", hub});
+    CHECK(long_reason.code == 2);
+    CHECK_THAT(long_reason.err, Catch::Contains("--reason: longer than 500 characters"));
+    auto nul_reason =
+        muster_cli({"badges", "revoke", "--participant", "1", "--reason", std::string("lost\0", 5), "--hub", hub});
+    CHECK(nul_reason.code == 2);
+    CHECK_THAT(nul_reason.err, Catch::Contains("--reason: holds a control character"));
+    CHECK(muster_cli({"badges", "revoke", "--participant", "1", "--reason", "lost", "--hub", hub}).code == 0);  // still there
+
+    auto bad_device = muster_cli({"device", "add", "--id", "door-1", "--event", "1", "--name", "Door\n1", "--hub", hub});
+    CHECK(bad_device.code == 2);
+    CHECK_THAT(bad_device.err, Catch::Contains("--name: holds a control character"));
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "hub" / "devices" / "door-1"));
+}

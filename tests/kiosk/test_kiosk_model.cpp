@@ -91,6 +91,11 @@ TEST_CASE("staff: the PIN, counts, manual check-in with a reason, void, session 
     auto found = model.search("Jack");
     REQUIRE_FALSE(found.empty());
     CHECK_THAT(model.manual_check_in(found[0].id, "", "Pat"), Catch::Contains("needs your name and a reason"));
+    // Over the field limits: a message naming the field, not a crash, and nothing recorded.
+    CHECK(model.manual_check_in(found[0].id, std::string(501, 'x'), "Pat") ==
+          "Not checked in: reason: longer than 500 characters");
+    CHECK(model.void_last("wrong person", std::string("Pat\0", 4)) == "Not voided: staff: holds a control character");
+    CHECK(model.counts().unsynced == before.unsynced);
     CHECK_THAT(model.manual_check_in(found[0].id, "forgot badge", "Pat"), Catch::Contains("checked in"));
     auto after = model.counts();
     CHECK(after.checked_in == 1);

@@ -35,8 +35,11 @@ public:
     // so the day can be audited; only counted outcomes change attendance.
     ScanResult scan(const ScanInput& input, TimeMs now);
     // Staff checks someone in by hand (no badge), with a reason; ignores the window.
+    // std::invalid_argument naming the field ("reason: longer than 500 characters") when the
+    // reason or name is empty or breaks the field limits; nothing is written then.
     ScanResult manual_check_in(ParticipantId participant, const std::string& reason, const std::string& staff, TimeMs now);
     // Cancels this device's last counted scan with a void record. nullopt if none.
+    // Refuses text as manual_check_in does.
     std::optional<Correction> void_last_scan(const std::string& reason, const std::string& staff, TimeMs now);
 
     // Resolution of a credential alone (signature, revocation, roster), no record written.

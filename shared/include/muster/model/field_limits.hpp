@@ -19,7 +19,8 @@ namespace muster::limits {
 inline constexpr std::size_t name_chars = 100;         // first, last, preferred name
 inline constexpr std::size_t school_chars = 200;       // school name
 inline constexpr std::size_t email_chars = 254;        // RFC 5321's limit on a path
-inline constexpr std::size_t label_chars = 100;        // programme, lead provider, delivery partner
+inline constexpr std::size_t label_chars = 100;        // programme, lead provider, delivery partner; hub, device names
+inline constexpr std::size_t venue_chars = 200;        // an event's venue
 inline constexpr std::size_t reason_chars = 500;       // a scan's reason, a correction's reason
 inline constexpr std::size_t staff_chars = 100;        // who made a manual check-in or a correction
 inline constexpr std::size_t device_id_chars = 40;     // matches the server's header check
