@@ -5,6 +5,34 @@
 #include "muster/util/text.hpp"
 
 namespace muster::roster {
+namespace {
+
+struct Match {
+    std::optional<ParticipantId> id;      // who the row updates; none: a new person
+    std::optional<std::string> problem;   // the row names two people: refused
+};
+
+// Who a row is. A TRN is a person's identity; an email only finds someone who has no TRN
+// yet. A row whose TRN and email point at different people is never merged into either:
+// one of them is wrong, and only the hub's staff can tell which. Messages name participant
+// ids, never a name, TRN or email.
+Match match_person(db::Database& db, const Participant& p) {
+    std::optional<ParticipantId> by_trn = p.trn ? store::find_participant_by_trn(db, *p.trn) : std::nullopt;
+    std::optional<ParticipantId> by_email = p.email ? store::find_participant_by_email(db, *p.email) : std::nullopt;
+    if (by_trn && by_email && *by_trn != *by_email)
+        return {std::nullopt, "the TRN is participant " + std::to_string(*by_trn) + "'s and the email participant " +
+                                  std::to_string(*by_email) + "'s: two different people already on the roster"};
+    if (by_trn) return {by_trn, std::nullopt};
+    if (by_email && p.trn) {
+        auto known = store::find_participant(db, *by_email);
+        if (known && known->trn)
+            return {std::nullopt, "the email is participant " + std::to_string(*by_email) +
+                                      "'s, who has a different TRN: a new person with a shared email, or a TRN typed wrong"};
+    }
+    return {by_email, std::nullopt};
+}
+
+}  // namespace
 
 ImportReport import_roster(db::Database& db, std::string_view csv_text, const ImportOptions& options) {
     ParsedRoster parsed = parse_roster(csv_text);
@@ -20,14 +48,12 @@ ImportReport import_roster(db::Database& db, std::string_view csv_text, const Im
     for (std::size_t i = 0; i < total; ++i) {
         const Row& row = parsed.rows[i];
         const Participant& p = row.person;
-        std::optional<ParticipantId> by_trn = p.trn ? store::find_participant_by_trn(db, *p.trn) : std::nullopt;
-        std::optional<ParticipantId> by_email = p.email ? store::find_participant_by_email(db, *p.email) : std::nullopt;
-        if (by_trn && by_email && *by_trn != *by_email) {
-            report.errors.push_back({row.line, "", "TRN " + *p.trn + " and email " + *p.email +
-                                                       " belong to two different people already on the roster"});
+        auto match = match_person(db, p);
+        if (match.problem) {
+            report.errors.push_back({row.line, parsed.email_column, *match.problem});
             continue;
         }
-        std::optional<ParticipantId> id = by_trn ? by_trn : by_email;
+        std::optional<ParticipantId> id = match.id;
         if (!id) {
             store::insert_participant(db, p, change);
             ++report.inserted;

@@ -146,6 +146,7 @@ ParsedRoster parse_roster(std::string_view csv_text) {
 
     auto header_of = [&](Column c) { return text::trim(names[index.at(c)]).empty() ? std::string() : std::string(text::trim(names[index.at(c)])); };
     std::unordered_map<std::string, std::size_t> seen_trn, seen_email;
+    if (index.count(Column::email)) out.email_column = header_of(Column::email);
 
     for (;;) {
         std::optional<csv::Record> rec;

@@ -163,6 +163,43 @@ TEST_CASE("a TRN and an email that belong to two different people is refused", "
     CHECK(store::find_participant(*s.db, *store::find_participant_by_trn(*s.db, "1234567"))->email == "a@b.org.uk");
 }
 
+TEST_CASE("a new TRN with an existing person's email is refused, not merged into that person", "[roster][identity]") {
+    // Issue 10: this row used to rewrite Siân (name, TRN, role, school) and report "1 updated".
+    Store s;
+    REQUIRE(roster::import_roster(*s.db, header + "Siân,O'Brien,sian@oak.sch.uk,1234567,Oak,123456,ECT,2025,1,\n").committed);
+    auto r = roster::import_roster(*s.db, header +
+        "Rhys,Jones,rhys@brook.sch.uk,3456789,Brook,234567,ECT,2025,1,\n"
+        "Mallory,Smith,SIAN@oak.sch.uk,7654321,Elm,345678,Mentor,2025,,\n");
+    CHECK_FALSE(r.committed);
+    CHECK(r.updated == 0);
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].line == 3);
+    CHECK(r.errors[0].column == "email");
+    CHECK_THAT(r.errors[0].message, Catch::Contains("different TRN"));
+    // The report names no one: no name, TRN or email in the message.
+    CHECK(r.errors[0].message.find("sian") == std::string::npos);
+    CHECK(r.errors[0].message.find("7654321") == std::string::npos);
+    CHECK(r.errors[0].message.find("1234567") == std::string::npos);
+
+    auto sian = store::find_participant(*s.db, *store::find_participant_by_email(*s.db, "sian@oak.sch.uk"));
+    CHECK(sian->first_name == "Siân");
+    CHECK(sian->trn == "1234567");
+    CHECK(sian->role == Role::ect);
+    CHECK(sian->school_name == "Oak");
+    CHECK_FALSE(store::find_participant_by_trn(*s.db, "7654321"));
+    CHECK(store::count_participants(*s.db) == 1);  // all or nothing: Rhys waits for the file to be fixed
+}
+
+TEST_CASE("an email matches a person who has no TRN yet, and the row's TRN is added", "[roster][identity]") {
+    Store s;
+    REQUIRE(roster::import_roster(*s.db, header + "Guest,Speaker,guest@x.org.uk,,,,guest,,,\n").committed);
+    auto r = roster::import_roster(*s.db, header + "Guest,Speaker,guest@x.org.uk,1234567,,,guest,,,\n");
+    REQUIRE(r.committed);
+    CHECK(r.updated == 1);
+    CHECK(store::count_participants(*s.db) == 1);
+    CHECK(store::find_participant_by_trn(*s.db, "1234567") == store::find_participant_by_email(*s.db, "guest@x.org.uk"));
+}
+
 TEST_CASE("dry run validates and matches but writes nothing, progress is reported", "[roster]") {
     Store s;
     std::size_t last_done = 0;

@@ -2,7 +2,8 @@
 // Roster import from the CSV exports hubs get (DfE / lead-provider portals, Excel).
 // A file imports all-or-nothing: every bad row is reported with its line, column and
 // reason, and nothing is written unless every row is good. Re-importing an updated
-// roster updates people by TRN (or email where there is no TRN) and never duplicates them.
+// roster updates people by TRN (or email where there is no TRN) and never duplicates them;
+// a row whose TRN and email belong to different people is an error, never a merge.
 #include "muster/db/database.hpp"
 #include "muster/model/types.hpp"
 
@@ -26,6 +27,7 @@ struct Row {
 
 struct ParsedRoster {
     std::vector<Row> rows;
+    std::string email_column;  // the email header as written, for matching errors
     std::vector<Issue> warnings;
     std::vector<Issue> errors;
 };
