@@ -1,5 +1,6 @@
 // Parsing and validating a roster CSV: pure, no database.
 #include "muster/csv/csv_reader.hpp"
+#include "muster/model/field_limits.hpp"
 #include "muster/roster/roster_import.hpp"
 #include "muster/util/text.hpp"
 #include "roster_columns.hpp"
@@ -88,6 +89,21 @@ void check_urn(RowValidator& v, const std::string& col, std::string_view raw, Pa
         return;
     }
     p.school_urn = s;
+}
+
+// The longest a column's text may be (field_limits.hpp). Columns that are not free text
+// (TRN, URN, role, years) have their own format checks; their cap only keeps a runaway
+// cell out of the error messages that quote it.
+std::size_t max_chars(Column c) {
+    switch (c) {
+        case Column::first_name:
+        case Column::last_name:
+        case Column::preferred_name: return limits::name_chars;
+        case Column::full_name: return 2 * limits::name_chars + 1;
+        case Column::email: return limits::email_chars;
+        case Column::school_name: return limits::school_chars;
+        default: return limits::label_chars;
+    }
 }
 
 void split_full_name(std::string_view full, Participant& p) {
@@ -179,6 +195,18 @@ ParsedRoster parse_roster(std::string_view csv_text) {
             v.error("", "row is not valid UTF-8: save the file as 'CSV UTF-8'");
             continue;
         }
+        // Within the field limits before anything is read from the row, so no message
+        // quotes an over-long cell or a control character. Spaces, tabs and line breaks
+        // around a value are trimmed (as below); one left inside it is refused, and a NUL
+        // anywhere in the row, even in a column not imported, means the file is not text.
+        for (std::size_t i = 0; i < rec->fields.size(); ++i)
+            if (rec->fields[i].find('\0') != std::string::npos)
+                v.error(i < names.size() ? std::string(text::trim(names[i])) : std::string(), "holds a NUL character");
+        for (const auto& [col, at] : index)
+            if (at < rec->fields.size())
+                if (auto problem = limits::text_problem(text::trim(rec->fields[at]), max_chars(col)))
+                    if (rec->fields[at].find('\0') == std::string::npos) v.error(header_of(col), *problem);
+        if (!v.ok()) continue;
 
         Participant p;
         if (index.count(Column::first_name)) {

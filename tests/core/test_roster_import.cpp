@@ -103,6 +103,45 @@ TEST_CASE("every row error names its line, column and reason", "[roster]") {
     CHECK(roster::format_issue({7, "TRN", "bad"}) == "line 7, column TRN: bad");
 }
 
+TEST_CASE("every field of a roster line is held to the field limits, by line and column", "[roster][limits]") {
+    const std::string ok_row = "A,B,a@b.org.uk,1234567,S,123456,ECT,2025,1,\n";
+    CHECK(errors_of(header + ok_row).empty());
+    CHECK(has_error(header + std::string(101, 'A') + ",B,a@b.org.uk,1234567,S,123456,ECT,2025,1,\n", "first_name",
+                    "longer than 100 characters"));
+    CHECK(has_error(header + "A," + std::string(101, 'B') + ",a@b.org.uk,1234567,S,123456,ECT,2025,1,\n", "last_name",
+                    "longer than 100 characters"));
+    CHECK(has_error(header + "A,B," + std::string(250, 'a') + "@b.org.uk,1234567,S,123456,ECT,2025,1,\n", "email",
+                    "longer than 254 characters"));
+    CHECK(has_error(header + "A,B,a@b.org.uk,1234567," + std::string(201, 'S') + ",123456,ECT,2025,1,\n", "school",
+                    "longer than 200 characters"));
+    CHECK(has_error(header + "A,B,a@b.org.uk," + std::string(5000, '1') + ",S,123456,ECT,2025,1,\n", "trn",
+                    "longer than 100 characters"));
+    // 100 accented letters are 200 bytes but 100 characters: accepted.
+    std::string hundred;
+    for (int i = 0; i < 100; ++i) hundred += "\xC3\xA2";
+    CHECK(errors_of(header + hundred + ",B,a@b.org.uk,1234567,S,123456,ECT,2025,1,\n").empty());
+
+    // Control characters inside a value; the value itself is never quoted back.
+    CHECK(has_error(header + "\"Si\tan\",B,a@b.org.uk,1234567,S,123456,ECT,2025,1,\n", "first_name", "control character"));
+    CHECK(has_error(header + "A,B,a@b.org.uk,1234567,\"Oak\nfield\",123456,ECT,2025,1,\n", "school", "control character"));
+    CHECK(has_error(header + "A,\"B\x7f\",a@b.org.uk,1234567,S,123456,ECT,2025,1,\n", "last_name", "control character"));
+    CHECK(has_error(header + std::string("A\0x,B,a@b.org.uk,1234567,S,123456,ECT,2025,1,\n", 46), "first_name", "NUL"));
+    // A NUL in a column that is not imported still marks the line.
+    CHECK(has_error("first_name,last_name,trn,role,notes\n" + std::string("A,B,1234567,ECT,n\0te\n", 21), "notes", "NUL"));
+    for (const auto& e : errors_of(header + "A," + std::string(101, 'Q') + ",a@b.org.uk,1234567,S,123456,ECT,2025,1,\n"))
+        CHECK(e.message.find("QQQ") == std::string::npos);
+    // Spaces, tabs and line breaks around a value are trimmed, as before.
+    CHECK(errors_of(header + "\"\tA \",\" B\n\",a@b.org.uk,1234567,S,123456,ECT,2025,1,\n").empty());
+
+    // The line is reported with its number and nothing is imported, as for any bad line.
+    Store s;
+    auto r = roster::import_roster(*s.db, header + ok_row + "C,\"D\x01\",c@d.org.uk,2345678,S,123456,ECT,2025,1,\n");
+    CHECK_FALSE(r.committed);
+    REQUIRE(r.errors.size() == 1);
+    CHECK(roster::format_issue(r.errors[0]) == "line 3, column last_name: holds a control character");
+    CHECK(store::count_participants(*s.db) == 0);
+}
+
 TEST_CASE("file-level errors: empty, header only, missing columns, duplicate columns, broken quotes", "[roster]") {
     CHECK_THAT(errors_of("").at(0).message, Catch::Contains("empty"));
     CHECK_THAT(errors_of(header).at(0).message, Catch::Contains("no participants"));
