@@ -76,7 +76,11 @@ std::string quote(std::string_view field) {
 }
 
 std::string quote_for_spreadsheet(std::string_view field) {
-    if (!field.empty() && (field[0] == '=' || field[0] == '+' || field[0] == '-' || field[0] == '@'))
+    // OWASP's CSV-injection list: = + - @ start a formula, and a leading TAB, CR or LF can
+    // hide one from the eye while a spreadsheet still reads it. Leading spaces are skipped
+    // first, as some spreadsheets skip them before deciding whether a cell is a formula.
+    auto first = field.find_first_not_of(' ');
+    if (first != std::string_view::npos && std::string_view("=+-@\t\r\n").find(field[first]) != std::string_view::npos)
         return quote("'" + std::string(field));
     return quote(field);
 }

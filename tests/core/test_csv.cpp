@@ -47,3 +47,22 @@ TEST_CASE("writing quotes only what needs it and defuses spreadsheet formulas", 
     CHECK(csv::quote_for_spreadsheet("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"");
     CHECK(csv::quote_for_spreadsheet("O'Brien") == "O'Brien");
 }
+
+TEST_CASE("every OWASP formula trigger is defused, after leading spaces too", "[csv][limits]") {
+    CHECK(csv::quote_for_spreadsheet("+44 113") == "'+44 113");
+    CHECK(csv::quote_for_spreadsheet("-2+3") == "'-2+3");
+    CHECK(csv::quote_for_spreadsheet("@SUM(A1)") == "'@SUM(A1)");
+    CHECK(csv::quote_for_spreadsheet("=1+1") == "'=1+1");
+    CHECK(csv::quote_for_spreadsheet("\t=1+1") == "'\t=1+1");
+    CHECK(csv::quote_for_spreadsheet("\r=1+1") == "\"'\r=1+1\"");  // quoted: it holds a CR
+    CHECK(csv::quote_for_spreadsheet("\n=1+1") == "\"'\n=1+1\"");
+    CHECK(csv::quote_for_spreadsheet(" =1+1") == "' =1+1");  // the apostrophe now leads: no quotes needed
+    CHECK(csv::quote_for_spreadsheet("  \t@x") == "'  \t@x");
+    CHECK(csv::quote_for_spreadsheet(" \nx") == "\"' \nx\"");
+    // Harmless text is left as it was.
+    CHECK(csv::quote_for_spreadsheet("Leeds") == "Leeds");
+    CHECK(csv::quote_for_spreadsheet("a=b") == "a=b");
+    CHECK(csv::quote_for_spreadsheet(" Leeds") == "\" Leeds\"");
+    CHECK(csv::quote_for_spreadsheet("   ") == "\"   \"");
+    CHECK(csv::quote_for_spreadsheet("") == "");
+}

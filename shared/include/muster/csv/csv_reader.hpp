@@ -42,7 +42,7 @@ private:
 // Quotes a field for writing when it needs it (comma, quote, CR/LF, leading/trailing space).
 std::string quote(std::string_view field);
 // Formula-injection safe variant for files people open in Excel: a field starting with
-// = + - @ is prefixed with an apostrophe.
+// = + - @ TAB CR or LF, after any leading spaces, is prefixed with an apostrophe.
 std::string quote_for_spreadsheet(std::string_view field);
 
 }  // namespace muster::csv
