@@ -4,6 +4,7 @@
 #include "kiosk_log.hpp"
 #include "kiosk_station.hpp"
 #include "scan_image.hpp"
+#include "scan_lines.hpp"
 #include "scan_queue.hpp"
 #include "scan_report.hpp"
 
@@ -69,31 +70,6 @@ private:
     std::map<InputKind, std::pair<SourceState, std::string>> last_;
 };
 
-// Splits what arrives on stdin into lines, as a wedge scanner's Enter ends a code.
-class LineSplitter {
-public:
-    template <class F>
-    void feed(const char* data, std::size_t n, F&& on_line) {
-        for (std::size_t i = 0; i < n; ++i) {
-            if (data[i] == '\n') {
-                if (!buffer_.empty() && buffer_.back() == '\r') buffer_.pop_back();
-                if (!buffer_.empty()) on_line(buffer_);
-                buffer_.clear();
-            } else if (buffer_.size() < 4096) {  // a runaway line cannot eat memory
-                buffer_.push_back(data[i]);
-            }
-        }
-    }
-    template <class F>
-    void finish(F&& on_line) {
-        if (!buffer_.empty()) on_line(buffer_);
-        buffer_.clear();
-    }
-
-private:
-    std::string buffer_;
-};
-
 }  // namespace
 
 int run_headless(const HeadlessOptions& options, log::Logger& log) {
@@ -143,7 +119,7 @@ int run_headless(const HeadlessOptions& options, log::Logger& log) {
             }
         }
 
-        LineSplitter lines;
+        ScanLines lines;
         bool stdin_open = config.wedge;
         auto on_line = [&](const std::string& line) {
             handle_and_emit(*station, RawScan{InputKind::wedge, line, "", std::chrono::steady_clock::now()});

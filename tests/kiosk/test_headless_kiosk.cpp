@@ -51,6 +51,8 @@ TEST_CASE("headless: scanner lines in, one JSON object per scan out, each record
     kiosk.send(hub.token(1) + "\r");  // CRLF scanners
     CHECK(json_field(*kiosk.read_line(20s), "outcome") == "already_checked_in");
     kiosk.send("");  // an empty line is not a scan
+    kiosk.send("   ");  // nor one of spaces and tabs (README: empty lines ignored)
+    kiosk.send("\t \t\r");
     kiosk.send("NOT-A-BADGE");
     auto refused = kiosk.read_line(20s);
     CHECK(json_field(*refused, "outcome") == "invalid_badge");
@@ -58,7 +60,7 @@ TEST_CASE("headless: scanner lines in, one JSON object per scan out, each record
     kiosk.close_stdin();
     CHECK(kiosk.wait(20s) == 0);
     auto stored = uuids_in(hub.device_db());
-    CHECK(stored.size() == 3);
+    CHECK(stored.size() == 3);  // two check-ins and the one bad badge: no record for a blank line
     CHECK(stored.count(json_field(*first, "check_in")) == 1);
     // The start-up line: how long until ready, and which device (no personal data).
     auto ready = test::find_log(hub.dir.file("stderr.log"), "ready");

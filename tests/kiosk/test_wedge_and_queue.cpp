@@ -1,7 +1,11 @@
+#include "scan_lines.hpp"
 #include "scan_queue.hpp"
+#include "scripted_source.hpp"
 #include "wedge_decoder.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <unistd.h>
 
 #include <thread>
 
@@ -92,4 +96,49 @@ TEST_CASE("the scan queue hands scans from input threads to the UI thread in ord
     for (std::size_t i = 0; i < ScanQueue::capacity + 5; ++i) queue.on_scan(RawScan{});
     CHECK(queue.dropped() == 5);  // bounded: the overflow is counted, never silent
     CHECK(queue.drain().size() == ScanQueue::capacity);
+}
+
+TEST_CASE("stdin lines: CR dropped, blank lines of spaces and tabs ignored, a runaway line capped", "[kiosk][lines]") {
+    ScanLines lines;
+    std::vector<std::string> seen;
+    auto take = [&](const std::string& l) { seen.push_back(l); };
+    const std::string input = "ABC\r\n\n   \n\t\t\n \t \r\n\r\nDEF\nlast";
+    lines.feed(input.data(), 5, take);  // split mid-stream, as reads arrive
+    lines.feed(input.data() + 5, input.size() - 5, take);
+    CHECK(seen == std::vector<std::string>{"ABC", "DEF"});
+    lines.finish(take);
+    CHECK(seen.back() == "last");
+    lines.finish(take);
+    CHECK(seen.size() == 3);  // nothing left over
+    const std::string padded = " X \n";  // a line with text keeps its spaces: it is a scan, exactly as typed
+    lines.feed(padded.data(), padded.size(), take);
+    CHECK(seen.back() == " X ");
+    std::string runaway(ScanLines::max_line + 100, 'a');
+    runaway += '\n';
+    lines.feed(runaway.data(), runaway.size(), take);
+    CHECK(seen.back().size() == ScanLines::max_line);
+}
+
+TEST_CASE("the scripted source reads the same lines: blank ones are not scans", "[kiosk][lines]") {
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    const std::string input = "ONE\n  \n\t\n \r\nTWO\nTHREE";
+    REQUIRE(::write(fds[1], input.data(), input.size()) == static_cast<ssize_t>(input.size()));
+    ::close(fds[1]);
+    ScanQueue queue;
+    ScriptedSource source(fds[0]);
+    source.start(queue);
+    std::vector<std::string> seen;
+    while (seen.size() < 3) {
+        auto s = queue.wait_next(5s);
+        if (!s) break;
+        seen.push_back(s->payload);
+    }
+    // The source says "input ended" only after its last line, so no scan can follow.
+    for (int i = 0; i < 500 && queue.statuses().at(InputKind::scripted).state != SourceState::unavailable; ++i)
+        std::this_thread::sleep_for(10ms);
+    source.stop();
+    ::close(fds[0]);
+    CHECK(seen == std::vector<std::string>{"ONE", "TWO", "THREE"});
+    CHECK(queue.drain().empty());
 }
