@@ -15,6 +15,13 @@ namespace {
     throw ImageFileError("cannot read " + path.string() + ": " + reason);
 }
 
+// "16.8": one decimal, as people quote camera resolutions.
+std::string megapixels(long long pixels) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(pixels) / 1e6);
+    return buf;
+}
+
 struct FileCloser {
     void operator()(std::FILE* f) const { std::fclose(f); }
 };
@@ -35,6 +42,11 @@ GrayFrame load_gray_image(const std::filesystem::path& path) {
     int width = 0, height = 0, channels = 0;
     if (!stbi_info_from_file(file.get(), &width, &height, &channels))
         fail(path, "not a PNG, JPEG or PGM image (or a damaged one)");
+    const long long pixel_count = static_cast<long long>(width) * height;
+    if (pixel_count > max_image_pixels)
+        fail(path, "image is " + std::to_string(width) + "x" + std::to_string(height) + " (" + megapixels(pixel_count) +
+                       " megapixels), more than the " + megapixels(max_image_pixels) +
+                       " megapixels a badge picture needs");
     if (width > max_image_side || height > max_image_side)
         fail(path, "image is " + std::to_string(width) + "x" + std::to_string(height) + ", larger than " +
                        std::to_string(max_image_side) + " pixels a side");

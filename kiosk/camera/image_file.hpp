@@ -14,9 +14,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// Largest side accepted: a phone photo is ~4000 px; anything far larger is not a badge
-// picture and would only cost memory.
-inline constexpr int max_image_side = 16384;
+// Largest picture accepted, read from the file's header before anything is decoded. A small
+// file can declare a huge picture (a 1.6 MB PNG of 16000x16000 black pixels took 760 MB to
+// decode, an RGBA one over 2 GB), so the file size says nothing: the pixels count. 4096x4096
+// is a 16-megapixel phone photo and far more than a badge's QR code needs; decoding the
+// largest one accepted costs up to about 9 bytes a pixel (an RGBA PNG's inflated data and
+// image in stb_image, then the grey frame), ~150 MB.
+inline constexpr long long max_image_pixels = 4096LL * 4096;
+inline constexpr int max_image_side = 16384;  // a long strip within the pixel budget
 
 // Throws ImageFileError when the file is missing, unreadable, not an image stb_image knows,
 // or too large.
