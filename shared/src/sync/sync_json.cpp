@@ -2,6 +2,9 @@
 // about types and name the offending field in the error.
 #include "muster/sync/sync_messages.hpp"
 
+#include "muster/model/field_limits.hpp"
+
+#include <limits>
 #include <boost/json.hpp>
 
 namespace muster::sync {
@@ -149,7 +152,7 @@ public:
         const json::value* v = find(key);
         if (!v || v->is_null()) return std::nullopt;
         if (!v->is_string()) fail(key, "expected a string");
-        return std::string(v->get_string());
+        return clean(key, v->get_string());
     }
     bool boolean(std::string_view key) const {
         const json::value* v = find(key);
@@ -182,7 +185,7 @@ public:
         if (!v->is_array()) fail(key, "expected an array");
         for (const auto& s : v->get_array()) {
             if (!s.is_string()) fail(key, "expected an array of strings");
-            out.emplace_back(s.get_string());
+            out.push_back(clean(key, s.get_string()));
         }
         return out;
     }
@@ -193,6 +196,12 @@ public:
 
 private:
     const json::value* find(std::string_view key) const { return obj_->if_contains(key); }
+    // No string in a message may hold NUL or another control character: every field is
+    // read here, so none is missed. Lengths are each record's own rule (field_limits).
+    std::string clean(std::string_view key, std::string_view s) const {
+        if (auto problem = limits::text_problem(s, std::numeric_limits<std::size_t>::max())) fail(key, *problem);
+        return std::string(s);
+    }
     std::string at(std::string_view key) const { return path_.empty() ? std::string(key) : path_ + "." + std::string(key); }
 
     const json::object* obj_ = nullptr;
