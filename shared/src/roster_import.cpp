@@ -32,6 +32,15 @@ Match match_person(db::Database& db, const Participant& p) {
     return {by_email, std::nullopt};
 }
 
+// A row without a TRN that an email matched to someone who has one leaves that TRN as it
+// is: a roster that lacks a column must not erase a person's identity.
+Participant keep_known_trn(db::Database& db, ParticipantId id, const Participant& row) {
+    if (row.trn) return row;
+    Participant out = row;
+    if (auto known = store::find_participant(db, id)) out.trn = known->trn;
+    return out;
+}
+
 }  // namespace
 
 ImportReport import_roster(db::Database& db, std::string_view csv_text, const ImportOptions& options) {
@@ -57,7 +66,7 @@ ImportReport import_roster(db::Database& db, std::string_view csv_text, const Im
         if (!id) {
             store::insert_participant(db, p, change);
             ++report.inserted;
-        } else if (store::update_participant(db, *id, p, change)) {
+        } else if (store::update_participant(db, *id, keep_known_trn(db, *id, p), change)) {
             ++report.updated;
         } else {
             ++report.unchanged;

@@ -239,6 +239,18 @@ TEST_CASE("an email matches a person who has no TRN yet, and the row's TRN is ad
     CHECK(store::find_participant_by_trn(*s.db, "1234567") == store::find_participant_by_email(*s.db, "guest@x.org.uk"));
 }
 
+TEST_CASE("a row without a TRN matched by email keeps the person's TRN", "[roster][identity]") {
+    Store s;
+    REQUIRE(roster::import_roster(*s.db, header + "Guest,Speaker,guest@x.org.uk,1234567,,,guest,,,\n").committed);
+    auto r = roster::import_roster(*s.db, header + "Guest,Speakers,guest@x.org.uk,,,,guest,,,\n");
+    REQUIRE(r.committed);
+    CHECK(r.updated == 1);
+    auto id = store::find_participant_by_email(*s.db, "guest@x.org.uk");
+    REQUIRE(id);
+    CHECK(store::find_participant_by_trn(*s.db, "1234567") == id);
+    CHECK(store::find_participant(*s.db, *id)->last_name == "Speakers");
+}
+
 TEST_CASE("dry run validates and matches but writes nothing, progress is reported", "[roster]") {
     Store s;
     std::size_t last_done = 0;
