@@ -3,6 +3,7 @@
 // open a device's secret turns that device away like a stranger; a lost key stops the start.
 #include "http_probe.hpp"
 #include "log_lines.hpp"
+#include "server_config.hpp"
 #include "sync_fixture.hpp"
 
 #include "muster/store/device_secrets.hpp"
@@ -94,4 +95,15 @@ TEST_CASE("A server whose device-secrets key is lost while sealed secrets need i
     std::filesystem::remove(hub.hub + "/tls/device-secrets.key");
     CHECK_THROWS_WITH(ServerProcess(hub.config(), hub.log()), Catch::Contains("device-secrets.key") && Catch::Contains("restore"));
     CHECK_FALSE(std::filesystem::exists(hub.hub + "/tls/device-secrets.key"));  // not replaced by a useless new one
+}
+
+TEST_CASE("The device-secrets key is found beside the TLS key unless the configuration says otherwise", "[sync][config][secrets]") {
+    TempDir dir;
+    std::ofstream(dir.file("a.toml")) << "[hub]\ndatabase = \"hub.db\"\n";
+    CHECK(server::load_server_config(dir.file("a.toml")).device_secrets_key == dir.path() / "tls" / "device-secrets.key");
+    std::ofstream(dir.file("b.toml")) << "[hub]\ndevice_secrets_key = \"/srv/keys/hub.key\"\n";
+    CHECK(server::load_server_config(dir.file("b.toml")).device_secrets_key == "/srv/keys/hub.key");
+    auto example = server::load_server_config(std::string(MUSTER_SOURCE_DIR) + "/device-config/sync-server.example.toml");
+    CHECK(example.device_secrets_key.filename() == "device-secrets.key");
+    CHECK(example.device_secrets_key.parent_path() == example.private_key.parent_path());  // beside the TLS key
 }
