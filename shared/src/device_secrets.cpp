@@ -48,8 +48,15 @@ SecretsAtRest secure_device_secrets(db::Database& hub, const std::filesystem::pa
             throw ConfigError("hub.device_secrets_key: " + key_file.string() +
                               " is missing, and the hub's device secrets are sealed under it: restore it from the "
                               "backup of this hub, or provision every device again (muster device add)");
-        out.key = create_device_secrets_key(key_file);
-        out.key_created = true;
+        try {
+            out.key = create_device_secrets_key(key_file);
+            out.key_created = true;
+        } catch (const std::runtime_error&) {
+            // Another process (the server starting while the admin tool runs) made it first.
+            auto made = read_device_secrets_key(key_file);
+            if (!made) throw;
+            out.key = *made;
+        }
     }
     if (count(sync::DeviceSecret{}.size()) == 0) return out;
 

@@ -30,12 +30,9 @@ void create_private_folder(const std::filesystem::path& dir) {
     std::filesystem::permissions(dir, std::filesystem::perms::owner_all);
 }
 
-bool create_private_file(const std::filesystem::path& file) {
+bool create_private_file(const std::filesystem::path& file) noexcept {
     int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        if (errno == EEXIST) return false;
-        fail("cannot create", file);
-    }
+    if (fd < 0) return false;
     ::fchmod(fd, 0600);  // exactly 0600, whatever the umask took away
     ::close(fd);
     return true;

@@ -52,6 +52,8 @@ TEST_CASE("A new database and its WAL and SHM files are made 0600 whatever the u
     CHECK(mode_of(dir.path() / "hub.db-shm") == 0600);
     db::Database memory(":memory:");  // no file to look after
     memory.exec("CREATE TABLE t (x)");
+    // A database that cannot be made is still SQLite's error to report, as before.
+    CHECK_THROWS_AS(db::Database((dir.path() / "no-such-folder" / "hub.db").string()), db::Error);
 }
 
 TEST_CASE("An older database others may read is made 0600 when opened for writing", "[db][files]") {

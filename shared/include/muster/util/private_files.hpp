@@ -15,8 +15,10 @@ namespace muster {
 // left alone.
 void create_private_folder(const std::filesystem::path& dir);
 
-// Creates an empty `file` with mode 0600 unless it exists; true when it was created.
-bool create_private_file(const std::filesystem::path& file);
+// Creates an empty `file` with mode 0600 unless it exists; true when it was created. Never
+// throws: when it cannot (no such folder, no permission) whoever opens the file next reports
+// why, in its own terms (the database wrapper as a db::Error).
+bool create_private_file(const std::filesystem::path& file) noexcept;
 
 // Writes `bytes` to a new `file` (mode 0600 before the first byte, then fsync). Throws
 // std::runtime_error when the file exists or cannot be written.
