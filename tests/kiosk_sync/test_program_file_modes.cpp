@@ -116,7 +116,10 @@ TEST_CASE("muster demo, the server and a kiosk running on it leave only private 
     check_no_bare_secret(hub);
 
     // The server, started under umask 022 too, with a device's upload so its WAL is in use.
-    mode_t saved = ::umask(022);
+    struct UsualUmask {
+        mode_t saved = ::umask(022);
+        ~UsualUmask() { ::umask(saved); }
+    } umask;
     test::ServerProcess server((hub / "sync-server.toml").string(), dir.file("server.log"));
     std::string hex;
     std::ifstream(hub / "devices" / "entrance-1" / "device.secret") >> hex;
@@ -138,7 +141,6 @@ TEST_CASE("muster demo, the server and a kiosk running on it leave only private 
     auto line = kiosk.read_line(20s);
     REQUIRE(line);
     CHECK(std::filesystem::exists(hub / "devices" / "entrance-1" / "device.db-wal"));
-    ::umask(saved);
 
     CHECK(check_private(hub) >= 20);  // while the server and the kiosk hold their databases open
     check_no_bare_secret(hub);
