@@ -6,6 +6,8 @@
 #include "kiosk_window.hpp"
 #endif
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -31,6 +33,10 @@ void usage(std::FILE* to) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A device folder holds the roster and the device's secret: the database's -wal and -shm
+    // files and anything else the kiosk writes are its owner's alone (the database wrapper
+    // sets those modes explicitly too).
+    ::umask(077);
     muster::kiosk::HeadlessOptions options;
     bool headless = false;
     bool scripted_stdin = false;

@@ -1,9 +1,39 @@
 #include "muster/db/database.hpp"
 
+#include "muster/log/logger.hpp"
+#include "muster/util/private_files.hpp"
+
 #include <sqlite3.h>
+
+#include <cstdio>
+#include <filesystem>
 
 namespace muster::db {
 namespace {
+
+// A file on disk, not ":memory:", a temporary database ("") or a URI.
+bool is_plain_file(const std::string& path) { return !path.empty() && path != ":memory:" && path.rfind("file:", 0) != 0; }
+
+// A Muster database holds personal data (and on a hub, each device's sealed secret): only
+// its owner may read it. SQLite gives the -wal, -shm and -journal files the database file's
+// mode, so a file made 0600 here keeps all four private. An older file others may read is
+// tightened once, with one log line (file name and old mode, nothing from inside it).
+void keep_private(const std::string& path, OpenMode mode) {
+    if (mode == OpenMode::read_only || !is_plain_file(path)) return;
+    if (mode == OpenMode::read_write_create) create_private_file(path);
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        std::filesystem::path file = path + suffix;
+        try {
+            if (auto was = restrict_to_owner(file)) {
+                char octal[8];
+                std::snprintf(octal, sizeof octal, "%04o", *was);
+                log::Logger().warn("file_mode_tightened", {{"file", file.filename().string()}, {"was", octal}, {"now", "0600"}});
+            }
+        } catch (const std::filesystem::filesystem_error&) {
+            log::Logger().warn("file_mode_open", {{"file", file.filename().string()}, {"reason", "cannot chmod: not its owner"}});
+        }
+    }
+}
 
 [[noreturn]] void fail(sqlite3* db, int rc, std::string_view context) {
     int extended = db ? sqlite3_extended_errcode(db) : rc;
@@ -108,6 +138,7 @@ std::string Statement::blob(int column) const {
 }
 
 Database::Database(const std::string& path, OpenMode mode) : path_(path) {
+    keep_private(path, mode);
     int flags = SQLITE_OPEN_NOMUTEX;  // one connection per thread by design
     switch (mode) {
         case OpenMode::read_write_create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;

@@ -1,7 +1,5 @@
 #include "muster/store/device_store.hpp"
 
-#include <algorithm>
-
 namespace muster::store {
 namespace {
 
@@ -14,12 +12,7 @@ DeviceRow read_device(const db::Statement& s) {
     d.mode = parse_device_mode(s.text(2)).value_or(DeviceMode::entrance);
     d.event_id = s.opt_int64(3).value_or(0);
     d.room_id = s.opt_int64(4);
-    std::string secret = s.is_null(5) ? std::string() : s.blob(5);
-    if (secret.size() == sync::DeviceSecret{}.size()) {
-        sync::DeviceSecret k{};
-        std::copy(secret.begin(), secret.end(), k.begin());
-        d.secret = k;
-    }
+    d.secret_box = s.is_null(5) ? std::string() : s.blob(5);
     d.revoked_ms = s.opt_int64(6);
     return d;
 }
@@ -36,7 +29,7 @@ bool insert_device(db::Database& db, const NewDevice& d) {
     auto& s = db.cached(
         "INSERT INTO devices (id, name, mode, event_id, room_id, created_ms, secret) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     s.bind_all(d.id, d.name, std::string(to_string(d.mode)), d.event_id);
-    s.bind(5, d.room_id).bind(6, d.created_ms).bind_blob(7, d.secret.data(), d.secret.size());
+    s.bind(5, d.room_id).bind(6, d.created_ms).bind_blob(7, d.secret_box.data(), d.secret_box.size());
     try {
         s.run();
     } catch (const db::Error& e) {

@@ -9,6 +9,7 @@
 #include "muster/time/uk_time.hpp"
 #include "muster/sync/request_signing.hpp"
 #include "muster/util/pin_hash.hpp"
+#include "muster/util/private_files.hpp"
 
 #include <sys/stat.h>
 
@@ -66,10 +67,13 @@ std::filesystem::path provision_device(const HubDir& hub, db::Database& hub_db, 
     if (std::filesystem::exists(out / "device.toml")) throw UsageError(out.string() + " already holds a device");
     std::string pin_hash = hash_pin(spec.pin);
     auto secret = sync::generate_secret();
+    // The hub keeps the secret sealed (a copy of hub.db cannot sign as the device); the
+    // device keeps it bare in device.secret, in its own 0700 folder.
+    auto sealed = sync::seal_device_secret(hub.device_secrets_key(hub_db), spec.id, secret);
 
-    if (!store::insert_device(hub_db, {spec.id, spec.name, spec.mode, spec.event_id, spec.room_id, uk_time::now_ms(), secret}))
+    if (!store::insert_device(hub_db, {spec.id, spec.name, spec.mode, spec.event_id, spec.room_id, uk_time::now_ms(), sealed}))
         throw UsageError("a device called '" + spec.id + "' already exists");
-    std::filesystem::create_directories(out);
+    create_private_folder(out);
     std::filesystem::copy_file(hub.public_key_path(), out / "hub-public.pem", std::filesystem::copy_options::overwrite_existing);
     write_device_database(hub.database_path(), out / "device.db", spec.event_id);
     write_secret_file(out / "device.secret", secret);

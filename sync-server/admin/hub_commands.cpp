@@ -36,7 +36,9 @@ std::vector<Command> hub_commands() {
                          << "  sync server:  " << ctx.hub.server_config_path().string() << " (devices will use "
                          << ctx.hub.default_server_url() << ")\n"
                          << "  TLS:          " << ctx.hub.tls_certificate_path().string()
-                         << " (self-signed; each device pins it)\n";
+                         << " (self-signed; each device pins it)\n"
+                         << "  device secrets key: " << ctx.hub.device_secrets_key_path().string()
+                         << " (mode 600; back it up with hub.db: without it no device can sync)\n";
                  return 0;
              }},
             {"server cert", "Make a new self-signed TLS certificate for the sync server (devices must be re-provisioned)",

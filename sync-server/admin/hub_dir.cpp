@@ -3,9 +3,12 @@
 #include "cli_args.hpp"
 #include "tls_certificate.hpp"
 #include "muster/config/toml_file.hpp"
+#include "muster/log/logger.hpp"
+#include "muster/store/device_secrets.hpp"
 #include "muster/store/hub_store.hpp"
 #include "muster/store/schema.hpp"
 #include "muster/time/uk_time.hpp"
+#include "muster/util/private_files.hpp"
 
 #include <fstream>
 
@@ -16,13 +19,14 @@ bool HubDir::exists() const { return std::filesystem::exists(database_path()); }
 void HubDir::create(const std::string& hub_name, const std::vector<std::string>& hosts) const {
     if (hub_name.empty()) throw UsageError("a hub needs a name (--name)");
     if (exists()) throw UsageError("a hub already exists in " + dir_.string());
-    std::filesystem::create_directories(dir_);
+    create_private_folder(dir_);
     auto keys = badge::HubKeyPair::generate();
     keys.save(private_key_path(), public_key_path());
     auto db = store::open_database(database_path());
     store::use_hub_indexes(*db);
     store::insert_hub(*db, hub_name, keys.public_key(), uk_time::now_ms());
     write_server_files(hub_name, hosts, "0.0.0.0", 8443);
+    store::create_device_secrets_key(device_secrets_key_path());
 }
 
 void HubDir::write_server_files(const std::string& hub_name, const std::vector<std::string>& hosts, const std::string& listen,
@@ -42,7 +46,8 @@ void HubDir::write_server_files(const std::string& hub_name, const std::vector<s
       << "certificate = \"tls/server-cert.pem\"\n"
       << "private_key = \"tls/server-key.pem\"\n\n"
       << "[hub]\n"
-      << "database = \"hub.db\"\n\n"
+      << "database = \"hub.db\"\n"
+      << "device_secrets_key = \"tls/device-secrets.key\"   # back it up with hub.db\n\n"
       << "[limits]\n"
       << "body_bytes = 1048576\n"
       << "request_timeout_ms = 10000\n"
@@ -59,11 +64,40 @@ std::string HubDir::default_server_url() const {
     }
 }
 
+std::filesystem::path HubDir::device_secrets_key_path() const {
+    std::filesystem::path fallback = dir_ / "tls" / "device-secrets.key";
+    if (!std::filesystem::exists(server_config_path())) return fallback;
+    try {
+        return config::TomlFile(server_config_path()).path("hub.device_secrets_key", fallback.string());
+    } catch (const ConfigError& e) {
+        throw UsageError(e.what());
+    }
+}
+
 std::unique_ptr<db::Database> HubDir::open() const {
     if (!exists())
         throw UsageError("no hub in " + dir_.string() + " (create one with: muster init --hub " + dir_.string() +
                          " --name \"...\", or pass --hub DIR)");
-    return store::open_database(database_path());
+    auto db = store::open_database(database_path());
+    try {
+        device_secrets_key(*db);
+    } catch (const UsageError&) {
+        // A lost key stops `device add` and the server; exports and the roster still work.
+        log::Logger().warn("device_secrets_key_missing", {{"file", device_secrets_key_path().filename().string()}});
+    }
+    return db;
+}
+
+sync::DeviceSecretsKey HubDir::device_secrets_key(db::Database& db) const {
+    try {
+        auto at_rest = store::secure_device_secrets(db, device_secrets_key_path());
+        if (at_rest.key_created)
+            log::Logger().warn("device_secrets_key_created", {{"file", device_secrets_key_path().filename().string()}});
+        if (at_rest.sealed > 0) log::Logger().info("device_secrets_sealed", {{"devices", at_rest.sealed}});
+        return at_rest.key;
+    } catch (const ConfigError& e) {
+        throw UsageError(e.what());
+    }
 }
 
 HubInfo HubDir::info(db::Database& db) const {

@@ -1,9 +1,11 @@
 #pragma once
-// A hub's folder: hub.db (the hub database), hub-key.pem (private, mode 0600, never
-// copied to a device), hub-public.pem, and what the CLI writes (badge sheets, device
+// A hub's folder (mode 0700): hub.db (the hub database), hub-key.pem (private, mode 0600,
+// never copied to a device), hub-public.pem, tls/ (the server's certificate and key, and the
+// key the devices' secrets are sealed under), and what the CLI writes (badge sheets, device
 // folders).
 #include "muster/badge/hub_keys.hpp"
 #include "muster/db/database.hpp"
+#include "muster/sync/device_secret_box.hpp"
 
 #include <filesystem>
 #include <memory>
@@ -26,8 +28,12 @@ public:
     // for localhost and `hosts`, sync-server.toml). Refuses to touch an existing hub.
     void create(const std::string& hub_name, const std::vector<std::string>& hosts = {}) const;
     bool exists() const;
-    // Opens the hub database, or throws with a hint to run `muster init`.
+    // Opens the hub database, or throws with a hint to run `muster init`. Device secrets an
+    // older hub stored bare are sealed on the way (store::secure_device_secrets).
     std::unique_ptr<db::Database> open() const;
+    // The key the devices' secrets are sealed under (made if the hub has none and needs none
+    // other); throws UsageError when the file is lost but secrets sealed under it remain.
+    sync::DeviceSecretsKey device_secrets_key(db::Database& db) const;
     HubInfo info(db::Database& db) const;
     badge::HubKeyPair signing_key() const;
 
@@ -37,6 +43,9 @@ public:
     // The sync server's self-signed TLS certificate (devices pin it) and its key (mode 600).
     std::filesystem::path tls_certificate_path() const { return dir_ / "tls" / "server-cert.pem"; }
     std::filesystem::path tls_key_path() const { return dir_ / "tls" / "server-key.pem"; }
+    // The key file for the devices' secrets: sync-server.toml's hub.device_secrets_key, by
+    // default tls/device-secrets.key (mode 600; back it up with hub.db).
+    std::filesystem::path device_secrets_key_path() const;
     // The sync server's configuration for this hub (muster-sync-server --config).
     std::filesystem::path server_config_path() const { return dir_ / "sync-server.toml"; }
     // Writes the TLS certificate and key for `hosts` (plus localhost) and sync-server.toml.

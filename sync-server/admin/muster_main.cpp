@@ -1,9 +1,15 @@
 // `muster`: the hub's admin tool. See `muster --help` and the README.
 #include "command.hpp"
 
+#include <sys/stat.h>
+
 #include <iostream>
 
 int main(int argc, char** argv) {
+    // A hub folder holds personal data and keys: whatever muster writes there (badge sheets,
+    // exports, device folders, configuration) is its owner's alone. The files that matter most
+    // (databases, keys, secrets) get their modes set explicitly as well.
+    ::umask(077);
     std::vector<std::string> args(argv + 1, argv + argc);
     return muster::admin::run_cli(args, std::cout, std::cerr);
 }

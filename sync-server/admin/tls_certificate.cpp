@@ -1,5 +1,7 @@
 #include "tls_certificate.hpp"
 
+#include "muster/util/private_files.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -81,10 +83,12 @@ void write_self_signed_certificate(const std::filesystem::path& cert_path, const
     add_extension(cert.get(), NID_ext_key_usage, "serverAuth");
     if (!X509_sign(cert.get(), pkey.get(), EVP_sha256())) fail("cannot sign");
 
-    std::filesystem::create_directories(cert_path.parent_path());
-    std::filesystem::create_directories(key_path.parent_path());
+    // The hub's tls/ folder is its owner's alone like the rest of the hub; the certificate is
+    // public (each device holds a copy) but nothing in a hub folder is for other local users.
+    create_private_folder(cert_path.parent_path());
+    create_private_folder(key_path.parent_path());
     write_pem(key_path, 0600, true, pkey.get(), nullptr);
-    write_pem(cert_path, 0644, false, nullptr, cert.get());
+    write_pem(cert_path, 0600, false, nullptr, cert.get());
 }
 
 }  // namespace muster::admin

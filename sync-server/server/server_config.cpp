@@ -16,6 +16,7 @@ ServerConfig load_server_config(const std::filesystem::path& given) {
         c.private_key = f.path("tls.private_key", "tls/server-key.pem");
     }
     c.database = f.path("hub.database", "hub.db");
+    c.device_secrets_key = f.path("hub.device_secrets_key", "tls/device-secrets.key");
     c.body_bytes = static_cast<std::size_t>(
         f.integer_between("limits.body_bytes", static_cast<std::int64_t>(c.body_bytes), 1024, 64LL << 20));
     c.request_timeout_ms = static_cast<int>(f.integer_between("limits.request_timeout_ms", c.request_timeout_ms, 100, 600'000));

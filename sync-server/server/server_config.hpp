@@ -23,6 +23,10 @@ struct ServerConfig {
     std::filesystem::path certificate;
     std::filesystem::path private_key;
     std::filesystem::path database;
+    // The key the devices' secrets are sealed under in the database (32 bytes, mode 0600;
+    // `muster init` writes it beside the TLS key). Created when missing on a hub whose
+    // secrets are not sealed yet; back it up with the database.
+    std::filesystem::path device_secrets_key;
     std::size_t body_bytes = 1 << 20;     // larger requests get 413
     // A connection must deliver a whole request within this, or it is closed: slow clients
     // and idle kept-alive connections alike (a kiosk polling every 2 s keeps its connection).

@@ -4,7 +4,11 @@
 #include "sqlite_sync_store.hpp"
 #include "sync_api.hpp"
 
+#include "muster/store/device_secrets.hpp"
+#include "muster/store/schema.hpp"
 #include "muster/time/uk_time.hpp"
+
+#include <sys/stat.h>
 
 #include <csignal>
 #include <cstdio>
@@ -22,8 +26,21 @@ void usage(std::FILE* to) {
                  "  --port N           override server.port; 0 picks a free port (printed in the log)\n"
                  "  --plain-http       no TLS (refused unless listening on loopback): for tests\n"
                  "  --log-level L      debug | info | warn | error\n\n"
+                 "Devices' secrets are sealed in the hub database under hub.device_secrets_key (default\n"
+                 "tls/device-secrets.key beside the TLS key); a hub whose secrets are not sealed yet has\n"
+                 "them sealed at start, the key file made if missing. Back it up with the database.\n\n"
                  "Logs are JSON lines on stderr, without personal data. SIGTERM or Ctrl-C stops it\n"
                  "gracefully: requests being handled finish, then the store is closed.\n");
+}
+
+// The key the hub's device secrets are sealed under, with any secret an older hub stored
+// bare sealed now (once; logged with a count, no ids needed).
+muster::sync::DeviceSecretsKey device_secrets_key(const muster::server::ServerConfig& config, muster::log::Logger& log) {
+    auto db = muster::store::open_database(config.database.string());
+    auto at_rest = muster::store::secure_device_secrets(*db, config.device_secrets_key);
+    if (at_rest.key_created) log.warn("device_secrets_key_created", {{"file", config.device_secrets_key.filename().string()}});
+    if (at_rest.sealed > 0) log.info("device_secrets_sealed", {{"devices", at_rest.sealed}});
+    return at_rest.key;
 }
 
 }  // namespace
@@ -58,6 +75,9 @@ int main(int argc, char** argv) {
         return 2;
     }
     std::signal(SIGPIPE, SIG_IGN);
+    // Everything the server creates (the database's -wal and -shm, a device-secrets key)
+    // is its owner's alone; the database wrapper sets those modes too, this covers the rest.
+    ::umask(077);
     // Reports a failure to start before the configured level is known: errors pass any level.
     muster::log::Logger start_log;
     try {
@@ -75,7 +95,7 @@ int main(int argc, char** argv) {
         if (!muster::log::parse_level(config.log_level, level)) throw ServerConfigError("log.level: debug, info, warn or error");
         validate(config);
         muster::log::Logger logger(level);
-        SqliteSyncStore store(config.database, config.changes_page);
+        SqliteSyncStore store(config.database, device_secrets_key(config, logger), config.changes_page);
         SyncApi api(store, logger, [] { return muster::uk_time::now_ms(); });
         HttpServer server(config, api, logger);
         server.run(true);

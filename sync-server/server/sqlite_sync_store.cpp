@@ -10,8 +10,9 @@
 
 namespace muster::server {
 
-SqliteSyncStore::SqliteSyncStore(const std::filesystem::path& database, std::size_t changes_page)
-    : changes_page_(std::max<std::size_t>(changes_page, 2 * sync::max_batch_records)) {
+SqliteSyncStore::SqliteSyncStore(const std::filesystem::path& database, const sync::DeviceSecretsKey& secrets_key,
+                                 std::size_t changes_page)
+    : changes_page_(std::max<std::size_t>(changes_page, 2 * sync::max_batch_records)), secrets_key_(secrets_key) {
     writer_ = store::open_database(database.string());  // migrates an older hub database
     store::use_hub_indexes(*writer_);
     reader_ = store::open_database(database.string());
@@ -23,7 +24,16 @@ std::optional<DeviceRecord> SqliteSyncStore::find_device(const std::string& id) 
     std::lock_guard lock(read_mutex_);
     auto row = store::find_device(*reader_, id);
     if (!row) return std::nullopt;
-    return DeviceRecord{std::move(row->id), row->event_id, row->room_id, row->secret, row->revoked_ms.has_value()};
+    DeviceRecord d;
+    d.event_id = row->event_id;
+    d.room_id = row->room_id;
+    d.revoked = row->revoked_ms.has_value();
+    if (!row->secret_box.empty()) {
+        d.secret = sync::open_device_secret(secrets_key_, row->id, row->secret_box);
+        d.secret_unreadable = !d.secret;
+    }
+    d.id = std::move(row->id);
+    return d;
 }
 
 bool SqliteSyncStore::remember_nonce(const std::string& device_id, const std::string& nonce, TimeMs now) {

@@ -5,6 +5,7 @@
 #include "sync_store.hpp"
 
 #include "muster/db/database.hpp"
+#include "muster/sync/device_secret_box.hpp"
 
 #include <filesystem>
 #include <memory>
@@ -14,8 +15,10 @@ namespace muster::server {
 
 class SqliteSyncStore final : public SyncStore {
 public:
+    // secrets_key: what the devices' secrets are sealed under (store::secure_device_secrets).
     // changes_page: at most this many check-ins (and corrections) per changes reply.
-    explicit SqliteSyncStore(const std::filesystem::path& database, std::size_t changes_page = 5000);
+    SqliteSyncStore(const std::filesystem::path& database, const sync::DeviceSecretsKey& secrets_key,
+                    std::size_t changes_page = 5000);
     ~SqliteSyncStore() override;
 
     std::optional<DeviceRecord> find_device(const std::string& id) override;
@@ -33,6 +36,7 @@ private:
     std::mutex write_mutex_;
     std::mutex read_mutex_;
     std::size_t changes_page_;
+    sync::DeviceSecretsKey secrets_key_;
     TimeMs last_nonce_prune_ms_ = 0;
 };
 

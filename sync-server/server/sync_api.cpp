@@ -115,6 +115,7 @@ std::variant<DeviceRecord, ApiResponse> SyncApi::authenticate(const ApiRequest& 
                       "missing authentication headers (X-Muster-Device, -Time, -Nonce, -Signature)", "");
     if (id.size() > 40) return refuse(ErrorCode::unauthenticated, "unknown device", "");
     auto device = store_.find_device(id);
+    if (device && device->secret_unreadable) log_.warn("secret_unreadable", {{"device", id}});
     if (!device || !device->secret) return refuse(ErrorCode::unauthenticated, "unknown device", id);
     auto time = parse_int(time_text);
     if (!time) return refuse(ErrorCode::unauthenticated, "X-Muster-Time is not a number", id);

@@ -16,8 +16,11 @@ struct DeviceRecord {
     std::string id;
     EventId event_id = 0;
     std::optional<RoomId> room_id;
-    std::optional<sync::DeviceSecret> secret;  // nullopt: provisioned before sync existed; refused
+    std::optional<sync::DeviceSecret> secret;  // nullopt: provisioned before sync existed, or unreadable; refused
     bool revoked = false;
+    // The hub holds a sealed secret its device-secrets key does not open (the wrong key
+    // file, or a damaged row): refused like an unknown device, and logged as such.
+    bool secret_unreadable = false;
 };
 
 // ingest() found the request's nonce already used: a replay. Nothing was stored.

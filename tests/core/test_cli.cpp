@@ -1,6 +1,8 @@
 #include "temp_dir.hpp"
 
 #include "command.hpp"
+#include "muster/store/device_secrets.hpp"
+#include "muster/store/device_store.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/store/schema.hpp"
 
@@ -47,6 +49,7 @@ TEST_CASE("a hub from init to export through the CLI", "[cli]") {
     CHECK(muster_cli({"event", "list", "--hub", hub}).err.find("muster init") != std::string::npos);
     auto init = muster_cli({"init", "--hub", hub, "--name", "Test TSH"});
     REQUIRE(init.code == 0);
+    CHECK_THAT(init.out, Catch::Contains("device-secrets.key") && Catch::Contains("back it up"));
     CHECK(muster_cli({"init", "--hub", hub, "--name", "Again"}).code == 2);
 
     std::ofstream(dir.file("bad.csv")) << "first name,last name,email,role\nA,B,not-email,ECT\nC,D,c@d.org.uk,Wizard\n";
@@ -154,4 +157,42 @@ TEST_CASE("free text options over the field limits are refused like other bad ar
     CHECK(bad_device.code == 2);
     CHECK_THAT(bad_device.err, Catch::Contains("--name: holds a control character"));
     CHECK_FALSE(std::filesystem::exists(dir.path() / "hub" / "devices" / "door-1"));
+}
+
+TEST_CASE("muster seals the bare device secrets of an older hub when it opens it, making a lost key anew", "[cli][secrets]") {
+    test::TempDir dir;
+    std::string hub = dir.file("hub");
+    REQUIRE(muster_cli({"init", "--hub", hub, "--name", "Old hub"}).code == 0);
+    REQUIRE(muster_cli({"event", "create", "--hub", hub, "--programme", "ect-y1", "--item", "conference-1", "--cohort",
+                        "2025", "--date", "2026-10-14", "--venue", "Leeds", "--rooms", "1"})
+                .code == 0);
+    REQUIRE(muster_cli({"device", "add", "--id", "door-1", "--event", "1", "--pin", "1357", "--hub", hub}).code == 0);
+    std::string hex;
+    std::ifstream(dir.file("hub/devices/door-1/device.secret")) >> hex;
+    auto secret = sync::secret_from_hex(hex);
+    REQUIRE(secret);
+    auto key_file = dir.path() / "hub" / "tls" / "device-secrets.key";
+    {
+        // As an older muster left it: the bare secret in the row, no key file.
+        auto db = store::open_database(dir.file("hub/hub.db"));
+        db->prepare("UPDATE devices SET secret = ?1").bind_blob(1, secret->data(), secret->size()).run();
+    }
+    std::filesystem::remove(key_file);
+
+    CHECK(muster_cli({"device", "list", "--hub", hub}).code == 0);  // any command that opens the hub
+    auto key = store::read_device_secrets_key(key_file);
+    REQUIRE(key);
+    auto db = store::open_database(dir.file("hub/hub.db"));
+    auto row = store::find_device(*db, "door-1");
+    REQUIRE(row);
+    CHECK(row->secret_box.size() == sync::secret_box_size);
+    CHECK(sync::open_device_secret(*key, "door-1", row->secret_box) == secret);
+
+    // Sealed secrets and the key lost: not replaced by a key that opens nothing.
+    std::filesystem::remove(key_file);
+    CHECK(muster_cli({"device", "list", "--hub", hub}).code == 0);  // the roster and exports still work
+    auto refused = muster_cli({"device", "add", "--id", "door-2", "--event", "1", "--hub", hub});
+    CHECK(refused.code == 2);
+    CHECK_THAT(refused.err, Catch::Contains("restore it from the backup"));
+    CHECK_FALSE(std::filesystem::exists(key_file));
 }

@@ -6,6 +6,7 @@
 #include "kiosk_fixture.hpp"
 #include "server_process.hpp"
 
+#include "muster/store/device_secrets.hpp"
 #include "muster/sync/request_signing.hpp"
 #include "muster/sync/sync_messages.hpp"
 #include "muster/util/uuid.hpp"
@@ -38,6 +39,8 @@ struct SyncHub : DemoHub {
         if (!s) throw std::runtime_error("no secret for " + device);
         return *s;
     }
+    // The key `muster init` made, that the hub's copies of the secrets are sealed under.
+    sync::DeviceSecretsKey secrets_key() const { return store::read_device_secrets_key(hub + "/tls/device-secrets.key").value(); }
     SignedParts as(const std::string& device = "entrance-1") const { return SignedParts{device, secret(device), {}, {}, {}}; }
 
     std::int64_t count(const std::string& sql) const {

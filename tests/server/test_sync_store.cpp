@@ -25,7 +25,7 @@ DeviceRecord device_of(SqliteSyncStore& store, const std::string& id) {
 
 TEST_CASE("Devices are found with their secret and revocation", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db");
+    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
     auto d = device_of(store, "entrance-1");
     CHECK(d.event_id == 1);
     REQUIRE(d.secret);
@@ -37,7 +37,7 @@ TEST_CASE("Devices are found with their secret and revocation", "[sync][store]")
 
 TEST_CASE("The same upload twice stores each record once and acks both times", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db");
+    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
     auto device = device_of(store, "entrance-1");
     sync::UploadBatch batch;
     TimeMs now = uk_time::now_ms();
@@ -56,7 +56,7 @@ TEST_CASE("The same upload twice stores each record once and acks both times", "
 
 TEST_CASE("Records that are not the device's own are rejected, the rest stored", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db");
+    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
     auto device = device_of(store, "entrance-1");
     TimeMs now = uk_time::now_ms();
     sync::UploadBatch batch;
@@ -79,7 +79,7 @@ TEST_CASE("Records that are not the device's own are rejected, the rest stored",
 
 TEST_CASE("A device clock more than two minutes off is flagged on its records, both times kept", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db");
+    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
     auto device = device_of(store, "entrance-1");
     TimeMs now = uk_time::now_ms();
     sync::UploadBatch batch;
@@ -101,7 +101,7 @@ TEST_CASE("A device clock more than two minutes off is flagged on its records, b
 
 TEST_CASE("A device downloads other devices' records since its cursor, never its own", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db");
+    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
     auto entrance = device_of(store, "entrance-1");
     auto room = device_of(store, "room-1");
     TimeMs now = uk_time::now_ms();
@@ -125,7 +125,7 @@ TEST_CASE("A device downloads other devices' records since its cursor, never its
 
 TEST_CASE("Roster and badge changes reach devices without emails", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db");
+    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
     auto room = device_of(store, "room-1");
     TimeMs now = uk_time::now_ms();
     auto cursor = store.changes_since(room, 0, now).cursor;
@@ -152,7 +152,7 @@ TEST_CASE("Roster and badge changes reach devices without emails", "[sync][store
 
 TEST_CASE("A long backlog of other devices' records comes in pages with no gaps", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db", 1000);
+    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key(), 1000);
     auto entrance = device_of(store, "entrance-1");
     auto room = device_of(store, "room-1");
     TimeMs now = uk_time::now_ms();
@@ -184,7 +184,7 @@ TEST_CASE("A long backlog of other devices' records comes in pages with no gaps"
 
 TEST_CASE("A nonce is accepted once per device", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db");
+    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
     TimeMs now = uk_time::now_ms();
     CHECK(store.remember_nonce("entrance-1", "0123456789abcdef", now));
     CHECK_FALSE(store.remember_nonce("entrance-1", "0123456789abcdef", now + 1));
@@ -193,7 +193,7 @@ TEST_CASE("A nonce is accepted once per device", "[sync][store]") {
 
 TEST_CASE("An upload's nonce is remembered in its own transaction and a replay stores nothing", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db");
+    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
     auto device = device_of(store, "entrance-1");
     TimeMs now = uk_time::now_ms();
     sync::UploadBatch batch;
@@ -208,7 +208,7 @@ TEST_CASE("An upload's nonce is remembered in its own transaction and a replay s
 
 TEST_CASE("A device whose cursor is ahead of a restored hub gets everything again", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db");
+    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
     auto room = device_of(store, "room-1");
     TimeMs now = uk_time::now_ms();
     auto current = store.changes_since(room, 0, now).cursor;

@@ -1,9 +1,9 @@
 #pragma once
 // The hub's devices: kiosks and room devices, the event (and room) each serves, the secret
-// its requests are signed with, and whether it has been cut off.
+// its requests are signed with (sealed: sync/device_secret_box.hpp), and whether it has been
+// cut off.
 #include "muster/db/database.hpp"
 #include "muster/model/types.hpp"
-#include "muster/sync/request_signing.hpp"
 
 #include <optional>
 #include <string>
@@ -17,7 +17,10 @@ struct DeviceRow {
     DeviceMode mode = DeviceMode::entrance;
     EventId event_id = 0;
     std::optional<RoomId> room_id;
-    std::optional<sync::DeviceSecret> secret;  // nullopt: provisioned before sync existed
+    // devices.secret as stored: a sealed box (sync/device_secret_box.hpp); empty when the
+    // device was provisioned before sync existed; a bare 32-byte secret only on a hub not
+    // yet opened by this version (store/device_secrets.hpp seals those).
+    std::string secret_box;
     std::optional<TimeMs> revoked_ms;
 };
 
@@ -30,7 +33,7 @@ struct NewDevice {
     EventId event_id = 0;
     std::optional<RoomId> room_id;
     TimeMs created_ms = 0;
-    sync::DeviceSecret secret{};
+    std::string secret_box;  // sync::seal_device_secret(hub key, id, secret)
 };
 // False (and nothing written) when a device with that id exists already.
 bool insert_device(db::Database& db, const NewDevice& device);
