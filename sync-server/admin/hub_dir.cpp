@@ -78,6 +78,7 @@ std::unique_ptr<db::Database> HubDir::open() const {
     if (!exists())
         throw UsageError("no hub in " + dir_.string() + " (create one with: muster init --hub " + dir_.string() +
                          " --name \"...\", or pass --hub DIR)");
+    tighten_folder();
     auto db = store::open_database(database_path());
     try {
         device_secrets_key(*db);
@@ -86,6 +87,28 @@ std::unique_ptr<db::Database> HubDir::open() const {
         log::Logger().warn("device_secrets_key_missing", {{"file", device_secrets_key_path().filename().string()}});
     }
     return db;
+}
+
+void HubDir::tighten_folder() const {
+    // A hub made by an older muster left its folders 0755 and its files 0644: everything in
+    // it (roster exports, badge sheets, keys, device folders) is the hub's own, so all of it
+    // is set to owner-only the first time it is opened. One log line, counts only.
+    std::size_t tightened = 0;
+    auto tighten = [&](const std::filesystem::path& p) {
+        std::error_code ec;
+        auto status = std::filesystem::symlink_status(p, ec);
+        if (ec || std::filesystem::is_symlink(status)) return;  // never follow a link out of the hub
+        auto perms = status.permissions();
+        using std::filesystem::perms;
+        if ((perms & (perms::group_all | perms::others_all)) == perms::none) return;
+        std::filesystem::permissions(p, perms & perms::owner_all, ec);
+        if (!ec) ++tightened;
+    };
+    tighten(dir_);
+    std::error_code ec;
+    for (auto it = std::filesystem::recursive_directory_iterator(dir_, ec); !ec && it != decltype(it)(); it.increment(ec))
+        tighten(it->path());
+    if (tightened > 0) log::Logger().warn("hub_folder_tightened", {{"entries", tightened}});
 }
 
 sync::DeviceSecretsKey HubDir::device_secrets_key(db::Database& db) const {

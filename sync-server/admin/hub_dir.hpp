@@ -29,7 +29,8 @@ public:
     void create(const std::string& hub_name, const std::vector<std::string>& hosts = {}) const;
     bool exists() const;
     // Opens the hub database, or throws with a hint to run `muster init`. Device secrets an
-    // older hub stored bare are sealed on the way (store::secure_device_secrets).
+    // older hub stored bare are sealed on the way (store::secure_device_secrets), and an
+    // older hub's folder and everything in it is first made owner-only.
     std::unique_ptr<db::Database> open() const;
     // The key the devices' secrets are sealed under (made if the hub has none and needs none
     // other); throws UsageError when the file is lost but secrets sealed under it remain.
@@ -57,6 +58,7 @@ public:
 
 private:
     std::filesystem::path dir_;
+    void tighten_folder() const;
 };
 
 }  // namespace muster::admin

@@ -159,6 +159,24 @@ TEST_CASE("free text options over the field limits are refused like other bad ar
     CHECK_FALSE(std::filesystem::exists(dir.path() / "hub" / "devices" / "door-1"));
 }
 
+TEST_CASE("muster makes an older hub's folder and files owner-only when it opens it", "[cli][secrets]") {
+    test::TempDir dir;
+    std::string hub = dir.file("hub");
+    REQUIRE(muster_cli({"init", "--hub", hub, "--name", "Old hub"}).code == 0);
+    using std::filesystem::perms;
+    // As an older muster left it under umask 022.
+    std::filesystem::permissions(dir.path() / "hub", perms(0755));
+    std::filesystem::permissions(dir.path() / "hub" / "tls", perms(0755));
+    std::filesystem::permissions(dir.path() / "hub" / "hub-key.pem", perms(0644));
+    std::filesystem::permissions(dir.path() / "hub" / "sync-server.toml", perms(0644));
+
+    CHECK(muster_cli({"device", "list", "--hub", hub}).code == 0);
+    for (const auto& p : {dir.path() / "hub", dir.path() / "hub" / "tls"})
+        CHECK(std::filesystem::status(p).permissions() == perms(0700));
+    for (const auto& p : {dir.path() / "hub" / "hub-key.pem", dir.path() / "hub" / "sync-server.toml"})
+        CHECK(std::filesystem::status(p).permissions() == perms(0600));
+}
+
 TEST_CASE("muster seals the bare device secrets of an older hub when it opens it, making a lost key anew", "[cli][secrets]") {
     test::TempDir dir;
     std::string hub = dir.file("hub");
