@@ -12,6 +12,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
+#include <utility>
+#include <vector>
 
 using namespace muster;
 using namespace muster::test;
@@ -170,10 +173,10 @@ TEST_CASE("Router: missing authentication headers are 401 unauthenticated", "[sy
         INFO(missing);
         auto r = h.signed_request("POST", "/v1/upload", batch_of({check_in("entrance-1", 1)}));
         r.headers.erase(missing);
-        check_refusal(h.handle(r), HttpStatus::unauthorized, ErrorCode::unauthenticated, "missing authentication headers");
+        check_refusal(h.handle(r), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
         auto c = h.signed_request("GET", "/v1/changes?since=0");
         c.headers[missing] = "";
-        check_refusal(h.handle(c), HttpStatus::unauthorized, ErrorCode::unauthenticated, "missing authentication headers");
+        check_refusal(h.handle(c), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     }
     CHECK(h.store.check_ins.empty());
     CHECK(h.store.nonces.empty());
@@ -183,13 +186,13 @@ TEST_CASE("Router: an unknown device, one without a secret and an overlong id ar
     Router h;
     auto stranger = h.signed_request("POST", "/v1/upload", batch_of({check_in("entrance-9", 1)}));
     stranger.headers["x-muster-device"] = "entrance-9";
-    check_refusal(h.handle(stranger), HttpStatus::unauthorized, ErrorCode::unauthenticated, "unknown device");
+    check_refusal(h.handle(stranger), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     auto legacy = h.signed_request("GET", "/v1/changes?since=0");
     legacy.headers["x-muster-device"] = "legacy";
-    check_refusal(h.handle(legacy), HttpStatus::unauthorized, ErrorCode::unauthenticated, "unknown device");
+    check_refusal(h.handle(legacy), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     auto overlong = h.signed_request("GET", "/v1/changes?since=0");
     overlong.headers["x-muster-device"] = std::string(41, 'e');
-    check_refusal(h.handle(overlong), HttpStatus::unauthorized, ErrorCode::unauthenticated, "unknown device");
+    check_refusal(h.handle(overlong), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     CHECK(h.store.check_ins.empty());
     CHECK_THAT(h.captured.text(), Catch::Contains("\"event\":\"auth_refused\""));
 }
@@ -199,16 +202,16 @@ TEST_CASE("Router: a bad signature is 401 unauthenticated, whatever part was cha
     auto body = batch_of({check_in("entrance-1", 1)});
     auto wrong_secret = h.signed_request("POST", "/v1/upload", body);
     h.resign(wrong_secret, sync::generate_secret());
-    check_refusal(h.handle(wrong_secret), HttpStatus::unauthorized, ErrorCode::unauthenticated, "bad signature");
+    check_refusal(h.handle(wrong_secret), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     auto someone_elses = h.signed_request("POST", "/v1/upload", body);
     h.resign(someone_elses, h.secret("room-1"));
-    check_refusal(h.handle(someone_elses), HttpStatus::unauthorized, ErrorCode::unauthenticated, "bad signature");
+    check_refusal(h.handle(someone_elses), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     auto tampered = h.signed_request("POST", "/v1/upload", body);
     tampered.body = batch_of({check_in("entrance-1", 2)});
-    check_refusal(h.handle(tampered), HttpStatus::unauthorized, ErrorCode::unauthenticated, "bad signature");
+    check_refusal(h.handle(tampered), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     auto other_target = h.signed_request("GET", "/v1/changes?since=0");
     other_target.target = "/v1/changes?since=5";
-    check_refusal(h.handle(other_target), HttpStatus::unauthorized, ErrorCode::unauthenticated, "bad signature");
+    check_refusal(h.handle(other_target), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     CHECK(h.store.check_ins.empty());
     CHECK(h.store.nonces.empty());
 }
@@ -218,14 +221,46 @@ TEST_CASE("Router: a time that is not a number or a malformed nonce is 401 unaut
     for (auto time : {"soon", "12x", "1.5", " 1"}) {
         auto r = h.signed_request("GET", "/v1/changes?since=0");
         r.headers["x-muster-time"] = time;
-        check_refusal(h.handle(r), HttpStatus::unauthorized, ErrorCode::unauthenticated, "X-Muster-Time is not a number");
+        check_refusal(h.handle(r), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     }
     for (const std::string& nonce : {std::string("short"), std::string("has space in it 1234567890"), std::string(65, 'n')}) {
         auto r = h.signed_request("GET", "/v1/changes?since=0");
         r.headers["x-muster-nonce"] = nonce;
         h.resign(r, h.secret("entrance-1"));  // signed properly: the nonce itself is refused
-        check_refusal(h.handle(r), HttpStatus::unauthorized, ErrorCode::unauthenticated, "not a valid nonce");
+        check_refusal(h.handle(r), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     }
+    CHECK(h.store.nonces.empty());
+}
+
+TEST_CASE("Router: every authentication failure is the same 401 word for word, the log keeps the reason", "[sync][api]") {
+    Router h;
+    std::vector<std::pair<std::string, ApiRequest>> failures;
+    auto missing = h.signed_request("GET", "/v1/changes?since=0");
+    missing.headers.erase("x-muster-nonce");
+    failures.emplace_back("missing authentication headers", missing);
+    auto stranger = h.signed_request("GET", "/v1/changes?since=0");
+    stranger.headers["x-muster-device"] = "entrance-9";
+    failures.emplace_back("unknown device", stranger);
+    auto bad_time = h.signed_request("GET", "/v1/changes?since=0");
+    bad_time.headers["x-muster-time"] = "soon";
+    failures.emplace_back("X-Muster-Time is not a number", bad_time);
+    auto bad_nonce = h.signed_request("GET", "/v1/changes?since=0");
+    bad_nonce.headers["x-muster-nonce"] = "short";
+    h.resign(bad_nonce, h.secret("entrance-1"));
+    failures.emplace_back("X-Muster-Nonce is not a valid nonce", bad_nonce);
+    auto forged = h.signed_request("GET", "/v1/changes?since=0");
+    h.resign(forged, sync::generate_secret());
+    failures.emplace_back("bad signature", forged);
+    std::optional<std::string> first_body;
+    for (const auto& [reason, request] : failures) {
+        INFO(reason);
+        auto r = h.handle(request);
+        CHECK(r.status == HttpStatus::unauthorized);
+        if (!first_body) first_body = r.body;
+        CHECK(r.body == *first_body);  // same code, same text, same (fixed) server time
+        CHECK_THAT(h.captured.text(), Catch::Contains("\"reason\":\"" + reason));
+    }
+    CHECK(sync::parse_error_reply(*first_body).code == ErrorCode::unauthenticated);
     CHECK(h.store.nonces.empty());
 }
 
@@ -239,7 +274,7 @@ TEST_CASE("Router: a revoked device gets 403 revoked, but only once its signatur
     // A stranger using the revoked device's name learns nothing: the same 401 as any bad signature.
     auto forged = h.signed_request("GET", "/v1/changes?since=0");
     h.resign(forged, sync::generate_secret());
-    check_refusal(h.handle(forged), HttpStatus::unauthorized, ErrorCode::unauthenticated, "bad signature");
+    check_refusal(h.handle(forged), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     CHECK(h.store.check_ins.empty());
     // The other device is unaffected.
     CHECK(h.handle(h.signed_request("GET", "/v1/changes?since=0", "", "room-1")).status == HttpStatus::ok);
