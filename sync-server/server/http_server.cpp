@@ -241,7 +241,7 @@ private:
 
     void respond(http::response<http::string_body> res, bool linger = false) {
         response_ = std::move(res);
-        // A large reply gets time in proportion to its size (docs/api.md, "Limits").
+        // A large reply gets time in proportion to its size (docs/api.md, "HTTP").
         lowest().expires_after(reply_deadline(server_.config, response_->body().size()));
         http::async_write(stream_, *response_, [self = this->shared_from_this(), linger](beast::error_code ec, std::size_t) {
             self->busy_ = false;

@@ -14,8 +14,10 @@ namespace muster::server {
 
 class SqliteSyncStore final : public SyncStore {
 public:
-    // changes_page: at most this many check-ins (and corrections) per changes reply.
-    explicit SqliteSyncStore(const std::filesystem::path& database, std::size_t changes_page = 5000);
+    // A changes reply holds whole uploads of other devices' records until changes_page rows
+    // (check-ins and corrections) or about changes_bytes bytes of them.
+    explicit SqliteSyncStore(const std::filesystem::path& database, std::size_t changes_page = 5000,
+                             std::size_t changes_bytes = 4 << 20);
     ~SqliteSyncStore() override;
 
     std::optional<DeviceRecord> find_device(const std::string& id) override;
@@ -33,6 +35,7 @@ private:
     std::mutex write_mutex_;
     std::mutex read_mutex_;
     std::size_t changes_page_;
+    std::size_t changes_bytes_;
     TimeMs last_nonce_prune_ms_ = 0;
 };
 
