@@ -10,6 +10,8 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -366,4 +368,30 @@ TEST_CASE("Router: a store error is 503 store_busy and nothing is acknowledged",
     h.store.fail_with.reset();
     CHECK(h.handle(h.signed_request("POST", "/v1/upload", batch_of({check_in("entrance-1", 1)}))).status ==
           HttpStatus::ok);
+}
+
+// Hidden (run by name): how long the router takes to refuse an unknown device and a bad
+// signature. Both compute one HMAC, so the medians should be close; printed for the record.
+TEST_CASE("Router timing: an unknown device and a bad signature take about as long to refuse", "[.][timing]") {
+    Router h;
+    auto body = std::string(200'000, 'b');  // the HMAC covers the body: make it count
+    auto stranger = h.signed_request("POST", "/v1/upload", body);
+    stranger.headers["x-muster-device"] = "entrance-9";
+    auto forged = h.signed_request("POST", "/v1/upload", body);
+    h.resign(forged, sync::generate_secret());
+    auto median_us = [&](const ApiRequest& r) {
+        std::vector<double> us;
+        for (int i = 0; i < 301; ++i) {
+            auto t0 = std::chrono::steady_clock::now();
+            auto reply = h.handle(r);
+            us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+            REQUIRE(reply.status == HttpStatus::unauthorized);
+        }
+        std::sort(us.begin(), us.end());
+        return us[us.size() / 2];
+    };
+    double unknown = median_us(stranger), bad = median_us(forged);
+    std::printf("refusal medians: unknown device %.1f us, bad signature %.1f us\n", unknown, bad);
+    CHECK(unknown > bad / 2);
+    CHECK(unknown < bad * 2);
 }
