@@ -4,11 +4,17 @@
 #include "http_probe.hpp"
 #include "sync_fixture.hpp"
 
+#include "muster/store/participant_store.hpp"
+#include "muster/store/schema.hpp"
+
 #include <boost/asio.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <poll.h>
+
+#include <fstream>
+#include <thread>
 
 using namespace muster;
 using namespace muster::test;
@@ -135,4 +141,60 @@ TEST_CASE("One address holding its share of idle connections does not lock out a
     auto log = read_text_file(hub.log());
     CHECK_THAT(log, Catch::Contains("\"limit\":\"address\""));
     CHECK_THAT(log, Catch::Contains("\"limit\":\"all\""));
+}
+
+TEST_CASE("A large reply to a slow reader outlives the request timeout, in proportion to its size", "[sync][http]") {
+    SyncHub hub;
+    auto config = hub.config();  // request timeout 1 s: the old deadline for writing any reply
+    std::ofstream(config, std::ios::app) << "changes_bytes = 33554432\n";  // one page for all of it
+    std::int64_t since = 0;
+    {
+        // 14 scans with a 900 KB reason each (one upload each), from entrance-1: ~12.6 MB
+        // for room-1, far more than the kernel's socket buffers hold.
+        auto db = store::open_database(hub.hub + "/hub.db");
+        db::Transaction tx(*db);
+        since = store::current_change(*db);
+        auto s = db->prepare("INSERT INTO check_ins (uuid, device_id, device_seq, participant_id, event_id, session_id, "
+                             "direction, method, outcome, reason, device_ms, device_offset_min, received_ms, sync_seq) "
+                             "VALUES (?1, 'entrance-1', ?2, 1, 1, 1, 'entry', 'manual', 'checked_in', ?3, ?4, 0, ?4, ?5)");
+        const std::string reason(900'000, 'r');
+        TimeMs now = uk_time::now_ms();
+        for (int i = 1; i <= 14; ++i) {
+            s.bind(1, new_uuid(now + i)).bind(2, i).bind(3, reason).bind(4, now + i).bind(5, store::next_change(*db));
+            s.run();
+        }
+        tx.commit();
+    }
+    ServerProcess server(config, hub.log());
+    asio::io_context ioc;
+    tcp::socket s(ioc);
+    s.open(tcp::v4());
+    s.set_option(asio::socket_base::receive_buffer_size(64 * 1024));  // a small window: the reader sets the pace
+    s.connect({asio::ip::make_address("127.0.0.1"), server.port()});
+    TimeMs now = uk_time::now_ms();
+    std::string target = "/v1/changes?since=" + std::to_string(since), nonce = sync::random_nonce();
+    std::string request = "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" +
+                          std::string(sync::header_device) + ": room-1\r\n" + std::string(sync::header_time) + ": " +
+                          std::to_string(now) + "\r\n" + std::string(sync::header_nonce) + ": " + nonce + "\r\n" +
+                          std::string(sync::header_signature) + ": " +
+                          sync::sign_request(hub.secret("room-1"), "GET", target, now, nonce, "") + "\r\n\r\n";
+    asio::write(s, asio::buffer(request));
+    // Read at about 4 MB/s: some 3 s for the whole reply, three times the request timeout.
+    auto started = std::chrono::steady_clock::now();
+    std::string reply;
+    std::vector<char> chunk(64 * 1024);
+    boost::system::error_code ec;
+    while (!ec) {
+        auto n = s.read_some(asio::buffer(chunk), ec);
+        reply.append(chunk.data(), n);
+        std::this_thread::sleep_for(std::chrono::milliseconds(15));  // the slow reader's pace, not a wait
+    }
+    auto took = std::chrono::steady_clock::now() - started;
+    REQUIRE_THAT(reply, Catch::StartsWith("HTTP/1.1 200"));
+    auto body_at = reply.find("\r\n\r\n");
+    REQUIRE(body_at != std::string::npos);
+    auto changes = sync::parse_changes(reply.substr(body_at + 4));  // whole, or this throws
+    CHECK(changes.check_ins.size() == 14);
+    CHECK_FALSE(changes.more);
+    CHECK(took > std::chrono::milliseconds(1500));  // it did outlive the 1 s request timeout
 }
