@@ -327,9 +327,6 @@ void HttpServer::Impl::listen() {
                         ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
         tls.use_certificate_chain_file(config.certificate.string());
         tls.use_private_key_file(config.private_key.string(), ssl::context::pem);
-        // An idle TLS connection gives back OpenSSL's read and write buffers (about 34 KiB
-        // each) until it next has something to do: idle kept-alive kiosks cost little memory.
-        SSL_CTX_set_mode(tls.native_handle(), SSL_MODE_RELEASE_BUFFERS);
     }
     auto address = asio::ip::make_address(config.listen == "localhost" ? "127.0.0.1" : config.listen);
     tcp::endpoint endpoint(address, config.port);
