@@ -2,13 +2,16 @@
 //   ingest: check-ins/s uploaded in signed batches of 500 over loopback (plain HTTP and
 //           TLS), beside a raw SQLite batched insert of the same rows and beside the
 //           server's trivial endpoint (/v1/health) request rate;
-//   memory: the server's resident memory with 200 devices syncing over TLS.
-// Usage: muster-bench-server [--runs N]
+//   memory: the server's resident memory with 200 devices syncing over TLS, and with six
+//           devices at once downloading large /v1/changes pages (a hostile device's 80
+//           scans with a 900 KB reason each, and 20,000 ordinary ones), beside idle.
+// Usage: muster-bench-server [--runs N] [--only-changes-memory]
 #include "load_generator.hpp"
 #include "server_process.hpp"
 #include "stats.hpp"
 
 #include "command.hpp"
+#include "muster/store/participant_store.hpp"
 #include "muster/store/schema.hpp"
 #include "muster/sync/request_signing.hpp"
 #include "muster/sync/sync_messages.hpp"
@@ -250,14 +253,120 @@ void memory_with_devices(const Hub& hub, int seconds) {
     server.wait(std::chrono::seconds(15));
 }
 
+// The hub as a hostile device leaves it: 80 uploads of one scan with a 900 KB reason each
+// (the body limit allows one such scan a request), then 40 uploads of 500 ordinary scans.
+// Written straight into the database (as the server's ingest would), each upload with its
+// own sync_seq. Returns the change clock before them: the polling devices' cursor.
+std::int64_t fill_with_large_pages(const Hub& hub) {
+    auto db = store::open_database((hub.dir / "hub.db").string());
+    db::Transaction tx(*db);
+    std::int64_t start = store::current_change(*db);
+    auto s = db->prepare(
+        "INSERT INTO check_ins (uuid, device_id, device_seq, participant_id, event_id, session_id, room_id, direction, "
+        "method, outcome, reason, badge_serial, device_ms, device_offset_min, staff, received_ms, clock_skew_ms, sync_seq) "
+        "VALUES (?1, ?2, ?3, ?4, 1, 1, NULL, 'entry', 'manual', 'checked_in', ?5, NULL, ?6, 0, NULL, ?6, NULL, ?7)");
+    TimeMs now = uk_time::now_ms();
+    std::int64_t seq = 0;
+    const std::string huge(900 * 1000, 'x');
+    for (int u = 0; u < 80; ++u) {
+        auto sync_seq = store::next_change(*db);
+        s.bind(1, new_uuid(++now)).bind(2, std::string("bench-hostile")).bind(3, ++seq).bind(4, u % 225 + 1);
+        s.bind(5, huge).bind(6, now).bind(7, sync_seq);
+        s.run();
+    }
+    for (int u = 0; u < 40; ++u) {
+        auto sync_seq = store::next_change(*db);
+        for (int i = 0; i < batch_size; ++i) {
+            s.bind(1, new_uuid(++now)).bind(2, std::string("bench-hostile")).bind(3, ++seq).bind(4, i % 225 + 1);
+            s.bind(5, std::string()).bind(6, now).bind(7, sync_seq);
+            s.run();
+        }
+    }
+    tx.commit();
+    return start;
+}
+
+// Six devices over TLS each downloading the whole backlog page by page, again and again,
+// for `seconds`; prints the server's peak resident memory beside its idle figure.
+void memory_with_large_pages(const Hub& hub, int seconds) {
+    auto start = fill_with_large_pages(hub);
+    test::ServerProcess server(hub.config(), hub.log(), /*plain_http=*/false);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    auto idle_kib = server.resident_kib();
+    LoadGenerator load(server.port(), hub.ca());
+    auto until = bench_clock::now() + std::chrono::seconds(seconds);
+    struct Poller {
+        std::string id;
+        sync::DeviceSecret secret;
+        std::int64_t cursor = 0;
+        std::size_t pages = 0, records = 0, bytes = 0, largest = 0, rounds = 0;
+    };
+    std::vector<Poller> pollers;
+    for (int i = 0; i < 6; ++i) pollers.push_back({hub.devices[static_cast<std::size_t>(i)].first,
+                                                   hub.devices[static_cast<std::size_t>(i)].second, start, 0, 0, 0, 0, 0});
+    for (auto& p : pollers) {
+        auto* d = &p;
+        load.add_connection(
+            [d, &until]() -> std::optional<LoadRequest> {
+                if (bench_clock::now() > until) return std::nullopt;
+                return signed_request(d->id, d->secret, "GET", "/v1/changes?since=" + std::to_string(d->cursor), "");
+            },
+            [d, start](int status, const std::string& body) {
+                if (status != 200) return;
+                auto c = sync::parse_changes(body);
+                ++d->pages;
+                d->records += c.check_ins.size();
+                d->bytes += body.size();
+                d->largest = std::max(d->largest, body.size());
+                d->cursor = c.more ? c.cursor : start;  // the whole backlog again
+                if (!c.more) ++d->rounds;
+            });
+    }
+    std::atomic<bool> sampling{true};
+    std::size_t peak = 0;
+    std::thread sampler([&] {
+        while (sampling) {
+            peak = std::max(peak, server.resident_kib());
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    });
+    auto st = load.run(std::chrono::seconds(seconds + 60));
+    sampling = false;
+    sampler.join();
+    std::size_t pages = 0, rounds = 0, largest = 0;
+    double mb = 0;
+    for (const auto& p : pollers) {
+        pages += p.pages;
+        rounds += p.rounds;
+        largest = std::max(largest, p.largest);
+        mb += static_cast<double>(p.bytes) / 1e6;
+    }
+    std::printf("  6 devices over TLS downloading 80 scans of 900 KB + 20,000 ordinary ones, %d s: %zu pages (%zu failed),\n"
+                "  %zu whole backlogs, %.0f MB sent, largest page %.2f MB\n",
+                seconds, pages, st.failed, rounds, mb, static_cast<double>(largest) / 1e6);
+    std::printf("  server resident memory: peak %.1f MB   (reference: idle %.1f MB in the same run; 869 MB before the byte budget)\n",
+                static_cast<double>(peak) / 1024.0, static_cast<double>(idle_kib) / 1024.0);
+    server.terminate();
+    server.wait(std::chrono::seconds(15));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     int runs = 3;
-    for (int i = 1; i < argc; ++i)
+    bool only_changes_memory = false;
+    for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) runs = std::atoi(argv[++i]);
+        if (std::strcmp(argv[i], "--only-changes-memory") == 0) only_changes_memory = true;
+    }
     auto root = std::filesystem::temp_directory_path() / "muster-bench-server";
     Hub hub(root / "hub");
+    if (only_changes_memory) {
+        std::printf("Server memory with six devices downloading large changes pages\n");
+        memory_with_large_pages(hub, 15);
+        std::filesystem::remove_all(root);
+        return 0;
+    }
     std::printf("Sync server, loopback, %d connections, batches of %d signed check-ins (%d per run)\n", connections,
                 batch_size, batch_size * batches);
 
@@ -292,6 +401,8 @@ int main(int argc, char** argv) {
 
     std::printf("Server memory with 200 devices syncing\n");
     memory_with_devices(hub, 20);
+    std::printf("\nServer memory with six devices downloading large changes pages\n");
+    memory_with_large_pages(hub, 15);
     std::filesystem::remove_all(root);
     return 0;
 }

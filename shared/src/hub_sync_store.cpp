@@ -6,25 +6,42 @@
 #include "muster/util/text.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace muster::store {
 namespace {
 
-// One page of records, at most `page`, each row's column `seq_column` its sync_seq. A full
-// page means more are waiting: `more` is set and the cursor stops before the last seq.
-template <class Read>
-auto read_page(db::Statement& s, std::int64_t page, int seq_column, Read read, sync::Changes& out) {
-    std::int64_t last_seq = 0;
-    auto rows = s.query_all([&](const db::Statement& r) {
-        last_seq = r.int64(seq_column);
-        return read(r);
-    });
-    if (static_cast<std::int64_t>(rows.size()) == page) {
-        out.more = true;
-        out.cursor = std::min(out.cursor, last_seq - 1);
-    }
-    return rows;
+// Who a device at event ?1 needs: those enrolled there and the facilitators of its rooms,
+// each with the change that linked them to the event (the enrolment's, or the room's). A
+// link made after a device's cursor brings the person's older rows (participant, badges,
+// cards) with it; `needed.linked_at > ?2` is that test.
+constexpr std::string_view needed_participants =
+    "WITH needed (pid, linked_at) AS (SELECT participant_id, MAX(linked) FROM ("
+    "SELECT participant_id, changed_at AS linked FROM enrolments WHERE event_id = ?1 "
+    "UNION ALL SELECT f.participant_id, r.changed_at FROM room_facilitators f JOIN rooms r ON r.id = f.room_id "
+    "WHERE r.event_id = ?1) GROUP BY participant_id) ";
+
+// About how many bytes a record takes in the JSON reply: its free text as it is plus a
+// fixed allowance for the field names, numbers and short codes (a plain scan is ~300 bytes).
+constexpr std::size_t record_overhead_bytes = 256;
+std::size_t approx_bytes(const CheckIn& c) {
+    return record_overhead_bytes + c.uuid.size() + c.device_id.size() + c.reason.size() + (c.staff ? c.staff->size() : 0);
 }
+std::size_t approx_bytes(const Correction& c) {
+    return record_overhead_bytes + c.uuid.size() + (c.target_uuid ? c.target_uuid->size() : 0) + c.reason.size() +
+           c.author.size() + (c.device_id ? c.device_id->size() : 0);
+}
+
+// Two statements stepped side by side: both are reset however the reading ends, so neither
+// keeps its read snapshot open (see db::Statement).
+struct ResetBoth {
+    db::Statement& a;
+    db::Statement& b;
+    ~ResetBoth() {
+        a.reset();
+        b.reset();
+    }
+};
 
 }  // namespace
 
@@ -83,7 +100,7 @@ void UploadWriter::correction(const Correction& c, const std::string& device_id)
 }
 
 sync::Changes read_changes(db::Database& db, const std::string& device_id, EventId event, std::int64_t since,
-                           std::size_t page_size) {
+                           std::size_t page_rows, std::size_t page_bytes) {
     sync::Changes out;
     // A read transaction: every table below is read at one snapshot. It writes nothing, so
     // letting it roll back at the end is the same as committing it.
@@ -94,9 +111,11 @@ sync::Changes read_changes(db::Database& db, const std::string& device_id, Event
     // complete, so it gets everything again. Rows are upserts: nothing is doubled.
     if (since > out.cursor) since = 0;
 
-    auto& participants =
-        db.cached("SELECT " + std::string(participant_columns) + " FROM participants WHERE changed_at > ?1 ORDER BY id");
-    out.participants = participants.bind(1, since).query_all([](const db::Statement& r) {
+    // Only the people this event needs, not the hub's whole roster.
+    auto& participants = db.cached(std::string(needed_participants) + "SELECT " + std::string(participant_columns) +
+                                   " FROM participants JOIN needed ON needed.pid = participants.id "
+                                   "WHERE participants.changed_at > ?2 OR needed.linked_at > ?2 ORDER BY participants.id");
+    out.participants = participants.bind(1, event).bind(2, since).query_all([](const db::Statement& r) {
         auto p = read_participant(r);
         p.email.reset();  // devices never hold emails
         p.lead_provider.reset();
@@ -115,9 +134,11 @@ sync::Changes read_changes(db::Database& db, const std::string& device_id, Event
     out.enrolments = enrolments.bind(1, event).bind(2, since).query_all([](const db::Statement& r) {
         return Enrolment{r.int64(0), r.int64(1), r.opt_int64(2)};
     });
-    auto& badges = db.cached(
-        "SELECT participant_id, serial, issued_ms, revoked_ms, revoke_reason, token_digest FROM badges WHERE changed_at > ?1");
-    out.badges = badges.bind(1, since).query_all([](const db::Statement& r) {
+    auto& badges = db.cached(std::string(needed_participants) +
+                             "SELECT participant_id, serial, issued_ms, revoked_ms, revoke_reason, token_digest FROM badges "
+                             "JOIN needed ON needed.pid = badges.participant_id "
+                             "WHERE badges.changed_at > ?2 OR needed.linked_at > ?2");
+    out.badges = badges.bind(1, event).bind(2, since).query_all([](const db::Statement& r) {
         sync::BadgeRow b{r.int64(0), r.int64(1), r.int64(2), r.opt_int64(3), r.opt_text(4), {}};
         if (!r.is_null(5)) {
             auto digest = r.blob(5);
@@ -125,25 +146,57 @@ sync::Changes read_changes(db::Database& db, const std::string& device_id, Event
         }
         return b;
     });
-    auto& cards = db.cached("SELECT uid, participant_id, attached_ms, detached_ms FROM nfc_cards WHERE changed_at > ?1");
-    out.nfc_cards = cards.bind(1, since).query_all([](const db::Statement& r) {
+    auto& cards = db.cached(std::string(needed_participants) +
+                            "SELECT uid, participant_id, attached_ms, detached_ms FROM nfc_cards "
+                            "JOIN needed ON needed.pid = nfc_cards.participant_id "
+                            "WHERE nfc_cards.changed_at > ?2 OR needed.linked_at > ?2");
+    out.nfc_cards = cards.bind(1, event).bind(2, since).query_all([](const db::Statement& r) {
         return sync::NfcCardRow{r.text(0), r.int64(1), r.int64(2), r.opt_int64(3)};
     });
 
-    // Other devices' records, in arrival order, a page at a time. One upload shares one
-    // sync_seq and holds at most max_batch_records rows, fewer than a page, so "last seq
-    // minus one" always moves the cursor forward and re-sends only the last upload's rows.
-    auto page = static_cast<std::int64_t>(page_size);
+    // Other devices' records, check-ins and corrections merged in arrival order (sync_seq),
+    // read a row at a time so a page costs memory only for what it sends. One upload shares
+    // one sync_seq (at most max_batch_records rows): a page ends only between uploads, once
+    // it holds page_rows rows or about page_bytes bytes, and then the cursor is the last
+    // upload sent whole. So nothing is skipped or sent twice, and the cursor always moves on
+    // (the first upload goes out whole even if it alone is over the budget).
     auto& check_ins = db.cached("SELECT " + std::string(check_in_columns) +
                                 ", sync_seq FROM check_ins WHERE event_id = ?1 AND sync_seq > ?2 AND device_id <> ?3 "
-                                "ORDER BY sync_seq LIMIT ?4");
-    check_ins.bind(1, event).bind(2, since).bind(3, device_id).bind(4, page);
-    out.check_ins = read_page(check_ins, page, 15, read_check_in, out);  // sync_seq follows the 15 record columns
+                                "ORDER BY sync_seq");
     auto& corrections = db.cached("SELECT " + std::string(correction_columns) +
                                   ", sync_seq FROM corrections WHERE event_id = ?1 AND sync_seq > ?2 AND "
-                                  "(device_id IS NULL OR device_id <> ?3) ORDER BY sync_seq LIMIT ?4");
-    corrections.bind(1, event).bind(2, since).bind(3, device_id).bind(4, page);
-    out.corrections = read_page(corrections, page, 11, read_correction, out);  // and the 11 here
+                                  "(device_id IS NULL OR device_id <> ?3) ORDER BY sync_seq");
+    ResetBoth reset{check_ins, corrections};
+    check_ins.bind(1, event).bind(2, since).bind(3, device_id);
+    corrections.bind(1, event).bind(2, since).bind(3, device_id);
+    constexpr int check_in_seq = 15, correction_seq = 11;  // sync_seq follows the record's columns
+    constexpr auto none = std::numeric_limits<std::int64_t>::max();
+    bool check_in_row = check_ins.step(), correction_row = corrections.step();
+    std::size_t rows = 0, bytes = 0;
+    std::int64_t upload = -1;  // the sync_seq being read
+    while (check_in_row || correction_row) {
+        auto next_check_in = check_in_row ? check_ins.int64(check_in_seq) : none;
+        auto next_correction = correction_row ? corrections.int64(correction_seq) : none;
+        auto seq = std::min(next_check_in, next_correction);
+        if (seq != upload) {
+            if (upload != -1 && (rows >= page_rows || bytes >= page_bytes)) {
+                out.more = true;
+                out.cursor = upload;
+                break;
+            }
+            upload = seq;
+        }
+        if (next_check_in == seq) {
+            out.check_ins.push_back(read_check_in(check_ins));
+            bytes += approx_bytes(out.check_ins.back());
+            check_in_row = check_ins.step();
+        } else {
+            out.corrections.push_back(read_correction(corrections));
+            bytes += approx_bytes(out.corrections.back());
+            correction_row = corrections.step();
+        }
+        ++rows;
+    }
     return out;
 }
 

@@ -8,6 +8,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <optional>
@@ -29,6 +30,13 @@ using sync::ErrorCode;
 constexpr std::uint32_t header_limit_bytes = 16 * 1024;
 // How long a TLS connection being closed waits for the client's close_notify.
 constexpr auto tls_close_timeout = std::chrono::seconds(1);
+// After an early refusal (413, 431, 400) the client may still be sending its request. Closing
+// with unread bytes makes the kernel send RST, which can destroy the reply before the client
+// reads it; so the server stops sending, then reads and discards up to this much for up to
+// this long (a lingering close), then closes.
+constexpr auto linger_timeout = std::chrono::seconds(1);
+constexpr std::size_t linger_bytes = 4 << 20;
+constexpr std::size_t linger_chunk = 16 * 1024;
 
 class SessionBase {
 public:
@@ -45,7 +53,9 @@ struct HttpServer::Impl {
     void accept();
     void on_accept(beast::error_code ec, tcp::socket socket);
     void begin_stop();
-    void session_ended(SessionBase* s);
+    void session_ended(SessionBase* s, const asio::ip::address& client);
+    // Counts a connection against its address's share; false when the share is taken.
+    bool claim_address_share(const asio::ip::address& client);
 
     // Declaration order is destruction order, reversed. Everything a session's destructor
     // touches (config, log, the session list, the counters, the TLS context its stream was
@@ -61,7 +71,11 @@ struct HttpServer::Impl {
     // destroyed from here on must not post to the control strand.
     std::atomic<bool> finished{false};
     std::atomic<std::size_t> connections{0};
-    std::atomic<std::int64_t> refused_connections{0};
+    std::atomic<std::int64_t> refused_connections{0};  // over max_connections
+    std::atomic<std::int64_t> refused_by_address{0};   // over one address's share
+    std::size_t per_address_limit = connections_per_address(config);
+    std::mutex addresses_mutex;
+    std::unordered_map<asio::ip::address, std::size_t> connections_by_address;
     std::mutex sessions_mutex;
     std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
     ssl::context tls;
@@ -75,6 +89,32 @@ struct HttpServer::Impl {
 };
 
 namespace {
+
+// The address a connection counts against: IPv4 as it is (IPv4-mapped IPv6 read as IPv4), an
+// IPv6 address by its /64, since one client network gets a whole /64 to pick addresses from.
+asio::ip::address address_key(const asio::ip::address& a) {
+    if (!a.is_v6()) return a;
+    auto v6 = a.to_v6();
+    if (v6.is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, v6);
+    auto bytes = v6.to_bytes();
+    std::fill(bytes.begin() + 8, bytes.end(), 0);
+    return asio::ip::address_v6(bytes);
+}
+
+// RFC 9112 §6: a request body is framed by Content-Length or by exactly one
+// `Transfer-Encoding: chunked`, never both. Anything else (gzip, "chunked, identity", two TE
+// fields) would leave the body to be read as the next request, so it is refused with 400.
+std::optional<std::string> framing_problem(const http::request<http::string_body>& req) {
+    auto te_fields = req.count(http::field::transfer_encoding);
+    if (te_fields == 0) return std::nullopt;
+    if (req.count(http::field::content_length) > 0) return "both Transfer-Encoding and Content-Length";
+    if (te_fields > 1) return "more than one Transfer-Encoding field";
+    auto value = req[http::field::transfer_encoding];
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    if (!beast::iequals(value, "chunked")) return "Transfer-Encoding other than chunked";
+    return std::nullopt;
+}
 
 ApiRequest to_api_request(const http::request<http::string_body>& req) {
     ApiRequest r;
@@ -106,9 +146,10 @@ template <class Stream>
 class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
 public:
     template <class... Args>
-    Session(HttpServer::Impl& server, Args&&... args) : server_(server), stream_(std::forward<Args>(args)...) {}
+    Session(HttpServer::Impl& server, asio::ip::address client, Args&&... args)
+        : server_(server), client_(client), stream_(std::forward<Args>(args)...) {}
 
-    ~Session() override { server_.session_ended(this); }
+    ~Session() override { server_.session_ended(this, client_); }
 
     void start() {
         if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
@@ -142,8 +183,18 @@ private:
         parser_->body_limit(server_.config.body_bytes);
         parser_->header_limit(header_limit_bytes);
         lowest().expires_after(std::chrono::milliseconds(server_.config.request_timeout_ms));
+        // The header first, so its framing is checked before any body byte is read.
+        http::async_read_header(stream_, buffer_, *parser_,
+                                [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+    }
+
+    void on_header(beast::error_code ec) {
+        if (ec) return on_read(ec);
+        if (auto problem = framing_problem(parser_->get()))
+            return refuse(HttpStatus::bad_request, ErrorCode::bad_request, "request framing: " + *problem);
+        if (parser_->is_done()) return on_read({});
         http::async_read(stream_, buffer_, *parser_,
-                         [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+                         [self = this->shared_from_this()](beast::error_code read_ec, std::size_t) { self->on_read(read_ec); });
     }
 
     void on_read(beast::error_code ec) {
@@ -170,9 +221,11 @@ private:
         }
         busy_ = true;
         const auto& req = parser_->get();
-        ApiResponse answer = server_.api.handle(to_api_request(req));
+        ApiRequest request = to_api_request(req);
         bool keep_alive = req.keep_alive() && !server_.stopping;
-        respond(to_http(answer, req.version(), keep_alive));
+        unsigned version = req.version();
+        parser_.reset();  // the body was copied out: an idle kept-alive connection holds none
+        respond(to_http(server_.api.handle(request), version, keep_alive));
     }
 
     void refuse(HttpStatus status, ErrorCode code, const std::string& why) {
@@ -182,19 +235,61 @@ private:
         auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-        respond(to_http(error_response(status, code, why, now), 11, false));
+        // The client may still be sending the rest of what was refused: linger before closing.
+        respond(to_http(error_response(status, code, why, now), 11, false), /*linger=*/true);
     }
 
-    void respond(http::response<http::string_body> res) {
+    void respond(http::response<http::string_body> res, bool linger = false) {
         response_ = std::move(res);
-        lowest().expires_after(std::chrono::milliseconds(server_.config.request_timeout_ms));
-        http::async_write(stream_, *response_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+        // A large reply gets time in proportion to its size (docs/api.md, "HTTP").
+        lowest().expires_after(reply_deadline(server_.config, response_->body().size()));
+        http::async_write(stream_, *response_, [self = this->shared_from_this(), linger](beast::error_code ec, std::size_t) {
             self->busy_ = false;
             bool again = !ec && self->response_->keep_alive();
             self->response_.reset();
-            if (again) return self->read();
+            if (again) {
+                // Idle until the next request: give back what a large request or reply grew.
+                if (self->buffer_.size() == 0) self->buffer_.shrink_to_fit();
+                return self->read();
+            }
+            if (linger && !ec) return self->linger();
             self->close();
         });
+    }
+
+    // A lingering close: the reply is out; stop sending, discard what the client still sends
+    // (at most linger_bytes, for at most linger_timeout), then close.
+    void linger() {
+        if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+            drain_socket();
+        } else {
+            // close_notify first (waiting for the client's for at most tls_close_timeout), then
+            // the raw socket is drained like a plain one.
+            lowest().expires_after(tls_close_timeout);
+            stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->drain_socket(); });
+        }
+    }
+
+    void drain_socket() {
+        closed_ = true;
+        beast::error_code ignored;
+        lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+        lowest().expires_after(linger_timeout);
+        buffer_.clear();
+        drain();
+    }
+
+    void drain() {
+        lowest().async_read_some(buffer_.prepare(linger_chunk),
+                                 [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                                     self->drained_ += n;
+                                     if (ec || self->drained_ >= linger_bytes) {
+                                         beast::error_code ignored;
+                                         self->lowest().socket().close(ignored);
+                                         return;
+                                     }
+                                     self->drain();
+                                 });
     }
 
     void close() {
@@ -214,10 +309,12 @@ private:
     }
 
     HttpServer::Impl& server_;
+    asio::ip::address client_;  // the address key it counts against (see address_key)
     Stream stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::optional<http::response<http::string_body>> response_;
+    std::size_t drained_ = 0;
     bool busy_ = false;
     bool closed_ = false;
 };
@@ -246,12 +343,23 @@ void HttpServer::Impl::accept() {
 
 void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || stopping) return;
+    asio::ip::address client;
     if (!ec) {
-        if (connections >= config.max_connections) {
+        beast::error_code peer_ec;
+        auto peer = socket.remote_endpoint(peer_ec);
+        if (peer_ec) ec = peer_ec;  // already gone
+        else client = address_key(peer.address());
+    }
+    if (!ec) {
+        bool over_all = connections >= config.max_connections;
+        if (over_all || !claim_address_share(client)) {
             // Over the limit: close at once rather than queue; the device retries with backoff.
-            if (++refused_connections % 100 == 1)
-                log.log(log::Level::warn, "connection_limit", {{"max_connections", config.max_connections},
-                                                             {"refused_so_far", refused_connections.load()}});
+            // Logged once in a hundred of each kind, so a flood cannot flood the log.
+            auto refused = ++(over_all ? refused_connections : refused_by_address);
+            if (refused % 100 == 1)
+                log.log(log::Level::warn, "connection_limit",
+                        {{"limit", over_all ? "all" : "address"}, {"max_connections", config.max_connections},
+                         {"max_connections_per_address", per_address_limit}, {"refused_so_far", refused}});
             beast::error_code ignored;
             socket.close(ignored);
         } else {
@@ -262,13 +370,13 @@ void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
             socket.set_option(tcp::no_delay(true), ignored);
             std::shared_ptr<SessionBase> session;
             if (config.tls) {
-                auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(socket), tls);
+                auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(*this, client, std::move(socket), tls);
                 session = s;
                 std::lock_guard lock(sessions_mutex);
                 sessions[s.get()] = s;
                 s->start();
             } else {
-                auto s = std::make_shared<Session<beast::tcp_stream>>(*this, std::move(socket));
+                auto s = std::make_shared<Session<beast::tcp_stream>>(*this, client, std::move(socket));
                 session = s;
                 std::lock_guard lock(sessions_mutex);
                 sessions[s.get()] = s;
@@ -281,10 +389,26 @@ void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
     accept();
 }
 
-void HttpServer::Impl::session_ended(SessionBase* s) {
+bool HttpServer::Impl::claim_address_share(const asio::ip::address& client) {
+    std::lock_guard lock(addresses_mutex);
+    auto& n = connections_by_address[client];
+    if (n >= per_address_limit) {
+        if (n == 0) connections_by_address.erase(client);
+        return false;
+    }
+    ++n;
+    return true;
+}
+
+void HttpServer::Impl::session_ended(SessionBase* s, const asio::ip::address& client) {
     {
         std::lock_guard lock(sessions_mutex);
         sessions.erase(s);
+    }
+    {
+        std::lock_guard lock(addresses_mutex);
+        auto it = connections_by_address.find(client);
+        if (it != connections_by_address.end() && --it->second == 0) connections_by_address.erase(it);
     }
     if (--connections == 0 && stopping && !finished) asio::post(control, [this] { deadline.cancel(); });
 }
@@ -336,6 +460,7 @@ void HttpServer::run(bool handle_signals) {
               {{"address", s.config.listen}, {"port", static_cast<int>(port())}, {"tls", s.config.tls},
                {"threads", s.config.threads}, {"body_bytes", s.config.body_bytes},
                {"request_timeout_ms", s.config.request_timeout_ms}, {"max_connections", s.config.max_connections},
+               {"max_connections_per_address", s.per_address_limit}, {"min_reply_bytes_per_s", s.config.min_reply_bytes_per_s},
                {"stop_grace_ms", s.config.stop_grace_ms}});
     s.accept();
     std::vector<std::thread> extra;

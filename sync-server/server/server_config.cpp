@@ -2,6 +2,8 @@
 
 #include "muster/config/toml_file.hpp"
 
+#include <algorithm>
+
 namespace muster::server {
 
 ServerConfig load_server_config(const std::filesystem::path& given) {
@@ -22,11 +24,28 @@ ServerConfig load_server_config(const std::filesystem::path& given) {
     c.request_timeout_ms = static_cast<int>(f.integer_between("limits.request_timeout_ms", c.request_timeout_ms, 100, 600'000));
     c.max_connections = static_cast<std::size_t>(
         f.integer_between("limits.max_connections", static_cast<std::int64_t>(c.max_connections), 1, 100'000));
+    c.max_connections_per_address = static_cast<std::size_t>(f.integer_between(
+        "limits.max_connections_per_address", static_cast<std::int64_t>(c.max_connections_per_address), 0, 100'000));
+    c.min_reply_bytes_per_s = static_cast<std::size_t>(f.integer_between(
+        "limits.min_reply_bytes_per_s", static_cast<std::int64_t>(c.min_reply_bytes_per_s), 1024, 1LL << 30));
     c.stop_grace_ms = static_cast<int>(f.integer_between("limits.stop_grace_ms", c.stop_grace_ms, 0, 600'000));
     c.changes_page = static_cast<std::size_t>(
         f.integer_between("limits.changes_page", static_cast<std::int64_t>(c.changes_page), 1000, 1'000'000));
+    c.changes_bytes = static_cast<std::size_t>(
+        f.integer_between("limits.changes_bytes", static_cast<std::int64_t>(c.changes_bytes), 64 << 10, 32LL << 20));
     c.log_level = f.text("log.level", c.log_level);
     return c;
+}
+
+std::size_t connections_per_address(const ServerConfig& c) {
+    if (c.max_connections_per_address == 0) return std::max<std::size_t>(1, c.max_connections / 4);
+    return std::min(c.max_connections_per_address, c.max_connections);
+}
+
+std::chrono::milliseconds reply_deadline(const ServerConfig& c, std::size_t bytes) {
+    auto rate = std::max<std::size_t>(c.min_reply_bytes_per_s, 1);
+    return std::chrono::milliseconds(c.request_timeout_ms) +
+           std::chrono::milliseconds(static_cast<std::int64_t>(bytes / rate * 1000 + bytes % rate * 1000 / rate));
 }
 
 bool is_loopback_address(const std::string& a) { return a == "::1" || a == "localhost" || a.rfind("127.", 0) == 0; }

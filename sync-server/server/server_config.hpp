@@ -4,6 +4,7 @@
 // A bad file is refused with the field named.
 #include "muster/util/config_error.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <stdexcept>
@@ -34,13 +35,26 @@ struct ServerConfig {
     // Beyond this, a new connection is closed at once without a reply (answering would cost
     // what the limit saves); the device retries with backoff.
     std::size_t max_connections = 1000;
+    // One client address's share of max_connections (0: a quarter of it), so one address
+    // holding idle connections cannot lock every other device out. IPv6 counts per /64.
+    std::size_t max_connections_per_address = 0;
+    // A reply is given request_timeout_ms plus its size at this rate to be written, so a
+    // large /v1/changes page to a slow tablet is not cut, while a stalled reader still is.
+    std::size_t min_reply_bytes_per_s = 64 * 1024;
     // SIGTERM: how long requests being handled may take to finish before the rest are cut.
     int stop_grace_ms = 10'000;
     std::size_t changes_page = 5000;      // check-ins per /v1/changes reply
+    std::size_t changes_bytes = 4 << 20;  // and about this many bytes of them (whole uploads)
     std::string log_level = "info";
 };
 
 ServerConfig load_server_config(const std::filesystem::path& file);
+
+// max_connections_per_address as it acts: the configured share (at most max_connections),
+// or a quarter of max_connections (at least 1) when it is 0.
+std::size_t connections_per_address(const ServerConfig& config);
+// How long a reply of `bytes` may take to be written: request_timeout_ms + bytes / min_reply_bytes_per_s.
+std::chrono::milliseconds reply_deadline(const ServerConfig& config, std::size_t bytes);
 
 // True for 127.0.0.0/8 and ::1: the only addresses plain HTTP may listen on.
 bool is_loopback_address(const std::string& address);

@@ -29,6 +29,10 @@ void usage(std::FILE* to) {
                  "Devices' secrets are sealed in the hub database under hub.device_secrets_key (default\n"
                  "tls/device-secrets.key beside the TLS key); a hub whose secrets are not sealed yet has\n"
                  "them sealed at start, the key file made if missing. Back it up with the database.\n\n"
+                 "Limits are set in the file's [limits] table: body_bytes, request_timeout_ms,\n"
+                 "max_connections, max_connections_per_address (one client address's share; 0 = a\n"
+                 "quarter of max_connections), min_reply_bytes_per_s, changes_page, changes_bytes,\n"
+                 "stop_grace_ms (see the example file and docs/api.md).\n\n"
                  "Logs are JSON lines on stderr, without personal data. SIGTERM or Ctrl-C stops it\n"
                  "gracefully: requests being handled finish, then the store is closed.\n");
 }
@@ -95,7 +99,7 @@ int main(int argc, char** argv) {
         if (!muster::log::parse_level(config.log_level, level)) throw ServerConfigError("log.level: debug, info, warn or error");
         validate(config);
         muster::log::Logger logger(level);
-        SqliteSyncStore store(config.database, device_secrets_key(config, logger), config.changes_page);
+        SqliteSyncStore store(config.database, device_secrets_key(config, logger), config.changes_page, config.changes_bytes);
         SyncApi api(store, logger, [] { return muster::uk_time::now_ms(); });
         HttpServer server(config, api, logger);
         server.run(true);

@@ -11,8 +11,10 @@
 namespace muster::server {
 
 SqliteSyncStore::SqliteSyncStore(const std::filesystem::path& database, const sync::DeviceSecretsKey& secrets_key,
-                                 std::size_t changes_page)
-    : changes_page_(std::max<std::size_t>(changes_page, 2 * sync::max_batch_records)), secrets_key_(secrets_key) {
+                                 std::size_t changes_page, std::size_t changes_bytes)
+    : changes_page_(std::max<std::size_t>(changes_page, 2 * sync::max_batch_records)),
+      changes_bytes_(changes_bytes),
+      secrets_key_(secrets_key) {
     writer_ = store::open_database(database.string());  // migrates an older hub database
     store::use_hub_indexes(*writer_);
     reader_ = store::open_database(database.string());
@@ -103,7 +105,7 @@ sync::UploadReply SqliteSyncStore::ingest(const DeviceRecord& device, const sync
 
 sync::Changes SqliteSyncStore::changes_since(const DeviceRecord& device, std::int64_t since, TimeMs now) {
     std::lock_guard lock(read_mutex_);
-    auto out = store::read_changes(*reader_, device.id, device.event_id, since, changes_page_);
+    auto out = store::read_changes(*reader_, device.id, device.event_id, since, changes_page_, changes_bytes_);
     out.server_time_ms = now;
     return out;
 }

@@ -16,9 +16,10 @@ namespace muster::server {
 class SqliteSyncStore final : public SyncStore {
 public:
     // secrets_key: what the devices' secrets are sealed under (store::secure_device_secrets).
-    // changes_page: at most this many check-ins (and corrections) per changes reply.
+    // A changes reply holds whole uploads of other devices' records until changes_page rows
+    // (check-ins and corrections) or about changes_bytes bytes of them.
     SqliteSyncStore(const std::filesystem::path& database, const sync::DeviceSecretsKey& secrets_key,
-                    std::size_t changes_page = 5000);
+                    std::size_t changes_page = 5000, std::size_t changes_bytes = 4 << 20);
     ~SqliteSyncStore() override;
 
     std::optional<DeviceRecord> find_device(const std::string& id) override;
@@ -36,6 +37,7 @@ private:
     std::mutex write_mutex_;
     std::mutex read_mutex_;
     std::size_t changes_page_;
+    std::size_t changes_bytes_;
     sync::DeviceSecretsKey secrets_key_;
     TimeMs last_nonce_prune_ms_ = 0;
 };

@@ -59,7 +59,8 @@ double elapsed_ms(std::chrono::steady_clock::time_point since) {
 
 }  // namespace
 
-SyncApi::SyncApi(SyncStore& store, log::Logger& log, Clock clock) : store_(store), log_(log), clock_(std::move(clock)) {}
+SyncApi::SyncApi(SyncStore& store, log::Logger& log, Clock clock)
+    : store_(store), log_(log), clock_(std::move(clock)), unknown_device_secret_(sync::generate_secret()) {}
 
 ApiResponse SyncApi::handle(const ApiRequest& request) {
     const TimeMs now = clock_();
@@ -98,37 +99,46 @@ ApiResponse SyncApi::health(TimeMs now) {
 }
 
 std::variant<DeviceRecord, ApiResponse> SyncApi::authenticate(const ApiRequest& r, TimeMs now, bool remember_nonce) {
-    // Unknown device, missing headers and a bad signature get one answer (unauthenticated),
-    // so a stranger learns nothing about which devices exist.
-    auto refuse = [&](ErrorCode code, const std::string& why, const std::string& device) -> ApiResponse {
+    auto refuse = [&](ErrorCode code, const std::string& message, const std::string& reason,
+                      const std::string& device) -> ApiResponse {
         auto status = code == ErrorCode::revoked ? HttpStatus::forbidden : HttpStatus::unauthorized;
+        // The log keeps the real reason: it is read by the hub's operator, not the client.
         log_.log(log::Level::warn, "auth_refused",
-                 {{"status", code_of(status)}, {"code", sync::to_string(code)}, {"reason", why}, {"device", device}});
-        return error_response(status, code, why, now);
+                 {{"status", code_of(status)}, {"code", sync::to_string(code)}, {"reason", reason}, {"device", device}});
+        return error_response(status, code, message, now);
     };
     std::string id = header(r, sync::header_device);
     std::string time_text = header(r, sync::header_time);
     std::string nonce = header(r, sync::header_nonce);
     std::string signature = header(r, sync::header_signature);
-    if (id.empty() || time_text.empty() || nonce.empty() || signature.empty())
-        return refuse(ErrorCode::unauthenticated,
-                      "missing authentication headers (X-Muster-Device, -Time, -Nonce, -Signature)", "");
-    if (id.size() > 40) return refuse(ErrorCode::unauthenticated, "unknown device", "");
-    auto device = store_.find_device(id);
+    const bool complete = !id.empty() && !time_text.empty() && !nonce.empty() && !signature.empty();
+    std::optional<DeviceRecord> device;
+    if (complete && id.size() <= 40) device = store_.find_device(id);
+    const bool known = device && device->secret;
     if (device && device->secret_unreadable) log_.warn("secret_unreadable", {{"device", id}});
-    if (!device || !device->secret) return refuse(ErrorCode::unauthenticated, "unknown device", id);
     auto time = parse_int(time_text);
-    if (!time) return refuse(ErrorCode::unauthenticated, "X-Muster-Time is not a number", id);
-    if (!sync::is_valid_nonce(nonce)) return refuse(ErrorCode::unauthenticated, "X-Muster-Nonce is not a valid nonce", id);
-    if (!sync::signature_matches(*device->secret, r.method, r.target, *time, nonce, r.body, signature))
-        return refuse(ErrorCode::unauthenticated, "bad signature", id);
+    const bool nonce_ok = sync::is_valid_nonce(nonce);
+    // One HMAC on every path, against a throw-away secret when the device is unknown, so the
+    // time a refusal takes does not tell a stranger which device ids exist either.
+    const bool signed_ok = sync::signature_matches(known ? *device->secret : unknown_device_secret_, r.method, r.target,
+                                                   time.value_or(0), nonce, r.body, signature);
+    const char* reason = !complete                ? "missing authentication headers"
+                         : !known                 ? "unknown device (or one without a secret)"
+                         : !time                  ? "X-Muster-Time is not a number"
+                         : !nonce_ok              ? "X-Muster-Nonce is not a valid nonce"
+                         : !signed_ok             ? "bad signature"
+                                                  : nullptr;
+    // Missing headers, an unknown device, a malformed time or nonce and a bad signature get
+    // one answer, word for word: a stranger cannot enumerate device ids (docs/api.md).
+    if (reason)
+        return refuse(ErrorCode::unauthenticated, unauthenticated_message, reason, id.size() <= 40 ? id : std::string());
     // Only now is it known the request comes from the device: tell it apart from a stranger.
-    if (device->revoked) return refuse(ErrorCode::revoked, "device revoked by the hub", id);
+    if (device->revoked) return refuse(ErrorCode::revoked, "device revoked by the hub", "revoked", id);
     if (std::llabs(*time - now) > sync::request_window_ms)
-        return refuse(ErrorCode::clock_skew,
-                      "request time outside the accepted window; adjust by X-Muster-Server-Time", id);
+        return refuse(ErrorCode::clock_skew, "request time outside the accepted window; adjust by X-Muster-Server-Time",
+                      "clock skew", id);
     if (remember_nonce && !store_.remember_nonce(id, nonce, now))
-        return refuse(ErrorCode::replayed, "replayed request (nonce already used)", id);
+        return refuse(ErrorCode::replayed, "replayed request (nonce already used)", "replayed", id);
     return *device;
 }
 

@@ -31,6 +31,10 @@ struct ApiResponse {
 
 // An error reply: {"error": message, "code": code, "server_time_ms": now} with its status.
 // The HTTP layer builds its own refusals (400, 413, 431) with it too.
+// The one `error` text of every 401 unauthenticated (see SyncApi::authenticate).
+inline constexpr const char* unauthenticated_message =
+    "authentication failed: the request must be signed with a provisioned device's secret (docs/api.md)";
+
 ApiResponse error_response(HttpStatus status, sync::ErrorCode code, std::string message, TimeMs now);
 
 class SyncApi {
@@ -51,6 +55,7 @@ private:
     SyncStore& store_;
     log::Logger& log_;
     Clock clock_;
+    sync::DeviceSecret unknown_device_secret_;  // signs nothing: only spends the same time
 };
 
 }  // namespace muster::server

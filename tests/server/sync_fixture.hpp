@@ -20,13 +20,14 @@ namespace muster::test {
 struct SyncHub : DemoHub {
     // A server configuration beside the hub's own, with limits small enough to hit in a test.
     std::string config(std::size_t body_bytes = 65536, int request_timeout_ms = 1000, std::size_t max_connections = 200,
-                       int stop_grace_ms = 10'000) const {
+                       int stop_grace_ms = 10'000, std::size_t max_connections_per_address = 0) const {
         std::string path = hub + "/test-server.toml";
         std::ofstream(path) << "[server]\nlisten = \"127.0.0.1\"\nport = 0\nthreads = 2\n"
                             << "[tls]\nenabled = true\ncertificate = \"tls/server-cert.pem\"\nprivate_key = \"tls/server-key.pem\"\n"
                             << "[hub]\ndatabase = \"hub.db\"\n"
                             << "[limits]\nbody_bytes = " << body_bytes << "\nrequest_timeout_ms = " << request_timeout_ms
-                            << "\nmax_connections = " << max_connections << "\nstop_grace_ms = " << stop_grace_ms << "\n";
+                            << "\nmax_connections = " << max_connections << "\nstop_grace_ms = " << stop_grace_ms << "\n"
+                            << "max_connections_per_address = " << max_connections_per_address << "\n";
         return path;
     }
     std::string log() const { return hub + "/server.log"; }

@@ -19,6 +19,9 @@ TEST_CASE("The example server configuration parses", "[sync][config]") {
     CHECK(c.request_timeout_ms == 10000);
     CHECK(c.max_connections == 1000);
     CHECK(c.stop_grace_ms == 10000);
+    CHECK(c.max_connections_per_address == 250);
+    CHECK(c.min_reply_bytes_per_s == 65536);
+    CHECK(c.changes_bytes == 4194304);
     // Its files are not there: refused with what to do.
     CHECK_THROWS_WITH(validate(c), Catch::Contains("muster server cert"));
 }
@@ -38,4 +41,25 @@ TEST_CASE("A bad server configuration is refused naming the field", "[sync][conf
     CHECK_THROWS_WITH(validate(plain), Catch::Contains("only allowed when server.listen is a loopback address"));
     plain.listen = "127.0.0.1";
     CHECK_NOTHROW(validate(plain));
+}
+
+TEST_CASE("One address gets a share of the connection cap, a quarter unless configured", "[sync][config]") {
+    ServerConfig c;
+    c.max_connections = 1000;
+    CHECK(connections_per_address(c) == 250);
+    c.max_connections = 3;
+    CHECK(connections_per_address(c) == 1);  // never 0: every address gets one
+    c.max_connections = 100;
+    c.max_connections_per_address = 60;
+    CHECK(connections_per_address(c) == 60);
+    c.max_connections_per_address = 500;
+    CHECK(connections_per_address(c) == 100);  // never more than the whole cap
+}
+
+TEST_CASE("A reply is given the request timeout plus its size at the minimum rate", "[sync][config]") {
+    ServerConfig c;  // 10 s, 64 KiB/s
+    CHECK(reply_deadline(c, 0) == std::chrono::milliseconds(10'000));
+    CHECK(reply_deadline(c, 64 * 1024) == std::chrono::milliseconds(11'000));
+    CHECK(reply_deadline(c, 4 << 20) == std::chrono::milliseconds(10'000 + 64'000));  // a full 4 MiB changes page
+    CHECK(reply_deadline(c, 32 * 1024) == std::chrono::milliseconds(10'500));
 }

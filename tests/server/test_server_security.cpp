@@ -37,7 +37,11 @@ TEST_CASE("Unknown devices, wrong secrets and missing headers are refused with 4
     wrong_secret.secret = sync::generate_secret();
     auto r = signed_request(h.port(), "POST", "/v1/upload", body, wrong_secret);
     CHECK(r.status == 401);
-    CHECK_THAT(sync::parse_error_reply(r.body).error, Catch::Contains("bad signature"));
+    auto unknown = signed_request(h.port(), "POST", "/v1/upload", body, stranger);
+    CHECK(unknown.status == 401);
+    CHECK(sync::parse_error_reply(unknown.body).error == sync::parse_error_reply(r.body).error);
+    CHECK(sync::parse_error_reply(unknown.body).code == sync::parse_error_reply(r.body).code);
+    CHECK_THAT(sync::parse_error_reply(r.body).error, Catch::Contains("authentication failed"));
     auto someone_elses = h.hub.as();
     someone_elses.secret = h.hub.secret("room-1");  // room-1's secret in entrance-1's name
     CHECK(signed_request(h.port(), "POST", "/v1/upload", body, someone_elses).status == 401);

@@ -10,8 +10,13 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
+#include <utility>
+#include <vector>
 
 using namespace muster;
 using namespace muster::test;
@@ -170,10 +175,10 @@ TEST_CASE("Router: missing authentication headers are 401 unauthenticated", "[sy
         INFO(missing);
         auto r = h.signed_request("POST", "/v1/upload", batch_of({check_in("entrance-1", 1)}));
         r.headers.erase(missing);
-        check_refusal(h.handle(r), HttpStatus::unauthorized, ErrorCode::unauthenticated, "missing authentication headers");
+        check_refusal(h.handle(r), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
         auto c = h.signed_request("GET", "/v1/changes?since=0");
         c.headers[missing] = "";
-        check_refusal(h.handle(c), HttpStatus::unauthorized, ErrorCode::unauthenticated, "missing authentication headers");
+        check_refusal(h.handle(c), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     }
     CHECK(h.store.check_ins.empty());
     CHECK(h.store.nonces.empty());
@@ -183,13 +188,13 @@ TEST_CASE("Router: an unknown device, one without a secret and an overlong id ar
     Router h;
     auto stranger = h.signed_request("POST", "/v1/upload", batch_of({check_in("entrance-9", 1)}));
     stranger.headers["x-muster-device"] = "entrance-9";
-    check_refusal(h.handle(stranger), HttpStatus::unauthorized, ErrorCode::unauthenticated, "unknown device");
+    check_refusal(h.handle(stranger), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     auto legacy = h.signed_request("GET", "/v1/changes?since=0");
     legacy.headers["x-muster-device"] = "legacy";
-    check_refusal(h.handle(legacy), HttpStatus::unauthorized, ErrorCode::unauthenticated, "unknown device");
+    check_refusal(h.handle(legacy), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     auto overlong = h.signed_request("GET", "/v1/changes?since=0");
     overlong.headers["x-muster-device"] = std::string(41, 'e');
-    check_refusal(h.handle(overlong), HttpStatus::unauthorized, ErrorCode::unauthenticated, "unknown device");
+    check_refusal(h.handle(overlong), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     CHECK(h.store.check_ins.empty());
     CHECK_THAT(h.captured.text(), Catch::Contains("\"event\":\"auth_refused\""));
 }
@@ -199,16 +204,16 @@ TEST_CASE("Router: a bad signature is 401 unauthenticated, whatever part was cha
     auto body = batch_of({check_in("entrance-1", 1)});
     auto wrong_secret = h.signed_request("POST", "/v1/upload", body);
     h.resign(wrong_secret, sync::generate_secret());
-    check_refusal(h.handle(wrong_secret), HttpStatus::unauthorized, ErrorCode::unauthenticated, "bad signature");
+    check_refusal(h.handle(wrong_secret), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     auto someone_elses = h.signed_request("POST", "/v1/upload", body);
     h.resign(someone_elses, h.secret("room-1"));
-    check_refusal(h.handle(someone_elses), HttpStatus::unauthorized, ErrorCode::unauthenticated, "bad signature");
+    check_refusal(h.handle(someone_elses), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     auto tampered = h.signed_request("POST", "/v1/upload", body);
     tampered.body = batch_of({check_in("entrance-1", 2)});
-    check_refusal(h.handle(tampered), HttpStatus::unauthorized, ErrorCode::unauthenticated, "bad signature");
+    check_refusal(h.handle(tampered), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     auto other_target = h.signed_request("GET", "/v1/changes?since=0");
     other_target.target = "/v1/changes?since=5";
-    check_refusal(h.handle(other_target), HttpStatus::unauthorized, ErrorCode::unauthenticated, "bad signature");
+    check_refusal(h.handle(other_target), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     CHECK(h.store.check_ins.empty());
     CHECK(h.store.nonces.empty());
 }
@@ -218,14 +223,46 @@ TEST_CASE("Router: a time that is not a number or a malformed nonce is 401 unaut
     for (auto time : {"soon", "12x", "1.5", " 1"}) {
         auto r = h.signed_request("GET", "/v1/changes?since=0");
         r.headers["x-muster-time"] = time;
-        check_refusal(h.handle(r), HttpStatus::unauthorized, ErrorCode::unauthenticated, "X-Muster-Time is not a number");
+        check_refusal(h.handle(r), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     }
     for (const std::string& nonce : {std::string("short"), std::string("has space in it 1234567890"), std::string(65, 'n')}) {
         auto r = h.signed_request("GET", "/v1/changes?since=0");
         r.headers["x-muster-nonce"] = nonce;
         h.resign(r, h.secret("entrance-1"));  // signed properly: the nonce itself is refused
-        check_refusal(h.handle(r), HttpStatus::unauthorized, ErrorCode::unauthenticated, "not a valid nonce");
+        check_refusal(h.handle(r), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     }
+    CHECK(h.store.nonces.empty());
+}
+
+TEST_CASE("Router: every authentication failure is the same 401 word for word, the log keeps the reason", "[sync][api]") {
+    Router h;
+    std::vector<std::pair<std::string, ApiRequest>> failures;
+    auto missing = h.signed_request("GET", "/v1/changes?since=0");
+    missing.headers.erase("x-muster-nonce");
+    failures.emplace_back("missing authentication headers", missing);
+    auto stranger = h.signed_request("GET", "/v1/changes?since=0");
+    stranger.headers["x-muster-device"] = "entrance-9";
+    failures.emplace_back("unknown device", stranger);
+    auto bad_time = h.signed_request("GET", "/v1/changes?since=0");
+    bad_time.headers["x-muster-time"] = "soon";
+    failures.emplace_back("X-Muster-Time is not a number", bad_time);
+    auto bad_nonce = h.signed_request("GET", "/v1/changes?since=0");
+    bad_nonce.headers["x-muster-nonce"] = "short";
+    h.resign(bad_nonce, h.secret("entrance-1"));
+    failures.emplace_back("X-Muster-Nonce is not a valid nonce", bad_nonce);
+    auto forged = h.signed_request("GET", "/v1/changes?since=0");
+    h.resign(forged, sync::generate_secret());
+    failures.emplace_back("bad signature", forged);
+    std::optional<std::string> first_body;
+    for (const auto& [reason, request] : failures) {
+        INFO(reason);
+        auto r = h.handle(request);
+        CHECK(r.status == HttpStatus::unauthorized);
+        if (!first_body) first_body = r.body;
+        CHECK(r.body == *first_body);  // same code, same text, same (fixed) server time
+        CHECK_THAT(h.captured.text(), Catch::Contains("\"reason\":\"" + reason));
+    }
+    CHECK(sync::parse_error_reply(*first_body).code == ErrorCode::unauthenticated);
     CHECK(h.store.nonces.empty());
 }
 
@@ -239,7 +276,7 @@ TEST_CASE("Router: a revoked device gets 403 revoked, but only once its signatur
     // A stranger using the revoked device's name learns nothing: the same 401 as any bad signature.
     auto forged = h.signed_request("GET", "/v1/changes?since=0");
     h.resign(forged, sync::generate_secret());
-    check_refusal(h.handle(forged), HttpStatus::unauthorized, ErrorCode::unauthenticated, "bad signature");
+    check_refusal(h.handle(forged), HttpStatus::unauthorized, ErrorCode::unauthenticated, "authentication failed");
     CHECK(h.store.check_ins.empty());
     // The other device is unaffected.
     CHECK(h.handle(h.signed_request("GET", "/v1/changes?since=0", "", "room-1")).status == HttpStatus::ok);
@@ -331,4 +368,30 @@ TEST_CASE("Router: a store error is 503 store_busy and nothing is acknowledged",
     h.store.fail_with.reset();
     CHECK(h.handle(h.signed_request("POST", "/v1/upload", batch_of({check_in("entrance-1", 1)}))).status ==
           HttpStatus::ok);
+}
+
+// Hidden (run by name): how long the router takes to refuse an unknown device and a bad
+// signature. Both compute one HMAC, so the medians should be close; printed for the record.
+TEST_CASE("Router timing: an unknown device and a bad signature take about as long to refuse", "[.][timing]") {
+    Router h;
+    auto body = std::string(200'000, 'b');  // the HMAC covers the body: make it count
+    auto stranger = h.signed_request("POST", "/v1/upload", body);
+    stranger.headers["x-muster-device"] = "entrance-9";
+    auto forged = h.signed_request("POST", "/v1/upload", body);
+    h.resign(forged, sync::generate_secret());
+    auto median_us = [&](const ApiRequest& r) {
+        std::vector<double> us;
+        for (int i = 0; i < 301; ++i) {
+            auto t0 = std::chrono::steady_clock::now();
+            auto reply = h.handle(r);
+            us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+            REQUIRE(reply.status == HttpStatus::unauthorized);
+        }
+        std::sort(us.begin(), us.end());
+        return us[us.size() / 2];
+    };
+    double unknown = median_us(stranger), bad = median_us(forged);
+    std::printf("refusal medians: unknown device %.1f us, bad signature %.1f us\n", unknown, bad);
+    CHECK(unknown > bad / 2);
+    CHECK(unknown < bad * 2);
 }

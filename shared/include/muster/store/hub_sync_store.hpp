@@ -40,12 +40,14 @@ private:
 };
 
 // Everything a device at `event` needs that changed after `since`, read at one snapshot so
-// the cursor matches exactly the rows sent: roster, the event, its sessions, rooms and
-// enrolments, badges and NFC cards, and other devices' check-ins and corrections at most
-// `page` of each in arrival order (then `more` is set and the cursor stops short; see
-// docs/api.md, "Changes"). A cursor ahead of the hub's clock gets everything again.
-// server_time_ms is left for the caller.
+// the cursor matches exactly the rows sent: the event, its sessions, rooms and enrolments;
+// the people it needs (enrolled there, or facilitating one of its rooms) with their badges
+// and NFC cards, all of them again when they were linked to the event after `since`; and
+// other devices' check-ins and corrections in arrival order, whole uploads at a time until
+// `page_rows` rows or about `page_bytes` bytes (then `more` is set and the cursor is the
+// last upload sent; see docs/api.md, "Changes"). A cursor ahead of the hub's clock gets
+// everything again. server_time_ms is left for the caller.
 sync::Changes read_changes(db::Database& db, const std::string& device_id, EventId event, std::int64_t since,
-                           std::size_t page);
+                           std::size_t page_rows, std::size_t page_bytes = 4 << 20);
 
 }  // namespace muster::store
