@@ -75,6 +75,7 @@ CheckIn record(const std::string& device, std::int64_t seq, TimeMs now) {
     c.outcome = Outcome::checked_in;
     c.badge_serial = 1;
     c.device_ms = now;
+    c.device_offset_min = uk_time::offset_minutes(now);  // the hub checks it, as the kiosk writes it
     return c;
 }
 
