@@ -52,15 +52,20 @@ std::optional<Rejection> judge_participant(const CheckIn& c, UploadFacts& facts)
     ParticipantId who = *c.participant_id;
     if (c.outcome == Outcome::invalid_badge)
         return refuse(c.uuid, RejectionCode::bad_field, "participant_id: an invalid badge names nobody");
-    if (who <= 0 || !facts.participant_exists(who))
+    auto no_such_person = [&] {
         return refuse(c.uuid, RejectionCode::unknown_participant, "participant " + std::to_string(who) + " is not at the hub");
+    };
+    if (who <= 0) return no_such_person();
     if (c.badge_serial) {
-        if (!facts.badge_issued(who, *c.badge_serial))
-            return refuse(c.uuid, RejectionCode::unknown_badge,
-                          "badge serial " + std::to_string(*c.badge_serial) + " was never issued to participant " +
-                              std::to_string(who));
-        return std::nullopt;
+        // An issued badge names an existing participant (a foreign key), so the common case
+        // is one look-up; the person is looked up only to name the refusal.
+        if (facts.badge_issued(who, *c.badge_serial)) return std::nullopt;
+        if (!facts.participant_exists(who)) return no_such_person();
+        return refuse(c.uuid, RejectionCode::unknown_badge,
+                      "badge serial " + std::to_string(*c.badge_serial) + " was never issued to participant " +
+                          std::to_string(who));
     }
+    if (!facts.participant_exists(who)) return no_such_person();
     switch (c.method) {
     case Method::qr:  // a genuine QR badge always carries its serial
         return refuse(c.uuid, RejectionCode::unknown_badge, "a QR check-in naming a participant has no badge serial");
