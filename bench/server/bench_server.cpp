@@ -78,13 +78,15 @@ CheckIn record(const std::string& device, std::int64_t seq, TimeMs now) {
     c.outcome = Outcome::checked_in;
     c.badge_serial = 1;
     c.device_ms = now;
+    c.device_offset_min = uk_time::offset_minutes(now);  // the hub checks it, as the kiosk writes it
     return c;
 }
 
 // Scans as a busy day makes them: each at its own moment (UUID v7 ids, so in time order).
 std::vector<std::vector<CheckIn>> make_batches(std::int64_t& seq) {
     std::vector<std::vector<CheckIn>> out(batches);
-    TimeMs now = uk_time::now_ms();
+    // Ending now: the hub refuses a record made after its upload was sent (docs/security.md).
+    TimeMs now = uk_time::now_ms() - static_cast<TimeMs>(batches) * batch_size;
     for (auto& b : out)
         for (int i = 0; i < batch_size; ++i, ++now) b.push_back(record("entrance-1", ++seq, now));
     return out;

@@ -56,8 +56,13 @@ void DeviceSyncStore::acknowledge(const std::vector<std::string>& uuids) {
 
 void DeviceSyncStore::reject(const std::vector<sync::Rejection>& rejections) {
     db::Transaction tx(*db_);
-    for (const auto& r : rejections)
-        store::outbox_refuse(*db_, r.uuid, r.reason.empty() ? std::string("refused by the hub") : r.reason);
+    for (const auto& r : rejections) {
+        // The hub's code leads the text staff see ("conflict: ..."), so a refusal reads the
+        // same on the staff screen, in the outbox list and in docs/api.md.
+        std::string reason = r.reason.empty() ? std::string("refused by the hub") : r.reason;
+        if (r.code != sync::RejectionCode::unknown) reason = std::string(sync::to_string(r.code)) + ": " + reason;
+        store::outbox_refuse(*db_, r.uuid, reason);
+    }
     tx.commit();
 }
 

@@ -77,7 +77,7 @@ bool SyncPass::takes_empty_batch() {
 // One record the server cannot take at all: keep it, stop sending it, tell staff.
 void SyncPass::refuse_only_record(const sync::UploadBatch& batch, const HttpResult& reply) {
     std::string uuid = batch.check_ins.empty() ? batch.corrections[0].uuid : batch.check_ins[0].uuid;
-    link_.store.reject({{uuid, error_text(reply)}});
+    link_.store.reject({{uuid, error_text(reply), sync::RejectionCode::unknown}});
     link_.batch_limit = sync::max_batch_records;
     if (log_) log_->warn("sync_record_refused", {{"device", link_.hub.device_id()}, {"status", reply.status}});
 }

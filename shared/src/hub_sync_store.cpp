@@ -60,7 +60,8 @@ void forget_nonces(db::Database& db, TimeMs before_ms) {
 
 UploadWriter::UploadWriter(db::Database& db, TimeMs received_ms, std::optional<std::int64_t> clock_skew_ms,
                            std::int64_t sync_seq)
-    : check_ins_(db.cached("INSERT INTO check_ins (" + std::string(check_in_columns) +
+    : db_(db),
+      check_ins_(db.cached("INSERT INTO check_ins (" + std::string(check_in_columns) +
                            ", received_ms, clock_skew_ms, sync_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
                            "?12, ?13, ?14, ?15, ?16, ?17, ?18) ON CONFLICT (uuid) DO NOTHING")),
       corrections_(db.cached(
@@ -78,8 +79,8 @@ UploadWriter::Result UploadWriter::check_in(const CheckIn& c) {
     s.bind(10, to_string(c.outcome)).bind(11, c.reason).bind(12, c.badge_serial).bind(13, c.device_ms);
     s.bind(14, c.device_offset_min).bind(15, c.staff).bind(16, received_ms_).bind(17, clock_skew_ms_).bind(18, sync_seq_);
     try {
-        s.run();  // a uuid already stored is a retried upload: nothing is written, it counts as stored
-        return Result::stored;
+        s.run();  // ON CONFLICT (uuid) DO NOTHING: a uuid already stored writes nothing
+        return db_.changes() == 1 ? Result::stored : Result::uuid_taken;
     } catch (const db::Error& e) {
         s.reset();
         if (!e.is_unique_violation()) throw;
@@ -89,7 +90,7 @@ UploadWriter::Result UploadWriter::check_in(const CheckIn& c) {
     }
 }
 
-void UploadWriter::correction(const Correction& c, const std::string& device_id) {
+UploadWriter::Result UploadWriter::correction(const Correction& c, const std::string& device_id) {
     std::optional<std::string_view> status;
     if (c.status) status = to_string(*c.status);
     auto& s = corrections_;
@@ -97,6 +98,7 @@ void UploadWriter::correction(const Correction& c, const std::string& device_id)
     s.bind(4, c.participant_id).bind(5, c.event_id).bind(6, c.session_id).bind(7, status).bind(8, c.reason);
     s.bind(9, c.author).bind(10, device_id).bind(11, c.created_ms).bind(12, sync_seq_);
     s.run();
+    return db_.changes() == 1 ? Result::stored : Result::uuid_taken;
 }
 
 sync::Changes read_changes(db::Database& db, const std::string& device_id, EventId event, std::int64_t since,

@@ -31,6 +31,9 @@ std::unique_ptr<db::Database> open_database(const std::string& path) {
     return db;
 }
 
-void use_hub_indexes(db::Database& db) { db.exec("DROP INDEX IF EXISTS check_ins_participant"); }
+void use_hub_indexes(db::Database& db) {
+    db.exec("DROP INDEX IF EXISTS check_ins_participant");
+    db.exec("CREATE INDEX IF NOT EXISTS nfc_cards_participant ON nfc_cards(participant_id)");
+}
 
 }  // namespace muster::store

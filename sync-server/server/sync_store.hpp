@@ -37,8 +37,10 @@ public:
     // Remembers an authenticated request's nonce; false when the device used it before
     // (a replay). Nonces older than the request window are forgotten.
     virtual bool remember_nonce(const std::string& device_id, const std::string& nonce, TimeMs now) = 0;
-    // Stores the batch idempotently in one transaction: a record already stored is acked
-    // again, a record that cannot be stored is rejected with the reason, nothing is doubled.
+    // Stores the batch idempotently in one transaction: each record is judged on its own
+    // (upload_rules.hpp, docs/security.md) and stored, or rejected with a code and reason;
+    // the same record already stored from this device is acked again, other content under
+    // a stored uuid is a conflict (never acked); nothing is doubled.
     // A non-empty `nonce` is remembered in the same transaction (one commit per upload);
     // if it was used before, throws ReplayedRequest and stores nothing.
     virtual sync::UploadReply ingest(const DeviceRecord& device, const sync::UploadBatch& batch, TimeMs now,

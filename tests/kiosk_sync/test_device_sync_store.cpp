@@ -4,6 +4,7 @@
 #include "sync_fixture.hpp"
 
 #include "muster/store/check_in_store.hpp"
+#include "muster/store/outbox_store.hpp"
 #include "muster/store/participant_store.hpp"
 
 #include <catch2/catch.hpp>
@@ -49,7 +50,7 @@ TEST_CASE("A record the hub refuses stays on the device and is not sent again", 
     DeviceSyncStore store(hub.device_db());
     auto batch = store.next_batch(10, 0);
     store.note_failure(batch, "cannot connect");
-    store.reject({{batch.check_ins[1].uuid, "device sequence 2 is already used"}});
+    store.reject({{batch.check_ins[1].uuid, "device sequence 2 is already used", sync::RejectionCode::sequence_taken}});
     CHECK(store.pending() == 2);
     CHECK(store.rejected() == 1);
     auto again = store.next_batch(10, 0);
@@ -63,6 +64,11 @@ TEST_CASE("A record the hub refuses stays on the device and is not sent again", 
     REQUIRE(s.step());
     CHECK(s.int64(0) == 1);
     CHECK(s.text(1) == "cannot connect");
+    // Staff see the hub's code before its reason, in the outbox list.
+    bool listed = false;
+    for (const auto& e : store::outbox_entries(*db, 10))
+        if (e.uuid == batch.check_ins[1].uuid) listed = e.problem == "sequence_taken: device sequence 2 is already used";
+    CHECK(listed);
 }
 
 TEST_CASE("Changes applied twice leave the same state, with the cursor stored", "[sync][device_store]") {

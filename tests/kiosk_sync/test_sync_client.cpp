@@ -79,7 +79,43 @@ TEST_CASE("A record the hub refuses is kept and shown, the others go", "[sync][c
     CHECK(client.status().rejected == 1);
     CHECK(world.stored_check_ins() == 5);
     CHECK_THAT(kiosk::describe(client.status()), Catch::Contains("1 refused by the hub"));
-    CHECK(world.device_count("entrance-1", "SELECT COUNT(*) FROM outbox WHERE rejected_reason LIKE '%not the device%'") == 1);
+    CHECK(world.device_count("entrance-1", "SELECT COUNT(*) FROM outbox WHERE rejected_reason LIKE "
+                                           "'not_this_device: %another device%'") == 1);
+}
+
+TEST_CASE("A conflict stays in the outbox with its code, is shown, and is never sent again", "[sync][client]") {
+    SyncWorld world;
+    // The hub already holds a record under the uuid this device is about to send (another
+    // device's): acking it would make the device drop a scan the hub does not have.
+    auto taken = make_check_in("room-1", 1, 3);
+    {
+        auto hub_db = store::open_database(world.hub + "/hub.db");
+        store::insert_check_in(*hub_db, taken, false);
+    }
+    auto config = kiosk::load_device_config(world.device_toml("entrance-1"));
+    auto mine = make_check_in("entrance-1", 1, 4);
+    mine.uuid = taken.uuid;
+    {
+        auto db = store::open_database(config.database);
+        store::insert_check_in(*db, mine, true);
+    }
+    queue_scans(config.database, "entrance-1", 2, uk_time::now_ms(), 2);
+    auto server = world.start_server();
+    SyncClient client(config.sync_settings());
+    client.start();
+    REQUIRE(eventually([&] { return client.status().queued == 0; }, std::chrono::seconds(15)));
+    CHECK(client.status().rejected == 1);
+    CHECK(world.stored_check_ins() == 3);  // room-1's and the two others
+    CHECK(world.count("SELECT COUNT(*) FROM check_ins WHERE uuid = '" + taken.uuid + "' AND device_id = 'room-1'") == 1);
+    CHECK_THAT(kiosk::describe(client.status()), Catch::Contains("1 refused by the hub"));
+    auto conflicts = "SELECT COUNT(*) FROM outbox WHERE uuid = '" + taken.uuid + "' AND rejected_reason LIKE 'conflict: %'";
+    CHECK(world.device_count("entrance-1", conflicts) == 1);
+    // A later pass sends nothing more and keeps it.
+    queue_scans(config.database, "entrance-1", 1, uk_time::now_ms(), 4);
+    REQUIRE(client.flush(std::chrono::seconds(15)));
+    CHECK(world.stored_check_ins() == 4);
+    CHECK(world.device_count("entrance-1", conflicts) == 1);
+    CHECK(world.device_count("entrance-1", "SELECT attempts FROM outbox WHERE uuid = '" + taken.uuid + "'") == 1);
 }
 
 TEST_CASE("A revoked device stops syncing, keeps its records and says so", "[sync][client]") {

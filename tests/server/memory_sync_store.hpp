@@ -44,7 +44,7 @@ public:
         reply.clock_flagged = std::llabs(reply.clock_skew_ms) > sync::clock_skew_flag_ms;
         for (const auto& c : batch.check_ins) {
             if (c.device_id != device.id || c.event_id != device.event_id) {
-                reply.rejected.push_back({c.uuid, "not this device's record"});
+                reply.rejected.push_back({c.uuid, "not this device's record", sync::RejectionCode::not_this_device});
                 continue;
             }
             if (check_ins.emplace(c.uuid, c).second) arrival.push_back(c.uuid);

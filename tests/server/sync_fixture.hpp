@@ -51,6 +51,25 @@ struct SyncHub : DemoHub {
         return s.int64(0);
     }
     std::int64_t stored_check_ins() const { return count("SELECT COUNT(*) FROM check_ins"); }
+    // Every stored check-in and correction, every column, as text: equal before and after
+    // means the hub's records did not change.
+    std::string stored_records() const {
+        db::Database d(hub + "/hub.db", db::OpenMode::read_only);
+        std::string out;
+        for (const char* sql : {"SELECT quote(uuid)||quote(device_id)||quote(device_seq)||quote(participant_id)||"
+                                "quote(event_id)||quote(session_id)||quote(room_id)||quote(direction)||quote(method)||"
+                                "quote(outcome)||quote(reason)||quote(badge_serial)||quote(device_ms)||"
+                                "quote(device_offset_min)||quote(staff)||quote(received_ms)||quote(clock_skew_ms)||"
+                                "quote(sync_seq) FROM check_ins ORDER BY uuid",
+                                "SELECT quote(uuid)||quote(kind)||quote(target_uuid)||quote(participant_id)||"
+                                "quote(event_id)||quote(session_id)||quote(status)||quote(reason)||quote(author)||"
+                                "quote(device_id)||quote(created_ms)||quote(sync_seq) FROM corrections ORDER BY uuid"}) {
+            auto s = d.prepare(sql);
+            s.for_each_row([&](const db::Statement& r) { out += r.text(0) + "\n"; });
+            out += "--\n";
+        }
+        return out;
+    }
 };
 
 // A demo hub with its server running (plain HTTP on loopback, the test limits).
@@ -73,7 +92,8 @@ bool wait_until(Condition condition, std::chrono::milliseconds timeout) {
     return true;
 }
 
-// A plausible scan record from `device` for demo event 1.
+// A plausible scan record from `device` for demo event 1, made now: participant `who` with
+// badge serial 1 (the demo issues one to everyone), session 1, at an entrance (no room).
 inline CheckIn make_check_in(const std::string& device, std::int64_t seq, ParticipantId who = 1) {
     CheckIn c;
     TimeMs now = uk_time::now_ms();
@@ -88,7 +108,7 @@ inline CheckIn make_check_in(const std::string& device, std::int64_t seq, Partic
     c.outcome = Outcome::checked_in;
     c.badge_serial = 1;
     c.device_ms = now;
-    c.device_offset_min = 0;
+    c.device_offset_min = uk_time::offset_minutes(now);  // as the kiosk writes it: the hub checks
     return c;
 }
 

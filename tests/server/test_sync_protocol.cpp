@@ -159,3 +159,25 @@ TEST_CASE("A changes reply carries no email and round-trips", "[sync][json]") {
     CHECK(back.badges[0].revoked_ms == 200);
     CHECK(back.badges[0].token_digest == std::string(64, 'a'));
 }
+
+TEST_CASE("A rejection carries its code, and a code this build does not know reads as unknown", "[sync][json]") {
+    UploadReply r;
+    r.rejected.push_back({"0190f5c2-0000-7000-8000-000000000001", "this uuid is already stored with other content",
+                          RejectionCode::conflict});
+    auto back = parse_upload_reply(to_json(r));
+    REQUIRE(back.rejected.size() == 1);
+    CHECK(back.rejected[0].code == RejectionCode::conflict);
+    CHECK(back.rejected[0].reason == r.rejected[0].reason);
+    CHECK(to_json(r).find(R"("code":"conflict")") != std::string::npos);
+    for (auto code : {RejectionCode::not_this_device, RejectionCode::wrong_event, RejectionCode::unknown_session,
+                      RejectionCode::wrong_room, RejectionCode::unknown_participant, RejectionCode::unknown_badge,
+                      RejectionCode::not_allowed, RejectionCode::bad_field, RejectionCode::time_implausible,
+                      RejectionCode::conflict, RejectionCode::sequence_taken})
+        CHECK(rejection_code_from(to_string(code)) == code);
+    const std::string head = R"({"server_time_ms":1,"acked":[],"clock_skew_ms":0,"clock_flagged":false,"rejected":[)";
+    auto newer = parse_upload_reply(head + R"({"uuid":"u","reason":"r","code":"from_the_future"}]})");
+    CHECK(newer.rejected.at(0).code == RejectionCode::unknown);
+    auto older = parse_upload_reply(head + R"({"uuid":"u","reason":"r"}]})");  // a server before codes
+    CHECK(older.rejected.at(0).code == RejectionCode::unknown);
+    CHECK(older.rejected.at(0).reason == "r");
+}

@@ -74,8 +74,11 @@ TEST_CASE("Records that are not the device's own are rejected, the rest stored",
     auto reply = store.ingest(device, batch, now);
     CHECK(reply.acked == std::vector<std::string>{batch.check_ins[0].uuid});
     REQUIRE(reply.rejected.size() == 3);
-    CHECK_THAT(reply.rejected[0].reason, Catch::Contains("not the device that sent it"));
+    CHECK(reply.rejected[0].code == sync::RejectionCode::not_this_device);
+    CHECK_THAT(reply.rejected[0].reason, Catch::Contains("another device than the one that sent it"));
+    CHECK(reply.rejected[1].code == sync::RejectionCode::wrong_event);
     CHECK_THAT(reply.rejected[1].reason, Catch::Contains("not this device's event"));
+    CHECK(reply.rejected[2].code == sync::RejectionCode::sequence_taken);
     CHECK_THAT(reply.rejected[2].reason, Catch::Contains("device sequence 1 is already used"));
     CHECK(hub.stored_check_ins() == 1);
 }

@@ -313,7 +313,11 @@ NfcCardRow read_card(const Fields& f) {
     return NfcCardRow{f.text("uid"), f.integer("participant_id"), f.integer("attached_ms"), f.opt_integer("detached_ms")};
 }
 
-Rejection read_rejection(const Fields& f) { return Rejection{f.text("uuid"), f.text("reason")}; }
+Rejection read_rejection(const Fields& f) {
+    // The code is optional: servers before it was added sent only the reason.
+    auto code = f.opt_text("code");
+    return Rejection{f.text("uuid"), f.text("reason"), code ? rejection_code_from(*code) : RejectionCode::unknown};
+}
 
 json::value parse_body(std::string_view text) {
     boost::system::error_code ec;
@@ -333,7 +337,8 @@ std::string to_json(const UploadBatch& b) {
 
 std::string to_json(const UploadReply& r) {
     json::array rejected;
-    for (const auto& x : r.rejected) rejected.emplace_back(json::object{{"uuid", x.uuid}, {"reason", x.reason}});
+    for (const auto& x : r.rejected)
+        rejected.emplace_back(json::object{{"uuid", x.uuid}, {"reason", x.reason}, {"code", to_string(x.code)}});
     json::array acked;
     for (const auto& u : r.acked) acked.emplace_back(u);
     return json::serialize(json::object{{"server_time_ms", r.server_time_ms},
@@ -384,6 +389,35 @@ ErrorCode error_code_from(std::string_view text) {
     for (const auto& [c, name] : error_codes)
         if (name == text) return c;
     return ErrorCode::unknown;
+}
+
+namespace {
+constexpr std::pair<RejectionCode, std::string_view> rejection_codes[] = {
+    {RejectionCode::unknown, "unknown"},
+    {RejectionCode::not_this_device, "not_this_device"},
+    {RejectionCode::wrong_event, "wrong_event"},
+    {RejectionCode::unknown_session, "unknown_session"},
+    {RejectionCode::wrong_room, "wrong_room"},
+    {RejectionCode::unknown_participant, "unknown_participant"},
+    {RejectionCode::unknown_badge, "unknown_badge"},
+    {RejectionCode::not_allowed, "not_allowed"},
+    {RejectionCode::bad_field, "bad_field"},
+    {RejectionCode::time_implausible, "time_implausible"},
+    {RejectionCode::conflict, "conflict"},
+    {RejectionCode::sequence_taken, "sequence_taken"},
+};
+}  // namespace
+
+std::string_view to_string(RejectionCode code) {
+    for (const auto& [c, name] : rejection_codes)
+        if (c == code) return name;
+    return "unknown";
+}
+
+RejectionCode rejection_code_from(std::string_view text) {
+    for (const auto& [c, name] : rejection_codes)
+        if (name == text) return c;
+    return RejectionCode::unknown;
 }
 
 std::string to_json(const ErrorReply& e) {

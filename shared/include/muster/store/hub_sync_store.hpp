@@ -23,15 +23,20 @@ class UploadWriter {
 public:
     UploadWriter(db::Database& db, TimeMs received_ms, std::optional<std::int64_t> clock_skew_ms, std::int64_t sync_seq);
 
+    // Whether a record is allowed, and whether a uuid already stored is the same record
+    // (a retry) or another (a conflict), is the caller's to judge first (upload_rules.hpp):
+    // these never overwrite and never pass off a clash as stored.
     enum class Result {
-        stored,         // stored now, or already stored by an earlier try
+        stored,         // stored now
+        uuid_taken,     // a record with this uuid is already stored: nothing written
         sequence_taken  // the device's sequence number belongs to another of its records
     };
     Result check_in(const CheckIn& c);
-    // Stored now or before; `device_id` is the sender's (a hub correction names none).
-    void correction(const Correction& c, const std::string& device_id);
+    // `device_id` is the sender's (a hub correction names none).
+    Result correction(const Correction& c, const std::string& device_id);
 
 private:
+    db::Database& db_;
     db::Statement& check_ins_;
     db::Statement& corrections_;
     TimeMs received_ms_;

@@ -22,7 +22,9 @@ std::unique_ptr<db::Database> open_database(const std::string& path);
 // device's question "this person's earlier scans in this session" (the scan hot path);
 // the hub never asks it (exports read a whole event), and that index, spread over every
 // participant, is the costliest part of storing an uploaded scan (it halved the server's
-// ingest rate in bench/server). The hub drops it; devices keep it. Idempotent.
+// ingest rate in bench/server). The hub drops it; devices keep it. The hub adds one a
+// device never needs: nfc_cards_participant, for judging an uploaded NFC check-in ("did the
+// hub ever give this person a card?", docs/security.md). Idempotent.
 void use_hub_indexes(db::Database& db);
 
 }  // namespace muster::store

@@ -29,9 +29,30 @@ struct UploadBatch {
     std::vector<Correction> corrections;
 };
 
+// Why the hub refused one uploaded record, for machines (the reason is for people). The
+// rules are in docs/security.md; a device that meets a code it does not know (a newer
+// server, or an older one that sent none) reads it as `unknown`. Every refusal is final.
+enum class RejectionCode {
+    unknown,              // not sent, or a code this build does not know
+    not_this_device,      // the record names another device than the one that signed the upload
+    wrong_event,          // not the sending device's event
+    unknown_session,      // a session that is not one of the event's
+    wrong_room,           // not the room the hub gave the device (none for an entrance device)
+    unknown_participant,  // no such participant at the hub
+    unknown_badge,        // a badge (or NFC card) the hub never issued to that participant
+    not_allowed,          // what only hub staff may write: marks, voids of other devices' records
+    bad_field,            // a field no kiosk makes: text limits, a wrong offset, a missing name
+    time_implausible,     // made after the upload was sent, or outside the event's days
+    conflict,             // the uuid is already stored with other content, or for another device
+    sequence_taken,       // the device's sequence number belongs to another of its records
+};
+std::string_view to_string(RejectionCode code);
+RejectionCode rejection_code_from(std::string_view text);  // unknown for anything unrecognised
+
 struct Rejection {
     std::string uuid;
     std::string reason;  // permanent: the device keeps the record and shows it to staff
+    RejectionCode code = RejectionCode::unknown;
 };
 
 struct UploadReply {
