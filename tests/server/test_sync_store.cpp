@@ -326,7 +326,10 @@ TEST_CASE("Records over the byte budget come over several pages, none lost and n
                 Correction v;
                 v.uuid = new_uuid(now);
                 v.kind = CorrectionKind::void_scan;
-                v.target_uuid = batch.check_ins[static_cast<std::size_t>(i)].uuid;
+                const auto& target = batch.check_ins[static_cast<std::size_t>(i)];
+                v.target_uuid = target.uuid;  // a void names what it cancels, as the kiosk's does
+                v.participant_id = target.participant_id;
+                v.session_id = target.session_id;
                 v.event_id = 1;
                 v.reason = std::string(400, 'v');
                 v.author = "staff";

@@ -226,3 +226,28 @@ TEST_CASE("Attack: a uuid reused with other content, or another device's uuid, i
     CHECK(reply.rejected.empty());
     CHECK(h.state() == before);
 }
+
+TEST_CASE("Attack: over-long and control-character text is refused record by record, the rest of the batch stored", "[sync][authz][limits]") {
+    HonestHub h;
+    auto honest = make_check_in("entrance-1", 2, 4);
+    auto huge_reason = make_check_in("entrance-1", 3, 5);  // the issue sent 900 KB: any length over the limit
+    huge_reason.reason = std::string(60'000, 'x');  // the test server takes 64 KiB bodies
+    auto nul_staff = make_check_in("entrance-1", 4, 6);
+    nul_staff.method = Method::manual;
+    nul_staff.badge_serial.reset();
+    nul_staff.reason = "Forgot badge";
+    nul_staff.staff = std::string("Head\0of Hub", 11);
+    auto before = h.hub.count("SELECT COUNT(*) FROM check_ins");
+
+    auto reply = h.upload("entrance-1", {honest, huge_reason, nul_staff});
+    CHECK(reply.acked == std::vector<std::string>{honest.uuid});
+    REQUIRE(reply.rejected.size() == 2);
+    CHECK(reply.rejected[0].uuid == huge_reason.uuid);
+    CHECK(reply.rejected[0].code == RejectionCode::bad_field);
+    CHECK(reply.rejected[0].reason == "reason: longer than 500 characters");
+    CHECK(reply.rejected[1].uuid == nul_staff.uuid);
+    CHECK(reply.rejected[1].code == RejectionCode::bad_field);
+    CHECK(reply.rejected[1].reason == "staff: holds a control character");
+    CHECK(h.hub.count("SELECT COUNT(*) FROM check_ins") == before + 1);
+    CHECK(h.hub.count("SELECT MAX(length(reason)) FROM check_ins") <= 500);
+}

@@ -2,9 +2,6 @@
 // about types and name the offending field in the error.
 #include "muster/sync/sync_messages.hpp"
 
-#include "muster/model/field_limits.hpp"
-
-#include <limits>
 #include <boost/json.hpp>
 
 namespace muster::sync {
@@ -196,12 +193,12 @@ public:
 
 private:
     const json::value* find(std::string_view key) const { return obj_->if_contains(key); }
-    // No string in a message may hold NUL or another control character: every field is
-    // read here, so none is missed. Lengths are each record's own rule (field_limits).
-    std::string clean(std::string_view key, std::string_view s) const {
-        if (auto problem = limits::text_problem(s, std::numeric_limits<std::size_t>::max())) fail(key, *problem);
-        return std::string(s);
-    }
+    // Text is taken as it is (Boost.JSON has already refused broken UTF-8). What a record's
+    // text may hold is the receiver's rule for that record, not the parser's: the hub refuses
+    // one uploaded record with a control character (bad_field) and stores the rest of the
+    // batch, and a kiosk is never stuck on a changes page whose roster an older hub imported
+    // with a line break in a school name (docs/security.md, "Field limits").
+    static std::string clean(std::string_view, std::string_view s) { return std::string(s); }
     std::string at(std::string_view key) const { return path_.empty() ? std::string(key) : path_ + "." + std::string(key); }
 
     const json::object* obj_ = nullptr;
