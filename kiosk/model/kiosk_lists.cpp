@@ -55,7 +55,8 @@ std::vector<RoomRegisterRow> KioskModel::read_room_register() {
         auto it = rows.find(entry.participant_id);
         if (it == rows.end()) {
             auto p = store::find_participant(db, entry.participant_id);
-            it = rows.emplace(entry.participant_id, RoomRegisterRow{p ? p->public_name() : "?", "", false}).first;
+            // A genuine badge of someone the device does not hold (not this event's): no name here.
+            it = rows.emplace(entry.participant_id, RoomRegisterRow{p ? p->public_name() : unlisted_visitor, "", false}).first;
         }
         it->second.time = uk_time::format_hhmm(entry.first_ms);
     }

@@ -25,6 +25,10 @@ Tone tone_of(Outcome outcome);
 // Short words for staff ("already checked in").
 std::string_view label_of(Outcome outcome);
 
+// The register's name for someone whose genuine badge was scanned here but whom this device
+// does not hold (it holds only its event's people).
+inline constexpr const char* unlisted_visitor = "Not on this event's list";
+
 struct RoomRegisterRow {
     std::string public_name;
     std::string time;  // "09:02" or "" if not here yet

@@ -55,10 +55,23 @@ void copy_hub_to_device(db::Database& device, const std::string& hub_path, Event
         db::Transaction tx(device);
         device.exec("INSERT INTO hub SELECT * FROM hub.hub");
         device.exec("UPDATE change_clock SET value = (SELECT value FROM hub.change_clock)");
+        // Only the event's people: those enrolled and its rooms' facilitators (the same scope
+        // as the hub's changes, docs/security.md). A device left in a venue holds no one else.
+        device.exec("CREATE TEMP TABLE scope (pid INTEGER PRIMARY KEY)");
+        for (const char* sql : {
+                 "INSERT OR IGNORE INTO temp.scope SELECT participant_id FROM hub.enrolments WHERE event_id = ?1",
+                 "INSERT OR IGNORE INTO temp.scope SELECT f.participant_id FROM hub.room_facilitators f "
+                 "JOIN hub.rooms r ON r.id = f.room_id WHERE r.event_id = ?1",
+             }) {
+            auto s = device.prepare(sql);
+            s.bind(1, event);
+            s.run();
+        }
         device.exec("INSERT INTO participants (id, trn, email, first_name, last_name, preferred_name, school_name, school_urn, "
                     "role, programme, cohort, programme_year, part_time, lead_provider, delivery_partner, changed_at) "
                     "SELECT id, trn, NULL, first_name, last_name, preferred_name, school_name, school_urn, role, programme, "
-                    "cohort, programme_year, part_time, NULL, NULL, changed_at FROM hub.participants");
+                    "cohort, programme_year, part_time, NULL, NULL, changed_at FROM hub.participants "
+                    "WHERE id IN (SELECT pid FROM temp.scope)");
         for (const char* sql : {
                  "INSERT INTO events SELECT * FROM hub.events WHERE id = ?1",
                  "INSERT INTO sessions SELECT * FROM hub.sessions WHERE event_id = ?1",
@@ -73,10 +86,11 @@ void copy_hub_to_device(db::Database& device, const std::string& hub_path, Event
             s.bind(1, event);
             s.run();
         }
-        device.exec("INSERT INTO badges SELECT * FROM hub.badges");
-        device.exec("INSERT INTO nfc_cards SELECT * FROM hub.nfc_cards");
+        device.exec("INSERT INTO badges SELECT * FROM hub.badges WHERE participant_id IN (SELECT pid FROM temp.scope)");
+        device.exec("INSERT INTO nfc_cards SELECT * FROM hub.nfc_cards WHERE participant_id IN (SELECT pid FROM temp.scope)");
         // The device has everything up to the hub's clock now: its first sync asks from here.
         device.exec("INSERT INTO settings (key, value) SELECT 'sync.cursor', value FROM hub.change_clock");
+        device.exec("DROP TABLE temp.scope");
         tx.commit();
     }
     device.exec("DETACH DATABASE hub");

@@ -63,8 +63,14 @@ TEST_CASE("every refusal is recorded too, without inventing a participant", "[de
     CHECK_FALSE(r.record.participant_id);
     CHECK(store::find_check_in(*hub.db, r.record.uuid));
 
+    // A genuine badge of someone the device does not hold (it holds only its event's people):
+    // the hub's signature says who it is, so it is recorded as not expected, counted and
+    // flagged, with the person's id and no name (DOMAIN.md: never just refused).
     auto unknown = desk.scan({Method::qr, hub.token_for(99999), ""}, now);
-    CHECK(unknown.decision.outcome == Outcome::unknown_badge);
+    CHECK(unknown.decision.outcome == Outcome::not_expected);
+    CHECK(unknown.record.participant_id == 99999);
+    CHECK(unknown.record.badge_serial);
+    CHECK_FALSE(unknown.participant);
 
     auto mentor = hub.id_of_trn("4567890");  // a mentor at an ECT conference
     auto alt = desk.scan({Method::qr, hub.token_for(mentor), ""}, now);

@@ -114,6 +114,22 @@ TEST_CASE("muster demo builds a believable hub and refuses to clobber a real one
     REQUIRE(demo.code == 0);
     CHECK_THAT(demo.out, Catch::Contains("225 participants"));
     CHECK(std::filesystem::exists(dir.path() / "demo" / "devices" / "entrance-1" / "device.toml"));
+    {
+        // A device holds its event's people only (enrolled, or facilitating one of its
+        // rooms), with their badges: not the hub's 225.
+        auto device = store::open_database(dir.file("demo/devices/entrance-1/device.db"));
+        auto hub_db = store::open_database(dir.file("demo/hub.db"));
+        auto count = [](db::Database& d, const std::string& sql) { return d.prepare(sql).query_one([](const db::Statement& r) { return r.int64(0); }).value_or(-1); };
+        const std::string scope = "SELECT participant_id FROM enrolments WHERE event_id = 1 UNION SELECT f.participant_id FROM "
+                                  "room_facilitators f JOIN rooms r ON r.id = f.room_id WHERE r.event_id = 1";
+        auto expected = count(*hub_db, "SELECT COUNT(*) FROM (" + scope + ")");
+        CHECK(expected > 0);
+        CHECK(expected < 225);
+        CHECK(count(*device, "SELECT COUNT(*) FROM participants") == expected);
+        CHECK(count(*device, "SELECT COUNT(*) FROM participants WHERE id NOT IN (" + scope + ")") == 0);
+        CHECK(count(*device, "SELECT COUNT(*) FROM badges WHERE participant_id NOT IN (" + scope + ")") == 0);
+        CHECK(count(*device, "SELECT COUNT(*) FROM badges") > 0);
+    }
     CHECK(muster_cli({"demo", "--hub", hub}).code == 2);
     CHECK(muster_cli({"demo", "--hub", hub, "--replace"}).code == 0);
     std::string real = dir.file("real");

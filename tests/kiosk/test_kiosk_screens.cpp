@@ -187,6 +187,6 @@ TEST_CASE("screen: a room device shows its register beside the call to scan", "[
     CHECK(share(empty, muted, register_panel) > 0.01);  // the expected list
     CHECK(share(empty, amber, register_panel) == 0);
     // Someone from elsewhere walks in: they appear in amber, under "not on this room's list".
-    k.model->station().desk().manual_check_in(121, "came to the wrong event", "Pat", uk_time::now_ms());
+    k.model->station().desk().scan({Method::qr, k.hub.token(121), ""}, uk_time::now_ms());  // another event's person
     CHECK(share(k.frame("room-device-visitor"), amber, register_panel) > 0.002);
 }

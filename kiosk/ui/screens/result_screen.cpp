@@ -21,7 +21,9 @@ Words words_for(const checkin::ScanResult& r) {
         case Outcome::checked_out: return {"Goodbye, " + name, "Checked out at " + uk_time::format_hhmm(r.record.device_ms)};
         case Outcome::already_checked_in: return {name + ": already checked in", r.decision.reason};
         case Outcome::not_expected:
-            return {name + ": not on this event's list", "Please see the desk. Your attendance is recorded."};
+            // A genuine badge of someone this device does not hold (another event's person) has no name here.
+            return {name.empty() ? "Not on this event's list" : name + ": not on this event's list",
+                    "Please see the desk. Your attendance is recorded."};
         case Outcome::wrong_room: return {name + ": this is not your room", r.decision.reason};
         case Outcome::outside_window: return {"Check-in is not open", r.decision.reason};
         case Outcome::revoked_badge: return {"This badge was replaced", "Please use your new badge, or see the desk."};

@@ -10,9 +10,10 @@
 namespace muster::store {
 
 // Fills a fresh device database from the hub database at `hub_path`: the hub row and
-// change clock, every participant without emails (a person not expected here, e.g. on an
-// alternate date, must still be recognised), the event with its sessions, rooms,
-// enrolments and records, every badge and NFC card, and the sync cursor at the hub's clock.
+// change clock, the event's people without emails (those enrolled and its rooms'
+// facilitators, with their badges and NFC cards; someone else's genuine badge is still
+// recorded, as not expected), the event with its sessions, rooms, enrolments and records,
+// and the sync cursor at the hub's clock.
 void copy_hub_to_device(db::Database& device, const std::string& hub_path, EventId event);
 
 // Upserts every row of `changes` (a roster correction that moves a TRN to another person
