@@ -9,6 +9,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
+#include <map>
 
 namespace muster::server {
 
@@ -51,6 +52,16 @@ std::optional<std::string_view> query_value(std::string_view target, std::string
         rest = rest.substr(amp + 1);
     }
     return std::nullopt;
+}
+
+// "conflict:1 bad_field:2": what the hub refused, by code, for the operator to see at a
+// glance which rule a device broke (the codes only: reasons may quote a record's text).
+std::string rejected_codes(const sync::UploadReply& reply) {
+    std::map<std::string_view, std::size_t> counts;
+    for (const auto& r : reply.rejected) ++counts[sync::to_string(r.code)];
+    std::string out;
+    for (const auto& [code, n] : counts) out += (out.empty() ? "" : " ") + std::string(code) + ":" + std::to_string(n);
+    return out;
 }
 
 double elapsed_ms(std::chrono::steady_clock::time_point since) {
@@ -160,11 +171,12 @@ ApiResponse SyncApi::upload(const ApiRequest& request, const DeviceRecord& devic
                   {"reason", e.what()}, {"device", device.id}});
         return error_response(HttpStatus::unauthorized, ErrorCode::replayed, e.what(), now);
     }
-    log_.log(log::Level::info, "upload",
+    log_.log(reply.rejected.empty() ? log::Level::info : log::Level::warn, "upload",
              {{"device", device.id},
               {"records", batch.check_ins.size() + batch.corrections.size()},
               {"acked", reply.acked.size()},
               {"rejected", reply.rejected.size()},
+              {"rejected_codes", rejected_codes(reply)},
               {"clock_skew_ms", reply.clock_skew_ms},
               {"clock_flagged", reply.clock_flagged},
               {"ms", elapsed_ms(started)}});

@@ -3,6 +3,7 @@
 // records nor the attendance export change. Each hub first stores honest records from both
 // demo devices, so the export has rows to protect and a void has a target.
 #include "http_probe.hpp"
+#include "log_lines.hpp"
 #include "sync_fixture.hpp"
 
 #include "command.hpp"
@@ -250,4 +251,11 @@ TEST_CASE("Attack: over-long and control-character text is refused record by rec
     CHECK(reply.rejected[1].reason == "staff: holds a control character");
     CHECK(h.hub.count("SELECT COUNT(*) FROM check_ins") == before + 1);
     CHECK(h.hub.count("SELECT MAX(length(reason)) FROM check_ins") <= 500);
+    // The operator's log names the rules broken by code, never the text that broke them.
+    auto logged = wait_for_log(
+        h.hub.log(), "upload", [](const boost::json::object& line) { return text_of(line, "rejected_codes") == "bad_field:2"; },
+        std::chrono::seconds(10));
+    REQUIRE(logged);
+    CHECK(text_of(*logged, "level") == "warn");
+    CHECK(boost::json::serialize(*logged).find("Head") == std::string::npos);
 }
