@@ -58,12 +58,18 @@ void forget_nonces(db::Database& db, TimeMs before_ms) {
     s.run();
 }
 
+std::optional<std::int64_t> arrival_gap(TimeMs device_ms, TimeMs received_ms) {
+    std::int64_t gap = received_ms - device_ms;
+    if (gap > sync::clock_skew_flag_ms || gap < -sync::clock_skew_flag_ms) return gap;
+    return std::nullopt;
+}
+
 UploadWriter::UploadWriter(db::Database& db, TimeMs received_ms, std::optional<std::int64_t> clock_skew_ms,
                            std::int64_t sync_seq)
     : db_(db),
       check_ins_(db.cached("INSERT INTO check_ins (" + std::string(check_in_columns) +
-                           ", received_ms, clock_skew_ms, sync_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                           "?12, ?13, ?14, ?15, ?16, ?17, ?18) ON CONFLICT (uuid) DO NOTHING")),
+                           ", received_ms, clock_skew_ms, sync_seq, arrival_gap_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                           "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) ON CONFLICT (uuid) DO NOTHING")),
       corrections_(db.cached(
           "INSERT INTO corrections (uuid, kind, target_uuid, participant_id, event_id, session_id, status, reason, author, "
           "device_id, created_ms, sync_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
@@ -78,6 +84,7 @@ UploadWriter::Result UploadWriter::check_in(const CheckIn& c) {
     s.bind(6, c.session_id).bind(7, c.room_id).bind(8, to_string(c.direction)).bind(9, to_string(c.method));
     s.bind(10, to_string(c.outcome)).bind(11, c.reason).bind(12, c.badge_serial).bind(13, c.device_ms);
     s.bind(14, c.device_offset_min).bind(15, c.staff).bind(16, received_ms_).bind(17, clock_skew_ms_).bind(18, sync_seq_);
+    s.bind(19, arrival_gap(c.device_ms, received_ms_));
     try {
         s.run();  // ON CONFLICT (uuid) DO NOTHING: a uuid already stored writes nothing
         return db_.changes() == 1 ? Result::stored : Result::uuid_taken;

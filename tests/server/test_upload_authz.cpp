@@ -259,3 +259,25 @@ TEST_CASE("Attack: over-long and control-character text is refused record by rec
     CHECK(text_of(*logged, "level") == "warn");
     CHECK(boost::json::serialize(*logged).find("Head") == std::string::npos);
 }
+
+TEST_CASE("Each check-in is flagged on its own when its device time is far from its arrival", "[sync][authz][clock]") {
+    HonestHub h;
+    TimeMs now = uk_time::now_ms();
+    // One upload, sent by a device whose clock is right: a scan made now, and one claiming to
+    // be from 40 minutes ago (a wait offline, or a backdated "on time" scan). The upload's
+    // skew is small, so only the second record is flagged.
+    auto fresh = make_check_in("entrance-1", 2, 4);
+    auto earlier = make_check_in("entrance-1", 3, 5);
+    earlier.device_ms = now - 40 * 60'000;
+    earlier.device_offset_min = uk_time::offset_minutes(earlier.device_ms);
+    auto reply = h.upload("entrance-1", {fresh, earlier}, {}, now);
+    REQUIRE(reply.acked.size() == 2);
+    CHECK_FALSE(reply.clock_flagged);
+    auto gap = [&](const CheckIn& c) {
+        return h.hub.count("SELECT COALESCE(arrival_gap_ms, -1) FROM check_ins WHERE uuid = '" + c.uuid + "'");
+    };
+    CHECK(gap(fresh) == -1);  // NULL: arrived within 2 minutes of its device time
+    CHECK(gap(earlier) >= 40 * 60'000);
+    CHECK(gap(earlier) < 45 * 60'000);
+    CHECK(h.hub.count("SELECT COUNT(*) FROM check_ins WHERE uuid = '" + earlier.uuid + "' AND clock_skew_ms IS NULL") == 1);
+}

@@ -16,8 +16,13 @@ bool remember_nonce(db::Database& db, const std::string& device_id, const std::s
 // Forgets nonces first seen before `before_ms`.
 void forget_nonces(db::Database& db, TimeMs before_ms);
 
+// A check-in's own flag: received_ms minus device_ms when that is over 2 minutes either way
+// (stored in check_ins.arrival_gap_ms), else nullopt. Judged per record, not per upload.
+std::optional<std::int64_t> arrival_gap(TimeMs device_ms, TimeMs received_ms);
+
 // Writes one upload's records, each stamped with the arrival: received_ms, the device's
-// clock skew when it was flagged, and the upload's sync_seq (one per upload). Made once
+// clock skew when it was flagged, a check-in's own arrival gap (above) and the upload's
+// sync_seq (one per upload). Made once
 // per upload inside its transaction; its statements are prepared once per connection.
 class UploadWriter {
 public:
