@@ -1,5 +1,6 @@
 // JSON form of the sync messages (Boost.JSON). Writers emit every field; readers are strict
-// about types and name the offending field in the error.
+// about types and name the offending field in the error. Text is taken as it is: what a
+// record's text may hold is judged per record by its receiver (docs/security.md, "Field limits").
 #include "muster/sync/sync_messages.hpp"
 
 #include <boost/json.hpp>
@@ -149,7 +150,7 @@ public:
         const json::value* v = find(key);
         if (!v || v->is_null()) return std::nullopt;
         if (!v->is_string()) fail(key, "expected a string");
-        return clean(key, v->get_string());
+        return std::string(v->get_string());
     }
     bool boolean(std::string_view key) const {
         const json::value* v = find(key);
@@ -182,7 +183,7 @@ public:
         if (!v->is_array()) fail(key, "expected an array");
         for (const auto& s : v->get_array()) {
             if (!s.is_string()) fail(key, "expected an array of strings");
-            out.push_back(clean(key, s.get_string()));
+            out.emplace_back(s.get_string());
         }
         return out;
     }
@@ -193,12 +194,6 @@ public:
 
 private:
     const json::value* find(std::string_view key) const { return obj_->if_contains(key); }
-    // Text is taken as it is (Boost.JSON has already refused broken UTF-8). What a record's
-    // text may hold is the receiver's rule for that record, not the parser's: the hub refuses
-    // one uploaded record with a control character (bad_field) and stores the rest of the
-    // batch, and a kiosk is never stuck on a changes page whose roster an older hub imported
-    // with a line break in a school name (docs/security.md, "Field limits").
-    static std::string clean(std::string_view, std::string_view s) { return std::string(s); }
     std::string at(std::string_view key) const { return path_.empty() ? std::string(key) : path_ + "." + std::string(key); }
 
     const json::object* obj_ = nullptr;
