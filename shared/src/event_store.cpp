@@ -127,6 +127,22 @@ void enrol(db::Database& db, EventId event, ParticipantId participant, std::opti
                         "WHERE room_id IS NOT excluded.room_id");
     s.bind(1, event).bind(2, participant).bind(3, room).bind(4, change);
     s.run();
+    auto& back = db.cached("DELETE FROM enrolment_removals WHERE event_id = ?1 AND participant_id = ?2");
+    back.bind(1, event).bind(2, participant);
+    back.run();
+}
+
+bool unenrol(db::Database& db, EventId event, ParticipantId participant, std::int64_t change) {
+    auto& s = db.cached("DELETE FROM enrolments WHERE event_id = ?1 AND participant_id = ?2");
+    s.bind(1, event).bind(2, participant);
+    s.run();
+    if (db.changes() == 0) return false;
+    auto& removal = db.cached(
+        "INSERT INTO enrolment_removals (event_id, participant_id, changed_at) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (event_id, participant_id) DO UPDATE SET changed_at = excluded.changed_at");
+    removal.bind(1, event).bind(2, participant).bind(3, change);
+    removal.run();
+    return true;
 }
 
 std::optional<Event> load_event(db::Database& db, EventId id) {

@@ -197,3 +197,26 @@ TEST_CASE("the hub row, settings, and a session moved in time", "[store]") {
     CHECK(moved->name == session.name);
     CHECK(store::current_change(h) == change);
 }
+
+TEST_CASE("an enrolment taken away is remembered for devices until the person is enrolled again", "[store]") {
+    test::TestHub hub;
+    auto& db = *hub.db;
+    auto rhys = hub.id_of_trn("3456789");
+    REQUIRE(store::find_enrolment(db, hub.event, rhys));
+    auto removal_change = [&]() {
+        auto s = db.prepare("SELECT changed_at FROM enrolment_removals WHERE event_id = ?1 AND participant_id = ?2");
+        s.bind(1, hub.event).bind(2, rhys);
+        return s.query_one([](const db::Statement& r) { return r.int64(0); });
+    };
+
+    auto change = store::next_change(db);
+    CHECK(store::unenrol(db, hub.event, rhys, change));
+    CHECK_FALSE(store::find_enrolment(db, hub.event, rhys));
+    CHECK(removal_change() == change);
+    CHECK_FALSE(store::unenrol(db, hub.event, rhys, store::next_change(db)));  // nothing to take away
+    CHECK(removal_change() == change);
+
+    store::enrol(db, hub.event, rhys, std::nullopt, store::next_change(db));
+    CHECK(store::find_enrolment(db, hub.event, rhys));
+    CHECK_FALSE(removal_change());
+}

@@ -54,7 +54,11 @@ std::optional<Session> current_session(const Event& event, TimeMs now);
 std::optional<Enrolment> find_enrolment(db::Database& db, EventId event, ParticipantId participant);
 std::vector<Enrolment> enrolments(db::Database& db, EventId event);
 std::size_t enrol_expected(db::Database& db, EventId event, std::int64_t change);
+// Enrols (or moves to `room`) one participant; a removal of the same enrolment is forgotten.
 void enrol(db::Database& db, EventId event, ParticipantId participant, std::optional<RoomId> room, std::int64_t change);
+// Takes an enrolment away and remembers it in enrolment_removals at `change`, so devices
+// hear of it. False when the participant was not enrolled there.
+bool unenrol(db::Database& db, EventId event, ParticipantId participant, std::int64_t change);
 std::optional<std::string> room_name(db::Database& db, RoomId room);
 std::vector<ParticipantId> room_facilitators(db::Database& db, RoomId room);
 
