@@ -58,6 +58,21 @@ void write_new_private_file(const std::filesystem::path& file, std::string_view 
     }
 }
 
+void replace_private_file(const std::filesystem::path& file, std::string_view bytes) {
+    // A sibling, so the rename stays on one file system; the pid keeps two writers apart.
+    auto temp = file;
+    temp += ".partial-" + std::to_string(::getpid());
+    std::filesystem::remove(temp);
+    write_new_private_file(temp, bytes);
+    std::error_code ec;
+    std::filesystem::rename(temp, file, ec);
+    if (ec) {
+        std::filesystem::remove(temp);
+        errno = ec.value();
+        fail("cannot write", file);
+    }
+}
+
 std::optional<unsigned> restrict_to_owner(const std::filesystem::path& file) {
     struct stat st {};
     if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;

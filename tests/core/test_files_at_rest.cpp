@@ -86,6 +86,23 @@ TEST_CASE("A private folder is made 0700 with the parents it had to make", "[fil
     CHECK(bytes_of(dir.path() / "hub" / "key") == "abc");
 }
 
+TEST_CASE("A replaced file is whole or untouched, never partial", "[files]") {
+    UsualUmask umask;
+    test::TempDir dir;
+    auto out = dir.path() / "attendance.csv";
+    replace_private_file(out, "first");
+    CHECK(bytes_of(out) == "first");
+    CHECK(mode_of(out) == 0600);
+    replace_private_file(out, "second, longer");
+    CHECK(bytes_of(out) == "second, longer");
+    // A folder that is not there: the write fails and leaves nothing behind.
+    CHECK_THROWS(replace_private_file(dir.path() / "missing" / "x.csv", "rows"));
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "missing"));
+    std::size_t files = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++files;
+    CHECK(files == 1);  // no .partial file left beside it
+}
+
 TEST_CASE("A hub's bare device secrets are sealed in place, once, and still sign", "[store][secrets]") {
     test::TestHub hub;
     auto plain = sync::generate_secret();

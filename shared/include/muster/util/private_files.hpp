@@ -24,6 +24,11 @@ bool create_private_file(const std::filesystem::path& file) noexcept;
 // std::runtime_error when the file exists or cannot be written.
 void write_new_private_file(const std::filesystem::path& file, std::string_view bytes);
 
+// Writes `bytes` to `file` whole or not at all: into a new sibling file (mode 0600, fsync),
+// renamed over `file` only once every byte is on disk. A failed export or sheet leaves
+// whatever was there before (or nothing), never a partial file. Throws std::runtime_error.
+void replace_private_file(const std::filesystem::path& file, std::string_view bytes);
+
 // When `file` exists and group or others may use it, sets it to its owner's bits only
 // (0600 for a database) and returns the mode it had; nullopt when there was nothing to do.
 // Throws std::filesystem::filesystem_error when the mode cannot be changed (not its owner).
