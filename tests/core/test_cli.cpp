@@ -1,6 +1,4 @@
-#include "temp_dir.hpp"
-
-#include "command.hpp"
+#include "cli_run.hpp"
 #include "muster/store/device_secrets.hpp"
 #include "muster/store/device_store.hpp"
 #include "muster/store/participant_store.hpp"
@@ -13,20 +11,7 @@
 
 using namespace muster;
 
-namespace {
-
-struct Run {
-    int code;
-    std::string out, err;
-};
-
-Run muster_cli(std::vector<std::string> args) {
-    std::ostringstream out, err;
-    int code = admin::run_cli(args, out, err);
-    return {code, out.str(), err.str()};
-}
-
-}  // namespace
+using test::muster_cli;
 
 TEST_CASE("muster with no or unknown commands explains itself and fails", "[cli]") {
     auto none = muster_cli({});
