@@ -204,6 +204,28 @@ std::optional<std::string> room_name(db::Database& db, RoomId room) {
     return s.query_one([](const db::Statement& r) { return r.text(0); });
 }
 
+void set_room_facilitators(db::Database& db, RoomId room, const std::vector<RoomFacilitator>& facilitators,
+                           std::int64_t change) {
+    auto& clear = db.cached("DELETE FROM room_facilitators WHERE room_id = ?1");
+    clear.bind(1, room);
+    clear.run();
+    auto& add = db.cached("INSERT OR REPLACE INTO room_facilitators (room_id, participant_id, lead) VALUES (?1, ?2, ?3)");
+    for (const auto& f : facilitators) {
+        add.bind_all(room, f.participant_id, f.lead ? 1 : 0);
+        add.run();
+    }
+    // Devices are sent a room again, with its whole list, when its changed_at moves on.
+    auto& touch = db.cached("UPDATE rooms SET changed_at = ?2 WHERE id = ?1");
+    touch.bind(1, room).bind(2, change);
+    touch.run();
+}
+
+std::vector<RoomFacilitator> room_facilitator_list(db::Database& db, RoomId room) {
+    auto& s = db.cached("SELECT participant_id, lead FROM room_facilitators WHERE room_id = ?1 ORDER BY lead DESC, participant_id");
+    s.bind(1, room);
+    return s.query_all([](const db::Statement& r) { return RoomFacilitator{r.int64(0), r.int32(1) != 0}; });
+}
+
 std::vector<ParticipantId> room_facilitators(db::Database& db, RoomId room) {
     auto& s = db.cached("SELECT participant_id FROM room_facilitators WHERE room_id = ?1 ORDER BY lead DESC");
     s.bind(1, room);

@@ -220,3 +220,25 @@ TEST_CASE("an enrolment taken away is remembered for devices until the person is
     CHECK(store::find_enrolment(db, hub.event, rhys));
     CHECK_FALSE(removal_change());
 }
+
+TEST_CASE("a room's facilitators are replaced as a whole list and the room is sent again", "[store]") {
+    test::TestHub hub;
+    auto& db = *hub.db;
+    auto kwame = hub.id_of_trn("5678901");
+    auto grace = hub.id_of_trn("6789012");
+    RoomId room2 = hub.loaded.rooms.at(1).id;
+    auto change = store::next_change(db);
+    store::set_room_facilitators(db, room2, {{grace, true}, {kwame, false}}, change);
+    auto list = store::room_facilitator_list(db, room2);
+    REQUIRE(list.size() == 2);
+    CHECK(list[0].participant_id == grace);
+    CHECK(list[0].lead);
+    CHECK_FALSE(list[1].lead);
+    CHECK(store::room_facilitators(db, room2) == std::vector<ParticipantId>{grace, kwame});
+    auto s = db.prepare("SELECT changed_at FROM rooms WHERE id = ?1");
+    s.bind(1, room2);
+    CHECK(s.query_one([](const db::Statement& r) { return r.int64(0); }) == change);
+
+    store::set_room_facilitators(db, room2, {}, store::next_change(db));
+    CHECK(store::room_facilitator_list(db, room2).empty());
+}

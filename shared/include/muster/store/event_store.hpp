@@ -60,6 +60,17 @@ void enrol(db::Database& db, EventId event, ParticipantId participant, std::opti
 // hear of it. False when the participant was not enrolled there.
 bool unenrol(db::Database& db, EventId event, ParticipantId participant, std::int64_t change);
 std::optional<std::string> room_name(db::Database& db, RoomId room);
-std::vector<ParticipantId> room_facilitators(db::Database& db, RoomId room);
+std::vector<ParticipantId> room_facilitators(db::Database& db, RoomId room);  // lead first
+
+struct RoomFacilitator {
+    ParticipantId participant_id = 0;
+    bool lead = false;
+};
+// Replaces the room's whole list of facilitators and moves the room's changed_at to
+// `change`, so devices are sent the room and its new list (docs/api.md, "Changes").
+// Enrolment is the caller's: a facilitator is also enrolled at the event in that room.
+void set_room_facilitators(db::Database& db, RoomId room, const std::vector<RoomFacilitator>& facilitators,
+                           std::int64_t change);
+std::vector<RoomFacilitator> room_facilitator_list(db::Database& db, RoomId room);  // lead first
 
 }  // namespace muster::store
