@@ -18,6 +18,8 @@ int create(const Args& a, Context& ctx) {
     spec.venue = a.require_text("venue", limits::venue_chars);
     spec.rooms = static_cast<int>(a.get_int("rooms").value_or(0));
     spec.late_after_min = static_cast<int>(a.get_int("late-after").value_or(10));
+    if (spec.late_after_min < 0 || spec.late_after_min > 240)
+        throw UsageError("--late-after must be between 0 and 240 minutes");
     auto db = ctx.hub.open();
     EventId id = 0;
     try {
@@ -86,6 +88,7 @@ int edit(const Args& a, Context& ctx) {
     if (session && !start && !end) throw UsageError("--session needs --start HH:MM and/or --end HH:MM");
     if (venue && venue->empty()) throw UsageError("an event needs a venue");
     if (late && (*late < 0 || *late > 240)) throw UsageError("--late-after must be between 0 and 240 minutes");
+    if (date && !uk_time::parse_date(*date)) throw UsageError("'" + *date + "' is not a date (use YYYY-MM-DD)");
     if (rooms && (*rooms < 0 || *rooms > 50)) throw UsageError("--rooms must be between 0 and 50");
 
     auto db = ctx.hub.open();

@@ -138,7 +138,9 @@ TEST_CASE("event edit moves the date keeping UK times across the clock change an
     CHECK_THAT(hub.run({"event", "edit", "1", "--session", "9", "--end", "13:00"}).err, Catch::Contains("not a session of event 1"));
     CHECK_THAT(hub.run({"event", "edit", "1", "--start", "13:00"}).err, Catch::Contains("need --session"));
     CHECK_THAT(hub.run({"event", "edit", "1"}).err, Catch::Contains("nothing to change"));
-    CHECK(hub.run({"event", "edit", "1", "--date", "2026-02-30"}).code == 2);
+    CHECK_THAT(hub.run({"event", "edit", "1", "--date", "2026-02-30"}).err, Catch::Contains("not a date"));
+    CHECK_THAT(hub.run({"event", "edit", "1", "--late-after", "-5"}).err, Catch::Contains("between 0 and 240"));
+    CHECK_THAT(hub.run({"event", "edit", "1", "--rooms", "51"}).err, Catch::Contains("between 0 and 50"));
     CHECK(hub.run({"event", "edit", "7", "--venue", "X"}).code == 2);
     auto same = hub.run({"event", "edit", "1", "--venue", "Hall B"});
     CHECK(same.code == 1);
