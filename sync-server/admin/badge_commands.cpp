@@ -120,7 +120,8 @@ int issue(const Args& a, Context& ctx) {
         ++issued;
     }
     tx.commit();
-    ctx.out << "Issued " << issued << " badge(s). Print them with: muster badges print --out badges.html\n";
+    ctx.out << "Issued " << issued << " badge(s). Print them with: muster badges print --out badges.html"
+            << " (or cards to email: muster badges files --out DIR)\n";
     return 0;
 }
 
