@@ -138,6 +138,37 @@ Line fit(const Face& face, std::u32string text, float max_px, float min_px, floa
     return {text + U"…", min_px};
 }
 
+// A name: one line if it fits at min_px or larger; else two lines, broken after a hyphen or
+// at a space where the halves are most even ("Featherstonehaugh-" / "Cholmondeley"), so a
+// long name is smaller but whole; cut with "…" only when even that does not fit.
+std::vector<Line> fit_name(const Face& face, const std::u32string& name, float max_px, float min_px, float width) {
+    for (float px = max_px; px >= min_px; px -= 2)
+        if (face.width(name, px) <= width) return {{name, px}};
+    auto halves = [&](std::size_t at) {
+        std::u32string a = name.substr(0, at), b = name.substr(name[at] == U' ' ? at + 1 : at);
+        while (!a.empty() && a.back() == U' ') a.pop_back();
+        return std::pair{a, b};
+    };
+    for (float px = max_px * 0.75f; px >= min_px; px -= 2) {
+        std::size_t best = 0;
+        float best_width = 0;
+        for (std::size_t i = 1; i + 1 < name.size(); ++i) {
+            if (name[i] != U' ' && name[i - 1] != U'-') continue;
+            auto [a, b] = halves(i);
+            float w = std::max(face.width(a, px), face.width(b, px));
+            if (w <= width && (best == 0 || w < best_width)) {
+                best = i;
+                best_width = w;
+            }
+        }
+        if (best) {
+            auto [a, b] = halves(best);
+            return {{a, px}, {b, px}};
+        }
+    }
+    return {fit(face, name, min_px, min_px, width)};
+}
+
 // Words into at most `max_lines` lines of `width` at `px`; the last line is cut with "…" if
 // words are left over.
 std::vector<std::u32string> wrap(const Face& face, const std::u32string& text, float px, float width, std::size_t max_lines) {
@@ -248,8 +279,16 @@ std::string render_badge_card_png(const std::string& hub_name, const Participant
         float space_before;
     };
     std::vector<Placed> lines;
-    lines.push_back({&bold, fit(bold, code_points(badge_first_name(p)), 84, 36, width), 0x00, 0});
-    lines.push_back({&bold, fit(bold, code_points(p.last_name), 64, 30, width), 0x00, 4});
+    float space = 0;
+    for (auto& l : fit_name(bold, code_points(badge_first_name(p)), 84, 36, width)) {
+        lines.push_back({&bold, std::move(l), 0x00, space});
+        space = 0;
+    }
+    space = 4;
+    for (auto& l : fit_name(bold, code_points(p.last_name), 64, 30, width)) {
+        lines.push_back({&bold, std::move(l), 0x00, space});
+        space = 0;
+    }
     lines.push_back({&regular, fit(regular, code_points(std::string(label(p.role))), 40, 30, width), 0x22, 22});
     if (p.school_name && !p.school_name->empty()) {
         bool first = true;

@@ -286,3 +286,24 @@ TEST_CASE("card attach refuses a card someone else holds unless --move, which de
     // A detached card attaches to anyone without --move.
     CHECK(hub.run({"card", "attach", "--uid", "04A1B2C3", "--participant", "3"}).code == 0);
 }
+
+TEST_CASE("a card with a long name and school keeps its text inside the card and its code readable", "[cli][badges]") {
+    CliHub hub("first name,last name,email,role,school\n"
+               "Alexandra-Margaretha,Featherstonehaugh-Cholmondeley-Ó Súilleabháin,a@b.org.uk,Mentor,"
+               "The Most Holy Trinity Catholic and Church of England Voluntary Aided Primary School and Nursery\n");
+    REQUIRE(hub.run({"badges", "issue", "--all"}).code == 0);
+    REQUIRE(hub.run({"badges", "files", "--out", hub.dir.file("cards")}).code == 0);
+    std::string file = hub.dir.file("cards/0001-alexandra-margaretha-featherstonehaugh-c.png");
+    REQUIRE(fs::exists(file));
+    Grey card = decode_png(slurp(file));
+    // The right margin, below the hub's band and inside the cut line, stays white.
+    bool margin_white = true;
+    for (int y = 100; y < card.height - 4; ++y)
+        for (int x = card.width - 28; x < card.width - 4; ++x)
+            margin_white = margin_white && card.pixels[static_cast<std::size_t>(y * card.width + x)] == 255;
+    CHECK(margin_white);
+    auto qr = read_qr(card);
+    REQUIRE(qr.isValid());
+    badge::BadgeVerifier verifier(hub_public_key(hub));
+    CHECK(verifier.verify(qr.text()).claims.has_value());
+}

@@ -33,8 +33,8 @@ CardFonts load_card_fonts(const std::filesystem::path& regular = default_card_fo
 std::string badge_first_name(const Participant& p);
 
 // The card as PNG bytes: 8-bit grey, with a pHYs chunk saying 300 dpi so it prints at its
-// size. Text too long for the card is made smaller, then cut with "…"; the school may take
-// two lines. Throws std::runtime_error when a font cannot be read as TrueType.
+// size. Text too long for the card is made smaller (a name then broken after a hyphen or at
+// a space onto two lines), and only then cut with "…"; the school may take two lines. Throws std::runtime_error when a font cannot be read as TrueType.
 std::string render_badge_card_png(const std::string& hub_name, const Participant& p, const std::string& token,
                                   const CardFonts& fonts);
 
