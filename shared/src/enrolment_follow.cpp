@@ -33,11 +33,23 @@ bool taken_off(db::Database& db, EventId event, ParticipantId id) {
     return s.query_one([](const db::Statement&) { return true; }).has_value();
 }
 
-std::optional<RoomId> emptiest_room(db::Database& db, EventId event) {
-    auto& s = db.cached("SELECT r.id FROM rooms r WHERE r.event_id = ?1 "
-                        "ORDER BY (SELECT count(*) FROM enrolments e WHERE e.event_id = ?1 AND e.room_id = r.id), r.id LIMIT 1");
+// Each room of the event with how many are enrolled in it, by room id; counted once an
+// event and kept up to date here, so a 2,000-row import does not count again per person.
+std::vector<std::pair<RoomId, std::int64_t>> room_counts(db::Database& db, EventId event) {
+    auto& s = db.cached("SELECT r.id, (SELECT count(*) FROM enrolments e WHERE e.event_id = ?1 AND e.room_id = r.id) "
+                        "FROM rooms r WHERE r.event_id = ?1 ORDER BY r.id");
     s.bind(1, event);
-    return s.query_one([](const db::Statement& r) { return r.int64(0); });
+    return s.query_all([](const db::Statement& r) { return std::pair<RoomId, std::int64_t>{r.int64(0), r.int64(1)}; });
+}
+
+// The room with the fewest enrolled, ties to the lowest id (the list is by id); counted in.
+std::optional<RoomId> take_emptiest(std::vector<std::pair<RoomId, std::int64_t>>& rooms) {
+    if (rooms.empty()) return std::nullopt;
+    auto best = rooms.begin();
+    for (auto it = rooms.begin(); it != rooms.end(); ++it)
+        if (it->second < best->second) best = it;
+    ++best->second;
+    return best->first;
 }
 
 }  // namespace
@@ -56,10 +68,11 @@ std::vector<FollowedEvent> enrol_in_future_events(db::Database& db, const std::v
         const auto* tmpl = programme::find_template(e.programme);
         if (!tmpl) continue;
         FollowedEvent joined{e.id, e.local_date, e.title, {}};
+        auto rooms = room_counts(db, e.id);
         for (const auto& p : candidates) {
             if (!programme::is_audience(*tmpl, p, e.cohort)) continue;
             if (find_enrolment(db, e.id, p.id) || taken_off(db, e.id, p.id)) continue;
-            enrol(db, e.id, p.id, emptiest_room(db, e.id), change);
+            enrol(db, e.id, p.id, take_emptiest(rooms), change);
             joined.participants.push_back(p.id);
         }
         if (!joined.participants.empty()) out.push_back(std::move(joined));
