@@ -113,7 +113,9 @@ std::size_t enrol_expected(db::Database& db, EventId event_id, std::int64_t chan
     if (!tmpl) return 0;
 
     std::vector<Participant> expected, facilitators;
+    auto& gone = db.cached("SELECT 1 FROM participants WHERE id = ?1 AND withdrawn_ms IS NOT NULL");
     for (auto& p : all_participants(db)) {
+        if (gone.bind(1, p.id).query_one([](const db::Statement&) { return true; })) continue;  // withdrawn
         if (programme::is_audience(*tmpl, p, event->cohort)) expected.push_back(std::move(p));
         else if (p.role == Role::facilitator) facilitators.push_back(std::move(p));
     }
