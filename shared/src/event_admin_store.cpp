@@ -197,4 +197,16 @@ std::optional<RoomId> facilitated_room(db::Database& db, EventId event, Particip
     return s.query_one([](const db::Statement& r) { return r.int64(0); });
 }
 
+TakenOff take_off_event(db::Database& db, EventId event, ParticipantId participant, std::int64_t change) {
+    TakenOff out;
+    out.was_enrolled = unenrol(db, event, participant, change);
+    out.facilitated_room = facilitated_room(db, event, participant);
+    if (out.facilitated_room) {
+        auto list = room_facilitator_list(db, *out.facilitated_room);
+        std::erase_if(list, [&](const RoomFacilitator& f) { return f.participant_id == participant; });
+        set_room_facilitators(db, *out.facilitated_room, list, change);
+    }
+    return out;
+}
+
 }  // namespace muster::store

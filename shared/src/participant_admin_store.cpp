@@ -1,5 +1,6 @@
 #include "muster/store/participant_admin.hpp"
 
+#include "muster/store/event_admin_store.hpp"
 #include "muster/store/event_store.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/util/text.hpp"
@@ -91,7 +92,8 @@ Withdrawal withdraw_person(db::Database& db, ParticipantId id, const std::string
     Withdrawal out;
     for (auto& line : enrolments_of(db, id)) {
         if (line.local_date < from_date) continue;
-        if (unenrol(db, line.event_id, id, change)) out.removed.push_back(std::move(line));
+        // A withdrawn facilitator also leaves the room they ran.
+        if (take_off_event(db, line.event_id, id, change).was_enrolled) out.removed.push_back(std::move(line));
     }
     tx.commit();
     return out;

@@ -89,14 +89,7 @@ int unenrol(const Args& a, Context& ctx) {
                           std::to_string(e.id) + ")");
     db::Transaction tx(*db);
     const auto change = store::next_change(*db);
-    store::unenrol(*db, e.id, pid, change);
-    // Someone not at the event does not run a room of it.
-    auto facilitating = store::facilitated_room(*db, e.id, pid);
-    if (facilitating) {
-        auto list = store::room_facilitator_list(*db, *facilitating);
-        std::erase_if(list, [&](const store::RoomFacilitator& f) { return f.participant_id == pid; });
-        store::set_room_facilitators(*db, *facilitating, list, change);
-    }
+    auto facilitating = store::take_off_event(*db, e.id, pid, change).facilitated_room;
     tx.commit();
     ctx.out << "Unenrolled " << who << " from event " << e.id << " (" << e.title << ", " << e.local_date
             << "); their records stay. Devices serving the event learn it at their next sync.\n";

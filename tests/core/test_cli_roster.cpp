@@ -350,3 +350,17 @@ TEST_CASE("people imported after event create are enrolled at future events only
     REQUIRE(ev->rooms.size() == 2);
     CHECK(std::abs(in_room(ev->rooms[0].id) - in_room(ev->rooms[1].id)) <= 1);
 }
+
+TEST_CASE("a withdrawn facilitator leaves the room they ran at future events", "[cli][roster]") {
+    CliHub h(roster_csv);
+    EventId future = make_event(h, "conference-2", "2099-11-14", 1);
+    RoomId room = [&] { auto db = open_hub(h); return store::load_event(*db, future)->rooms.at(0).id; }();
+    {
+        auto db = open_hub(h);
+        REQUIRE(store::room_facilitators(*db, room) == std::vector<ParticipantId>{4});  // Fran leads the one room
+    }
+    REQUIRE(h.run({"roster", "withdraw", "4", "--reason", "left the hub"}).code == 0);
+    auto db = open_hub(h);
+    CHECK(store::room_facilitators(*db, room).empty());
+    CHECK_FALSE(store::find_enrolment(*db, future, 4));
+}

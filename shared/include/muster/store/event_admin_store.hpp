@@ -71,4 +71,13 @@ std::optional<EventId> room_event(db::Database& db, RoomId room);
 // The room of `event` whose facilitator list holds the participant, if any.
 std::optional<RoomId> facilitated_room(db::Database& db, EventId event, ParticipantId participant);
 
+// Takes a participant off an event: their enrolment (store::unenrol) and, since someone not
+// at an event does not run a room of it, their place on that room's list. Returns the room
+// they ran, if any (the caller says so: the room may now have no lead).
+struct TakenOff {
+    bool was_enrolled = false;
+    std::optional<RoomId> facilitated_room;
+};
+TakenOff take_off_event(db::Database& db, EventId event, ParticipantId participant, std::int64_t change);
+
 }  // namespace muster::store
