@@ -32,6 +32,7 @@ std::vector<Command> all_commands() {
     for (auto group : {hub_commands, roster_commands, event_commands, badge_commands, card_enrol_commands,
                        attendance_commands, device_commands, demo_commands})
         for (auto& c : group()) all.push_back(std::move(c));
+    for (auto& c : register_commands()) all.push_back(std::move(c));
     return all;
 }
 
