@@ -7,7 +7,9 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <latch>
 #include <sstream>
+#include <thread>
 
 using namespace muster;
 namespace ra = muster::register_access;
@@ -225,4 +227,30 @@ TEST_CASE("neither a link's code nor a session's cookie value is written to the 
     CHECK(files.find(session.session->csrf_token) == std::string::npos);
     auto h = ra::hash_secret(made.link->code);
     CHECK(files.find(std::string(reinterpret_cast<const char*>(h.data()), h.size())) != std::string::npos);
+}
+
+TEST_CASE("two tablets racing with one code on two connections get one session between them", "[register][store]") {
+    TimeMs now = utc(2026, 10, 14, 8, 0);
+    test::TestHub hub(now);
+    auto other = store::open_database(hub.dir.file("hub.db"));
+    for (int round = 0; round < 20; ++round) {
+        auto made = store::create_link(*hub.db, {hub.event, {}, {}}, now);
+        REQUIRE(made.link);
+        store::Exchange a, b;
+        std::latch start(2);
+        std::thread first([&] {
+            start.arrive_and_wait();
+            a = store::exchange(*hub.db, made.link->code, now);
+        });
+        std::thread second([&] {
+            start.arrive_and_wait();
+            b = store::exchange(*other, made.link->code, now);
+        });
+        first.join();
+        second.join();
+        CHECK(a.session.has_value() != b.session.has_value());
+        CHECK((a.session ? b.refusal : a.refusal) == store::ExchangeRefusal::used_already);
+    }
+    auto count = hub.db->prepare("SELECT count(*) FROM register_sessions");
+    CHECK(count.query_one([](const db::Statement& r) { return r.int64(0); }) == 20);
 }
