@@ -157,7 +157,8 @@ Exchange exchange(db::Database& db, std::string_view code, TimeMs now) {
     // (two tablets, a retried request, two server threads) cannot both succeed.
     db::Transaction tx(db);
     auto& find = db.cached(
-        "SELECT id, event_id, room_id, expires_ms, used_ms, revoked_ms FROM register_links WHERE code_hash = ?1");
+        "SELECT l.id, l.event_id, l.room_id, l.expires_ms, l.used_ms, COALESCE(l.revoked_ms, e.cancelled_ms) "
+        "FROM register_links l JOIN events e ON e.id = l.event_id WHERE l.code_hash = ?1");  // a cancelled event revokes
     bind_hash(find, 1, *code_hash);
     auto link = find.query_one(read_link_state);
     if (!link) return {std::nullopt, ExchangeRefusal::unknown};
@@ -187,8 +188,9 @@ SessionCheck check_session(db::Database& db, std::string_view cookie_value, Time
     auto session_hash = register_access::parse_secret(cookie_value);
     if (!session_hash) return {std::nullopt, {}, SessionRefusal::unknown};
     auto& find = db.cached(
-        "SELECT l.id, l.event_id, l.room_id, s.expires_ms, l.revoked_ms IS NOT NULL, s.last_seen_ms "
-        "FROM register_sessions s JOIN register_links l ON l.id = s.link_id WHERE s.session_hash = ?1");
+        "SELECT l.id, l.event_id, l.room_id, s.expires_ms, l.revoked_ms IS NOT NULL OR e.cancelled_ms IS NOT NULL, "
+        "s.last_seen_ms FROM register_sessions s JOIN register_links l ON l.id = s.link_id "
+        "JOIN events e ON e.id = l.event_id WHERE s.session_hash = ?1");  // a cancelled event revokes its links
     bind_hash(find, 1, *session_hash);
     struct Row {
         register_access::Scope scope;

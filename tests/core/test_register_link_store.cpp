@@ -254,3 +254,23 @@ TEST_CASE("two tablets racing with one code on two connections get one session b
     auto count = hub.db->prepare("SELECT count(*) FROM register_sessions");
     CHECK(count.query_one([](const db::Statement& r) { return r.int64(0); }) == 20);
 }
+
+TEST_CASE("cancelling an event after its link was made refuses the link and its session", "[register][store]") {
+    TimeMs now = utc(2026, 10, 14, 8, 0);
+    test::TestHub hub(now);
+    auto used = store::create_link(*hub.db, {hub.event, {}, {}}, now);
+    auto unused = store::create_link(*hub.db, {hub.event, {}, {}}, now);
+    auto session = store::exchange(*hub.db, used.link->code, now);
+    REQUIRE(session.session);
+    REQUIRE(store::check_session(*hub.db, session.session->cookie_value, now).scope);
+
+    auto cancel = hub.db->prepare("UPDATE events SET cancelled_ms = ?2, cancel_reason = 'venue flooded' WHERE id = ?1");
+    cancel.bind(1, hub.event).bind(2, now + 1);
+    cancel.run();
+    auto check = store::check_session(*hub.db, session.session->cookie_value, now + 2);
+    CHECK_FALSE(check.scope);
+    CHECK(check.refusal == store::SessionRefusal::revoked);
+    auto late = store::exchange(*hub.db, unused.link->code, now + 2);
+    CHECK_FALSE(late.session);
+    CHECK(late.refusal == store::ExchangeRefusal::revoked);
+}
