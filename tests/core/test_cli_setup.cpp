@@ -98,17 +98,15 @@ TEST_CASE("init listening on every address without --host uses this machine's .l
         CHECK_THAT(init.err, Catch::Contains("--host"));
         return;
     }
-    CliHub hub;
-    auto url = toml_value(read_file(hub.hub + "/sync-server.toml"), "public_url");
-    std::string expected_host = machine.find('.') == std::string::npos ? machine + ".local" : machine;
-    CHECK(url == "https://" + expected_host + ":8443");
-    CHECK_THAT(url, !Catch::Contains("localhost"));
-    CHECK(certificate_names(hub.hub + "/tls/server-cert.pem", expected_host));
-
     test::TempDir dir;
     auto init = muster_cli({"init", "--hub", dir.file("hub"), "--name", "Venue hub"});
     REQUIRE(init.code == 0);
     CHECK_THAT(init.out, Catch::Contains("mDNS") && Catch::Contains("muster server cert --host"));
+    auto url = toml_value(read_file(dir.file("hub") + "/sync-server.toml"), "public_url");
+    std::string expected_host = machine.find('.') == std::string::npos ? machine + ".local" : machine;
+    CHECK(url == "https://" + expected_host + ":8443");
+    CHECK_THAT(url, !Catch::Contains("localhost"));
+    CHECK(certificate_names(dir.file("hub") + "/tls/server-cert.pem", expected_host));
 }
 
 TEST_CASE("public_url rules: loopback is this machine only, a name-less machine must be given --host", "[cli][setup]") {
@@ -200,7 +198,7 @@ TEST_CASE("public_url is replaced in place, or added to the server table, other 
     CHECK(admin::parse_server_url("hub.local").scheme.empty());
 }
 
-TEST_CASE("--hub is taken before the command as well as after it", "[cli][setup]") {
+TEST_CASE("the hub folder option is taken before the command as well as after it", "[cli][setup]") {
     CliHub hub(roster_csv);
     auto before = muster_cli({"--hub", hub.hub, "roster", "import", hub.write("again.csv", roster_csv)});
     CHECK(before.code == 0);
