@@ -224,6 +224,17 @@ std::size_t width(const std::string& s) {
     return n;
 }
 
+// At most `chars` characters on screen, cut between two characters (never inside one).
+std::string clip(const std::string& s, std::size_t chars) {
+    if (width(s) <= chars) return s;
+    std::size_t n = 0, at = 0;
+    for (; at < s.size(); ++at) {
+        bool starts_char = (static_cast<unsigned char>(s[at]) & 0xC0) != 0x80;
+        if (starts_char && n++ == chars - 3) break;
+    }
+    return s.substr(0, at) + "...";
+}
+
 int list(const Args&, Context& ctx) {
     auto db = ctx.hub.open();
     auto devices = store::list_devices(*db);
@@ -235,7 +246,7 @@ int list(const Args&, Context& ctx) {
     std::vector<std::vector<std::string>> rows = {
         {"ID", "NAME", "MODE", "EVENT", "STATUS", "LAST SEEN", "ON HUB", "QUEUED", "VERSION", "CLOCK"}};
     for (const auto& [d, records] : devices) {
-        std::string name = d.name.size() > 24 ? d.name.substr(0, 21) + "..." : d.name;
+        std::string name = clip(d.name, 24);
         std::string event = std::to_string(d.event_id) + (d.room_id ? " room " + std::to_string(*d.room_id) : "");
         std::string seen = d.last_seen_ms ? ago(*d.last_seen_ms, now) + " (" + uk_time::format_local(*d.last_seen_ms) + ")"
                                           : "never seen";

@@ -66,6 +66,11 @@ TEST_CASE("device list shows each device's status, last seen, records, queue, ve
     CHECK_THAT(never.out, Contains("never seen"));
     CHECK_THAT(never.out, Contains("Main entrance"));
 
+    // A long name is cut between two characters, never inside an accented one.
+    REQUIRE(hub.run({"device", "add", "--id", "zz-long", "--event", "1", "--pin", "2468", "--name",
+                     "Entrée principale, côté parking et bâtiment B"}).code == 0);
+    CHECK_THAT(hub.run({"device", "list"}).out, Contains("Entrée principale, cô... "));
+
     TimeMs seen = uk_time::now_ms() - 3 * 60'000 - 5000;
     hub.report("entrance-1", {seen, "0.1.0", 7, 200'000});
     hub.report("room-1", {uk_time::now_ms(), "0.1.0", 0, -1500});
