@@ -5,6 +5,7 @@
 #include "muster/badge/badge_sheet.hpp"
 #include "muster/badge/badge_token.hpp"
 #include "muster/store/badge_store.hpp"
+#include "muster/store/event_admin_store.hpp"
 #include "muster/store/event_store.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/time/uk_time.hpp"
@@ -40,7 +41,9 @@ BadgesToPrint badges_to_print(db::Database& db, const badge::HubKeyPair& key, co
             if (auto p = store::find_participant(db, e.participant_id)) people.push_back(*p);
         scope = "event " + std::to_string(*ev);
     } else {
-        people = store::all_participants(db);
+        // Everyone still on the programme: a withdrawn person is printed only by --participant.
+        for (auto& p : store::all_participants(db))
+            if (!store::participant_withdrawn(db, p.id)) people.push_back(std::move(p));
     }
     BadgesToPrint out;
     for (auto& p : people) {
@@ -105,10 +108,14 @@ std::int64_t choose_serial_to_revoke(ParticipantId id, const std::vector<store::
 int issue(const Args& a, Context& ctx) {
     auto db = ctx.hub.open();
     std::vector<ParticipantId> who;
-    if (auto id = a.get_int("participant")) who.push_back(require_participant(*db, *id).id);
-    else if (a.flag("all"))
-        for (const auto& p : store::all_participants(*db)) who.push_back(p.id);
-    else throw UsageError("say --participant ID or --all");
+    if (auto id = a.get_int("participant")) {
+        who.push_back(require_participant(*db, *id).id);
+    } else if (a.flag("all")) {
+        for (const auto& p : store::all_participants(*db))
+            if (!store::participant_withdrawn(*db, p.id)) who.push_back(p.id);  // withdrawn: --participant only
+    } else {
+        throw UsageError("say --participant ID or --all");
+    }
     auto key = ctx.hub.signing_key();
     db::Transaction tx(*db);
     auto change = store::next_change(*db);

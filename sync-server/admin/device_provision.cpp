@@ -3,6 +3,7 @@
 #include "cli_args.hpp"
 #include "hub_dir.hpp"
 #include "muster/store/device_store.hpp"
+#include "muster/store/event_admin_store.hpp"
 #include "muster/store/event_store.hpp"
 #include "muster/store/replica_store.hpp"
 #include "muster/store/schema.hpp"
@@ -60,6 +61,9 @@ void check_device_spec(db::Database& hub_db, const DeviceSpec& spec) {
     if (!is_valid_device_id(spec.id)) throw UsageError("device id must be 1-40 of a-z, 0-9 and '-', e.g. entrance-1");
     auto event = store::load_event(hub_db, spec.event_id);
     if (!event) throw UsageError("no event " + std::to_string(spec.event_id) + " (see: muster event list)");
+    if (auto cancelled = store::event_cancellation(hub_db, spec.event_id))
+        throw UsageError("event " + std::to_string(spec.event_id) + " was cancelled (" + cancelled->reason +
+                         "): a device serves an event that takes place (see: muster event list)");
     if (spec.mode == DeviceMode::room) {
         if (!spec.room_id) throw UsageError("a room device needs --room ID");
         bool found = false;

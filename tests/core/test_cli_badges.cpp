@@ -307,3 +307,18 @@ TEST_CASE("a card with a long name and school keeps its text inside the card and
     badge::BadgeVerifier verifier(hub_public_key(hub));
     CHECK(verifier.verify(qr.text()).claims.has_value());
 }
+
+TEST_CASE("a withdrawn participant gets a badge and a printed one only when named", "[cli][badges]") {
+    CliHub hub(roster);
+    REQUIRE(hub.run({"roster", "withdraw", "4", "--reason", "left the programme"}).code == 0);
+    auto all = hub.run({"badges", "issue", "--all"});
+    REQUIRE(all.code == 0);
+    CHECK_THAT(all.out, Catch::Contains("Issued 3 badge(s)"));
+    auto sheet = hub.run({"badges", "print", "--out", hub.dir.file("sheet.html")});
+    REQUIRE(sheet.code == 0);
+    CHECK_THAT(sheet.out, Catch::Contains("Wrote 3 badge(s)"));
+    CHECK(slurp(hub.dir.file("sheet.html")).find("Zoë") == std::string::npos);
+    REQUIRE(hub.run({"badges", "issue", "--participant", "4"}).code == 0);  // named: staff mean it
+    CHECK_THAT(hub.run({"badges", "print", "--participant", "4", "--out", hub.dir.file("zoe.html")}).out,
+               Catch::Contains("Wrote 1 badge(s)"));
+}

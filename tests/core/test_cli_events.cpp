@@ -203,6 +203,9 @@ TEST_CASE("event cancel takes every enrolment away, keeps records and names the 
     CHECK_THAT(enrol.err, Catch::Contains("was cancelled"));
     CHECK(hub.run({"event", "edit", "1", "--venue", "Elsewhere"}).code == 2);
     CHECK(hub.run({"event", "cancel", "8", "--reason", "x"}).code == 2);
+    auto device = hub.run({"device", "add", "--id", "door-2", "--event", "1", "--pin", "1357"});
+    CHECK(device.code == 2);
+    CHECK_THAT(device.err, Catch::Contains("event 1 was cancelled (venue flooded)"));
 }
 
 TEST_CASE("event enrol and unenrol one person, move them between rooms, and refuse what makes no sense", "[cli][events]") {
