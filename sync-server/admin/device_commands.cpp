@@ -54,22 +54,31 @@ void print_provisioned(Context& ctx, const DeviceSpec& spec, const std::filesyst
     if (generated_pin) ctx.out << "  staff PIN: " << spec.pin << " (shown once; only its hash is stored)\n";
 }
 
-std::string_view status_of(const store::DeviceRow& d) {
-    return d.removed_ms ? "REMOVED" : d.revoked_ms ? "REVOKED" : "active";
-}
-
-int add(const Args& a, Context& ctx) {
+// What `device add` and `device move` are told: --event, and --name, --mode, --room,
+// --server and --pin with their defaults (a new PIN is made when none is given).
+DeviceSpec spec_from(const Args& a, const Context& ctx, const std::string& id, const std::string& default_name,
+                     DeviceMode default_mode) {
     DeviceSpec spec;
-    spec.id = a.require("id");
-    spec.name = a.get_text("name", limits::label_chars).value_or(spec.id);
-    auto mode = parse_device_mode(a.get("mode").value_or("entrance"));
+    spec.id = id;
+    spec.name = a.get_text("name", limits::label_chars).value_or(default_name);
+    auto mode = parse_device_mode(a.get("mode").value_or(std::string(to_string(default_mode))));
     if (!mode) throw UsageError("--mode must be entrance or room");
     spec.mode = *mode;
     spec.event_id = a.require_int("event");
     if (auto r = a.get_int("room")) spec.room_id = *r;
     spec.server_url = a.get("server").value_or(ctx.hub.default_server_url());
-    bool generated_pin = !a.get("pin");
     spec.pin = a.get("pin").value_or(random_pin());
+    return spec;
+}
+
+std::string_view status_of(const store::DeviceRow& d) {
+    return d.removed_ms ? "REMOVED" : d.revoked_ms ? "REVOKED" : "active";
+}
+
+int add(const Args& a, Context& ctx) {
+    auto id = a.require("id");
+    auto spec = spec_from(a, ctx, id, id, DeviceMode::entrance);
+    bool generated_pin = !a.get("pin");
     auto db = ctx.hub.open();
     auto existing = store::find_device(*db, spec.id);
     if (existing && existing->in_service())
@@ -112,17 +121,8 @@ int move(const Args& a, Context& ctx) {
             return 1;
         }
     }
-    DeviceSpec spec;
-    spec.id = id;
-    spec.name = a.get_text("name", limits::label_chars).value_or(d.name);
-    auto mode = parse_device_mode(a.get("mode").value_or(std::string(to_string(d.mode))));
-    if (!mode) throw UsageError("--mode must be entrance or room");
-    spec.mode = *mode;
-    spec.event_id = a.require_int("event");
-    if (auto r = a.get_int("room")) spec.room_id = *r;
-    spec.server_url = a.get("server").value_or(ctx.hub.default_server_url());
+    auto spec = spec_from(a, ctx, id, d.name, d.mode);
     bool generated_pin = !a.get("pin");
-    spec.pin = a.get("pin").value_or(random_pin());
     check_device_spec(*db, spec);
     auto out = device_folder(a, ctx, id, true);
     auto path = provision_device(ctx.hub, *db, spec, out, /*reissue=*/true);

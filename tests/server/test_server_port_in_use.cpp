@@ -29,19 +29,7 @@ struct Finished {
 // Runs muster-sync-server with `args` until it exits (it must, within 20 s), keeping stderr.
 Finished run_to_exit(std::vector<std::string> args, const std::string& err_file) {
     args.insert(args.begin(), ServerProcess::binary());
-    pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (err >= 0) ::dup2(err, 2);
-        int null = ::open("/dev/null", O_RDWR);
-        if (null >= 0) ::dup2(null, 0), ::dup2(null, 1);
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        ::execv(argv[0], argv.data());
-        ::_exit(127);
-    }
+    pid_t pid = spawn_with_stderr(std::move(args), err_file, /*append=*/false);
     auto code = wait_for_exit(pid, std::chrono::seconds(20));
     if (!code) {
         ::kill(pid, SIGKILL);
