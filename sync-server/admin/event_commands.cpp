@@ -111,7 +111,8 @@ int edit(const Args& a, Context& ctx) {
         if (date && *date != e.local_date) {
             store::move_event_date(*db, id, *date, change);
             std::string moved;
-            for (const auto& s : store::load_event(*db, id)->sessions)
+            const auto moved_event = store::load_event(*db, id);  // kept: the loop reads into it
+            for (const auto& s : moved_event->sessions)
                 moved += (moved.empty() ? "" : ", ") + s.name + " " + session_times_text(s, *date);
             said.push_back("date " + e.local_date + " -> " + *date + " (sessions keep their UK times: " + moved + ")");
         }

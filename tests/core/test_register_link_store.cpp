@@ -26,7 +26,8 @@ EventId event_on(test::TestHub& hub, const std::string& date, int rooms = 2) {
 
 std::vector<RoomId> rooms_of(test::TestHub& hub, EventId event) {
     std::vector<RoomId> ids;
-    for (const auto& r : store::load_event(*hub.db, event)->rooms) ids.push_back(r.id);
+    const auto loaded = store::load_event(*hub.db, event);  // kept: the loop reads into it
+    for (const auto& r : loaded->rooms) ids.push_back(r.id);
     return ids;
 }
 
