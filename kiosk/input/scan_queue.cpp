@@ -1,5 +1,7 @@
 #include "scan_queue.hpp"
 
+#include <cctype>
+
 namespace muster::kiosk {
 
 const char* to_string(InputKind kind) {
@@ -20,6 +22,29 @@ const char* to_string(SourceState state) {
         case SourceState::failed: return "failed";
     }
     return "?";
+}
+
+namespace {
+
+std::string capitalised(std::string text) {
+    if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+    return text;
+}
+
+bool starts_with_name(const std::string& message, const std::string& name) {
+    if (message.size() < name.size()) return false;
+    for (std::size_t i = 0; i < name.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(message[i])) != std::tolower(static_cast<unsigned char>(name[i]))) return false;
+    return true;
+}
+
+}  // namespace
+
+std::string status_line(const SourceStatus& status) {
+    const std::string name = to_string(status.input);
+    if (status.message.empty()) return capitalised(name) + ": " + to_string(status.state);
+    if (starts_with_name(status.message, name)) return capitalised(status.message);
+    return capitalised(name) + ": " + status.message;
 }
 
 void ScanQueue::on_scan(RawScan scan) {

@@ -55,4 +55,11 @@ public:
 const char* to_string(InputKind kind);
 const char* to_string(SourceState state);
 
+// The line staff read for a source's status. A source's message is its own whole sentence,
+// beginning with the input's name ("NFC reader ready (pn532_uart:/dev/ttyUSB0)", "camera
+// unavailable (...), retrying"): it is shown as it is, capitalised, never with the name and
+// state put in front again. A message that does not name the input gets the name in front
+// ("Scripted: input ended"); no message at all gives "Scanner: ready".
+std::string status_line(const SourceStatus& status);
+
 }  // namespace muster::kiosk

@@ -80,7 +80,7 @@ void NfcSource::run(std::stop_token stop, ScanSink& sink) {
             if (!reader_) {
                 if (!context || !context->ok()) context = std::make_unique<NfcContext>();
                 if (!context->ok()) {
-                    report(sink, SourceState::failed, "NFC unavailable: libnfc could not start (check /etc/nfc/libnfc.conf); retrying");
+                    report(sink, SourceState::failed, "NFC reader unavailable: libnfc could not start (check /etc/nfc/libnfc.conf); retrying");
                     if (!worker_.sleep_for(stop, options_.retry_max)) break;
                     continue;
                 }

@@ -4,6 +4,8 @@
 #include "hub_answer.hpp"
 #include "upload_decision.hpp"
 
+#include "muster/util/version.hpp"
+
 #include <cstdlib>
 
 namespace muster::kiosk {
@@ -82,10 +84,19 @@ void SyncPass::refuse_only_record(const sync::UploadBatch& batch, const HttpResu
     if (log_) log_->warn("sync_record_refused", {{"device", link_.hub.device_id()}, {"status", reply.status}});
 }
 
+// The device reports itself with each poll (docs/api.md): its outbox count, its program's
+// version and its clock's skew as last measured (device minus hub), for `muster device list`.
+// The query is signed with the rest of the target; a server that predates these ignores them.
+std::string SyncPass::changes_target() {
+    return "/v1/changes?since=" + std::to_string(link_.store.cursor()) +
+           "&queued=" + std::to_string(link_.store.pending()) + "&version=" + std::string(program_version()) +
+           "&skew=" + std::to_string(-link_.hub.clock_offset_ms());
+}
+
 bool SyncPass::download() {
     for (int page = 0; page < max_pages_per_pass; ++page) {
         if (stop_.stop_requested()) return true;
-        auto reply = link_.hub.call("GET", "/v1/changes?since=" + std::to_string(link_.store.cursor()), "");
+        auto reply = link_.hub.call("GET", changes_target(), "");
         auto answer = answer_of(reply);
         if (answer == HubAnswer::no_reply && stop_.stop_requested()) return true;
         if (answer == HubAnswer::revoked) return revoked();

@@ -48,6 +48,7 @@ public:
     void finish();
 
 private:
+    std::string changes_target();
     void acknowledge(const HttpResult& reply);
     bool takes_empty_batch();
     void refuse_only_record(const sync::UploadBatch& batch, const HttpResult& reply);

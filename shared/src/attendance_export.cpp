@@ -8,10 +8,39 @@
 #include "muster/time/uk_time.hpp"
 
 namespace muster::attendance {
+namespace {
+
+constexpr ExportColumn columns[] = {
+    {"event_id", "the event's id (muster event list)"},
+    {"event_date", "the event's date, YYYY-MM-DD"},
+    {"programme", "the programme template's code (ect-y1, mentor, ...)"},
+    {"event", "the event's title"},
+    {"venue", "where it was held"},
+    {"participant_id", "the participant's id on this hub"},
+    {"trn", "teacher reference number (7 digits), if known"},
+    {"first_name", "first name"},
+    {"last_name", "last name"},
+    {"email", "email address"},
+    {"school_urn", "the school's URN (6 digits)"},
+    {"school", "the school's name"},
+    {"role", "the participant's role (muster help roles)"},
+    {"expected", "yes when enrolled at this event, no when they came without being expected"},
+    {"status", "the attendance status (muster help statuses)"},
+    {"first_in", "first entry, UK local HH:MM"},
+    {"last_out", "last exit, UK local HH:MM"},
+    {"sessions_attended", "sessions with a counted scan"},
+    {"sessions_total", "the event's sessions"},
+    {"marked_by", "who set the status by hand (a staff correction), else empty"},
+    {"note", "the reason given with that correction"},
+};
+
+}  // namespace
+
+std::span<const ExportColumn> export_columns() { return columns; }
 
 std::size_t export_csv(db::Database& db, std::optional<EventId> event_id, std::ostream& out) {
-    out << "event_id,event_date,programme,event,venue,participant_id,trn,first_name,last_name,email,school_urn,"
-           "school,role,expected,status,first_in,last_out,sessions_attended,sessions_total,marked_by,note\r\n";
+    for (std::size_t i = 0; i < std::size(columns); ++i) out << (i ? "," : "") << columns[i].name;
+    out << "\r\n";
     std::vector<Event> events;
     if (event_id) {
         auto e = store::load_event(db, *event_id);

@@ -99,4 +99,17 @@ std::vector<Summary> summarise_event(const Event& event, std::span<const Enrolme
     return out;
 }
 
+std::string_view meaning(AttendanceStatus status) {
+    switch (status) {
+        case AttendanceStatus::present: return "expected, arrived on time and stayed";
+        case AttendanceStatus::late: return "expected, first entry after the first session's start plus the late threshold";
+        case AttendanceStatus::left_early: return "expected, missed a session after arriving or checked out before the end";
+        case AttendanceStatus::absent: return "expected, no counted scan";
+        case AttendanceStatus::excused: return "staff mark: absence excused";
+        case AttendanceStatus::caught_up: return "staff mark: caught up by the recording";
+        case AttendanceStatus::alternate: return "scanned without being expected here (an alternate-date attendance), or staff mark";
+    }
+    return "?";
+}
+
 }  // namespace muster::attendance

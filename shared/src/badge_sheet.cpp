@@ -1,9 +1,7 @@
 #include "muster/badge/badge_sheet.hpp"
 
-#define ZX_USE_UTF8 1
-#include <ZXing/BarcodeFormat.h>
-#include <ZXing/BitMatrix.h>
-#include <ZXing/MultiFormatWriter.h>
+#include "muster/badge/badge_card.hpp"
+#include "muster/badge/badge_qr.hpp"
 
 namespace muster::badge {
 
@@ -24,22 +22,18 @@ std::string html_escape(std::string_view text) {
 }
 
 std::string qr_svg(const std::string& text) {
-    ZXing::MultiFormatWriter writer(ZXing::BarcodeFormat::QRCode);
-    writer.setMargin(0);
-    writer.setEccLevel(1);  // M: survives a scuffed lanyard card
-    // Width/height of 0 gives the bare module grid, one cell per module.
-    ZXing::BitMatrix m = writer.encode(text, 0, 0);
-    const int quiet = 4, w = m.width() + 2 * quiet, h = m.height() + 2 * quiet;
+    QrModules m = badge_qr(text);
+    const int quiet = qr_quiet_modules, w = m.size + 2 * quiet, h = m.size + 2 * quiet;
     std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\" viewBox=\"0 0 " + std::to_string(w) + " " +
                       std::to_string(h) + "\" shape-rendering=\"crispEdges\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path fill=\"#000\" d=\"";
-    for (int y = 0; y < m.height(); ++y) {
-        for (int x = 0; x < m.width();) {
-            if (!m.get(x, y)) {
+    for (int y = 0; y < m.size; ++y) {
+        for (int x = 0; x < m.size;) {
+            if (!m.at(x, y)) {
                 ++x;
                 continue;
             }
             int run = 1;
-            while (x + run < m.width() && m.get(x + run, y)) ++run;
+            while (x + run < m.size && m.at(x + run, y)) ++run;
             svg += "M" + std::to_string(x + quiet) + " " + std::to_string(y + quiet) + "h" + std::to_string(run) + "v1h-" +
                    std::to_string(run) + "z";
             x += run;
@@ -67,7 +61,7 @@ body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 0; }
         if (i % 8 == 0) html += i ? "</div>\n<div class=\"sheet\">\n" : "<div class=\"sheet\">\n";
         const auto& b = badges[i];
         const auto& p = b.participant;
-        std::string shown = p.preferred_name.value_or(p.first_name) + " " + p.last_name;
+        std::string shown = badge_first_name(p) + " " + p.last_name;
         html += "<div class=\"badge\">" + qr_svg(b.token) + "<div class=\"who\"><div class=\"name\">" + html_escape(shown) +
                 "</div><div class=\"role\">" + html_escape(label(p.role)) + "</div><div class=\"school\">" +
                 html_escape(p.school_name.value_or("")) + "</div><div class=\"hub\">" + html_escape(hub_name) +

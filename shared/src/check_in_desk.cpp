@@ -21,6 +21,15 @@ void check_staff_text(std::string_view field, const std::string& value, std::siz
         throw std::invalid_argument(std::string(field) + ": " + *problem);
 }
 
+// The rooms of `event` that `who` facilitates, the device's own first when it is one.
+std::vector<std::pair<RoomId, std::string>> facilitated_rooms(db::Database& db, EventId event, ParticipantId who,
+                                                              std::optional<RoomId> own) {
+    auto& s = db.cached("SELECT r.id, r.name FROM room_facilitators f JOIN rooms r ON r.id = f.room_id "
+                        "WHERE r.event_id = ?1 AND f.participant_id = ?2 ORDER BY r.id = ?3 DESC, f.lead DESC, r.id");
+    s.bind(1, event).bind(2, who).bind(3, own);
+    return s.query_all([](const db::Statement& r) { return std::pair{r.int64(0), r.text(1)}; });
+}
+
 }  // namespace
 
 CheckInDesk::CheckInDesk(db::Database& db, const badge::PublicKey& hub_key, DeviceSetup setup)
@@ -113,6 +122,16 @@ ScanResult CheckInDesk::commit(const Credential& credential, TimeMs now, bool st
             in.at_event.enrolled = true;
             in.at_event.room_id = e->room_id;
             if (e->room_id) in.at_event.room_name = store::room_name(db_, *e->room_id);
+        }
+        // A facilitator is expected in the rooms they run (one may run several), whatever
+        // their enrolment says, and at the event even if the hub did not enrol them.
+        if (auto rooms = facilitated_rooms(db_, setup_.event_id, pid, setup_.room_id); !rooms.empty()) {
+            bool runs_this_room = setup_.room_id && rooms.front().first == *setup_.room_id;
+            if (!in.at_event.enrolled || runs_this_room) {
+                in.at_event.enrolled = true;
+                in.at_event.room_id = rooms.front().first;
+                in.at_event.room_name = rooms.front().second;
+            }
         }
         in.prior = store::prior_scans(db_, pid, setup_.event_id, setup_.session_id, setup_.room_id);
     }

@@ -18,11 +18,11 @@ Decision decide(const RuleInput& in) {
     if (!in.staff_override) {
         if (in.now < in.session.window_opens_ms())
             return {Outcome::outside_window,
-                    "Check-in for " + in.session.name + " opens at " + uk_time::format_hhmm(in.session.window_opens_ms()),
+                    "Check-in for " + in.session.name + " opens " + uk_time::format_when(in.session.window_opens_ms(), in.now),
                     std::nullopt};
         if (in.now > in.session.window_closes_ms())
             return {Outcome::outside_window,
-                    "Check-in for " + in.session.name + " closed at " + uk_time::format_hhmm(in.session.window_closes_ms()),
+                    "Check-in for " + in.session.name + " closed " + uk_time::format_when(in.session.window_closes_ms(), in.now),
                     std::nullopt};
     }
 

@@ -53,7 +53,11 @@ const std::string& counted_not_voided_sql() {
 }
 
 std::int64_t next_device_seq(db::Database& db, const std::string& device_id) {
-    auto& s = db.cached("SELECT COALESCE(MAX(device_seq), 0) + 1 FROM check_ins WHERE device_id = ?1");
+    // The floor is what the hub already holds from this device id when the database was
+    // provisioned (a moved or re-added device): its new records must not reuse those numbers.
+    auto& s = db.cached("SELECT MAX(COALESCE((SELECT MAX(device_seq) FROM check_ins WHERE device_id = ?1), 0), "
+                        "COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = ?2), 0)) + 1");
+    s.bind(2, std::string(device_seq_floor_key));
     s.bind(1, device_id);
     return s.query_one([](const db::Statement& r) { return r.int64(0); }).value();
 }

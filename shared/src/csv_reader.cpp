@@ -5,7 +5,7 @@ namespace muster::csv {
 ParseError::ParseError(std::size_t line, const std::string& what)
     : std::runtime_error("line " + std::to_string(line) + ": " + what), line_(line) {}
 
-Reader::Reader(std::string_view text) : text_(text) {
+Reader::Reader(std::string_view text, char delimiter) : text_(text), delimiter_(delimiter) {
     if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
 }
 
@@ -39,7 +39,7 @@ std::optional<Record> Reader::next() {
             }
             continue;
         }
-        if (c == ',') {
+        if (c == delimiter_) {
             rec.fields.push_back(std::move(field));
             field.clear();
             was_quoted = false;
@@ -60,6 +60,20 @@ std::optional<Record> Reader::next() {
     if (quoted) throw ParseError(quote_line, "a quoted field is never closed");
     rec.fields.push_back(std::move(field));
     return rec;
+}
+
+char guess_delimiter(std::string_view text) {
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    bool quoted = false, semicolon = false, tab = false;
+    for (char c : text) {
+        if (c == '"') quoted = !quoted;
+        if (quoted) continue;
+        if (c == '\n' || c == '\r') break;
+        if (c == ',') return ',';
+        semicolon = semicolon || c == ';';
+        tab = tab || c == '\t';
+    }
+    return semicolon ? ';' : tab ? '\t' : ',';
 }
 
 std::string quote(std::string_view field) {

@@ -1,5 +1,6 @@
 #include "muster/store/event_store.hpp"
 
+#include "muster/store/event_admin_store.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/time/uk_time.hpp"
 
@@ -59,8 +60,28 @@ EventId create_event(db::Database& db, const NewEvent& spec) {
     if (spec.venue.empty()) throw EventError("an event needs a venue");
     if (spec.cohort < 2018 || spec.cohort > 2100) throw EventError("cohort must be a year such as 2025");
     if (spec.rooms < 0 || spec.rooms > 50) throw EventError("rooms must be between 0 and 50");
+    // Each session's local times: the template's, or the caller's for the sessions it names.
+    std::vector<std::pair<TimeMs, TimeMs>> times;
+    for (const auto& st : item->sessions)
+        times.push_back(local_session_times(spec.local_date, st.start, st.end));
+    for (const auto& given : spec.session_times) {
+        auto it = std::find_if(item->sessions.begin(), item->sessions.end(),
+                               [&](const auto& st) { return st.name == given.name; });
+        if (it == item->sessions.end()) {
+            std::string known;
+            for (const auto& st : item->sessions) known += (known.empty() ? "" : ", ") + std::string(st.name);
+            throw EventError("'" + given.name + "' is not a session of " + spec.programme + " " + spec.item + " (its sessions: " +
+                             known + ")");
+        }
+        times[static_cast<std::size_t>(it - item->sessions.begin())] =
+            local_session_times(spec.local_date, given.start, given.end);
+    }
 
     db::Transaction tx(db);
+    if (auto same = find_same_event(db, spec.programme, spec.item, spec.cohort, spec.local_date))
+        throw DuplicateEvent(*same, "event " + std::to_string(*same) + " is already " + spec.programme + " " + spec.item +
+                                        " (" + std::string(item->title) + ") for cohort " + std::to_string(spec.cohort) +
+                                        " on " + spec.local_date);
     std::int64_t change = next_change(db);
     auto& ins = db.cached("INSERT INTO events (programme, item, cohort, kind, title, venue, local_date, late_after_min, changed_at) "
                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
@@ -70,10 +91,8 @@ EventId create_event(db::Database& db, const NewEvent& spec) {
     EventId id = db.last_insert_rowid();
 
     auto& ses = db.cached("INSERT INTO sessions (event_id, name, starts_ms, ends_ms, changed_at) VALUES (?1, ?2, ?3, ?4, ?5)");
-    for (const auto& st : item->sessions) {
-        auto start = uk_time::parse_time_on(*date, st.start);
-        auto end = uk_time::parse_time_on(*date, st.end);
-        ses.bind_all(id, std::string(st.name), uk_time::from_local(*start), uk_time::from_local(*end), change);
+    for (std::size_t i = 0; i < item->sessions.size(); ++i) {
+        ses.bind_all(id, std::string(item->sessions[i].name), times[i].first, times[i].second, change);
         ses.run();
     }
     auto& room = db.cached("INSERT INTO rooms (event_id, name, changed_at) VALUES (?1, ?2, ?3)");
@@ -89,11 +108,14 @@ EventId create_event(db::Database& db, const NewEvent& spec) {
 std::size_t enrol_expected(db::Database& db, EventId event_id, std::int64_t change) {
     auto event = load_event(db, event_id);
     if (!event) throw EventError("no event " + std::to_string(event_id));
+    if (event_cancellation(db, event_id)) return 0;  // nobody is expected at a cancelled event
     const auto* tmpl = programme::find_template(event->programme);
     if (!tmpl) return 0;
 
     std::vector<Participant> expected, facilitators;
+    auto& gone = db.cached("SELECT 1 FROM participants WHERE id = ?1 AND withdrawn_ms IS NOT NULL");
     for (auto& p : all_participants(db)) {
+        if (gone.bind(1, p.id).query_one([](const db::Statement&) { return true; })) continue;  // withdrawn
         if (programme::is_audience(*tmpl, p, event->cohort)) expected.push_back(std::move(p));
         else if (p.role == Role::facilitator) facilitators.push_back(std::move(p));
     }
@@ -109,14 +131,25 @@ std::size_t enrol_expected(db::Database& db, EventId event_id, std::int64_t chan
         enrol(db, event_id, expected[i].id, room, change);
         ++n;
     }
-    // Two facilitators a room (a lead and a co-facilitator), as many rooms as we have people for.
-    auto& fac = db.cached("INSERT OR IGNORE INTO room_facilitators (room_id, participant_id, lead) VALUES (?1, ?2, ?3)");
-    for (std::size_t i = 0; i < rooms.size() * 2 && i < facilitators.size(); ++i) {
-        const Room& r = rooms[i / 2];
-        fac.bind_all(r.id, facilitators[i].id, i % 2 == 0 ? 1 : 0);
-        fac.run();
-        enrol(db, event_id, facilitators[i].id, r.id, change);
-        ++n;
+    // A lead in every room before any room gets a co-facilitator; someone already
+    // facilitating a room of this event (set by staff, or an earlier run) stays where they are.
+    std::vector<std::vector<RoomFacilitator>> lists;
+    for (const auto& r : rooms) lists.push_back(room_facilitator_list(db, r.id));
+    std::vector<ParticipantId> available;
+    for (const auto& f : facilitators) {
+        bool placed = std::any_of(lists.begin(), lists.end(), [&](const auto& list) {
+            return std::any_of(list.begin(), list.end(), [&](const RoomFacilitator& rf) { return rf.participant_id == f.id; });
+        });
+        if (!placed) available.push_back(f.id);
+    }
+    auto shared = share_facilitators(lists, available);
+    for (std::size_t r = 0; r < rooms.size(); ++r) {
+        if (shared[r].size() == lists[r].size()) continue;
+        set_room_facilitators(db, rooms[r].id, shared[r], change);
+        for (std::size_t k = lists[r].size(); k < shared[r].size(); ++k) {
+            enrol(db, event_id, shared[r][k].participant_id, rooms[r].id, change);
+            ++n;
+        }
     }
     return n;
 }
@@ -224,6 +257,16 @@ std::vector<RoomFacilitator> room_facilitator_list(db::Database& db, RoomId room
     auto& s = db.cached("SELECT participant_id, lead FROM room_facilitators WHERE room_id = ?1 ORDER BY lead DESC, participant_id");
     s.bind(1, room);
     return s.query_all([](const db::Statement& r) { return RoomFacilitator{r.int64(0), r.int32(1) != 0}; });
+}
+
+std::vector<std::vector<RoomFacilitator>> share_facilitators(std::vector<std::vector<RoomFacilitator>> rooms,
+                                                             const std::vector<ParticipantId>& available) {
+    std::size_t next = 0;
+    for (auto& list : rooms)
+        if (list.empty() && next < available.size()) list.push_back({available[next++], true});
+    for (auto& list : rooms)
+        if (list.size() == 1 && next < available.size()) list.push_back({available[next++], false});
+    return rooms;
 }
 
 std::vector<ParticipantId> room_facilitators(db::Database& db, RoomId room) {

@@ -143,6 +143,23 @@ sync::Changes read_changes(db::Database& db, const std::string& device_id, Event
     out.enrolments = enrolments.bind(1, event).bind(2, since).query_all([](const db::Statement& r) {
         return Enrolment{r.int64(0), r.int64(1), r.opt_int64(2)};
     });
+    // Deletions travel as rows of their own: a removed enrolment (the device forgets it) and,
+    // with every room sent, the room's whole facilitator list (the device replaces its own).
+    auto& removals =
+        db.cached("SELECT event_id, participant_id FROM enrolment_removals WHERE event_id = ?1 AND changed_at > ?2");
+    out.enrolment_removals = removals.bind(1, event).bind(2, since).query_all([](const db::Statement& r) {
+        return sync::EnrolmentRemoval{r.int64(0), r.int64(1)};
+    });
+    for (const auto& room : out.rooms) out.room_facilitators.push_back(sync::RoomFacilitators{room.id, {}});
+    if (!out.rooms.empty()) {
+        auto& facilitators = db.cached(
+            "SELECT f.room_id, f.participant_id, f.lead FROM room_facilitators f JOIN rooms r ON r.id = f.room_id "
+            "WHERE r.event_id = ?1 AND r.changed_at > ?2 ORDER BY f.room_id, f.lead DESC, f.participant_id");
+        facilitators.bind(1, event).bind(2, since).for_each_row([&](const db::Statement& r) {
+            for (auto& entry : out.room_facilitators)
+                if (entry.room_id == r.int64(0)) entry.facilitators.push_back(sync::FacilitatorRow{r.int64(1), r.int32(2) != 0});
+        });
+    }
     auto& badges = db.cached(std::string(needed_participants) +
                              "SELECT participant_id, serial, issued_ms, revoked_ms, revoke_reason, token_digest FROM badges "
                              "JOIN needed ON needed.pid = badges.participant_id "

@@ -21,6 +21,11 @@ std::vector<OutboxItem> outbox_next(db::Database& db, std::size_t limit) {
     return s.query_all([](const db::Statement& r) { return OutboxItem{r.text(0), kind_of(r.text(1))}; });
 }
 
+std::vector<OutboxItem> outbox_all(db::Database& db) {
+    auto& s = db.cached("SELECT uuid, kind FROM outbox ORDER BY queued_ms, uuid");
+    return s.query_all([](const db::Statement& r) { return OutboxItem{r.text(0), kind_of(r.text(1))}; });
+}
+
 void outbox_remove(db::Database& db, const std::string& uuid) {
     auto& s = db.cached("DELETE FROM outbox WHERE uuid = ?1");
     s.bind(1, uuid);

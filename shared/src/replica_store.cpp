@@ -3,6 +3,8 @@
 #include "muster/store/check_in_store.hpp"
 #include "muster/util/text.hpp"
 
+#include <set>
+
 namespace muster::store {
 namespace {
 
@@ -43,6 +45,53 @@ void upsert_all(db::Database& db, const Rows& rows, std::string_view sql, Bind b
         bind(s, row);
         s.run();
     }
+}
+
+bool exists(db::Database& db, std::string_view sql, std::int64_t id) {
+    auto& s = db.cached(sql);
+    s.bind(1, id);
+    return s.query_one([](const db::Statement&) { return true; }).has_value();
+}
+
+// A device holds only its event's people (docs/security.md). Someone no longer enrolled
+// there and facilitating none of its rooms loses their badges and cards here, and their
+// participant row too unless a record on this device names them: then the row stays, so
+// the record still reads as a name (the hub sends it no further changes).
+void forget_if_unneeded(db::Database& db, ParticipantId who) {
+    if (exists(db, "SELECT 1 FROM enrolments WHERE participant_id = ?1 LIMIT 1", who) ||
+        exists(db, "SELECT 1 FROM room_facilitators WHERE participant_id = ?1 LIMIT 1", who))
+        return;
+    for (std::string_view sql : {"DELETE FROM badges WHERE participant_id = ?1", "DELETE FROM nfc_cards WHERE participant_id = ?1"}) {
+        auto& s = db.cached(sql);
+        s.bind(1, who);
+        s.run();
+    }
+    if (exists(db, "SELECT 1 FROM check_ins WHERE participant_id = ?1 LIMIT 1", who) ||
+        exists(db, "SELECT 1 FROM corrections WHERE participant_id = ?1 LIMIT 1", who))
+        return;
+    auto& s = db.cached("DELETE FROM participants WHERE id = ?1");
+    s.bind(1, who);
+    s.run();
+}
+
+// Replaces a room's facilitators with the hub's whole list; returns who was on the old one.
+std::vector<ParticipantId> replace_facilitators(db::Database& db, const sync::RoomFacilitators& room) {
+    auto& old = db.cached("SELECT participant_id FROM room_facilitators WHERE room_id = ?1");
+    old.bind(1, room.room_id);
+    auto before = old.query_all([](const db::Statement& r) { return r.int64(0); });
+    auto& clear = db.cached("DELETE FROM room_facilitators WHERE room_id = ?1");
+    clear.bind(1, room.room_id);
+    clear.run();
+    // A row naming a room or person this device lacks is skipped, not a failed download
+    // (which would stop every later change from arriving); the hub sends both with the list.
+    auto& add = db.cached(
+        "INSERT OR REPLACE INTO room_facilitators (room_id, participant_id, lead) SELECT ?1, ?2, ?3 "
+        "WHERE EXISTS (SELECT 1 FROM rooms WHERE id = ?1) AND EXISTS (SELECT 1 FROM participants WHERE id = ?2)");
+    for (const auto& f : room.facilitators) {
+        add.bind_all(room.room_id, f.participant_id, f.lead ? 1 : 0);
+        add.run();
+    }
+    return before;
 }
 
 }  // namespace
@@ -142,6 +191,19 @@ void apply_changes(db::Database& db, const sync::Changes& c) {
                });
     for (const auto& x : c.check_ins) insert_check_in(db, x, false);
     for (const auto& x : c.corrections) insert_correction(db, x, false);
+
+    // What the hub took away: enrolments, and people dropped from a room's list. Whether
+    // each such person is still needed is judged once everything above is in.
+    std::set<ParticipantId> maybe_gone;
+    for (const auto& room : c.room_facilitators)
+        for (auto who : replace_facilitators(db, room)) maybe_gone.insert(who);
+    auto& unenrol = db.cached("DELETE FROM enrolments WHERE event_id = ?1 AND participant_id = ?2");
+    for (const auto& r : c.enrolment_removals) {
+        unenrol.bind(1, r.event_id).bind(2, r.participant_id);
+        unenrol.run();
+        maybe_gone.insert(r.participant_id);
+    }
+    for (auto who : maybe_gone) forget_if_unneeded(db, who);
 }
 
 }  // namespace muster::store

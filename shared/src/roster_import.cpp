@@ -2,6 +2,7 @@
 #include "muster/roster/roster_import.hpp"
 
 #include "muster/store/participant_store.hpp"
+#include "muster/time/uk_time.hpp"
 #include "muster/util/text.hpp"
 
 namespace muster::roster {
@@ -32,13 +33,22 @@ Match match_person(db::Database& db, const Participant& p) {
     return {by_email, std::nullopt};
 }
 
-// A row without a TRN that an email matched to someone who has one leaves that TRN as it
-// is: a roster that lacks a column must not erase a person's identity.
-Participant keep_known_trn(db::Database& db, ParticipantId id, const Participant& row) {
-    if (row.trn) return row;
-    Participant out = row;
-    if (auto known = store::find_participant(db, id)) out.trn = known->trn;
+// What an existing person becomes: their record with the file's fields written over it.
+// A field whose column the file lacks is kept (a roster export without a school column
+// must not erase every school), and so is a TRN the row leaves empty: a TRN is who the
+// person is, and a row matched by email says nothing about it.
+Participant merge_row(const Participant& known, const Participant& row, const std::vector<Field>& present) {
+    Participant out = known;
+    for (Field f : present)
+        if (!(f == Field::trn && !row.trn)) copy_field(f, row, out);
     return out;
+}
+
+// Fields that decide which events a person is expected at.
+bool audience_changed(const std::vector<Field>& fields) {
+    for (Field f : fields)
+        if (f == Field::role || f == Field::programme || f == Field::cohort || f == Field::programme_year) return true;
+    return false;
 }
 
 }  // namespace
@@ -47,12 +57,14 @@ ImportReport import_roster(db::Database& db, std::string_view csv_text, const Im
     ParsedRoster parsed = parse_roster(csv_text);
     ImportReport report;
     report.rows = parsed.rows.size();
+    report.delimiter = parsed.delimiter;
     report.warnings = std::move(parsed.warnings);
     report.errors = std::move(parsed.errors);
     if (!report.errors.empty()) return report;  // all-or-nothing: nothing written
 
     db::Transaction tx(db);
     std::int64_t change = store::next_change(db);
+    std::vector<ParticipantId> to_follow;  // new people, and people whose audience fields changed
     const std::size_t total = parsed.rows.size();
     for (std::size_t i = 0; i < total; ++i) {
         const Row& row = parsed.rows[i];
@@ -62,19 +74,35 @@ ImportReport import_roster(db::Database& db, std::string_view csv_text, const Im
             report.errors.push_back({row.line, parsed.email_column, *match.problem});
             continue;
         }
-        std::optional<ParticipantId> id = match.id;
-        if (!id) {
-            store::insert_participant(db, p, change);
+        if (!match.id) {
+            ParticipantId id = store::insert_participant(db, p, change);
+            report.added.push_back({id, p.full_name(), {}});
+            to_follow.push_back(id);
             ++report.inserted;
-        } else if (store::update_participant(db, *id, keep_known_trn(db, *id, p), change)) {
-            ++report.updated;
-        } else {
-            ++report.unchanged;
+        } else if (auto known = store::find_participant(db, *match.id)) {
+            Participant merged = merge_row(*known, p, parsed.present);
+            PersonLine line{*match.id, merged.full_name(), {}};
+            for (Field f : all_fields())
+                if (differs(f, *known, merged)) {
+                    line.fields.push_back(f);
+                    if (is_empty(f, merged)) ++report.cleared[f];
+                }
+            if (!line.fields.empty() && store::update_participant(db, *match.id, merged, change)) {
+                if (audience_changed(line.fields)) to_follow.push_back(*match.id);
+                report.changed.push_back(std::move(line));
+                ++report.updated;
+            } else {
+                report.same.push_back({*match.id, merged.full_name(), {}});
+                ++report.unchanged;
+            }
         }
         if (options.progress && (i % 5000 == 4999 || i + 1 == total)) options.progress(i + 1, total);
     }
     report.rows = total;
-    if (!report.errors.empty() || options.dry_run) return report;  // the transaction rolls back
+    if (!report.errors.empty()) return report;  // the transaction rolls back
+    std::string today = options.today.value_or(uk_time::format_date(uk_time::now_ms()));
+    report.enrolled = store::enrol_in_future_events(db, to_follow, today, change);
+    if (options.dry_run) return report;  // the transaction rolls back: nothing written
     tx.commit();
     report.committed = true;
     return report;

@@ -1,10 +1,12 @@
 // Parsing and validating a roster CSV: pure, no database.
 #include "muster/csv/csv_reader.hpp"
 #include "muster/model/field_limits.hpp"
+#include "muster/roster/roster_fields.hpp"
 #include "muster/roster/roster_import.hpp"
 #include "muster/util/text.hpp"
 #include "roster_columns.hpp"
 
+#include <algorithm>
 #include <map>
 #include <unordered_map>
 
@@ -13,42 +15,26 @@ namespace {
 
 using detail::Column;
 
-// Excel turns 0123456 into 123456 and sometimes 123456 into "123456.0".
-std::string strip_excel_decimal(std::string s) {
-    if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
-    return s;
-}
-
-bool plausible_email(std::string_view e) {
-    auto at = e.find('@');
-    if (at == std::string_view::npos || at == 0 || e.find('@', at + 1) != std::string_view::npos) return false;
-    auto domain = e.substr(at + 1);
-    auto dot = domain.rfind('.');
-    if (dot == std::string_view::npos || dot == 0 || dot + 2 > domain.size()) return false;
-    for (char c : e)
-        if (c == ' ' || c == ',' || c == ';' || c == '<' || c == '>' || static_cast<unsigned char>(c) < 0x20) return false;
-    return domain.find("..") == std::string_view::npos;
-}
-
-std::optional<bool> parse_yes_no(std::string_view raw) {
-    std::string s = text::normalise_key(raw);
-    if (s.empty() || s == "no" || s == "n" || s == "false" || s == "0" || s == "full time") return false;
-    if (s == "yes" || s == "y" || s == "true" || s == "1" || s == "part time") return true;
+// The participant field a column fills (the name column fills first and last name).
+std::optional<Field> field_of(Column c) {
+    switch (c) {
+        case Column::first_name: return Field::first_name;
+        case Column::last_name: return Field::last_name;
+        case Column::full_name: return std::nullopt;
+        case Column::preferred_name: return Field::preferred_name;
+        case Column::email: return Field::email;
+        case Column::trn: return Field::trn;
+        case Column::school_name: return Field::school_name;
+        case Column::school_urn: return Field::school_urn;
+        case Column::role: return Field::role;
+        case Column::programme: return Field::programme;
+        case Column::cohort: return Field::cohort;
+        case Column::programme_year: return Field::programme_year;
+        case Column::part_time: return Field::part_time;
+        case Column::lead_provider: return Field::lead_provider;
+        case Column::delivery_partner: return Field::delivery_partner;
+    }
     return std::nullopt;
-}
-
-std::optional<int> parse_small_int(std::string_view s) {
-    s = text::trim(s);
-    if (!text::all_digits(s) || s.size() > 4) return std::nullopt;
-    int v = 0;
-    for (char c : s) v = v * 10 + (c - '0');
-    return v;
-}
-
-std::optional<std::string> non_empty(std::string_view s) {
-    s = text::trim(s);
-    if (s.empty()) return std::nullopt;
-    return std::string(s);
 }
 
 class RowValidator {
@@ -67,33 +53,8 @@ private:
     int error_count_ = 0;
 };
 
-void check_trn(RowValidator& v, const std::string& col, std::string_view raw, Participant& p) {
-    std::string s = strip_excel_decimal(text::replace_all(std::string(text::trim(raw)), " ", ""));
-    if (s.empty()) return;
-    if (text::all_digits(s) && s.size() == 6) {
-        v.warn(col, "TRN " + s + " has 6 digits: read as 0" + s + " (a spreadsheet dropped the leading zero)");
-        s = "0" + s;
-    }
-    if (!text::all_digits(s) || s.size() != 7) {
-        v.error(col, "TRN must be 7 digits, got '" + std::string(text::trim(raw)) + "'");
-        return;
-    }
-    p.trn = s;
-}
-
-void check_urn(RowValidator& v, const std::string& col, std::string_view raw, Participant& p) {
-    std::string s = strip_excel_decimal(std::string(text::trim(raw)));
-    if (s.empty()) return;
-    if (!text::all_digits(s) || s.size() != 6) {
-        v.error(col, "school URN must be 6 digits, got '" + std::string(text::trim(raw)) + "'");
-        return;
-    }
-    p.school_urn = s;
-}
-
-// The longest a column's text may be (field_limits.hpp). Columns that are not free text
-// (TRN, URN, role, years) have their own format checks; their cap only keeps a runaway
-// cell out of the error messages that quote it.
+// The longest a column's text may be: the field's limit (roster_fields.cpp), and for the
+// single name column room for both names.
 std::size_t max_chars(Column c) {
     switch (c) {
         case Column::first_name:
@@ -104,6 +65,18 @@ std::size_t max_chars(Column c) {
         case Column::school_name: return limits::school_chars;
         default: return limits::label_chars;
     }
+}
+
+// A workbook or UTF-16 text handed in as CSV: say how to save it, rather than a list of
+// garbled rows. nullopt when the bytes could be UTF-8 CSV.
+std::optional<std::string> not_csv(std::string_view text) {
+    const std::string save_as = "in Excel choose File > Save As > CSV UTF-8 (comma delimited)";
+    // .xlsx and .ods are zip files; .xls is an OLE compound file.
+    if (text.substr(0, 4) == std::string_view("PK\x03\x04", 4) || text.substr(0, 4) == "\xD0\xCF\x11\xE0")
+        return "this is an Excel workbook, not CSV: " + save_as;
+    if (text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF")
+        return "this file is UTF-16 text (Excel's 'Unicode Text'), not UTF-8: " + save_as;
+    return std::nullopt;
 }
 
 void split_full_name(std::string_view full, Participant& p) {
@@ -121,7 +94,12 @@ void split_full_name(std::string_view full, Participant& p) {
 
 ParsedRoster parse_roster(std::string_view csv_text) {
     ParsedRoster out;
-    csv::Reader reader(csv_text);
+    if (auto problem = not_csv(csv_text)) {
+        out.errors.push_back({0, "", *problem});
+        return out;
+    }
+    out.delimiter = csv::guess_delimiter(csv_text);
+    csv::Reader reader(csv_text, out.delimiter);
     std::optional<csv::Record> header;
     try {
         header = reader.next();
@@ -159,6 +137,14 @@ ParsedRoster parse_roster(std::string_view csv_text) {
     if (!index.count(Column::trn) && !index.count(Column::email))
         out.errors.push_back({header->line, "", "need a trn or an email column to tell people apart"});
     if (!out.errors.empty()) return out;
+    for (const auto& [col, at] : index)
+        if (auto f = field_of(col)) out.present.push_back(*f);
+    if (index.count(Column::full_name)) {
+        out.present.push_back(Field::first_name);
+        out.present.push_back(Field::last_name);
+    }
+    std::sort(out.present.begin(), out.present.end());
+    out.present.erase(std::unique(out.present.begin(), out.present.end()), out.present.end());
 
     auto header_of = [&](Column c) { return text::trim(names[index.at(c)]).empty() ? std::string() : std::string(text::trim(names[index.at(c)])); };
     std::unordered_map<std::string, std::size_t> seen_trn, seen_email;
@@ -217,43 +203,15 @@ ParsedRoster parse_roster(std::string_view csv_text) {
             split_full_name(field(Column::full_name), p);
         if (p.first_name.empty()) v.error(index.count(Column::first_name) ? header_of(Column::first_name) : header_of(Column::full_name), "first name is missing");
         if (p.last_name.empty()) v.error(index.count(Column::last_name) ? header_of(Column::last_name) : header_of(Column::full_name), "last name is missing");
-        if (index.count(Column::preferred_name)) p.preferred_name = non_empty(field(Column::preferred_name));
-
-        if (index.count(Column::trn)) check_trn(v, header_of(Column::trn), field(Column::trn), p);
-        if (index.count(Column::email)) {
-            auto e = non_empty(field(Column::email));
-            if (e && !plausible_email(*e)) v.error(header_of(Column::email), "'" + *e + "' is not an email address");
-            else if (e) p.email = *e;
+        // Every other column through the one reading of a cell (roster_fields.cpp).
+        for (const auto& [col, at] : index) {
+            auto f = field_of(col);
+            if (!f || *f == Field::first_name || *f == Field::last_name) continue;
+            auto r = read_cell(*f, field(col), p);
+            if (r.warning) v.warn(header_of(col), *r.warning);
+            if (r.error) v.error(header_of(col), *r.error);
         }
         if (!p.trn && !p.email) v.error("", "needs a TRN or an email address to be told apart from others");
-
-        auto role_text = text::trim(field(Column::role));
-        if (auto r = parse_role(role_text)) p.role = *r;
-        else if (role_text.empty()) v.error(header_of(Column::role), "role is missing");
-        else v.error(header_of(Column::role), "unknown role '" + std::string(role_text) + "' (expected ECT, mentor, induction tutor, facilitator, NPQ, hub staff or guest)");
-
-        if (index.count(Column::school_name)) p.school_name = non_empty(field(Column::school_name));
-        if (index.count(Column::school_urn)) check_urn(v, header_of(Column::school_urn), field(Column::school_urn), p);
-        if (index.count(Column::programme)) p.programme = non_empty(field(Column::programme));
-        if (index.count(Column::lead_provider)) p.lead_provider = non_empty(field(Column::lead_provider));
-        if (index.count(Column::delivery_partner)) p.delivery_partner = non_empty(field(Column::delivery_partner));
-        if (auto c = non_empty(field(Column::cohort))) {
-            auto year = parse_small_int(*c);
-            if (!year || *year < 2018 || *year > 2100) v.error(header_of(Column::cohort), "cohort must be a year such as 2025, got '" + *c + "'");
-            else p.cohort = year;
-        }
-        if (auto y = non_empty(field(Column::programme_year))) {
-            std::string s = text::to_lower_ascii(*y);
-            if (s.rfind("year ", 0) == 0) s = s.substr(5);
-            auto year = parse_small_int(s);
-            if (!year || *year < 1 || *year > 3) v.error(header_of(Column::programme_year), "programme year must be 1, 2 or 3, got '" + *y + "'");
-            else p.programme_year = year;
-        }
-        if (index.count(Column::part_time)) {
-            auto pt = parse_yes_no(field(Column::part_time));
-            if (!pt) v.error(header_of(Column::part_time), "part-time must be yes or no, got '" + std::string(field(Column::part_time)) + "'");
-            else p.part_time = *pt;
-        }
         if (p.trn) {
             auto [it, fresh] = seen_trn.emplace(*p.trn, rec->line);
             if (!fresh) v.error(header_of(Column::trn), "TRN " + *p.trn + " is also on line " + std::to_string(it->second));

@@ -48,6 +48,28 @@ constexpr std::array<std::pair<AttendanceStatus, std::string_view>, 7> status_co
     {AttendanceStatus::excused, "excused"}, {AttendanceStatus::caught_up, "caught_up"},
     {AttendanceStatus::alternate, "alternate"}}};
 
+// Other spellings of the roles that rosters use (normalised: lower case, single spaces).
+constexpr std::array<std::pair<std::string_view, Role>, 19> role_spellings_table{{
+    {"early career teacher", Role::ect}, {"ect1", Role::ect}, {"ect2", Role::ect}, {"ecf", Role::ect},
+    {"ect mentor", Role::mentor}, {"mentor teacher", Role::mentor},
+    {"sit", Role::induction_tutor}, {"school induction tutor", Role::induction_tutor},
+    {"induction coordinator", Role::induction_tutor},
+    {"visiting fellow", Role::facilitator}, {"lead facilitator", Role::facilitator},
+    {"co facilitator", Role::facilitator}, {"trainer", Role::facilitator},
+    {"npq participant", Role::npq}, {"npq candidate", Role::npq},
+    {"staff", Role::hub_staff}, {"hub", Role::hub_staff}, {"hub team", Role::hub_staff},
+    {"visitor", Role::guest}}};
+
+template <class E, std::size_t N>
+constexpr std::array<E, N> values_of(const std::array<std::pair<E, std::string_view>, N>& table) {
+    std::array<E, N> out{};
+    for (std::size_t i = 0; i < N; ++i) out[i] = table[i].first;
+    return out;
+}
+constexpr auto all_outcome_values = values_of(outcome_codes);
+constexpr auto all_role_values = values_of(role_codes);
+constexpr auto all_status_values = values_of(status_codes);
+
 }  // namespace
 
 std::string_view to_string(Role r) { return code_of(role_codes, r); }
@@ -87,13 +109,8 @@ std::string_view label(AttendanceStatus s) {
 std::optional<Role> parse_role(std::string_view raw) {
     std::string s = text::normalise_key(raw);
     if (auto r = find_code(role_codes, text::replace_all(s, " ", "_"))) return r;
-    if (s == "early career teacher" || s == "ect1" || s == "ect2" || s == "ecf") return Role::ect;
-    if (s == "ect mentor" || s == "mentor teacher") return Role::mentor;
-    if (s == "sit" || s == "school induction tutor" || s == "induction coordinator") return Role::induction_tutor;
-    if (s == "visiting fellow" || s == "lead facilitator" || s == "co facilitator" || s == "trainer") return Role::facilitator;
-    if (s == "npq participant" || s == "npq candidate") return Role::npq;
-    if (s == "staff" || s == "hub" || s == "hub team") return Role::hub_staff;
-    if (s == "visitor") return Role::guest;
+    for (auto& [spelling, role] : role_spellings_table)
+        if (s == spelling) return role;
     return std::nullopt;
 }
 
@@ -103,14 +120,17 @@ std::optional<Method> parse_method(std::string_view s) { return find_code(method
 std::optional<DeviceMode> parse_device_mode(std::string_view s) { return find_code(mode_codes, s); }
 std::optional<Outcome> parse_outcome(std::string_view s) { return find_code(outcome_codes, s); }
 
-std::span<const Outcome> all_outcomes() {
-    static const auto outcomes = [] {
-        std::array<Outcome, outcome_codes.size()> out{};
-        for (std::size_t i = 0; i < out.size(); ++i) out[i] = outcome_codes[i].first;
-        return out;
-    }();
-    return outcomes;
+std::span<const Outcome> all_outcomes() { return all_outcome_values; }
+std::span<const Role> all_roles() { return all_role_values; }
+std::span<const AttendanceStatus> all_attendance_statuses() { return all_status_values; }
+
+std::vector<std::string_view> role_spellings(Role r) {
+    std::vector<std::string_view> out;
+    for (auto& [spelling, role] : role_spellings_table)
+        if (role == r) out.push_back(spelling);
+    return out;
 }
+
 std::optional<AttendanceStatus> parse_attendance_status(std::string_view s) { return find_code(status_codes, s); }
 
 std::string Participant::public_name() const {

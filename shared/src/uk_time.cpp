@@ -123,6 +123,24 @@ std::string format_date(TimeMs utc) {
 
 std::string format_local(TimeMs utc) { return format_date(utc) + " " + format_hhmm(utc); }
 
+std::string format_when(TimeMs at, TimeMs now) {
+    static constexpr const char* weekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    auto a = to_local(at), n = to_local(now);
+    std::int64_t day = days_from_civil(a.year, a.month, a.day);
+    std::int64_t apart = day - days_from_civil(n.year, n.month, n.day);
+    std::string time = "at " + format_hhmm(at);
+    if (apart == 0) return time;
+    if (apart == 1) return "tomorrow " + time;
+    if (apart == -1) return "yesterday " + time;
+    auto weekday = static_cast<std::size_t>(((day % 7) + 7 + 4) % 7);  // 1970-01-01 was a Thursday
+    std::string date = std::string(weekdays[weekday]) + " " + std::to_string(a.day) + " " +
+                       months[static_cast<std::size_t>((a.month + 11) % 12)];
+    if (a.year != n.year) date += " " + std::to_string(a.year);
+    return "on " + date + " " + time;
+}
+
 std::string format_iso_utc(TimeMs utc) {
     std::int64_t days = floor_div_day(utc);
     TimeMs in_day = utc - days * ms_per_day;

@@ -29,7 +29,7 @@ constexpr int errors_before_reopen = 3;
 
 struct CardWait {
     std::optional<std::string> uid;  // upper-case hex, as the kiosk reports it
-    std::string reader = "starting";  // the reader's state at the end, for "no card" messages
+    std::string reader = "NFC reader starting";  // its last state in its own words, for "no card"
 };
 
 // Polls the reader until a card is in the field or `deadline` passes. The command has
@@ -49,11 +49,11 @@ CardWait wait_for_card(const std::string& connstring, Clock::time_point deadline
             std::string error = "libnfc could not start (check /etc/nfc/libnfc.conf)";
             if (context->ok()) reader = nfc::NfcReader::open(*context, connstring, error);
             if (!reader) {
-                wait.reader = "unavailable (NFC reader unavailable: " + error + "; retrying)";
+                wait.reader = "NFC reader unavailable: " + error + "; retrying";
                 pause(reopen_every);
                 continue;
             }
-            wait.reader = "ready (NFC reader ready (" + reader->name() + "))";
+            wait.reader = "NFC reader ready (" + reader->name() + ")";
             errors = 0;
         }
         std::optional<nfc::SelectedTag> tag;
@@ -63,7 +63,7 @@ CardWait wait_for_card(const std::string& connstring, Clock::time_point deadline
             return wait;
         }
         if (result < 0 && ++errors >= errors_before_reopen) {
-            wait.reader = "unavailable (NFC reader stopped answering (" + nfc::describe_nfc_code(result) + "); reconnecting)";
+            wait.reader = "NFC reader stopped answering (" + nfc::describe_nfc_code(result) + "); reconnecting";
             reader.reset();
             continue;
         }
@@ -85,7 +85,7 @@ int enrol(const Args& a, Context& ctx) {
             << std::flush;
     const CardWait card = wait_for_card(a.get("reader").value_or(""), deadline);
     if (!card.uid) {
-        ctx.err << "No card was tapped. Reader: " << card.reader << "\n";
+        ctx.err << "No card was tapped. " << card.reader << ".\n";
         return 1;
     }
     db::Transaction tx(*db);

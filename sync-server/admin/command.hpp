@@ -33,6 +33,7 @@ std::vector<Command> badge_commands();
 std::vector<Command> attendance_commands();
 std::vector<Command> device_commands();
 std::vector<Command> demo_commands();
+std::vector<Command> register_commands();  // the live register's links (docs/register.md)
 std::vector<Command> card_enrol_commands();  // empty without NFC support
 
 std::vector<Command> all_commands();

@@ -52,9 +52,9 @@ int demo(const Args& a, Context& ctx) {
         std::filesystem::remove_all(hub.dir());
     }
     TimeMs now = uk_time::now_ms();
-    hub.create("Northbridge Teaching School Hub (demo)");
-    // The demo's server listens on loopback only: the run command starts it beside a kiosk.
-    hub.write_server_files("Northbridge Teaching School Hub (demo)", {}, "127.0.0.1", demo_port);
+    // The demo's server listens on loopback only (public_url https://localhost:8443): the run
+    // command starts it beside a kiosk on this one machine.
+    hub.create("Northbridge Teaching School Hub (demo)", ServerSetup{{}, "127.0.0.1", demo_port});
     std::ofstream(hub.dir() / "DEMO") << "This folder was made by `muster demo` and may be replaced by it.\n";
     auto db = hub.open();
 

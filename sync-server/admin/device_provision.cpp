@@ -3,9 +3,12 @@
 #include "cli_args.hpp"
 #include "hub_dir.hpp"
 #include "muster/store/device_store.hpp"
+#include "muster/store/event_admin_store.hpp"
 #include "muster/store/event_store.hpp"
 #include "muster/store/replica_store.hpp"
 #include "muster/store/schema.hpp"
+#include "muster/store/check_in_store.hpp"
+#include "muster/store/settings_store.hpp"
 #include "muster/time/uk_time.hpp"
 #include "muster/sync/request_signing.hpp"
 #include "muster/util/pin_hash.hpp"
@@ -47,23 +50,31 @@ bool is_valid_device_id(std::string_view id) {
 }
 
 void write_device_database(const std::filesystem::path& hub_db_path, const std::filesystem::path& device_db_path,
-                           EventId event) {
+                           EventId event, std::int64_t seq_floor) {
     std::filesystem::remove(device_db_path);
     auto dev = store::open_database(device_db_path);
     store::copy_hub_to_device(*dev, hub_db_path.string(), event);
+    if (seq_floor > 0) store::set_setting(*dev, std::string(store::device_seq_floor_key), std::to_string(seq_floor));
 }
 
-std::filesystem::path provision_device(const HubDir& hub, db::Database& hub_db, const DeviceSpec& spec,
-                                       const std::filesystem::path& out) {
+void check_device_spec(db::Database& hub_db, const DeviceSpec& spec) {
     if (!is_valid_device_id(spec.id)) throw UsageError("device id must be 1-40 of a-z, 0-9 and '-', e.g. entrance-1");
     auto event = store::load_event(hub_db, spec.event_id);
     if (!event) throw UsageError("no event " + std::to_string(spec.event_id) + " (see: muster event list)");
+    if (auto cancelled = store::event_cancellation(hub_db, spec.event_id))
+        throw UsageError("event " + std::to_string(spec.event_id) + " was cancelled (" + cancelled->reason +
+                         "): a device serves an event that takes place (see: muster event list)");
     if (spec.mode == DeviceMode::room) {
         if (!spec.room_id) throw UsageError("a room device needs --room ID");
         bool found = false;
         for (const auto& r : event->rooms) found = found || r.id == *spec.room_id;
         if (!found) throw UsageError("room " + std::to_string(*spec.room_id) + " is not part of event " + std::to_string(event->id));
     }
+}
+
+std::filesystem::path provision_device(const HubDir& hub, db::Database& hub_db, const DeviceSpec& spec,
+                                       const std::filesystem::path& out, bool reissue) {
+    check_device_spec(hub_db, spec);
     if (std::filesystem::exists(out / "device.toml")) throw UsageError(out.string() + " already holds a device");
     std::string pin_hash = hash_pin(spec.pin);
     auto secret = sync::generate_secret();
@@ -71,11 +82,16 @@ std::filesystem::path provision_device(const HubDir& hub, db::Database& hub_db, 
     // device keeps it bare in device.secret, in its own 0700 folder.
     auto sealed = sync::seal_device_secret(hub.device_secrets_key(hub_db), spec.id, secret);
 
-    if (!store::insert_device(hub_db, {spec.id, spec.name, spec.mode, spec.event_id, spec.room_id, uk_time::now_ms(), sealed}))
-        throw UsageError("a device called '" + spec.id + "' already exists");
+    // The row first (a reissued one with its new secret): from here the old folder cannot
+    // sign, so the sequence floor read below cannot be overtaken by an upload from it.
+    store::NewDevice row{spec.id, spec.name, spec.mode, spec.event_id, spec.room_id, uk_time::now_ms(), sealed};
+    if (reissue ? !store::reissue_device(hub_db, row) : !store::insert_device(hub_db, row))
+        throw UsageError(reissue ? "no device called '" + spec.id + "' (see: muster device list)"
+                                 : "a device called '" + spec.id + "' already exists (see: muster device list; to use it "
+                                   "for another event: muster device move)");
     create_private_folder(out);
     std::filesystem::copy_file(hub.public_key_path(), out / "hub-public.pem", std::filesystem::copy_options::overwrite_existing);
-    write_device_database(hub.database_path(), out / "device.db", spec.event_id);
+    write_device_database(hub.database_path(), out / "device.db", spec.event_id, store::hub_device_seq_max(hub_db, spec.id));
     write_secret_file(out / "device.secret", secret);
     bool have_cert = std::filesystem::exists(hub.tls_certificate_path());
     if (have_cert)

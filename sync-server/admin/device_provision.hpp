@@ -24,13 +24,20 @@ struct DeviceSpec {
     std::string server_url;
 };
 
-// Writes the device folder `out`; returns the path of its device.toml.
+// UsageError unless the id is well formed and the event (and a room device's room) exist.
+void check_device_spec(db::Database& hub_db, const DeviceSpec& spec);
+
+// Writes the device folder `out` and the hub's row for it; returns the path of its
+// device.toml. `reissue`: the id exists already (a move, or a revoked or removed device
+// added again) and its row is made anew with a new secret, so the old folder can no longer
+// sign; otherwise an id that exists is refused. Either way the new device.db starts its
+// sequence numbers above those the hub holds from this id (device.seq_floor).
 std::filesystem::path provision_device(const HubDir& hub, db::Database& hub_db, const DeviceSpec& spec,
-                                       const std::filesystem::path& out);
+                                       const std::filesystem::path& out, bool reissue = false);
 
 // Copies what a device may hold from the hub database into a fresh device database.
 void write_device_database(const std::filesystem::path& hub_db_path, const std::filesystem::path& device_db_path,
-                           EventId event);
+                           EventId event, std::int64_t seq_floor = 0);
 
 bool is_valid_device_id(std::string_view id);
 

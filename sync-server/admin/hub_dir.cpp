@@ -11,35 +11,45 @@
 #include "muster/util/private_files.hpp"
 
 #include <fstream>
+#include <sstream>
 
 namespace muster::admin {
 
 bool HubDir::exists() const { return std::filesystem::exists(database_path()); }
 
-void HubDir::create(const std::string& hub_name, const std::vector<std::string>& hosts) const {
+PublicAddress HubDir::create(const std::string& hub_name, const ServerSetup& server) const {
     if (hub_name.empty()) throw UsageError("a hub needs a name (--name)");
     if (exists()) throw UsageError("a hub already exists in " + dir_.string());
+    if (!is_listen_address(server.listen))
+        throw UsageError("--listen: '" + server.listen + "' is not an address to listen on (0.0.0.0 for every address, "
+                         "127.0.0.1 for this machine only)");
+    if (server.port < 1 || server.port > 65535) throw UsageError("--port: expected 1-65535");
+    // Decided before anything is written: a hub that cannot be given an address is not made.
+    auto address = choose_public_address(server.listen, server.port, server.hosts, machine_host_name());
     create_private_folder(dir_);
     auto keys = badge::HubKeyPair::generate();
     keys.save(private_key_path(), public_key_path());
     auto db = store::open_database(database_path());
     store::use_hub_indexes(*db);
     store::insert_hub(*db, hub_name, keys.public_key(), uk_time::now_ms());
-    write_server_files(hub_name, hosts, "0.0.0.0", 8443);
+    write_server_files(hub_name, server);
     store::create_device_secrets_key(device_secrets_key_path());
+    return address;
 }
 
-void HubDir::write_server_files(const std::string& hub_name, const std::vector<std::string>& hosts, const std::string& listen,
-                                int port) const {
-    write_self_signed_certificate(tls_certificate_path(), tls_key_path(), hub_name, hosts);
-    std::string host = hosts.empty() ? "localhost" : hosts.front();
-    std::ofstream f(server_config_path());
+PublicAddress HubDir::write_server_files(const std::string& hub_name, const ServerSetup& server) const {
+    auto address = choose_public_address(server.listen, server.port, server.hosts, machine_host_name());
+    // The certificate names the host devices are told, every --host, and (always) localhost.
+    std::vector<std::string> names = server.hosts;
+    if (address.host != "localhost") names.insert(names.begin(), address.host);
+    write_self_signed_certificate(tls_certificate_path(), tls_key_path(), hub_name, names);
+    std::ostringstream f;
     f << "# muster-sync-server configuration for this hub (written by `muster init`).\n"
       << "# Paths are relative to this file. See device-config/sync-server.example.toml.\n\n"
       << "[server]\n"
-      << "listen = \"" << listen << "\"\n"
-      << "port = " << port << "\n"
-      << "public_url = \"https://" << host << ":" << port << "\"   # what `muster device add` gives devices\n"
+      << "listen = \"" << server.listen << "\"\n"
+      << "port = " << server.port << "\n"
+      << "public_url = \"" << address.url << "\"   # what `muster device add` gives devices\n"
       << "threads = 2\n\n"
       << "[tls]\n"
       << "enabled = true\n"
@@ -52,7 +62,8 @@ void HubDir::write_server_files(const std::string& hub_name, const std::vector<s
       << "body_bytes = 1048576\n"
       << "request_timeout_ms = 10000\n"
       << "max_connections = 1000\n";
-    if (!f.flush()) throw UsageError("cannot write " + server_config_path().string());
+    replace_private_file(server_config_path(), f.str());
+    return address;
 }
 
 std::string HubDir::default_server_url() const {
@@ -61,6 +72,43 @@ std::string HubDir::default_server_url() const {
         return config::TomlFile(server_config_path()).text("server.public_url", "");
     } catch (const ConfigError& e) {
         throw UsageError(e.what());  // the admin tool's way of saying "fix your files"
+    }
+}
+
+void HubDir::set_public_url(const std::string& url) const {
+    std::ifstream in(server_config_path(), std::ios::binary);
+    if (!in) throw UsageError("cannot read " + server_config_path().string() + " (a hub made by `muster init` has one)");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string updated = with_public_url(text.str(), url);
+    // Checked on a sibling file first: a file the server could not read is never left behind.
+    auto check = server_config_path();
+    check += ".check";
+    replace_private_file(check, updated);
+    try {
+        bool same = config::TomlFile(check).text("server.public_url", "") == url;
+        std::filesystem::remove(check);
+        if (!same) throw UsageError("could not set server.public_url in " + server_config_path().string() + "; set it by hand to \"" + url + "\"");
+    } catch (const ConfigError& e) {
+        std::filesystem::remove(check);
+        throw UsageError(std::string(e.what()) + "; set server.public_url by hand to \"" + url + "\"");
+    }
+    replace_private_file(server_config_path(), updated);
+}
+
+std::string HubDir::server_listen() const {
+    try {
+        return config::TomlFile(server_config_path()).text("server.listen", "127.0.0.1");
+    } catch (const ConfigError& e) {
+        throw UsageError(e.what());
+    }
+}
+
+int HubDir::server_port() const {
+    try {
+        return static_cast<int>(config::TomlFile(server_config_path()).integer_between("server.port", 8443, 0, 65535));
+    } catch (const ConfigError& e) {
+        throw UsageError(e.what());
     }
 }
 

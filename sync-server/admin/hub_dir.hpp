@@ -3,6 +3,8 @@
 // never copied to a device), hub-public.pem, tls/ (the server's certificate and key, and the
 // key the devices' secrets are sealed under), and what the CLI writes (badge sheets, device
 // folders).
+#include "server_address.hpp"
+
 #include "muster/badge/hub_keys.hpp"
 #include "muster/db/database.hpp"
 #include "muster/sync/device_secret_box.hpp"
@@ -20,13 +22,22 @@ struct HubInfo {
     std::string key_id;
 };
 
+// Where the hub's sync server listens and the names devices may use for it (`muster init`
+// --listen, --port, --host).
+struct ServerSetup {
+    std::vector<std::string> hosts;  // the first is public_url's host; all are in the certificate
+    std::string listen = "0.0.0.0";  // the venue network; "127.0.0.1" for one machine (the demo)
+    int port = 8443;
+};
+
 class HubDir {
 public:
     explicit HubDir(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
     // Creates the folder, database, key pair and the sync server's files (TLS certificate
-    // for localhost and `hosts`, sync-server.toml). Refuses to touch an existing hub.
-    void create(const std::string& hub_name, const std::vector<std::string>& hosts = {}) const;
+    // for localhost and the public host, sync-server.toml). Refuses to touch an existing hub.
+    // Returns the address devices are given (choose_public_address).
+    PublicAddress create(const std::string& hub_name, const ServerSetup& server = {}) const;
     bool exists() const;
     // Opens the hub database, or throws with a hint to run `muster init`. Device secrets an
     // older hub stored bare are sealed on the way (store::secure_device_secrets), and an
@@ -49,11 +60,17 @@ public:
     std::filesystem::path device_secrets_key_path() const;
     // The sync server's configuration for this hub (muster-sync-server --config).
     std::filesystem::path server_config_path() const { return dir_ / "sync-server.toml"; }
-    // Writes the TLS certificate and key for `hosts` (plus localhost) and sync-server.toml.
-    void write_server_files(const std::string& hub_name, const std::vector<std::string>& hosts, const std::string& listen,
-                            int port) const;
+    // Writes the TLS certificate and key (for the public host, every --host, localhost) and
+    // sync-server.toml with server.listen, server.port and server.public_url.
+    PublicAddress write_server_files(const std::string& hub_name, const ServerSetup& server) const;
     // The URL devices are given by default: sync-server.toml's server.public_url.
     std::string default_server_url() const;
+    // Sets sync-server.toml's server.public_url, every other line of the file as it was
+    // (the file is replaced whole, and only if it still reads back as TOML with that URL).
+    void set_public_url(const std::string& url) const;
+    // sync-server.toml's server.listen and server.port (the server's defaults when absent).
+    std::string server_listen() const;
+    int server_port() const;
     const std::filesystem::path& dir() const { return dir_; }
 
 private:

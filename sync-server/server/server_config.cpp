@@ -2,6 +2,8 @@
 
 #include "muster/config/toml_file.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 
 namespace muster::server {
@@ -51,6 +53,11 @@ std::chrono::milliseconds reply_deadline(const ServerConfig& c, std::size_t byte
 bool is_loopback_address(const std::string& a) { return a == "::1" || a == "localhost" || a.rfind("127.", 0) == 0; }
 
 void validate(const ServerConfig& c) {
+    in6_addr any{};
+    if (c.listen != "localhost" && ::inet_pton(AF_INET, c.listen.c_str(), &any) != 1 &&
+        ::inet_pton(AF_INET6, c.listen.c_str(), &any) != 1)
+        throw ServerConfigError("server.listen: '" + c.listen +
+                                "' is not an IP address (0.0.0.0 for every address, 127.0.0.1 for this machine only)");
     if (!c.tls && !is_loopback_address(c.listen))
         throw ServerConfigError("tls.enabled = false is only allowed when server.listen is a loopback address (tests); "
                                 "devices on a venue network must use HTTPS");

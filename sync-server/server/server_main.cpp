@@ -8,11 +8,15 @@
 #include "muster/store/schema.hpp"
 #include "muster/time/uk_time.hpp"
 
+#include <boost/system/system_error.hpp>
+
 #include <sys/stat.h>
 
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <optional>
 #include <string>
 
 namespace {
@@ -45,6 +49,27 @@ muster::sync::DeviceSecretsKey device_secrets_key(const muster::server::ServerCo
     if (at_rest.key_created) log.warn("device_secrets_key_created", {{"file", config.device_secrets_key.filename().string()}});
     if (at_rest.sealed > 0) log.info("device_secrets_sealed", {{"devices", at_rest.sealed}});
     return at_rest.key;
+}
+
+// A listening socket the server could not open, said in one line that names the setting to
+// change and where (a port taken by another server is the common case), or nullopt for any
+// other failure.
+std::optional<std::string> listen_failure(const boost::system::system_error& e, const muster::server::ServerConfig& config,
+                                          const std::string& config_path, bool port_given, bool listen_given) {
+    namespace errc = boost::system::errc;
+    std::error_code ignored;
+    std::string file = std::filesystem::absolute(config_path, ignored).lexically_normal().string();
+    std::string port = std::to_string(config.port);
+    std::string change_port = port_given ? "give another --port" : "change server.port in " + file;
+    std::string change_listen = listen_given ? "give another --listen" : "change server.listen in " + file;
+    if (e.code() == errc::address_in_use)
+        return "port " + port + " is already in use (another muster-sync-server?); " + change_port;
+    if (e.code() == errc::address_not_available)
+        return "cannot listen on " + config.listen + ": it is not an address of this machine; " + change_listen +
+               " (0.0.0.0 for every address)";
+    if (e.code() == errc::permission_denied)
+        return "port " + port + " needs extra privileges (ports below 1024); " + change_port + " (e.g. 8443)";
+    return std::nullopt;
 }
 
 }  // namespace
@@ -84,8 +109,9 @@ int main(int argc, char** argv) {
     ::umask(077);
     // Reports a failure to start before the configured level is known: errors pass any level.
     muster::log::Logger start_log;
+    ServerConfig config;
     try {
-        ServerConfig config = load_server_config(config_path);
+        config = load_server_config(config_path);
         if (!listen.empty()) config.listen = listen;
         if (!port.empty()) {
             char* end = nullptr;
@@ -107,6 +133,14 @@ int main(int argc, char** argv) {
     } catch (const ServerConfigError& e) {
         start_log.error("start_failed", {{"reason", "configuration"}, {"error", e.what()}});
         return 2;
+    } catch (const boost::system::system_error& e) {
+        // One plain line for the person starting the server, not a JSON error: they must act on it.
+        if (auto said = listen_failure(e, config, config_path, !port.empty(), !listen.empty())) {
+            std::fprintf(stderr, "muster-sync-server: %s\n", said->c_str());
+            return 1;
+        }
+        start_log.error("start_failed", {{"error", e.what()}});
+        return 1;
     } catch (const std::exception& e) {
         // Cannot bind the address, cannot open the database, bad TLS files: the message says which.
         start_log.error("start_failed", {{"error", e.what()}});

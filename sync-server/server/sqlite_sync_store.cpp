@@ -1,6 +1,6 @@
 #include "sqlite_sync_store.hpp"
 
-#include "upload_rules.hpp"
+#include "record_intake.hpp"
 
 #include "muster/store/check_in_store.hpp"
 #include "muster/store/device_store.hpp"
@@ -35,6 +35,11 @@ std::optional<DeviceRecord> SqliteSyncStore::find_device(const std::string& id) 
     d.event_id = row->event_id;
     d.room_id = row->room_id;
     d.revoked = row->revoked_ms.has_value();
+    d.removed = row->removed_ms.has_value();
+    d.last_seen_ms = row->last_seen_ms;
+    d.last_version = std::move(row->last_version);
+    d.last_queued = row->last_queued;
+    d.last_clock_skew_ms = row->last_clock_skew_ms;
     if (!row->secret_box.empty()) {
         d.secret = sync::open_device_secret(secrets_key_, row->id, row->secret_box);
         d.secret_unreadable = !d.secret;
@@ -57,85 +62,29 @@ bool SqliteSyncStore::insert_nonce(const std::string& device_id, const std::stri
     return store::remember_nonce(*writer_, device_id, nonce, now);
 }
 
-namespace {
-
-// The rules' look-ups on the writer connection, inside the upload's transaction: a check-in
-// stored earlier in the same upload is found like one stored before.
-class SqliteUploadFacts final : public UploadFacts {
-public:
-    explicit SqliteUploadFacts(db::Database& db) : db_(db) {}
-    bool participant_exists(ParticipantId p) override { return store::participant_exists(db_, p); }
-    bool badge_issued(ParticipantId p, std::int64_t serial) override { return store::badge_issued(db_, p, serial); }
-    bool held_nfc_card(ParticipantId p) override { return store::held_nfc_card(db_, p); }
-    std::optional<CheckIn> stored_check_in(const std::string& uuid) override { return store::find_check_in(db_, uuid); }
-
-private:
-    db::Database& db_;
-};
-
-sync::Rejection sequence_taken(const CheckIn& c) {
-    // The device's database was replaced or copied: staff must look at the second record.
-    return {c.uuid, "device sequence " + std::to_string(c.device_seq) + " is already used by another record from this device",
-            sync::RejectionCode::sequence_taken};
-}
-
-}  // namespace
-
 sync::UploadReply SqliteSyncStore::ingest(const DeviceRecord& device, const sync::UploadBatch& batch, TimeMs now,
                                           const std::string& nonce) {
-    sync::UploadReply reply;
-    reply.server_time_ms = now;
-    reply.clock_skew_ms = batch.device_time_ms - now;
-    reply.clock_flagged = std::llabs(reply.clock_skew_ms) > sync::clock_skew_flag_ms;
-    std::optional<std::int64_t> skew;
-    if (reply.clock_flagged) skew = reply.clock_skew_ms;
-    UploadClock clock{batch.device_time_ms, reply.clock_skew_ms};
-
     std::lock_guard lock(write_mutex_);
     db::Transaction tx(*writer_);
     if (!nonce.empty() && !insert_nonce(device.id, nonce, now)) throw ReplayedRequest();  // rolled back
-    // The event's sessions, rooms and days, read once per upload rather than per record.
-    EventScope event;
-    if (auto e = store::load_event(*writer_, device.event_id)) event = scope_of(*e);
-    SqliteUploadFacts facts(*writer_);
-    store::UploadWriter write(*writer_, now, skew, store::next_change(*writer_));
-    auto decide = [&reply](const std::string& uuid, std::optional<sync::Rejection> refusal) {
-        if (refusal) reply.rejected.push_back(std::move(*refusal));
-        else reply.acked.push_back(uuid);
-    };
-    for (const auto& c : batch.check_ins) {
-        // A uuid already stored is a retry (acked again) or a conflict, judged before the
-        // rules so that a retry is answered as the first try was.
-        if (auto stored = store::find_check_in(*writer_, c.uuid)) {
-            decide(c.uuid, judge_resent(c, *stored, device));
-            continue;
-        }
-        if (auto refusal = judge_check_in(c, device, event, clock, facts)) {
-            decide(c.uuid, std::move(refusal));
-            continue;
-        }
-        switch (write.check_in(c)) {
-        case store::UploadWriter::Result::stored: decide(c.uuid, std::nullopt); break;
-        case store::UploadWriter::Result::sequence_taken: decide(c.uuid, sequence_taken(c)); break;
-        case store::UploadWriter::Result::uuid_taken:  // looked up above, under the write lock: cannot happen
-            decide(c.uuid, sync::Rejection{c.uuid, "this uuid is already stored", sync::RejectionCode::conflict});
-            break;
-        }
-    }
-    for (const auto& c : batch.corrections) {
-        if (auto stored = store::find_correction(*writer_, c.uuid)) {
-            decide(c.uuid, judge_resent(c, *stored, device));
-            continue;
-        }
-        if (auto refusal = judge_correction(c, device, event, clock, facts)) {
-            decide(c.uuid, std::move(refusal));
-            continue;
-        }
-        if (write.correction(c, device.id) == store::UploadWriter::Result::stored) decide(c.uuid, std::nullopt);
-        else decide(c.uuid, sync::Rejection{c.uuid, "this uuid is already stored", sync::RejectionCode::conflict});
-    }
+    auto taken = take_records(*writer_, device, batch, {now, batch.device_time_ms});
     tx.commit();
-    return reply;
+    return std::move(taken.reply);
+}
+
+void SqliteSyncStore::note_report(const DeviceRecord& device, const store::DeviceReport& report) {
+    // Judged against the row as read to authenticate this request (no extra read): a kiosk
+    // polling every 2 s costs one small write a half-minute, not one a poll, and a device
+    // moved or added again (its row's report cleared) is written at its first request.
+    auto differs = [](const auto& now, const auto& before) { return now && now != before; };
+    bool write = !device.last_seen_ms || report.seen_ms - *device.last_seen_ms >= report_refresh_ms ||
+                 differs(report.version, device.last_version) || differs(report.queued, device.last_queued) ||
+                 (report.clock_skew_ms &&
+                  (!device.last_clock_skew_ms ||
+                   std::llabs(*report.clock_skew_ms - *device.last_clock_skew_ms) > report_skew_step_ms));
+    if (!write) return;
+    std::lock_guard lock(write_mutex_);
+    store::note_device_report(*writer_, device.id, report);
 }
 
 sync::Changes SqliteSyncStore::changes_since(const DeviceRecord& device, std::int64_t since, TimeMs now) {

@@ -27,7 +27,12 @@ public:
     sync::UploadReply ingest(const DeviceRecord& device, const sync::UploadBatch& batch, TimeMs now,
                              const std::string& nonce = "") override;
     sync::Changes changes_since(const DeviceRecord& device, std::int64_t since, TimeMs now) override;
+    void note_report(const DeviceRecord& device, const store::DeviceReport& report) override;
     bool healthy() override;
+
+    // A device's report is written when it differs from what its row holds, or the row's is this old.
+    static constexpr TimeMs report_refresh_ms = 30'000;
+    static constexpr std::int64_t report_skew_step_ms = 5'000;  // smaller moves are network jitter
 
 private:
     bool insert_nonce(const std::string& device_id, const std::string& nonce, TimeMs now);  // write lock held

@@ -68,6 +68,15 @@ double elapsed_ms(std::chrono::steady_clock::time_point since) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since).count();
 }
 
+// What a kiosk reports of itself in the query of GET /v1/changes (docs/api.md): a value
+// out of its range is ignored, never an error (the report is for staff, not for sync).
+std::optional<std::int64_t> reported_int(std::string_view target, std::string_view key, std::int64_t limit) {
+    auto text = query_value(target, key);
+    auto value = text ? parse_int(*text) : std::nullopt;
+    if (!value || *value < -limit || *value > limit) return std::nullopt;
+    return value;
+}
+
 }  // namespace
 
 SyncApi::SyncApi(SyncStore& store, log::Logger& log, Clock clock)
@@ -92,7 +101,11 @@ ApiResponse SyncApi::handle(const ApiRequest& request) {
         auto auth = authenticate(request, now, /*remember_nonce=*/!is_upload);
         if (auto* refusal = std::get_if<ApiResponse>(&auth)) return *refusal;
         const auto& device = std::get<DeviceRecord>(auth);
-        return is_upload ? upload(request, device, now) : changes(request, device, now);
+        store::DeviceReport report;
+        report.seen_ms = now;
+        auto response = is_upload ? upload(request, device, now, report) : changes(request, device, now, report);
+        note_report(device, report);
+        return response;
     } catch (const db::Error& e) {
         // The store could not answer (disk full, database locked for too long): the device
         // keeps its records and retries; nothing was acknowledged.
@@ -145,6 +158,8 @@ std::variant<DeviceRecord, ApiResponse> SyncApi::authenticate(const ApiRequest& 
         return refuse(ErrorCode::unauthenticated, unauthenticated_message, reason, id.size() <= 40 ? id : std::string());
     // Only now is it known the request comes from the device: tell it apart from a stranger.
     if (device->revoked) return refuse(ErrorCode::revoked, "device revoked by the hub", "revoked", id);
+    // Out of service: the kiosk treats it as revoked (it keeps its records and says so).
+    if (device->removed) return refuse(ErrorCode::revoked, "device removed from service by the hub", "removed", id);
     if (std::llabs(*time - now) > sync::request_window_ms)
         return refuse(ErrorCode::clock_skew, "request time outside the accepted window; adjust by X-Muster-Server-Time",
                       "clock skew", id);
@@ -153,7 +168,17 @@ std::variant<DeviceRecord, ApiResponse> SyncApi::authenticate(const ApiRequest& 
     return *device;
 }
 
-ApiResponse SyncApi::upload(const ApiRequest& request, const DeviceRecord& device, TimeMs now) {
+void SyncApi::note_report(const DeviceRecord& device, const store::DeviceReport& report) {
+    try {
+        store_.note_report(device, report);
+    } catch (const db::Error& e) {
+        // Only the status staff see is late; the request itself succeeded.
+        log_.log(log::Level::warn, "report_not_stored", {{"device", device.id}, {"sqlite_code", e.extended_code()}});
+    }
+}
+
+ApiResponse SyncApi::upload(const ApiRequest& request, const DeviceRecord& device, TimeMs now,
+                            store::DeviceReport& report) {
     auto started = std::chrono::steady_clock::now();
     sync::UploadBatch batch;
     try {
@@ -171,6 +196,7 @@ ApiResponse SyncApi::upload(const ApiRequest& request, const DeviceRecord& devic
                   {"reason", e.what()}, {"device", device.id}});
         return error_response(HttpStatus::unauthorized, ErrorCode::replayed, e.what(), now);
     }
+    report.clock_skew_ms = reply.clock_skew_ms;  // the batch's device_time_ms against the hub's clock
     log_.log(reply.rejected.empty() ? log::Level::info : log::Level::warn, "upload",
              {{"device", device.id},
               {"records", batch.check_ins.size() + batch.corrections.size()},
@@ -183,8 +209,15 @@ ApiResponse SyncApi::upload(const ApiRequest& request, const DeviceRecord& devic
     return ApiResponse{HttpStatus::ok, sync::to_json(reply), now};
 }
 
-ApiResponse SyncApi::changes(const ApiRequest& request, const DeviceRecord& device, TimeMs now) {
+ApiResponse SyncApi::changes(const ApiRequest& request, const DeviceRecord& device, TimeMs now,
+                             store::DeviceReport& report) {
     auto started = std::chrono::steady_clock::now();
+    // What the kiosk reports of itself (docs/api.md): out of range is ignored, never an error.
+    if (auto q = reported_int(request.target, "queued", 1'000'000'000); q && *q >= 0) report.queued = q;
+    // The device's own measure (device minus hub): X-Muster-Time is already corrected by the
+    // offset the kiosk learned, so it cannot show how wrong the device's clock is.
+    report.clock_skew_ms = reported_int(request.target, "skew", 10LL * 366 * 24 * 3600'000);
+    if (auto v = query_value(request.target, "version")) report.version = store::clean_version(*v);
     auto since_text = query_value(request.target, "since");
     auto since = since_text ? parse_int(*since_text) : std::optional<std::int64_t>(0);
     if (!since || *since < 0)

@@ -46,8 +46,10 @@ public:
 
 private:
     ApiResponse health(TimeMs now);
-    ApiResponse upload(const ApiRequest& request, const DeviceRecord& device, TimeMs now);
-    ApiResponse changes(const ApiRequest& request, const DeviceRecord& device, TimeMs now);
+    ApiResponse upload(const ApiRequest& request, const DeviceRecord& device, TimeMs now, store::DeviceReport& report);
+    ApiResponse changes(const ApiRequest& request, const DeviceRecord& device, TimeMs now, store::DeviceReport& report);
+    // Records last seen, version, queued and clock skew for `muster device list`.
+    void note_report(const DeviceRecord& device, const store::DeviceReport& report);
     // The device the request proves to come from, or the refusal to send. With
     // remember_nonce false the caller records the nonce itself (upload: in its transaction).
     std::variant<DeviceRecord, ApiResponse> authenticate(const ApiRequest& request, TimeMs now, bool remember_nonce);

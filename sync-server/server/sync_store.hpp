@@ -2,7 +2,10 @@
 // What the sync server needs from its store. SQLite (sqlite_sync_store.hpp) is the embedded
 // default; a PostgreSQL store for a hub running many events would implement the same
 // interface. Implementations are safe to call from several threads at once.
+#include "device_record.hpp"
+
 #include "muster/model/types.hpp"
+#include "muster/store/device_store.hpp"
 #include "muster/sync/request_signing.hpp"
 #include "muster/sync/sync_messages.hpp"
 
@@ -11,17 +14,6 @@
 #include <string>
 
 namespace muster::server {
-
-struct DeviceRecord {
-    std::string id;
-    EventId event_id = 0;
-    std::optional<RoomId> room_id;
-    std::optional<sync::DeviceSecret> secret;  // nullopt: provisioned before sync existed, or unreadable; refused
-    bool revoked = false;
-    // The hub holds a sealed secret its device-secrets key does not open (the wrong key
-    // file, or a damaged row): refused like an unknown device, and logged as such.
-    bool secret_unreadable = false;
-};
 
 // ingest() found the request's nonce already used: a replay. Nothing was stored.
 class ReplayedRequest : public std::runtime_error {
@@ -47,6 +39,9 @@ public:
                                      const std::string& nonce = "") = 0;
     // Everything the device's event needs that changed after `since`.
     virtual sync::Changes changes_since(const DeviceRecord& device, std::int64_t since, TimeMs now) = 0;
+    // What an authenticated device said of itself (its status for `muster device list`).
+    // Best effort and throttled by the store: a failure here never fails the request.
+    virtual void note_report(const DeviceRecord& /*device*/, const store::DeviceReport& /*report*/) {}
     // A cheap query proving the store answers (the health endpoint).
     virtual bool healthy() = 0;
 };

@@ -183,6 +183,8 @@ TEST_CASE("A missing camera device is a status, the source keeps retrying, stop 
     REQUIRE(eventually([&] { return source->status().state == SourceState::unavailable; }));
     CHECK(source->status().message ==
           "camera unavailable (/dev/video99: cannot open: No such file or directory), retrying");
+    // The line staff read names the camera once (status_line), not "Camera: camera unavailable".
+    CHECK(status_line(source->status()) == "Camera unavailable (/dev/video99: cannot open: No such file or directory), retrying");
     CHECK(queue.statuses().at(InputKind::camera).state == SourceState::unavailable);
     const int opened = opens.opens();
     REQUIRE(eventually([&] { return opens.opens() >= opened + 3; }));  // a few retries

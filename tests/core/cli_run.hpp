@@ -23,13 +23,15 @@ inline CliRun muster_cli(const std::vector<std::string>& args) {
     return {code, out.str(), err.str()};
 }
 
-// A hub folder made by `muster init`, with `roster` imported when given.
+// A hub folder made by `muster init` (serving this machine only), with `roster` imported
+// when given.
 struct CliHub {
     TempDir dir;
     std::string hub = dir.file("hub");
 
     explicit CliHub(const std::string& roster_csv = {}) {
-        auto init = muster_cli({"init", "--hub", hub, "--name", "Test TSH"});
+        // On loopback, so public_url is https://localhost:8443 whatever this machine is called.
+        auto init = muster_cli({"init", "--hub", hub, "--name", "Test TSH", "--listen", "127.0.0.1"});
         if (init.code != 0) throw std::runtime_error("muster init failed: " + init.err);
         if (!roster_csv.empty()) {
             auto imported = run({"roster", "import", write("roster.csv", roster_csv)});

@@ -191,3 +191,34 @@ TEST_CASE("staff text over the field limits is refused by name before anything i
     CHECK(rows(*hub.db, "corrections") == 0);
     CHECK(desk.void_last_scan("wrong person", "Pat", now));
 }
+
+TEST_CASE("a facilitator is expected in every room they run, enrolled there or not", "[desk]") {
+    TimeMs now = uk_time::now_ms();
+    test::TestHub hub(now);
+    const Room room_1 = hub.loaded.rooms.at(0), room_2 = hub.loaded.rooms.at(1);
+    auto kwame = hub.id_of_trn("5678901"), grace = hub.id_of_trn("6789012");
+    REQUIRE(store::find_enrolment(*hub.db, hub.event, kwame)->room_id == room_1.id);
+    DeviceSetup at_room_2{"kiosk-r2", DeviceMode::room, hub.event, hub.loaded.sessions.at(0).id, room_2.id, Direction::entry};
+    CheckInDesk room_2_desk(*hub.db, hub.keys.public_key(), at_room_2);
+    auto before = room_2_desk.scan({Method::qr, hub.token_for(kwame), ""}, now);
+    CHECK(before.decision.outcome == Outcome::wrong_room);
+    CHECK(before.decision.reason == "Your room is " + room_1.name);
+
+    // Kwame now runs Room 2 as well (still enrolled in Room 1); Grace runs only Room 2 and is
+    // no longer enrolled at all: both are expected there, and Grace at the entrance too.
+    auto change = store::next_change(*hub.db);
+    store::set_room_facilitators(*hub.db, room_2.id, {{kwame, true}, {grace, false}}, change);
+    store::set_room_facilitators(*hub.db, room_1.id, {{kwame, true}}, change);
+    REQUIRE(store::unenrol(*hub.db, hub.event, grace, change));
+    CHECK(room_2_desk.scan({Method::qr, hub.token_for(kwame), ""}, now + 1000).decision.outcome == Outcome::checked_in);
+    auto g = room_2_desk.scan({Method::qr, hub.token_for(grace), ""}, now + 2000);
+    CHECK(g.decision.outcome == Outcome::checked_in);
+    CHECK(g.room_name == room_2.name);
+    CheckInDesk entrance_desk(*hub.db, hub.keys.public_key(), entrance(hub));
+    CHECK(entrance_desk.scan({Method::qr, hub.token_for(grace), ""}, now + 3000).decision.outcome == Outcome::checked_in);
+    // Taken off every room and not enrolled: not expected any more (in a room with no scan of hers yet).
+    store::set_room_facilitators(*hub.db, room_2.id, {{kwame, true}}, store::next_change(*hub.db));
+    CheckInDesk room_1_desk(*hub.db, hub.keys.public_key(),
+                            {"kiosk-r1", DeviceMode::room, hub.event, hub.loaded.sessions.at(0).id, room_1.id, Direction::entry});
+    CHECK(room_1_desk.scan({Method::qr, hub.token_for(grace), ""}, now + 4000).decision.outcome == Outcome::not_expected);
+}

@@ -1,4 +1,5 @@
 #include "muster/checkin/check_in_rules.hpp"
+#include "muster/time/uk_time.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -91,6 +92,40 @@ TEST_CASE("outside the check-in window, before it opens and after it closes", "[
     CHECK_THAT(late.reason, Catch::Contains("closed at"));
     in.staff_override = true;  // staff may still check someone in by hand
     CHECK(decide(in).outcome == Outcome::checked_in);
+}
+
+TEST_CASE("a kiosk days early or late says the day of the window, not only its time", "[rules]") {
+    // Clinic on Wednesday 14 October 2026 (BST), 16:00-18:00: check-in opens at 15:00 and
+    // closes at 18:30, local time.
+    auto local = [](int d, int h, int m) { return uk_time::from_local({2026, 10, d, h, m, 0}); };
+    auto in = base();
+    in.session = {10, 1, "Clinic", local(14, 16, 0), local(14, 18, 0), 60, 30};
+    in.now = local(12, 9, 0);  // Monday, two days early
+    auto early = decide(in);
+    CHECK(early.outcome == Outcome::outside_window);
+    CHECK(early.reason == "Check-in for Clinic opens on Wed 14 Oct at 15:00");
+    in.now = local(13, 23, 59);
+    CHECK(decide(in).reason == "Check-in for Clinic opens tomorrow at 15:00");
+    in.now = local(14, 0, 1);  // the same day: the time is enough
+    CHECK(decide(in).reason == "Check-in for Clinic opens at 15:00");
+    in.now = local(14, 20, 0);
+    CHECK(decide(in).reason == "Check-in for Clinic closed at 18:30");
+    in.now = local(15, 8, 0);
+    CHECK(decide(in).reason == "Check-in for Clinic closed yesterday at 18:30");
+    in.now = local(21, 8, 0);
+    CHECK(decide(in).reason == "Check-in for Clinic closed on Wed 14 Oct at 18:30");
+    in.now = uk_time::from_local({2025, 12, 30, 9, 0, 0});  // a clock a year out says the year
+    CHECK(decide(in).reason == "Check-in for Clinic opens on Wed 14 Oct 2026 at 15:00");
+}
+
+TEST_CASE("local days are counted across the clock change and the year's end", "[rules][time]") {
+    // Sunday 25 October 2026 is the autumn change: 00:30 BST on the 25th is still the 25th.
+    auto at = uk_time::from_local({2026, 10, 26, 9, 0, 0});
+    CHECK(uk_time::format_when(at, uk_time::from_local({2026, 10, 25, 0, 30, 0})) == "tomorrow at 09:00");
+    CHECK(uk_time::format_when(at, uk_time::from_local({2026, 10, 24, 23, 30, 0})) == "on Mon 26 Oct at 09:00");
+    auto new_year = uk_time::from_local({2027, 1, 1, 10, 0, 0});
+    CHECK(uk_time::format_when(new_year, uk_time::from_local({2026, 12, 31, 18, 0, 0})) == "tomorrow at 10:00");
+    CHECK(uk_time::format_when(new_year, uk_time::from_local({2026, 12, 29, 18, 0, 0})) == "on Fri 1 Jan 2027 at 10:00");
 }
 
 TEST_CASE("a room device sends people in another room to theirs", "[rules]") {

@@ -277,3 +277,173 @@ TEST_CASE("garbage never crashes the roster import: it is refused with reasons",
         CHECK((parsed.errors.empty() || parsed.rows.size() <= 400));
     }
 }
+
+// ---- Re-imports that keep what the file does not say, and enrolments that follow the roster.
+
+#include "muster/store/event_store.hpp"
+
+namespace {
+
+const std::string full_header = "first_name,last_name,preferred_name,email,trn,school,urn,role,cohort,year\n";
+const std::string two_people = full_header +
+    "Siân,O'Brien,Sia,sian@oak.sch.uk,1234567,Oakfield,123456,ECT,2025,1\n"
+    "Rhys,Jones,,rhys@brook.sch.uk,2345678,Brook,234567,ECT,2025,1\n";
+
+std::vector<roster::Field> fields_of(const roster::ImportReport& r, ParticipantId id) {
+    for (const auto& c : r.changed)
+        if (c.id == id) return c.fields;
+    return {};
+}
+
+EventId event_on(db::Database& db, const std::string& item, const std::string& date) {
+    return store::create_event(db, {"ect-y1", item, 2025, date, "Hub", 2, 10});
+}
+
+}  // namespace
+
+TEST_CASE("parse_roster names the fields the file has columns for", "[roster][absent]") {
+    auto parsed = roster::parse_roster("Name,Email,Role\nMary Anne O'Neill,mao@x.org.uk,guest\n");
+    REQUIRE(parsed.errors.empty());
+    using F = roster::Field;
+    CHECK(parsed.present == std::vector<F>{F::first_name, F::last_name, F::email, F::role});
+    CHECK(parsed.delimiter == ',');
+}
+
+TEST_CASE("a re-import without a column keeps that field, an empty cell clears it", "[roster][absent]") {
+    Store s;
+    REQUIRE(roster::import_roster(*s.db, two_people).committed);
+    auto report = roster::import_roster(*s.db, "first_name,last_name,trn,email,role,school\n"
+                                               "Siân,O'Brien,1234567,sian@oak.sch.uk,ECT,\n"
+                                               "Rhys,Jones,2345678,rhys@brook.sch.uk,ECT,Brook\n");
+    REQUIRE(report.errors.empty());
+    CHECK(report.updated == 1);
+    CHECK(report.unchanged == 1);
+    CHECK(fields_of(report, 1) == std::vector<roster::Field>{roster::Field::school_name});
+    CHECK(report.cleared.at(roster::Field::school_name) == 1);
+    REQUIRE(report.same.size() == 1);
+    CHECK(report.same[0].id == 2);
+    auto sian = store::find_participant(*s.db, 1);
+    CHECK_FALSE(sian->school_name);
+    CHECK(sian->preferred_name == "Sia");  // no preferred_name column: kept
+    CHECK(sian->school_urn == "123456");   // no urn column: kept
+    CHECK(sian->cohort == 2025);
+    CHECK(sian->programme_year == 1);
+}
+
+TEST_CASE("a re-import lists the fields that changed and never clears a TRN", "[roster][absent]") {
+    Store s;
+    REQUIRE(roster::import_roster(*s.db, two_people).committed);
+    auto report = roster::import_roster(*s.db, "first_name,last_name,trn,email,role,year\n"
+                                               "Siân,O'Brien-Hughes,,sian@oak.sch.uk,mentor,\n");
+    REQUIRE(report.errors.empty());
+    using F = roster::Field;
+    CHECK(fields_of(report, 1) == std::vector<F>{F::last_name, F::role, F::programme_year});
+    CHECK(report.cleared.count(F::trn) == 0);
+    CHECK(report.cleared.at(F::programme_year) == 1);
+    CHECK(store::find_participant(*s.db, 1)->trn == "1234567");
+    REQUIRE(report.changed.size() == 1);
+    CHECK(report.changed[0].name == "Siân O'Brien-Hughes");
+}
+
+TEST_CASE("import refuses workbooks and UTF-16, and reads semicolon and tab separated files", "[roster][formats]") {
+    CHECK_THAT(errors_of(std::string("PK\x03\x04", 4) + "xl/workbook.xml").at(0).message,
+               Catch::Contains("this is an Excel workbook, not CSV: in Excel choose File > Save As > CSV UTF-8"));
+    CHECK_THAT(errors_of("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1").at(0).message, Catch::Contains("Excel workbook"));
+    CHECK_THAT(errors_of(std::string("\xFE\xFF\0f", 4)).at(0).message, Catch::Contains("UTF-16"));
+    CHECK(errors_of(std::string("\xFF\xFE" "f\0", 4)).size() == 1);
+
+    auto semi = roster::parse_roster("\xEF\xBB\xBF" "Forename;Surname;Email;Role;School\n"
+                                     "Ann;Lee;ann@x.org.uk;ECT;\"St Mary's; Juniors\"\n");
+    REQUIRE(semi.errors.empty());
+    CHECK(semi.delimiter == ';');
+    CHECK(semi.rows.at(0).person.school_name == "St Mary's; Juniors");
+    auto tab = roster::parse_roster("first_name\tlast_name\temail\trole\nBo\tKing\tbo@x.org.uk\tmentor\n");
+    REQUIRE(tab.errors.empty());
+    CHECK(tab.delimiter == '\t');
+    CHECK(tab.rows.at(0).person.last_name == "King");
+    // A comma header is CSV, whatever the cells hold.
+    auto comma = roster::parse_roster("first_name,last_name,email,role,school\nAnn,Lee,ann@x.org.uk,ECT,A; B\n");
+    REQUIRE(comma.errors.empty());
+    CHECK(comma.delimiter == ',');
+    CHECK(comma.rows.at(0).person.school_name == "A; B");
+    Store s;
+    CHECK(roster::import_roster(*s.db, "first_name;last_name;email;role\nAnn;Lee;ann@x.org.uk;ECT\n").delimiter == ';');
+}
+
+TEST_CASE("read_cell gives an edit the import's words", "[roster][fields]") {
+    Participant p;
+    CHECK(roster::read_cell(roster::Field::trn, "12ab", p).error == "TRN must be 7 digits, got '12ab'");
+    CHECK(has_error(header + "A,B,a@b.org.uk,12ab,S,123456,ECT,2025,1,\n", "trn", "TRN must be 7 digits, got '12ab'"));
+    CHECK(roster::read_cell(roster::Field::role, "wizard", p).error->find("unknown role 'wizard'") == 0);
+    CHECK(roster::read_cell(roster::Field::school_urn, "12345", p).error);
+    CHECK(roster::read_cell(roster::Field::part_time, "maybe", p).error);
+    CHECK(roster::read_cell(roster::Field::first_name, "  ", p).error == "first name is missing");
+    CHECK(roster::read_cell(roster::Field::school_name, std::string(201, 'x'), p).error);
+    auto r = roster::read_cell(roster::Field::trn, "123456", p);
+    CHECK(r.warning);
+    CHECK(p.trn == "0123456");
+    p.school_name = "Oak";
+    CHECK_FALSE(roster::read_cell(roster::Field::school_name, "", p).error);
+    CHECK_FALSE(p.school_name);
+}
+
+TEST_CASE("new people join future events of their audience, not past, cancelled or taken-off ones", "[roster][follow]") {
+    Store s;
+    REQUIRE(roster::import_roster(*s.db, two_people).committed);
+    EventId past = event_on(*s.db, "conference-1", "2026-09-01");
+    EventId today = event_on(*s.db, "conference-2", "2026-10-14");
+    EventId cancelled = event_on(*s.db, "clinic-1", "2026-11-01");
+    EventId later = event_on(*s.db, "clinic-2", "2026-12-01");
+    s.db->exec("UPDATE events SET cancelled_ms = 1 WHERE id = " + std::to_string(cancelled));
+    // Staff took Siân off the later event; a change to her cohort that still matches must not
+    // put her back.
+    REQUIRE(store::unenrol(*s.db, later, 1, store::next_change(*s.db)));
+
+    roster::ImportOptions opts;
+    opts.today = "2026-10-14";
+    opts.dry_run = true;
+    auto csv = full_header + "Ann,Lee,,ann@x.org.uk,5678901,Elm,345678,ECT,2025,1\n"
+                             "Siân,O'Brien,Sia,sian@oak.sch.uk,1234567,Oakfield,123456,ECT,,1\n"
+                             "Rhys,Jones,,rhys@brook.sch.uk,2345678,Brook,234567,ECT,2025,2\n"
+                             "Rhys2,Jones,,r2@brook.sch.uk,7777777,Brook,234567,ECT,2025,2\n";
+    auto dry = roster::import_roster(*s.db, csv, opts);
+    REQUIRE(dry.errors.empty());
+    CHECK(dry.enrolled.size() == 2);
+    CHECK_FALSE(store::find_participant_by_trn(*s.db, "5678901"));  // a dry run writes nothing
+
+    opts.dry_run = false;
+    auto report = roster::import_roster(*s.db, csv, opts);
+    REQUIRE(report.committed);
+    auto ann = *store::find_participant_by_trn(*s.db, "5678901");
+    CHECK_FALSE(store::find_enrolment(*s.db, past, ann));
+    CHECK(store::find_enrolment(*s.db, today, ann));
+    CHECK_FALSE(store::find_enrolment(*s.db, cancelled, ann));
+    CHECK(store::find_enrolment(*s.db, later, ann));
+    REQUIRE(report.enrolled.size() == 2);
+    CHECK(report.enrolled[0].event_id == today);
+    CHECK(report.enrolled[0].local_date == "2026-10-14");
+    CHECK(report.enrolled[0].participants == std::vector<ParticipantId>{ann});
+    CHECK(report.enrolled[1].event_id == later);
+    CHECK(fields_of(report, 1) == std::vector<roster::Field>{roster::Field::cohort});
+    CHECK_FALSE(store::find_enrolment(*s.db, later, 1));  // staff's removal stands
+    // Rhys2 is year 2: not the audience of year-1 events. Nobody is taken off when they stop matching.
+    auto rhys2 = *store::find_participant_by_trn(*s.db, "7777777");
+    CHECK_FALSE(store::find_enrolment(*s.db, today, rhys2));
+    CHECK(store::find_enrolment(*s.db, today, 2));  // Rhys, now year 2, stays where he was
+}
+
+TEST_CASE("a late registrant goes to the room with fewest people, ties to the lowest id", "[roster][follow]") {
+    Store s;
+    REQUIRE(roster::import_roster(*s.db, two_people).committed);
+    EventId ev = event_on(*s.db, "conference-1", "2026-12-01");  // Siân and Rhys: one in each room
+    auto rooms = store::load_event(*s.db, ev)->rooms;
+    REQUIRE(rooms.size() == 2);
+    roster::ImportOptions opts;
+    opts.today = "2026-10-14";
+    REQUIRE(roster::import_roster(*s.db, full_header + "Ann,Lee,,ann@x.org.uk,5678901,,,ECT,2025,1\n", opts).committed);
+    auto ann = *store::find_participant_by_trn(*s.db, "5678901");
+    CHECK(store::find_enrolment(*s.db, ev, ann)->room_id == rooms[0].id);  // a tie: the lower id
+    REQUIRE(roster::import_roster(*s.db, full_header + "Bo,King,,bo@x.org.uk,6789012,,,ECT,2025,1\n", opts).committed);
+    auto bo = *store::find_participant_by_trn(*s.db, "6789012");
+    CHECK(store::find_enrolment(*s.db, ev, bo)->room_id == rooms[1].id);  // the emptier room
+}

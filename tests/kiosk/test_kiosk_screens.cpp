@@ -190,3 +190,18 @@ TEST_CASE("screen: a room device shows its register beside the call to scan", "[
     k.model->station().desk().scan({Method::qr, k.hub.token(121), ""}, uk_time::now_ms());  // another event's person
     CHECK(share(k.frame("room-device-visitor"), amber, register_panel) > 0.002);
 }
+
+TEST_CASE("screen words: the line under a headline does not say the headline again", "[kiosk]") {
+    checkin::ScanResult r;
+    Participant p;
+    p.first_name = "Jack";
+    p.last_name = "Smith";
+    r.participant = p;
+    r.decision = {Outcome::already_checked_in, "Already checked in at 09:02", uk_time::from_local({2026, 1, 14, 9, 2, 0})};
+    auto again = result_words(r);
+    CHECK(again.headline == "Jack S.: already checked in");
+    CHECK(again.detail == "Since 09:02");
+    r.decision = {Outcome::outside_window, "Check-in for Clinic opens on Wed 14 Oct at 15:00", std::nullopt};
+    CHECK(result_words(r).headline == "Check-in is not open");
+    CHECK(result_words(r).detail == "Check-in for Clinic opens on Wed 14 Oct at 15:00");
+}

@@ -142,3 +142,21 @@ TEST_CASE("the scripted source reads the same lines: blank ones are not scans", 
     CHECK(seen == std::vector<std::string>{"ONE", "TWO", "THREE"});
     CHECK(queue.drain().empty());
 }
+
+TEST_CASE("A source's status line says its name once, never its own sentence after its prefix", "[kiosk][status]") {
+    // The sentences the NFC reader and the camera really report (kiosk/nfc, kiosk/camera).
+    CHECK(status_line({InputKind::nfc, SourceState::ready, "NFC reader ready (pn532_uart:/dev/ttyUSB0)"}) ==
+          "NFC reader ready (pn532_uart:/dev/ttyUSB0)");
+    CHECK(status_line({InputKind::nfc, SourceState::unavailable,
+                       "NFC reader unavailable: no NFC reader found by auto-scan; retrying"}) ==
+          "NFC reader unavailable: no NFC reader found by auto-scan; retrying");
+    CHECK(status_line({InputKind::camera, SourceState::ready, "camera ready (/dev/video0)"}) == "Camera ready (/dev/video0)");
+    CHECK(status_line({InputKind::camera, SourceState::unavailable,
+                       "camera unavailable (/dev/video99: cannot open: No such file or directory), retrying"}) ==
+          "Camera unavailable (/dev/video99: cannot open: No such file or directory), retrying");
+    CHECK(status_line({InputKind::wedge, SourceState::unavailable, "scanner not connected: plug it in"}) ==
+          "Scanner not connected: plug it in");
+    // Without a sentence of its own, or one that does not name the input, the name goes first once.
+    CHECK(status_line({InputKind::nfc, SourceState::starting, ""}) == "NFC reader: starting");
+    CHECK(status_line({InputKind::scripted, SourceState::unavailable, "input ended"}) == "Scripted: input ended");
+}

@@ -82,6 +82,10 @@ TEST_CASE("NFC tap: a UID-only NTAG gives one scan with the UID", "[nfc]") {
     Rig rig;
     rig.start_ready();
     CHECK(rig.source.status().message.find("ready") != std::string::npos);
+    // The line staff read: "NFC reader ready (the reader)", the name said once.
+    const std::string line = status_line(rig.source.status());
+    CHECK(line.rfind("NFC reader ready (", 0) == 0);
+    CHECK(line.find("NFC reader", 1) == std::string::npos);
     rig.emulator.place_tag(ntag("04A1B2C3D4E5F6"));
     const RawScan scan = rig.next_scan();
     CHECK(scan.input == InputKind::nfc);
@@ -216,6 +220,10 @@ TEST_CASE("NFC no reader at start: unavailable with the path, keeps retrying, st
     REQUIRE(wait_until([&] { return source.status().state == SourceState::unavailable; }, patience));
     CHECK(source.status().message.find("no reader at " + missing) != std::string::npos);
     CHECK(source.status().message.find("retrying") != std::string::npos);
+    // The line staff read names the reader once: "NFC reader unavailable: ...", nothing in front.
+    const std::string line = status_line(source.status());
+    CHECK(line.rfind("NFC reader unavailable: ", 0) == 0);
+    CHECK(line.find("NFC reader", 1) == std::string::npos);
     // "unavailable" is reported just before the back-off: the source is waiting it out now.
     const auto t0 = std::chrono::steady_clock::now();
     source.stop();

@@ -149,6 +149,65 @@ TEST_CASE("A changes reply carries no email and round-trips", "[sync][json]") {
     CHECK(back.badges[0].token_digest == std::string(64, 'a'));
 }
 
+TEST_CASE("Enrolment removals and whole facilitator lists round-trip, an emptied list included", "[sync][json]") {
+    Changes c;
+    c.cursor = 7;
+    c.rooms.push_back(Room{4, 1, "Room 1"});
+    c.rooms.push_back(Room{5, 1, "Room 2"});
+    c.enrolment_removals.push_back(EnrolmentRemoval{1, 42});
+    c.room_facilitators.push_back(RoomFacilitators{4, {FacilitatorRow{9, true}, FacilitatorRow{10, false}}});
+    c.room_facilitators.push_back(RoomFacilitators{5, {}});  // everyone taken off Room 2
+    auto json = to_json(c);
+    CHECK(json.find(R"("enrolment_removals":[{"event_id":1,"participant_id":42}])") != std::string::npos);
+    CHECK(json.find(R"({"room_id":5,"facilitators":[]})") != std::string::npos);
+    auto back = parse_changes(json);
+    REQUIRE(back.enrolment_removals.size() == 1);
+    CHECK(back.enrolment_removals[0].event_id == 1);
+    CHECK(back.enrolment_removals[0].participant_id == 42);
+    REQUIRE(back.room_facilitators.size() == 2);
+    CHECK(back.room_facilitators[0].room_id == 4);
+    REQUIRE(back.room_facilitators[0].facilitators.size() == 2);
+    CHECK(back.room_facilitators[0].facilitators[0].participant_id == 9);
+    CHECK(back.room_facilitators[0].facilitators[0].lead);
+    CHECK(back.room_facilitators[0].facilitators[1].participant_id == 10);
+    CHECK_FALSE(back.room_facilitators[0].facilitators[1].lead);
+    CHECK(back.room_facilitators[1].room_id == 5);
+    CHECK(back.room_facilitators[1].facilitators.empty());
+}
+
+TEST_CASE("A changes reply from an older server lacks the new fields and one from a newer server has unknown ones", "[sync][json]") {
+    // Before enrolment removals and facilitator lists: read as empty, the rest as before.
+    auto old = parse_changes(R"({"server_time_ms":1,"cursor":3,"more":false,"rooms":[{"id":4,"event_id":1,"name":"Room 1"}],)"
+                             R"("enrolments":[{"event_id":1,"participant_id":2,"room_id":4}]})");
+    CHECK(old.cursor == 3);
+    CHECK(old.rooms.size() == 1);
+    CHECK(old.enrolments.size() == 1);
+    CHECK(old.enrolment_removals.empty());
+    CHECK(old.room_facilitators.empty());
+    // What this build does not know is passed over, at the top and inside a record.
+    auto newer = parse_changes(R"({"server_time_ms":1,"cursor":3,"more":false,"hub_motd":"hello",)"
+                               R"("enrolment_removals":[{"event_id":1,"participant_id":2,"why":"withdrawn"}],)"
+                               R"("room_facilitators":[{"room_id":4,"facilitators":[{"participant_id":9,"lead":true,"since":5}]}]})");
+    REQUIRE(newer.enrolment_removals.size() == 1);
+    CHECK(newer.enrolment_removals[0].participant_id == 2);
+    REQUIRE(newer.room_facilitators.size() == 1);
+    CHECK(newer.room_facilitators[0].facilitators.at(0).participant_id == 9);
+    // The new fields are as strict as the old when present.
+    auto error_of = [](const std::string& json) {
+        try {
+            parse_changes(json);
+        } catch (const ProtocolError& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    CHECK(error_of(R"({"server_time_ms":1,"cursor":3,"more":false,"room_facilitators":[{"room_id":4,)"
+                   R"("facilitators":[{"participant_id":9,"lead":"yes"}]}]})") ==
+          "room_facilitators[0].facilitators[0].lead: expected true or false");
+    CHECK(error_of(R"({"server_time_ms":1,"cursor":3,"more":false,"enrolment_removals":[{"event_id":1}]})") ==
+          "enrolment_removals[0].participant_id: expected an integer");
+}
+
 TEST_CASE("A rejection carries its code, and a code this build does not know reads as unknown", "[sync][json]") {
     UploadReply r;
     r.rejected.push_back({"0190f5c2-0000-7000-8000-000000000001", "this uuid is already stored with other content",

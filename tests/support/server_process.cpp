@@ -24,16 +24,11 @@ std::string read_text_file(const std::string& path) {
     return ss.str();
 }
 
-ServerProcess::ServerProcess(const std::string& config, const std::string& log_file, bool plain_http,
-                             unsigned short port, std::vector<std::string> extra_args) {
-    std::size_t log_start = read_text_file(log_file).size();  // a restarted server appends
-    std::vector<std::string> args = {binary(), "--config", config, "--listen", "127.0.0.1", "--port", std::to_string(port)};
-    if (plain_http) args.push_back("--plain-http");
-    args.insert(args.end(), extra_args.begin(), extra_args.end());
-    pid_ = ::fork();
-    if (pid_ < 0) throw std::runtime_error("fork failed");
-    if (pid_ == 0) {
-        int err = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+pid_t spawn_with_stderr(std::vector<std::string> args, const std::string& stderr_file, bool append) {
+    pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        int err = ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0644);
         if (err >= 0) ::dup2(err, 2);
         int null = ::open("/dev/null", O_RDWR);
         if (null >= 0) ::dup2(null, 0), ::dup2(null, 1);
@@ -43,6 +38,16 @@ ServerProcess::ServerProcess(const std::string& config, const std::string& log_f
         ::execv(argv[0], argv.data());
         ::_exit(127);
     }
+    return pid;
+}
+
+ServerProcess::ServerProcess(const std::string& config, const std::string& log_file, bool plain_http,
+                             unsigned short port, std::vector<std::string> extra_args) {
+    std::size_t log_start = read_text_file(log_file).size();  // a restarted server appends
+    std::vector<std::string> args = {binary(), "--config", config, "--listen", "127.0.0.1", "--port", std::to_string(port)};
+    if (plain_http) args.push_back("--plain-http");
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    pid_ = spawn_with_stderr(std::move(args), log_file, /*append=*/true);
     ::signal(SIGPIPE, SIG_IGN);
     // The server reports the port it bound in its "listening" log line. (No std::regex:
     // GCC 12 warns inside <regex> at -O1 with the sanitizers, and warnings are errors.)

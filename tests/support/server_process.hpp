@@ -36,6 +36,10 @@ private:
     bool reaped_ = false;
 };
 
+// Starts `args` (args[0] a program path) with stdin and stdout on /dev/null and stderr into
+// `stderr_file` (appended to, or truncated); returns the child's pid.
+pid_t spawn_with_stderr(std::vector<std::string> args, const std::string& stderr_file, bool append);
+
 // Reads the whole file (a server log) as text.
 std::string read_text_file(const std::string& path);
 

@@ -61,7 +61,8 @@ void ReadyScreen::draw() {
 void ReadyScreen::draw_inputs() {
     const ImVec2 size = ImGui::GetWindowSize();
     // Inputs, in words: "Scanner: ready", or the source's own sentence when it is not
-    // ("camera unavailable (...), retrying"), so staff see a pulled plug from across the hall.
+    // ("Camera unavailable (...), retrying", status_line), so staff see a pulled plug from
+    // across the hall.
     ImGui::SetCursorPos({size.x * 0.03f, size.y * 0.88f});
     ImGui::PushFont(fonts_.body);
     ImGui::PushTextWrapPos(size.x * 0.85f);
@@ -73,9 +74,7 @@ void ReadyScreen::draw_inputs() {
         if (status.state == SourceState::ready) {
             live += (live.empty() ? "" : "     ") + name + ": ready";
         } else {
-            std::string said = status.message.empty() ? name + ": " + to_string(status.state) : status.message;
-            said[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(said[0])));
-            down += (down.empty() ? "" : "   ") + said;
+            down += (down.empty() ? "" : "   ") + status_line(status);
         }
     }
     if (!live.empty()) ImGui::TextColored(style::muted, "%s", live.c_str());

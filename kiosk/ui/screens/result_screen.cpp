@@ -6,20 +6,18 @@
 #include "muster/time/uk_time.hpp"
 
 namespace muster::kiosk {
-namespace {
 
-struct Words {
-    std::string headline, detail;
-};
-
-Words words_for(const checkin::ScanResult& r) {
+ResultWords result_words(const checkin::ScanResult& r) {
     std::string name = r.participant ? r.participant->public_name() : "";
     std::string role_room = r.participant ? std::string(label(r.participant->role)) : "";
     if (r.room_name) role_room += (role_room.empty() ? "" : "  ·  ") + *r.room_name;
     switch (r.decision.outcome) {
         case Outcome::checked_in: return {"Welcome, " + name, role_room};
         case Outcome::checked_out: return {"Goodbye, " + name, "Checked out at " + uk_time::format_hhmm(r.record.device_ms)};
-        case Outcome::already_checked_in: return {name + ": already checked in", r.decision.reason};
+        case Outcome::already_checked_in:
+            // The headline says it; the line under it only adds since when.
+            if (r.decision.first_seen_ms) return {name + ": already checked in", "Since " + uk_time::format_hhmm(*r.decision.first_seen_ms)};
+            return {name + ": already checked in", ""};
         case Outcome::not_expected:
             // A genuine badge of someone this device does not hold (another event's person) has no name here.
             return {name.empty() ? "Not on this event's list" : name + ": not on this event's list",
@@ -33,8 +31,6 @@ Words words_for(const checkin::ScanResult& r) {
     return {"", ""};
 }
 
-}  // namespace
-
 void ResultScreen::draw() {
     const auto& r = model_.last_result();
     if (!r) return;
@@ -45,7 +41,7 @@ void ResultScreen::draw() {
     ImU32 ink = ImGui::ColorConvertFloat4ToU32(style::text_on(tone));
     style::icon(draw, {size.x * 0.5f, size.y * 0.25f}, size.y * 0.12f, tone, ink);
 
-    auto words = words_for(*r);
+    auto words = result_words(*r);
     ImGui::SetCursorPosY(size.y * 0.45f);
     style::centred(words.headline, fonts_.huge, style::text_on(tone));
     ImGui::Dummy({0, size.y * 0.03f});

@@ -14,6 +14,12 @@ struct Fonts {
     ImFont* huge = nullptr;     // ~10%: readable at 2 m
 };
 
+// The result screen's words: a headline and a line under it, neither repeating the other.
+struct ResultWords {
+    std::string headline, detail;
+};
+ResultWords result_words(const checkin::ScanResult& result);
+
 // A room device's register for the facilitator (drawn inside the ready screen).
 class RoomRegisterPanel {
 public:

@@ -88,6 +88,12 @@ json::object write(const Enrolment& e) {
     return {{"event_id", e.event_id}, {"participant_id", e.participant_id}, {"room_id", opt(e.room_id)}};
 }
 
+json::object write(const EnrolmentRemoval& r) {
+    return {{"event_id", r.event_id}, {"participant_id", r.participant_id}};
+}
+
+json::object write(const FacilitatorRow& f) { return {{"participant_id", f.participant_id}, {"lead", f.lead}}; }
+
 json::object write(const BadgeRow& b) {
     return {{"participant_id", b.participant_id}, {"serial", b.serial},
             {"issued_ms", b.issued_ms},           {"revoked_ms", opt(b.revoked_ms)},
@@ -99,6 +105,8 @@ json::object write(const NfcCardRow& c) {
             {"detached_ms", opt(c.detached_ms)}};
 }
 
+json::object write(const RoomFacilitators& r);  // holds a list: after write_all
+
 template <typename T>
 json::array write_all(const std::vector<T>& items) {
     json::array a;
@@ -106,6 +114,8 @@ json::array write_all(const std::vector<T>& items) {
     for (const auto& i : items) a.emplace_back(write(i));
     return a;
 }
+
+json::object write(const RoomFacilitators& r) { return {{"room_id", r.room_id}, {"facilitators", write_all(r.facilitators)}}; }
 
 // ---- reading ----
 
@@ -296,6 +306,16 @@ Enrolment read_enrolment(const Fields& f) {
     return Enrolment{f.integer("event_id"), f.integer("participant_id"), f.opt_integer("room_id")};
 }
 
+EnrolmentRemoval read_enrolment_removal(const Fields& f) {
+    return EnrolmentRemoval{f.integer("event_id"), f.integer("participant_id")};
+}
+
+FacilitatorRow read_facilitator(const Fields& f) { return FacilitatorRow{f.integer("participant_id"), f.boolean("lead")}; }
+
+RoomFacilitators read_room_facilitators(const Fields& f) {
+    return RoomFacilitators{f.integer("room_id"), f.list("facilitators", read_facilitator)};
+}
+
 BadgeRow read_badge(const Fields& f) {
     return BadgeRow{f.integer("participant_id"), f.integer("serial"), f.integer("issued_ms"),
                     f.opt_integer("revoked_ms"), f.opt_text("revoke_reason"), f.opt_text("token_digest")};
@@ -349,6 +369,8 @@ std::string to_json(const Changes& c) {
                                         {"sessions", write_all(c.sessions)},
                                         {"rooms", write_all(c.rooms)},
                                         {"enrolments", write_all(c.enrolments)},
+                                        {"enrolment_removals", write_all(c.enrolment_removals)},
+                                        {"room_facilitators", write_all(c.room_facilitators)},
                                         {"badges", write_all(c.badges)},
                                         {"nfc_cards", write_all(c.nfc_cards)},
                                         {"check_ins", write_all(c.check_ins)},
@@ -453,6 +475,9 @@ Changes parse_changes(std::string_view text) {
     c.sessions = f.list("sessions", read_session);
     c.rooms = f.list("rooms", read_room);
     c.enrolments = f.list("enrolments", read_enrolment);
+    // Absent from servers before they were added: read as empty (Fields::list).
+    c.enrolment_removals = f.list("enrolment_removals", read_enrolment_removal);
+    c.room_facilitators = f.list("room_facilitators", read_room_facilitators);
     c.badges = f.list("badges", read_badge);
     c.nfc_cards = f.list("nfc_cards", read_card);
     c.check_ins = f.list("check_ins", read_check_in);

@@ -5,8 +5,17 @@
 
 #include <optional>
 #include <ostream>
+#include <span>
+#include <string_view>
 
 namespace muster::attendance {
+
+struct ExportColumn {
+    std::string_view name;     // the header cell
+    std::string_view meaning;  // for `muster help columns`
+};
+// The export's columns, in order: the header is written from this table.
+std::span<const ExportColumn> export_columns();
 
 // Writes the header and one row per participant per event (every event when `event` is
 // empty). Returns the number of rows. Text fields are quoted against spreadsheet formula

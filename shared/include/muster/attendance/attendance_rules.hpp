@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace muster::attendance {
@@ -31,6 +32,10 @@ struct Summary {
 //    the first session's start plus the event's late threshold; else present.
 Summary summarise(const Event& event, ParticipantId participant, bool expected, std::span<const CheckIn> scans,
                   std::span<const Correction> corrections);
+
+// What a status means, in a sentence for staff (`muster help statuses`); how summarise
+// derives it, or which staff mark sets it.
+std::string_view meaning(AttendanceStatus);
 
 // All participants of an event: every expected person plus anyone with a counted scan.
 std::vector<Summary> summarise_event(const Event& event, std::span<const Enrolment> enrolments,

@@ -26,7 +26,9 @@ private:
 
 class Reader {
 public:
-    explicit Reader(std::string_view text);
+    // `delimiter` separates fields: ',' for CSV; ';' or '\t' for what some spreadsheets
+    // write under the name CSV (see guess_delimiter).
+    explicit Reader(std::string_view text, char delimiter = ',');
     // The next record, or nullopt at the end. Blank lines are skipped. Throws ParseError
     // for a quote left open at the end of the file or a stray character after a
     // closing quote.
@@ -37,7 +39,13 @@ private:
     std::string_view text_;
     std::size_t pos_ = 0;
     std::size_t line_ = 1;
+    char delimiter_ = ',';
 };
+
+// The separator of a file's header line (its first line, after a UTF-8 byte-order mark):
+// ',' if it holds a comma outside quotes, else ';' or '\t' if it holds one of those (a
+// spreadsheet in a locale where the comma is the decimal mark writes semicolons), else ','.
+char guess_delimiter(std::string_view text);
 
 // Quotes a field for writing when it needs it (comma, quote, CR/LF, leading/trailing space).
 std::string quote(std::string_view field);

@@ -56,6 +56,11 @@ std::optional<DeviceMode> parse_device_mode(std::string_view);
 std::optional<Outcome> parse_outcome(std::string_view);
 // Every outcome, in declaration order (for building lists from a rule, e.g. SQL).
 std::span<const Outcome> all_outcomes();
+// Every role and every attendance status, in declaration order (for help and exports'
+// descriptions generated from these tables), and the other spellings parse_role accepts.
+std::span<const Role> all_roles();
+std::span<const AttendanceStatus> all_attendance_statuses();
+std::vector<std::string_view> role_spellings(Role);
 std::optional<AttendanceStatus> parse_attendance_status(std::string_view);
 
 struct Participant {

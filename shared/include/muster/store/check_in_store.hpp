@@ -21,7 +21,11 @@ inline constexpr std::string_view correction_columns =
 CheckIn read_check_in(const db::Statement& row);
 Correction read_correction(const db::Statement& row);
 
-// Next per-device sequence number (1, 2, ...). Call inside the write transaction.
+// Next per-device sequence number (1, 2, ...): one past the device's own newest record, and
+// never at or below the settings row device.seq_floor (what the hub held from this device id
+// when this database was provisioned: `muster device move`, or re-adding a revoked id).
+// Call inside the write transaction.
+inline constexpr std::string_view device_seq_floor_key = "device.seq_floor";
 std::int64_t next_device_seq(db::Database& db, const std::string& device_id);
 
 // Inserts the record; with `queue`, also puts it in the outbox. Returns false when a

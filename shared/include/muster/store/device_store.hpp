@@ -22,6 +22,15 @@ struct DeviceRow {
     // yet opened by this version (store/device_secrets.hpp seals those).
     std::string secret_box;
     std::optional<TimeMs> revoked_ms;
+    std::optional<TimeMs> removed_ms;  // taken out of service (`muster device remove`)
+    // What the device said of itself at its last authenticated request (throttled by the
+    // server: docs/api.md). Never set until it has synced once.
+    std::optional<TimeMs> last_seen_ms;
+    std::optional<std::string> last_version;
+    std::optional<std::int64_t> last_queued;
+    std::optional<std::int64_t> last_clock_skew_ms;  // device minus hub
+
+    bool in_service() const { return !revoked_ms && !removed_ms; }
 };
 
 std::optional<DeviceRow> find_device(db::Database& db, const std::string& id);
@@ -37,10 +46,35 @@ struct NewDevice {
 };
 // False (and nothing written) when a device with that id exists already.
 bool insert_device(db::Database& db, const NewDevice& device);
+// The device row under an existing id made anew: event, room, mode, name and secret
+// replaced, back in service, what it last reported forgotten (a new folder has reported
+// nothing). Its stored records stay. False when there is no device with that id.
+bool reissue_device(db::Database& db, const NewDevice& device);
+
+// The highest sequence number the hub holds from this device id (0: none): the floor a new
+// device database for that id starts above (check_in_store.hpp, device.seq_floor).
+std::int64_t hub_device_seq_max(db::Database& db, const std::string& id);
 
 enum class Revocation { revoked, already_revoked, no_such_device };
 // A revoked device stays revoked; its stored records stay too.
 Revocation revoke_device(db::Database& db, const std::string& id, TimeMs now);
+
+enum class Removal { removed, already_removed, no_such_device };
+// Out of service: the server refuses it as it refuses a revoked one; its records stay and
+// its id may be added again.
+Removal remove_device(db::Database& db, const std::string& id, TimeMs now);
+
+// What a device reports of itself with each request; nullopt fields leave the column as it is.
+struct DeviceReport {
+    TimeMs seen_ms = 0;
+    std::optional<std::string> version;
+    std::optional<std::int64_t> queued;
+    std::optional<std::int64_t> clock_skew_ms;
+};
+void note_device_report(db::Database& db, const std::string& id, const DeviceReport& report);
+// A version text as a device may report it: 1-32 characters of [0-9A-Za-z.+_~-]; anything
+// else (too long, spaces, escapes, control characters) is nullopt and ignored, never an error.
+std::optional<std::string> clean_version(std::string_view text);
 
 struct DeviceListing {
     DeviceRow device;

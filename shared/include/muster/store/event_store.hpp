@@ -27,6 +27,20 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The event asked for exists already (same programme item, cohort and date, not cancelled).
+class DuplicateEvent : public EventError {
+public:
+    DuplicateEvent(EventId same, const std::string& what) : EventError(what), existing(same) {}
+    EventId existing;
+};
+
+// A session's UK local times for one event, overriding its template's ("Morning", "09:30", "12:30").
+struct SessionTime {
+    std::string name;
+    std::string start;
+    std::string end;
+};
+
 struct NewEvent {
     std::string programme;  // template code, e.g. "ect-y1"
     std::string item;       // template item code, e.g. "conference-1"
@@ -35,11 +49,13 @@ struct NewEvent {
     std::string venue;
     int rooms = 0;  // breakout rooms to create ("Room 1".."Room N")
     int late_after_min = 10;
+    std::vector<SessionTime> session_times = {};  // by template session name; others keep the template's
 };
 
 // Creates the event and its sessions from the template, then enrols the expected
 // participants (the template's audience for that cohort) and shares them out between
-// the rooms, with up to two facilitators per room. Throws EventError with a clear message.
+// the rooms, and the facilitators with them (share_facilitators). Throws EventError with a
+// clear message, DuplicateEvent when the same event exists.
 EventId create_event(db::Database& db, const NewEvent& spec);
 
 std::optional<Event> load_event(db::Database& db, EventId id);
@@ -53,6 +69,8 @@ std::optional<Session> current_session(const Event& event, TimeMs now);
 
 std::optional<Enrolment> find_enrolment(db::Database& db, EventId event, ParticipantId participant);
 std::vector<Enrolment> enrolments(db::Database& db, EventId event);
+// Enrols the event's audience, and gives rooms without a lead (or without a co-facilitator)
+// facilitators not yet in any of its rooms. Nothing for a cancelled event.
 std::size_t enrol_expected(db::Database& db, EventId event, std::int64_t change);
 // Enrols (or moves to `room`) one participant; a removal of the same enrolment is forgotten.
 void enrol(db::Database& db, EventId event, ParticipantId participant, std::optional<RoomId> room, std::int64_t change);
@@ -72,5 +90,12 @@ struct RoomFacilitator {
 void set_room_facilitators(db::Database& db, RoomId room, const std::vector<RoomFacilitator>& facilitators,
                            std::int64_t change);
 std::vector<RoomFacilitator> room_facilitator_list(db::Database& db, RoomId room);  // lead first
+
+// Shares facilitators out between rooms, given each room's list now: first a lead for every
+// room that has nobody (one each, in room order), then a co-facilitator for every room that
+// has one person, from `available` in order. Nobody is moved; rooms beyond the people
+// available stay as they were. Returns the rooms' new lists, in the same order.
+std::vector<std::vector<RoomFacilitator>> share_facilitators(std::vector<std::vector<RoomFacilitator>> rooms,
+                                                             const std::vector<ParticipantId>& available);
 
 }  // namespace muster::store

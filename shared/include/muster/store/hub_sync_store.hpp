@@ -50,7 +50,8 @@ private:
 };
 
 // Everything a device at `event` needs that changed after `since`, read at one snapshot so
-// the cursor matches exactly the rows sent: the event, its sessions, rooms and enrolments;
+// the cursor matches exactly the rows sent: the event, its sessions, rooms (each with its
+// whole facilitator list), enrolments and enrolments removed;
 // the people it needs (enrolled there, or facilitating one of its rooms) with their badges
 // and NFC cards, all of them again when they were linked to the event after `since`; and
 // other devices' check-ins and corrections in arrival order, whole uploads at a time until

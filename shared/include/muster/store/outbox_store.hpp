@@ -24,6 +24,8 @@ struct OutboxItem {
 };
 // The oldest records still to send (not refused), at most `limit`.
 std::vector<OutboxItem> outbox_next(db::Database& db, std::size_t limit);
+// Every record in the outbox, refused ones too, oldest first (`muster device import`).
+std::vector<OutboxItem> outbox_all(db::Database& db);
 // The hub stored it: it leaves the outbox.
 void outbox_remove(db::Database& db, const std::string& uuid);
 // The hub refused it for good: kept, never sent again, the reason shown to staff.

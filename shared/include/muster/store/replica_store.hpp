@@ -17,7 +17,11 @@ namespace muster::store {
 void copy_hub_to_device(db::Database& device, const std::string& hub_path, EventId event);
 
 // Upserts every row of `changes` (a roster correction that moves a TRN to another person
-// included). Not the cursor, and no transaction: the caller stores both in one.
+// included), replaces each sent room's facilitator list with the hub's and deletes the
+// enrolments the hub removed. Someone left neither enrolled nor facilitating here is
+// forgotten: their badges and cards go, and their participant row too unless a check-in or
+// correction on the device names them (docs/api.md, "Changes"). Not the cursor, and no
+// transaction: the caller stores both in one.
 void apply_changes(db::Database& device, const sync::Changes& changes);
 
 }  // namespace muster::store

@@ -1,6 +1,6 @@
 #pragma once
 // What the hub looks up to judge a record a device uploaded (the rules are the server's:
-// sync-server/server/upload_rules.hpp, docs/security.md). Each is one indexed probe through
+// sync-server/intake/upload_rules.hpp, docs/security.md). Each is one indexed probe through
 // a statement prepared once per connection, so judging keeps pace with storing.
 #include "muster/db/database.hpp"
 #include "muster/model/types.hpp"

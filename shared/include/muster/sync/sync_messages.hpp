@@ -79,8 +79,30 @@ struct NfcCardRow {
     std::optional<TimeMs> detached_ms;
 };
 
+// An enrolment taken away at the hub (unenrolled, withdrawn, event cancelled): the device
+// deletes it, and forgets the person unless they are still needed (docs/api.md, "Changes").
+struct EnrolmentRemoval {
+    EventId event_id = 0;
+    ParticipantId participant_id = 0;
+};
+
+struct FacilitatorRow {
+    ParticipantId participant_id = 0;
+    bool lead = false;
+};
+
+// A room's whole list of facilitators (lead first), sent with every room in `rooms`: the
+// device replaces its list for that room with this one, an empty list included.
+struct RoomFacilitators {
+    RoomId room_id = 0;
+    std::vector<FacilitatorRow> facilitators;
+};
+
 // GET /v1/changes?since=CURSOR: everything the device's event needs that changed after
-// the cursor. Rows are whole (upserts); applying a reply twice changes nothing.
+// the cursor. Rows are whole (upserts); applying a reply twice changes nothing. Fields
+// added later (enrolment_removals, room_facilitators) are read as empty when absent, so a
+// newer device works with an older server; a reader ignores fields it does not know, so an
+// older device works with a newer server.
 struct Changes {
     TimeMs server_time_ms = 0;
     std::int64_t cursor = 0;  // ask with this next time
@@ -90,6 +112,8 @@ struct Changes {
     std::vector<Session> sessions;
     std::vector<Room> rooms;
     std::vector<Enrolment> enrolments;
+    std::vector<EnrolmentRemoval> enrolment_removals;
+    std::vector<RoomFacilitators> room_facilitators;  // one entry per room in `rooms`
     std::vector<BadgeRow> badges;
     std::vector<NfcCardRow> nfc_cards;
     std::vector<CheckIn> check_ins;  // other devices' records at this event

@@ -30,6 +30,10 @@ std::string format_hhmm(TimeMs utc);             // "09:02" local
 std::string format_date(TimeMs utc);             // "2025-10-14" local
 std::string format_local(TimeMs utc);            // "2025-10-14 09:02" local
 std::string format_iso_utc(TimeMs utc);          // "2025-10-14T08:02:00.000Z"
+// When `at` is, said from `now` in UK local days: "at 15:00" the same day, "tomorrow at
+// 15:00", "yesterday at 15:00", else "on Wed 14 Oct at 15:00" ("on Wed 14 Oct 2026 at 15:00"
+// in another year). For a kiosk days early or late, where a bare time misleads.
+std::string format_when(TimeMs at, TimeMs now);
 
 // Days since 1970-01-01 for a civil date (proleptic Gregorian), and back.
 std::int64_t days_from_civil(int y, int m, int d);

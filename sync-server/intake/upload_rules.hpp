@@ -4,7 +4,7 @@
 // event, the upload's clock, and a few look-ups behind UploadFacts. The device is signed in,
 // but what it says is checked: a correctly signed hostile device can write only what an
 // honest kiosk of that device could have made.
-#include "sync_store.hpp"
+#include "device_record.hpp"
 
 #include "muster/model/types.hpp"
 #include "muster/sync/sync_messages.hpp"

@@ -1,0 +1,133 @@
+#include "help_topics.hpp"
+
+#include "muster/attendance/attendance_export.hpp"
+#include "muster/attendance/attendance_rules.hpp"
+#include "muster/programme/templates.hpp"
+
+#include <ostream>
+#include <utility>
+
+namespace muster::admin {
+namespace {
+
+void pad(std::ostream& out, std::size_t used, std::size_t width) {
+    for (std::size_t i = used; i < width; ++i) out << ' ';
+    out << ' ';
+}
+
+void roles(std::ostream& out) {
+    out << "Roles (the roster's role column, and --role): the code, then other spellings a roster may use\n"
+           "(matched case-insensitively, with _ - and . read as spaces):\n";
+    for (Role r : all_roles()) {
+        out << "  " << to_string(r);
+        pad(out, to_string(r).size(), 16);
+        out << label(r);
+        auto spellings = role_spellings(r);
+        for (std::size_t i = 0; i < spellings.size(); ++i) out << (i ? ", " : "  (also: ") << spellings[i];
+        out << (spellings.empty() ? "" : ")") << "\n";
+    }
+}
+
+void roles_brief(std::ostream& out) {
+    out << "Roles:";
+    for (Role r : all_roles()) out << ' ' << to_string(r);
+    out << "\n";
+}
+
+void programmes(std::ostream& out) {
+    out << "Programme templates (event create --programme CODE --item CODE): who is expected, then each\n"
+           "item with its default sessions (UK local time):\n";
+    for (const auto& t : programme::all_templates()) {
+        out << "  " << t.code << "  " << t.name << " (for role " << to_string(t.audience);
+        if (t.programme_year) out << ", programme year " << *t.programme_year;
+        out << ", of the event's cohort)\n";
+        for (const auto& item : t.items) {
+            out << "    " << item.code;
+            pad(out, item.code.size(), 20);
+            out << item.title << "  [";
+            for (std::size_t i = 0; i < item.sessions.size(); ++i)
+                out << (i ? ", " : "") << item.sessions[i].name << ' ' << item.sessions[i].start << '-' << item.sessions[i].end;
+            out << "]" << (item.optional ? " (optional)" : "") << "\n";
+        }
+    }
+}
+
+void programmes_brief(std::ostream& out) {
+    out << "Programmes:";
+    bool first = true;
+    for (const auto& t : programme::all_templates()) {
+        out << (first ? " " : "; ") << t.code << " (";
+        first = false;
+        for (std::size_t i = 0; i < t.items.size(); ++i) out << (i ? ", " : "") << t.items[i].code;
+        out << ")";
+    }
+    out << "\n";
+}
+
+void columns(std::ostream& out) {
+    out << "Attendance export columns (CSV, one row per participant per event, in this order):\n";
+    for (const auto& c : attendance::export_columns()) {
+        out << "  " << c.name;
+        pad(out, c.name.size(), 18);
+        out << c.meaning << "\n";
+    }
+}
+
+void columns_brief(std::ostream& out) {
+    out << "Export columns:";
+    for (const auto& c : attendance::export_columns()) out << ' ' << c.name;
+    out << "\n";
+}
+
+void statuses(std::ostream& out) {
+    out << "Attendance statuses (the export's status column; derived from the scans unless staff marked one):\n";
+    for (AttendanceStatus s : all_attendance_statuses()) {
+        out << "  " << to_string(s);
+        pad(out, to_string(s).size(), 11);
+        out << label(s) << " - " << attendance::meaning(s) << "\n";
+    }
+}
+
+void statuses_brief(std::ostream& out) {
+    out << "Statuses:";
+    for (AttendanceStatus s : all_attendance_statuses()) out << ' ' << to_string(s);
+    out << "\n";
+}
+
+constexpr HelpTopic topics[] = {
+    {"roles", "roles a roster may give and their other spellings", roles, roles_brief},
+    {"programmes", "programme templates and their item codes", programmes, programmes_brief},
+    {"columns", "the attendance export's columns", columns, columns_brief},
+    {"statuses", "attendance status values", statuses, statuses_brief},
+};
+
+}  // namespace
+
+std::span<const HelpTopic> help_topics() { return topics; }
+
+const HelpTopic* find_help_topic(std::string_view name) {
+    // The singular, and "templates", find the same lists.
+    constexpr std::pair<std::string_view, std::string_view> aliases[] = {
+        {"role", "roles"}, {"programme", "programmes"}, {"templates", "programmes"}, {"column", "columns"}, {"status", "statuses"}};
+    for (auto& [alias, topic] : aliases)
+        if (name == alias) name = topic;
+    for (const auto& t : topics)
+        if (t.name == name) return &t;
+    return nullptr;
+}
+
+std::vector<const HelpTopic*> topics_for_command(const std::string& name, const std::set<std::string>& options) {
+    auto group = name.substr(0, name.find(' '));
+    std::vector<const HelpTopic*> out;
+    if (name == "roster import" || options.count("role")) out.push_back(find_help_topic("roles"));
+    if (options.count("programme") || options.count("item")) out.push_back(find_help_topic("programmes"));
+    if (group == "attendance") {
+        out.push_back(find_help_topic("columns"));
+        out.push_back(find_help_topic("statuses"));
+    } else if (options.count("status")) {
+        out.push_back(find_help_topic("statuses"));
+    }
+    return out;
+}
+
+}  // namespace muster::admin
