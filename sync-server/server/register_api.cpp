@@ -156,6 +156,9 @@ std::string view_json(const register_view::View& v, TimeMs now) {
         out["session"] = json::object{{"id", v.session->id}, {"name", v.session->name}, {"starts_ms", v.session->starts_ms},
                                       {"ends_ms", v.session->ends_ms}};
     else out["session"] = nullptr;
+    json::array rooms;  // for a whole-event session's room picker
+    for (const auto& r : v.event.rooms) rooms.push_back(json::object{{"id", r.id}, {"name", r.name}});
+    out["rooms"] = std::move(rooms);
     out["server_time_ms"] = now;
     out["counts"] = json::object{{"in", v.counts.in},           {"expected", v.counts.expected},
                                  {"late", v.counts.late},       {"missing", v.counts.missing},

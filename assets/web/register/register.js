@@ -14,6 +14,8 @@
   let lastState = null;
   let lastUpdateMs = null;
   let stopped = false;
+  let wholeEvent = false;  // a hub staff link: may pick any room of the event
+  let pickedRoom = '';     // '' = the whole event
 
   const hhmm = (ms) => ukTime.format(new Date(ms));
 
@@ -81,7 +83,24 @@
     }
   }
 
+  function fillRoomPicker(s) {
+    if (!wholeEvent) return;
+    const select = $('room-select');
+    const wanted = [['', 'Whole event'], ...s.rooms.map((r) => [String(r.id), r.name])];
+    const have = [...select.options].map((o) => [o.value, o.textContent]);
+    if (JSON.stringify(have) !== JSON.stringify(wanted)) {
+      select.replaceChildren(...wanted.map(([value, name]) => {
+        const o = el('option', null, name);
+        o.value = value;
+        return o;
+      }));
+    }
+    select.value = pickedRoom;
+    $('room-pick').hidden = false;
+  }
+
   function render(s) {
+    fillRoomPicker(s);
     $('event').textContent = s.event ? s.event.title : 'Register';
     $('room').textContent = s.room ? s.room.name : 'Whole event';
     $('session').textContent = s.session
@@ -115,24 +134,39 @@
     $('register').hidden = false;
   }
 
-  async function refresh() {
-    if (stopped) return;
+  // One refresh chain at a time: a newer one (a room picked) makes an older one's answer stale.
+  let generation = 0;
+  let timer = null;
+
+  async function refresh(gen = generation) {
+    if (stopped || gen !== generation) return;
     try {
-      const r = await fetch('api/state', { credentials: 'same-origin', cache: 'no-store' });
+      const query = pickedRoom ? `?room=${encodeURIComponent(pickedRoom)}` : '';
+      const r = await fetch(`api/state${query}`, { credentials: 'same-origin', cache: 'no-store' });
+      if (gen !== generation) return;
       if (r.status === 401 || r.status === 403) {
         const body = await readJson(r);
         showProblem('This register is closed', body.error || 'Ask hub staff for a new link.');
         return;
       }
       if (!r.ok) throw new Error(`status ${r.status}`);
-      lastState = await r.json();
+      const s = await r.json();
+      if (gen !== generation) return;
+      lastState = s;
       lastUpdateMs = Date.now();
       render(lastState);
       setLive(true);
     } catch (e) {
+      if (gen !== generation) return;
       setLive(false);
     }
-    if (!stopped) setTimeout(refresh, REFRESH_MS);
+    if (!stopped) timer = setTimeout(() => refresh(gen), REFRESH_MS);
+  }
+
+  function refreshNow() {
+    generation += 1;
+    clearTimeout(timer);
+    refresh(generation);
   }
 
   async function openSession() {
@@ -145,7 +179,10 @@
           headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code }),
         });
         const body = await readJson(r);
-        if (r.ok) csrfToken = body.csrf_token;
+        if (r.ok) {
+          csrfToken = body.csrf_token;
+          wholeEvent = body.room === null;
+        }
         else refused = body.error || 'Ask hub staff for a new link.';
       } catch (e) {
         refused = 'The hub did not answer. Check the tablet is on the venue network, then open the link again.';
@@ -168,7 +205,9 @@
     try {
       const r = await fetch('session', { credentials: 'same-origin', cache: 'no-store' });
       if (!r.ok) return false;
-      csrfToken = (await readJson(r)).csrf_token || null;
+      const body = await readJson(r);
+      csrfToken = body.csrf_token || null;
+      wholeEvent = body.room === null;
       return csrfToken !== null;
     } catch (e) {
       return false;
@@ -184,6 +223,10 @@
     tick();
     setInterval(tick, 1000);
     $('search').addEventListener('input', applySearch);
-    if (await openSession()) refresh();
+    $('room-select').addEventListener('change', (e) => {
+      pickedRoom = e.target.value;
+      if (lastState) refreshNow();
+    });
+    if (await openSession()) refreshNow();
   });
 })();
