@@ -282,7 +282,8 @@ ApiResponse RegisterApi::Impl::asset(const ApiRequest& r, std::string_view path_
 
 std::variant<std::pair<register_access::Scope, std::string>, ApiResponse> RegisterApi::Impl::session_of(
     const ApiRequest& r, TimeMs now, std::string_view path) {
-    auto cookie = register_access::cookie_value_in(header(r, "cookie"));
+    const std::string cookie_header = header(r, "cookie");  // kept: the value found is a view into it
+    auto cookie = register_access::cookie_value_in(cookie_header);
     auto refuse = [&](store::SessionRefusal why) {
         log.warn("register_refused", {{"path", std::string(path)}, {"reason", store::to_string(why)}});
         auto res = refusal(why == store::SessionRefusal::revoked ? HttpStatus::forbidden : HttpStatus::unauthorized,
