@@ -7,6 +7,11 @@
 
 namespace muster::attendance {
 
+std::optional<int> minutes_late(const Event& event, const Session& session, TimeMs first_entry_ms) {
+    if (first_entry_ms <= session.starts_ms + event.late_after_min * 60'000LL) return std::nullopt;
+    return static_cast<int>((first_entry_ms - session.starts_ms) / 60'000);
+}
+
 Summary summarise(const Event& event, ParticipantId participant, bool expected, std::span<const CheckIn> scans,
                   std::span<const Correction> corrections) {
     Summary s;
@@ -66,8 +71,7 @@ Summary summarise(const Event& event, ParticipantId participant, bool expected, 
         s.status = AttendanceStatus::left_early;
         return s;
     }
-    if (!event.sessions.empty() && s.first_in_ms &&
-        *s.first_in_ms > event.sessions.front().starts_ms + event.late_after_min * 60'000LL) {
+    if (!event.sessions.empty() && s.first_in_ms && minutes_late(event, event.sessions.front(), *s.first_in_ms)) {
         s.status = AttendanceStatus::late;
         return s;
     }

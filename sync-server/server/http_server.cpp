@@ -45,8 +45,8 @@ public:
 };
 
 struct HttpServer::Impl {
-    Impl(const ServerConfig& c, SyncApi& a, log::Logger& l)
-        : config(c), api(a), log(l), tls(ssl::context::tls_server), ioc(c.threads), control(asio::make_strand(ioc)),
+    Impl(const ServerConfig& c, SyncApi& a, log::Logger& l, RegisterApi* r)
+        : config(c), api(a), register_api(r), log(l), tls(ssl::context::tls_server), ioc(c.threads), control(asio::make_strand(ioc)),
           acceptor(control), signals(control), deadline(control) {}
 
     void listen();
@@ -65,6 +65,7 @@ struct HttpServer::Impl {
     // I/O object must go before its io_context.
     ServerConfig config;
     SyncApi& api;
+    RegisterApi* register_api;
     log::Logger& log;
     std::atomic<bool> stopping{false};
     // Set once run() has returned: no thread runs the io_context any more, so a session
@@ -123,7 +124,16 @@ ApiRequest to_api_request(const http::request<http::string_body>& req) {
     for (const auto& field : req) {
         std::string name(field.name_string());
         for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (name.rfind("x-muster-", 0) == 0) r.headers[name] = std::string(field.value());
+        // The device API's headers, and the few the register's page needs. A field sent twice
+        // is kept as one list, so a second Cookie cannot slip a value past the first
+        // (register_access::cookie_value_in trusts a repeated muster_register not at all).
+        if (name.rfind("x-muster-", 0) == 0) {
+            r.headers[name] = std::string(field.value());
+        } else if (name == "cookie" || name == "content-type" || name == "origin" || name == "host" ||
+                   name == "x-csrf-token" || name == "sec-fetch-site") {
+            auto [it, fresh] = r.headers.emplace(name, std::string(field.value()));
+            if (!fresh) it->second += (name == "cookie" ? "; " : ", ") + std::string(field.value());
+        }
     }
     r.body = req.body();
     return r;
@@ -132,8 +142,9 @@ ApiRequest to_api_request(const http::request<http::string_body>& req) {
 http::response<http::string_body> to_http(const ApiResponse& a, unsigned version, bool keep_alive) {
     http::response<http::string_body> res{static_cast<http::status>(code_of(a.status)), version};
     res.set(http::field::server, "muster-sync-server");
-    res.set(http::field::content_type, "application/json");
+    res.set(http::field::content_type, a.content_type);
     res.set(sync::header_server_time, std::to_string(a.server_time_ms));
+    for (const auto& [name, value] : a.headers) res.insert(name, value);
     res.keep_alive(keep_alive);
     res.body() = a.body;
     res.prepare_payload();
@@ -225,7 +236,9 @@ private:
         bool keep_alive = req.keep_alive() && !server_.stopping;
         unsigned version = req.version();
         parser_.reset();  // the body was copied out: an idle kept-alive connection holds none
-        respond(to_http(server_.api.handle(request), version, keep_alive));
+        bool for_register = server_.register_api && RegisterApi::serves(request.target);
+        respond(to_http(for_register ? server_.register_api->handle(request) : server_.api.handle(request), version,
+                        keep_alive));
     }
 
     void refuse(HttpStatus status, ErrorCode code, const std::string& why) {
@@ -235,8 +248,13 @@ private:
         auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
+        auto reply = error_response(status, code, why, now);
+        if (parser_ && server_.register_api && RegisterApi::serves(parser_->get().target())) {
+            reply.content_type = "application/json; charset=utf-8";
+            reply.headers = register_security_headers();
+        }
         // The client may still be sending the rest of what was refused: linger before closing.
-        respond(to_http(error_response(status, code, why, now), 11, false), /*linger=*/true);
+        respond(to_http(reply, 11, false), /*linger=*/true);
     }
 
     void respond(http::response<http::string_body> res, bool linger = false) {
@@ -436,8 +454,8 @@ void HttpServer::Impl::begin_stop() {
     if (connections == 0) deadline.cancel();
 }
 
-HttpServer::HttpServer(const ServerConfig& config, SyncApi& api, log::Logger& log)
-    : impl_(std::make_unique<Impl>(config, api, log)) {
+HttpServer::HttpServer(const ServerConfig& config, SyncApi& api, log::Logger& log, RegisterApi* register_api)
+    : impl_(std::make_unique<Impl>(config, api, log, register_api)) {
     impl_->listen();
 }
 

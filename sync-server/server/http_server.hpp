@@ -1,10 +1,12 @@
 #pragma once
 // The HTTP(S) front of the sync server: Boost.Asio + Beast, HTTP/1.1 with keep-alive, TLS
 // with the hub's certificate (plain HTTP only on loopback). It enforces the limits (body
-// size, request deadline, connection count) and hands each whole request to SyncApi.
+// size, request deadline, connection count) and hands each whole request to SyncApi, or to
+// RegisterApi when it is under /register/.
 // Beast stays inside http_server.cpp: it is slow to compile.
 #include "server_config.hpp"
 #include "muster/log/logger.hpp"
+#include "register_api.hpp"
 #include "sync_api.hpp"
 
 #include <memory>
@@ -14,7 +16,8 @@ namespace muster::server {
 class HttpServer {
 public:
     // Binds the listening socket (throws std::system_error with the address if it cannot).
-    HttpServer(const ServerConfig& config, SyncApi& api, log::Logger& log);
+    // register_api may be null: no /register/ pages (they answer 404 like any unknown path).
+    HttpServer(const ServerConfig& config, SyncApi& api, log::Logger& log, RegisterApi* register_api = nullptr);
     ~HttpServer();
 
     unsigned short port() const;

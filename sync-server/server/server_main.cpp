@@ -127,7 +127,9 @@ int main(int argc, char** argv) {
         muster::log::Logger logger(level);
         SqliteSyncStore store(config.database, device_secrets_key(config, logger), config.changes_page, config.changes_bytes);
         SyncApi api(store, logger, [] { return muster::uk_time::now_ms(); });
-        HttpServer server(config, api, logger);
+        // The facilitators' register (docs/register.md): its own connections to the hub database.
+        RegisterApi register_api(config.database, logger, [] { return muster::uk_time::now_ms(); }, config.threads);
+        HttpServer server(config, api, logger, &register_api);
         server.run(true);
         return 0;  // the store closes here, after the last request
     } catch (const ServerConfigError& e) {

@@ -9,7 +9,9 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <variant>
+#include <vector>
 
 namespace muster::server {
 
@@ -27,6 +29,9 @@ struct ApiResponse {
     HttpStatus status = HttpStatus::ok;
     std::string body;  // JSON
     TimeMs server_time_ms = 0;
+    std::string content_type = "application/json";
+    // More response headers (the register's Set-Cookie and security headers), sent as given.
+    std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 // An error reply: {"error": message, "code": code, "server_time_ms": now} with its status.

@@ -33,6 +33,11 @@ struct Summary {
 Summary summarise(const Event& event, ParticipantId participant, bool expected, std::span<const CheckIn> scans,
                   std::span<const Correction> corrections);
 
+// Late for `session`: the first entry came after the session's start plus the event's late
+// threshold (event.late_after_min). The whole minutes after the start when late, else
+// nullopt. summarise applies it to the first session; the live register to the current one.
+std::optional<int> minutes_late(const Event& event, const Session& session, TimeMs first_entry_ms);
+
 // What a status means, in a sentence for staff (`muster help statuses`); how summarise
 // derives it, or which staff mark sets it.
 std::string_view meaning(AttendanceStatus);

@@ -1,0 +1,384 @@
+#include "register_api.hpp"
+
+#include "web_assets.hpp"
+
+#include "muster/db/database.hpp"
+#include "muster/register/register_access.hpp"
+#include "muster/register/register_view.hpp"
+#include "muster/store/event_store.hpp"
+#include "muster/store/register_link_store.hpp"
+#include "muster/store/register_view_store.hpp"
+#include "muster/store/schema.hpp"
+
+#include <boost/json.hpp>
+
+#include <atomic>
+#include <charconv>
+#include <mutex>
+#include <optional>
+
+namespace muster::server {
+
+namespace json = boost::json;
+
+std::vector<std::pair<std::string, std::string>> register_security_headers() {
+    return {{"Content-Security-Policy",
+             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+             "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"},
+            {"X-Content-Type-Options", "nosniff"},
+            {"Referrer-Policy", "no-referrer"},
+            {"Cache-Control", "no-store"}};
+}
+
+// A few connections to the hub database, each used by one request at a time.
+struct RegisterApi::Impl {
+    struct Slot {
+        std::mutex mutex;
+        std::unique_ptr<db::Database> db;
+    };
+    Impl(std::filesystem::path p, log::Logger& l, Clock c) : database(std::move(p)), log(l), clock(std::move(c)) {}
+    std::filesystem::path database;
+    log::Logger& log;
+    Clock clock;
+    std::vector<std::unique_ptr<Slot>> slots;
+    std::atomic<std::size_t> next{0};
+
+    // Runs `f` with a connection: a free one if there is, else it waits its turn on one.
+    template <class F>
+    auto with_db(F&& f) {
+        for (auto& slot : slots) {
+            std::unique_lock lock(slot->mutex, std::try_to_lock);
+            if (lock) return f(connection(*slot));
+        }
+        auto& slot = *slots[next++ % slots.size()];
+        std::lock_guard lock(slot.mutex);
+        return f(connection(slot));
+    }
+    db::Database& connection(Slot& slot) {
+        if (!slot.db) slot.db = std::make_unique<db::Database>(database.string(), db::OpenMode::read_write);
+        return *slot.db;
+    }
+
+    ApiResponse handle(const ApiRequest& r, TimeMs now);
+    ApiResponse asset(const ApiRequest& r, std::string_view path_in, TimeMs now);
+    ApiResponse post_session(const ApiRequest& r, TimeMs now);
+    ApiResponse get_session(const ApiRequest& r, TimeMs now);
+    ApiResponse state(const ApiRequest& r, TimeMs now);
+    // The request's session, or the refusal to send (with the cookie cleared).
+    std::variant<std::pair<register_access::Scope, std::string>, ApiResponse> session_of(const ApiRequest& r, TimeMs now,
+                                                                                           std::string_view path);
+};
+
+namespace {
+
+std::string header(const ApiRequest& r, const std::string& name) {
+    auto it = r.headers.find(name);
+    return it == r.headers.end() ? std::string() : it->second;
+}
+
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+std::optional<std::string_view> query_value(std::string_view target, std::string_view key) {
+    auto q = target.find('?');
+    if (q == std::string_view::npos) return std::nullopt;
+    std::string_view rest = target.substr(q + 1);
+    while (!rest.empty()) {
+        auto amp = rest.find('&');
+        auto pair = rest.substr(0, amp);
+        auto eq = pair.find('=');
+        if (pair.substr(0, eq) == key) return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+        if (amp == std::string_view::npos) break;
+        rest = rest.substr(amp + 1);
+    }
+    return std::nullopt;
+}
+
+ApiResponse reply(HttpStatus status, std::string body, TimeMs now) {
+    ApiResponse a{status, std::move(body), now, "application/json; charset=utf-8", register_security_headers()};
+    return a;
+}
+
+// {"error": message, "code": code}: the message is for the person holding the tablet.
+ApiResponse refusal(HttpStatus status, std::string_view code, std::string_view message, TimeMs now) {
+    return reply(status, json::serialize(json::object{{"error", message}, {"code", code}}), now);
+}
+
+std::string_view exchange_message(store::ExchangeRefusal r) {
+    switch (r) {
+        case store::ExchangeRefusal::unknown:
+            return "This link is not one the hub knows (it may be mistyped or cut short). Ask hub staff for a new link.";
+        case store::ExchangeRefusal::used_already:
+            return "This link has been used already: it opens the register on one tablet only. Ask hub staff for a new "
+                   "link.";
+        case store::ExchangeRefusal::expired:
+            return "This link has expired: it worked until the end of the event's day. Ask hub staff for a new link.";
+        case store::ExchangeRefusal::revoked:
+            return "Hub staff withdrew this link. Ask hub staff for a new link.";
+    }
+    return "Ask hub staff for a new link.";
+}
+
+std::string_view session_message(store::SessionRefusal r) {
+    switch (r) {
+        case store::SessionRefusal::unknown:
+            return "This tablet has no register open. Open the link from the room's pack, or ask hub staff for a new "
+                   "link.";
+        case store::SessionRefusal::expired:
+            return "This register has ended: it worked until the end of the event's day. Ask hub staff for a new link.";
+        case store::SessionRefusal::revoked:
+            return "Hub staff withdrew this tablet's register. Ask hub staff for a new link.";
+    }
+    return "Ask hub staff for a new link.";
+}
+
+json::value event_json(const Event& e) {
+    return json::object{{"id", e.id}, {"title", e.title}, {"date", e.local_date}, {"venue", e.venue},
+                        {"late_after_min", e.late_after_min}};
+}
+
+json::value room_json(db::Database& db, const std::optional<RoomId>& room) {
+    if (!room) return nullptr;
+    return json::object{{"id", *room}, {"name", store::room_name(db, *room).value_or("")}};
+}
+
+// A person as the facilitator sees them: never an email or a TRN (the view has neither).
+json::object person_json(const register_view::Person& p) {
+    json::object o{{"id", p.id}, {"first_name", p.first_name}, {"surname", p.surname}, {"role", to_string(p.role)}};
+    o["school"] = p.school ? json::value(*p.school) : json::value(nullptr);
+    return o;
+}
+
+std::string view_json(const register_view::View& v, TimeMs now) {
+    json::object out;
+    out["event"] = event_json(v.event);
+    out["room"] = v.room ? json::value(json::object{{"id", v.room->id}, {"name", v.room->name}}) : json::value(nullptr);
+    if (v.session)
+        out["session"] = json::object{{"id", v.session->id}, {"name", v.session->name}, {"starts_ms", v.session->starts_ms},
+                                      {"ends_ms", v.session->ends_ms}};
+    else out["session"] = nullptr;
+    json::array rooms;  // for a whole-event session's room picker
+    for (const auto& r : v.event.rooms) rooms.push_back(json::object{{"id", r.id}, {"name", r.name}});
+    out["rooms"] = std::move(rooms);
+    out["server_time_ms"] = now;
+    out["counts"] = json::object{{"in", v.counts.in},           {"expected", v.counts.expected},
+                                 {"late", v.counts.late},       {"missing", v.counts.missing},
+                                 {"visitors", v.counts.visitors}};
+    json::array here, missing, visitors;
+    for (const auto& h : v.here) {
+        auto o = person_json(h.person);
+        o["arrived_ms"] = h.arrived_ms;
+        o["minutes_late"] = h.minutes_late ? json::value(*h.minutes_late) : json::value(nullptr);
+        here.push_back(std::move(o));
+    }
+    for (const auto& p : v.missing) missing.push_back(person_json(p));
+    for (const auto& x : v.visitors) {
+        auto o = person_json(x.person);
+        o["arrived_ms"] = x.arrived_ms;
+        o["reason"] = register_view::to_string(x.reason);
+        o["expected_room"] = x.expected_room_name ? json::value(*x.expected_room_name) : json::value(nullptr);
+        visitors.push_back(std::move(o));
+    }
+    out["here"] = std::move(here);
+    out["expected"] = std::move(missing);
+    out["visitors"] = std::move(visitors);
+    return json::serialize(out);
+}
+
+bool is_json_content_type(std::string_view value) {
+    auto semi = value.find(';');
+    auto type = value.substr(0, semi);
+    while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+    if (type.size() != 16) return false;
+    std::string lower(type);
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower == "application/json";
+}
+
+// A cross-site form or script cannot post here: a browser names the page's origin in
+// `Origin` on every POST, and it must be this server's own (scheme and Host).
+bool same_origin(const ApiRequest& r) {
+    auto origin = header(r, "origin");
+    if (!r.headers.count("origin")) return header(r, "sec-fetch-site") != "cross-site";
+    auto host = header(r, "host");
+    if (host.empty()) return false;
+    return origin == "https://" + host || origin == "http://" + host;
+}
+
+}  // namespace
+
+RegisterApi::RegisterApi(const std::filesystem::path& database, log::Logger& log, Clock clock, int connections)
+    : impl_(std::make_unique<Impl>(database, log, std::move(clock))) {
+    for (int i = 0; i < std::max(connections, 1); ++i) impl_->slots.push_back(std::make_unique<Impl::Slot>());
+}
+
+RegisterApi::~RegisterApi() = default;
+
+bool RegisterApi::serves(std::string_view target) {
+    auto path = path_of(target);
+    return path == "/register" || path.rfind("/register/", 0) == 0;
+}
+
+ApiResponse RegisterApi::handle(const ApiRequest& request) {
+    const TimeMs now = impl_->clock();
+    try {
+        return impl_->handle(request, now);
+    } catch (const db::Error& e) {
+        impl_->log.log(log::Level::error, "store_error",
+                       {{"path", std::string(path_of(request.target))}, {"sqlite_code", e.extended_code()}});
+        return refusal(HttpStatus::service_unavailable, "store_busy", "The hub could not answer just now; it will retry.",
+                       now);
+    }
+}
+
+ApiResponse RegisterApi::Impl::handle(const ApiRequest& r, TimeMs now) {
+    auto path = path_of(r.target);
+    if (path == "/register") {
+        // The link's fragment (#code=…) survives a redirect: the browser keeps it.
+        auto res = reply(HttpStatus::permanent_redirect, "", now);
+        res.content_type = "text/plain; charset=utf-8";
+        res.headers.emplace_back("Location", "/register/");
+        return res;
+    }
+    if (r.body.size() > body_limit_bytes)
+        return refusal(HttpStatus::payload_too_large, "too_large",
+                       "The request is larger than " + std::to_string(body_limit_bytes) + " bytes.", now);
+    if (path == "/register/session") {
+        if (r.method == "POST") return post_session(r, now);
+        if (r.method == "GET") return get_session(r, now);
+        return refusal(HttpStatus::method_not_allowed, "method_not_allowed", "Use GET or POST.", now);
+    }
+    if (path.rfind("/register/api/", 0) == 0) {
+        if (r.method != "GET") {
+            // Every POST of a session carries its CSRF token (docs/register.md), checked before
+            // anything else is done with it.
+            auto session = session_of(r, now, path);
+            if (auto* refused = std::get_if<ApiResponse>(&session)) return *refused;
+            const auto& cookie = std::get<0>(session).second;
+            if (!register_access::csrf_matches(cookie, header(r, "x-csrf-token"))) {
+                log.warn("register_refused", {{"path", std::string(path)}, {"reason", "csrf"}});
+                return refusal(HttpStatus::forbidden, "csrf",
+                               "This request did not carry the register's token. Reload the page.", now);
+            }
+            return refusal(HttpStatus::method_not_allowed, "method_not_allowed", "Use GET.", now);
+        }
+        if (path == "/register/api/state") return state(r, now);
+        return refusal(HttpStatus::not_found, "not_found", "No such part of the register.", now);
+    }
+    return asset(r, path, now);
+}
+
+ApiResponse RegisterApi::Impl::asset(const ApiRequest& r, std::string_view path_in, TimeMs now) {
+    std::string_view path = path_in == "/register/" ? std::string_view("/register/index.html") : path_in;
+    for (const auto& a : generated::web_assets) {
+        if (a.path != path) continue;
+        if (r.method != "GET")
+            return refusal(HttpStatus::method_not_allowed, "method_not_allowed", "Use GET.", now);
+        auto res = reply(HttpStatus::ok, std::string(a.body), now);
+        res.content_type = std::string(a.content_type);
+        return res;
+    }
+    return refusal(HttpStatus::not_found, "not_found", "No such page.", now);
+}
+
+std::variant<std::pair<register_access::Scope, std::string>, ApiResponse> RegisterApi::Impl::session_of(
+    const ApiRequest& r, TimeMs now, std::string_view path) {
+    const std::string cookie_header = header(r, "cookie");  // kept: the value found is a view into it
+    auto cookie = register_access::cookie_value_in(cookie_header);
+    auto refuse = [&](store::SessionRefusal why) {
+        log.warn("register_refused", {{"path", std::string(path)}, {"reason", store::to_string(why)}});
+        auto res = refusal(why == store::SessionRefusal::revoked ? HttpStatus::forbidden : HttpStatus::unauthorized,
+                           store::to_string(why), session_message(why), now);
+        res.headers.emplace_back("Set-Cookie", register_access::clear_cookie_header());
+        return res;
+    };
+    if (!cookie) return refuse(store::SessionRefusal::unknown);
+    std::string value(*cookie);
+    auto check = with_db([&](db::Database& db) { return store::check_session(db, value, now); });
+    if (!check.scope) return refuse(check.refusal);
+    return std::pair{*check.scope, value};
+}
+
+ApiResponse RegisterApi::Impl::post_session(const ApiRequest& r, TimeMs now) {
+    if (!is_json_content_type(header(r, "content-type")))
+        return refusal(HttpStatus::unsupported_media_type, "bad_request", "Send the code as application/json.", now);
+    if (!same_origin(r)) {
+        log.warn("register_refused", {{"path", "/register/session"}, {"reason", "cross_origin"}});
+        return refusal(HttpStatus::forbidden, "cross_origin", "The register opens only from its own page.", now);
+    }
+    boost::system::error_code ec;
+    auto body = json::parse(r.body, ec);
+    const json::string* code = nullptr;
+    if (!ec && body.is_object())
+        if (auto* c = body.as_object().if_contains("code"); c && c->is_string()) code = &c->as_string();
+    if (!code)
+        return refusal(HttpStatus::bad_request, "bad_request", R"(The body must be JSON: {"code": "…"}.)", now);
+    auto result = with_db([&](db::Database& db) {
+        auto ex = store::exchange(db, std::string_view(code->data(), code->size()), now);
+        std::optional<json::object> out;
+        if (ex.session) {
+            auto event = store::load_event(db, ex.session->scope.event_id);
+            out = json::object{{"csrf_token", ex.session->csrf_token},
+                               {"event", event ? event_json(*event) : json::value(nullptr)},
+                               {"room", room_json(db, ex.session->scope.room_id)},
+                               {"expires_ms", ex.session->scope.expires_ms}};
+        }
+        return std::pair{std::move(ex), std::move(out)};
+    });
+    auto& [ex, out] = result;
+    if (!ex.session) {
+        // The code itself is never logged: only that an exchange was refused, and why.
+        log.warn("register_exchange_refused", {{"reason", store::to_string(ex.refusal)}});
+        auto status = ex.refusal == store::ExchangeRefusal::unknown ? HttpStatus::unauthorized : HttpStatus::forbidden;
+        return refusal(status, store::to_string(ex.refusal), exchange_message(ex.refusal), now);
+    }
+    log.info("register_session_opened",
+             {{"link", ex.session->scope.link_id}, {"event_id", ex.session->scope.event_id},
+              {"room", ex.session->scope.room_id.value_or(0)}});  // 0: the whole event
+    auto res = reply(HttpStatus::ok, json::serialize(*out), now);
+    res.headers.emplace_back("Set-Cookie", register_access::set_cookie_header(ex.session->cookie_value, now,
+                                                                              ex.session->scope.expires_ms));
+    return res;
+}
+
+ApiResponse RegisterApi::Impl::get_session(const ApiRequest& r, TimeMs now) {
+    auto session = session_of(r, now, "/register/session");
+    if (auto* refused = std::get_if<ApiResponse>(&session)) return *refused;
+    const auto& [scope, cookie] = std::get<0>(session);
+    auto body = with_db([&](db::Database& db) {
+        auto event = store::load_event(db, scope.event_id);
+        return json::serialize(json::object{{"csrf_token", register_access::csrf_token_for(cookie)},
+                                            {"event", event ? event_json(*event) : json::value(nullptr)},
+                                            {"room", room_json(db, scope.room_id)},
+                                            {"expires_ms", scope.expires_ms}});
+    });
+    return reply(HttpStatus::ok, std::move(body), now);
+}
+
+ApiResponse RegisterApi::Impl::state(const ApiRequest& r, TimeMs now) {
+    auto session = session_of(r, now, "/register/api/state");
+    if (auto* refused = std::get_if<ApiResponse>(&session)) return *refused;
+    const auto& scope = std::get<0>(session).first;
+    std::optional<RoomId> room = scope.room_id;
+    if (auto asked = query_value(r.target, "room")) {
+        RoomId id = 0;
+        auto [p, ec] = std::from_chars(asked->data(), asked->data() + asked->size(), id);
+        if (ec != std::errc() || p != asked->data() + asked->size() || id <= 0)
+            return refusal(HttpStatus::bad_request, "bad_request", "room must be a room's number.", now);
+        room = id;
+    }
+    return with_db([&](db::Database& db) {
+        if (room) {
+            auto event = store::event_of_room(db, *room);
+            if (!event) return refusal(HttpStatus::not_found, "not_found", "There is no such room.", now);
+            if (!register_access::may_read(scope, *event, room)) {
+                log.warn("register_refused", {{"path", "/register/api/state"}, {"reason", "room"}, {"link", scope.link_id}});
+                return refusal(HttpStatus::forbidden, "forbidden", "This tablet's link is for another room.", now);
+            }
+        }
+        auto view = store::load_register_view(db, scope.event_id, room, now);
+        if (!view) return refusal(HttpStatus::not_found, "not_found", "The event is no longer on the hub.", now);
+        return reply(HttpStatus::ok, view_json(*view, now), now);
+    });
+}
+
+}  // namespace muster::server
