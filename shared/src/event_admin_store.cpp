@@ -1,5 +1,7 @@
 #include "muster/store/event_admin_store.hpp"
 
+#include "muster/util/text.hpp"
+
 #include "muster/time/uk_time.hpp"
 
 #include <algorithm>
@@ -47,11 +49,8 @@ std::size_t cancel_event(db::Database& db, EventId event, const std::string& rea
 
 std::vector<SessionTime> parse_session_times(std::string_view text) {
     std::vector<SessionTime> out;
-    std::size_t at = 0;
-    while (at <= text.size()) {
-        auto comma = text.find(',', at);
-        std::string_view part = text.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at);
-        at = comma == std::string_view::npos ? text.size() + 1 : comma + 1;
+    for (const std::string& piece : text::split(text, ',')) {
+        std::string_view part = piece;
         auto eq = part.find('=');
         auto dash = part.find('-', eq == std::string_view::npos ? 0 : eq);
         if (eq == std::string_view::npos || dash == std::string_view::npos)

@@ -3,6 +3,8 @@
 // facilitators). Each change is one transaction with the next change-clock value.
 #include "event_command_support.hpp"
 
+#include "muster/util/text.hpp"
+
 #include <algorithm>
 #include <map>
 #include <ostream>
@@ -101,11 +103,7 @@ int unenrol(const Args& a, Context& ctx) {
 
 std::vector<ParticipantId> id_list(const std::string& option, const std::string& text) {
     std::vector<ParticipantId> out;
-    std::size_t at = 0;
-    while (at <= text.size()) {
-        auto comma = text.find(',', at);
-        std::string part = text.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
-        at = comma == std::string::npos ? text.size() + 1 : comma + 1;
+    for (const std::string& part : text::split(text, ',')) {
         std::size_t used = 0;
         long long id = 0;
         try {

@@ -1,5 +1,7 @@
 #include "register_api.hpp"
 
+#include "request_parts.hpp"
+
 #include "web_assets.hpp"
 
 #include "muster/db/database.hpp"
@@ -70,28 +72,6 @@ struct RegisterApi::Impl {
 };
 
 namespace {
-
-std::string header(const ApiRequest& r, const std::string& name) {
-    auto it = r.headers.find(name);
-    return it == r.headers.end() ? std::string() : it->second;
-}
-
-std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
-
-std::optional<std::string_view> query_value(std::string_view target, std::string_view key) {
-    auto q = target.find('?');
-    if (q == std::string_view::npos) return std::nullopt;
-    std::string_view rest = target.substr(q + 1);
-    while (!rest.empty()) {
-        auto amp = rest.find('&');
-        auto pair = rest.substr(0, amp);
-        auto eq = pair.find('=');
-        if (pair.substr(0, eq) == key) return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-        if (amp == std::string_view::npos) break;
-        rest = rest.substr(amp + 1);
-    }
-    return std::nullopt;
-}
 
 ApiResponse reply(HttpStatus status, std::string body, TimeMs now) {
     ApiResponse a{status, std::move(body), now, "application/json; charset=utf-8", register_security_headers()};
@@ -360,11 +340,9 @@ ApiResponse RegisterApi::Impl::state(const ApiRequest& r, TimeMs now) {
     const auto& scope = std::get<0>(session).first;
     std::optional<RoomId> room = scope.room_id;
     if (auto asked = query_value(r.target, "room")) {
-        RoomId id = 0;
-        auto [p, ec] = std::from_chars(asked->data(), asked->data() + asked->size(), id);
-        if (ec != std::errc() || p != asked->data() + asked->size() || id <= 0)
-            return refusal(HttpStatus::bad_request, "bad_request", "room must be a room's number.", now);
-        room = id;
+        auto id = parse_int(*asked);
+        if (!id || *id <= 0) return refusal(HttpStatus::bad_request, "bad_request", "room must be a room's number.", now);
+        room = *id;
     }
     return with_db([&](db::Database& db) {
         if (room) {

@@ -136,12 +136,12 @@ int main(int argc, char** argv) {
         start_log.error("start_failed", {{"reason", "configuration"}, {"error", e.what()}});
         return 2;
     } catch (const boost::system::system_error& e) {
-        // One plain line for the person starting the server, not a JSON error: they must act on it.
-        if (auto said = listen_failure(e, config, config_path, !port.empty(), !listen.empty())) {
-            std::fprintf(stderr, "muster-sync-server: %s\n", said->c_str());
-            return 1;
-        }
-        start_log.error("start_failed", {{"error", e.what()}});
+        // The address or port cannot be used: one line saying what to change, rather than the
+        // system's words alone.
+        if (auto said = listen_failure(e, config, config_path, !port.empty(), !listen.empty()))
+            start_log.error("start_failed", {{"reason", "listen"}, {"error", *said}});
+        else
+            start_log.error("start_failed", {{"error", e.what()}});
         return 1;
     } catch (const std::exception& e) {
         // Cannot bind the address, cannot open the database, bad TLS files: the message says which.

@@ -1,5 +1,7 @@
 #include "sync_api.hpp"
 
+#include "request_parts.hpp"
+
 #include "muster/db/database.hpp"
 #include "muster/sync/request_signing.hpp"
 #include "muster/sync/sync_messages.hpp"
@@ -20,39 +22,6 @@ ApiResponse error_response(HttpStatus status, sync::ErrorCode code, std::string 
 namespace {
 
 using sync::ErrorCode;
-
-std::string header(const ApiRequest& r, std::string_view name) {
-    std::string key(name);
-    for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    auto it = r.headers.find(key);
-    return it == r.headers.end() ? std::string() : it->second;
-}
-
-std::optional<std::int64_t> parse_int(std::string_view s) {
-    std::int64_t v = 0;
-    if (s.empty()) return std::nullopt;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-    return v;
-}
-
-std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
-
-// The value of `key` in the query string, or nullopt.
-std::optional<std::string_view> query_value(std::string_view target, std::string_view key) {
-    auto q = target.find('?');
-    if (q == std::string_view::npos) return std::nullopt;
-    std::string_view rest = target.substr(q + 1);
-    while (!rest.empty()) {
-        auto amp = rest.find('&');
-        auto pair = rest.substr(0, amp);
-        auto eq = pair.find('=');
-        if (pair.substr(0, eq) == key) return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-        if (amp == std::string_view::npos) break;
-        rest = rest.substr(amp + 1);
-    }
-    return std::nullopt;
-}
 
 // "conflict:1 bad_field:2": what the hub refused, by code, for the operator to see at a
 // glance which rule a device broke (the codes only: reasons may quote a record's text).

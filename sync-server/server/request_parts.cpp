@@ -1,0 +1,40 @@
+#include "request_parts.hpp"
+
+#include <cctype>
+#include <charconv>
+
+namespace muster::server {
+
+std::string header(const ApiRequest& r, std::string_view name) {
+    std::string key(name);
+    for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto it = r.headers.find(key);
+    return it == r.headers.end() ? std::string() : it->second;
+}
+
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+std::optional<std::string_view> query_value(std::string_view target, std::string_view key) {
+    auto q = target.find('?');
+    if (q == std::string_view::npos) return std::nullopt;
+    std::string_view rest = target.substr(q + 1);
+    while (!rest.empty()) {
+        auto amp = rest.find('&');
+        auto pair = rest.substr(0, amp);
+        auto eq = pair.find('=');
+        if (pair.substr(0, eq) == key) return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+        if (amp == std::string_view::npos) break;
+        rest = rest.substr(amp + 1);
+    }
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> parse_int(std::string_view s) {
+    std::int64_t v = 0;
+    if (s.empty()) return std::nullopt;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+}  // namespace muster::server
