@@ -56,6 +56,7 @@
 
   function personRow(p, right) {
     const li = el('li');
+    li.dataset.participant = String(p.id);
     li.dataset.search = fold(`${p.first_name} ${p.surname} ${p.school || ''}`);
     const who = el('div');
     who.append(el('span', 'name', `${p.first_name} ${p.surname}`));
