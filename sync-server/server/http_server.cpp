@@ -45,8 +45,8 @@ public:
 };
 
 struct HttpServer::Impl {
-    Impl(const ServerConfig& c, SyncApi& a, log::Logger& l, RegisterApi* r)
-        : config(c), api(a), register_api(r), log(l), tls(ssl::context::tls_server), ioc(c.threads), control(asio::make_strand(ioc)),
+    Impl(const ServerConfig& c, SyncApi& a, log::Logger& l, RegisterApi* r, ChangeFeed* f)
+        : config(c), api(a), register_api(r), feed(f), log(l), tls(ssl::context::tls_server), ioc(c.threads), control(asio::make_strand(ioc)),
           acceptor(control), signals(control), deadline(control) {}
 
     void listen();
@@ -66,6 +66,7 @@ struct HttpServer::Impl {
     ServerConfig config;
     SyncApi& api;
     RegisterApi* register_api;
+    ChangeFeed* feed;  // may be null
     log::Logger& log;
     std::atomic<bool> stopping{false};
     // Set once run() has returned: no thread runs the io_context any more, so a session
@@ -454,8 +455,9 @@ void HttpServer::Impl::begin_stop() {
     if (connections == 0) deadline.cancel();
 }
 
-HttpServer::HttpServer(const ServerConfig& config, SyncApi& api, log::Logger& log, RegisterApi* register_api)
-    : impl_(std::make_unique<Impl>(config, api, log, register_api)) {
+HttpServer::HttpServer(const ServerConfig& config, SyncApi& api, log::Logger& log, RegisterApi* register_api,
+                       ChangeFeed* feed)
+    : impl_(std::make_unique<Impl>(config, api, log, register_api, feed)) {
     impl_->listen();
 }
 

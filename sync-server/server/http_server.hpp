@@ -6,6 +6,7 @@
 // Beast stays inside http_server.cpp: it is slow to compile.
 #include "server_config.hpp"
 #include "muster/log/logger.hpp"
+#include "change_feed.hpp"
 #include "register_api.hpp"
 #include "sync_api.hpp"
 
@@ -17,7 +18,9 @@ class HttpServer {
 public:
     // Binds the listening socket (throws std::system_error with the address if it cannot).
     // register_api may be null: no /register/ pages (they answer 404 like any unknown path).
-    HttpServer(const ServerConfig& config, SyncApi& api, log::Logger& log, RegisterApi* register_api = nullptr);
+    // feed may be null: nothing is pushed (no register streams, no long polls).
+    HttpServer(const ServerConfig& config, SyncApi& api, log::Logger& log, RegisterApi* register_api = nullptr,
+               ChangeFeed* feed = nullptr);
     ~HttpServer();
 
     unsigned short port() const;

@@ -38,10 +38,12 @@ struct RegisterApi::Impl {
         std::mutex mutex;
         std::unique_ptr<db::Database> db;
     };
-    Impl(std::filesystem::path p, log::Logger& l, Clock c) : database(std::move(p)), log(l), clock(std::move(c)) {}
+    Impl(std::filesystem::path p, log::Logger& l, Clock c, ChangeFeed* f)
+        : database(std::move(p)), log(l), clock(std::move(c)), feed(f) {}
     std::filesystem::path database;
     log::Logger& log;
     Clock clock;
+    ChangeFeed* feed;  // may be null
     std::vector<std::unique_ptr<Slot>> slots;
     std::atomic<std::size_t> next{0};
 
@@ -186,8 +188,9 @@ bool same_origin(const ApiRequest& r) {
 
 }  // namespace
 
-RegisterApi::RegisterApi(const std::filesystem::path& database, log::Logger& log, Clock clock, int connections)
-    : impl_(std::make_unique<Impl>(database, log, std::move(clock))) {
+RegisterApi::RegisterApi(const std::filesystem::path& database, log::Logger& log, Clock clock, int connections,
+                         ChangeFeed* feed)
+    : impl_(std::make_unique<Impl>(database, log, std::move(clock), feed)) {
     for (int i = 0; i < std::max(connections, 1); ++i) impl_->slots.push_back(std::make_unique<Impl::Slot>());
 }
 

@@ -6,6 +6,7 @@
 // It reads the hub database on connections of its own (one per server thread at most), so a
 // tablet reading the register never waits behind a device's upload for the sync store's
 // locks; its reads are deferred transactions, which take no write lock.
+#include "change_feed.hpp"
 #include "sync_api.hpp"
 
 #include "muster/log/logger.hpp"
@@ -28,7 +29,10 @@ class RegisterApi {
 public:
     using Clock = std::function<TimeMs()>;
     // connections: how many database connections it may open (the server's thread count).
-    RegisterApi(const std::filesystem::path& database, log::Logger& log, Clock clock, int connections);
+    // feed (optional, outliving the API): the server's change feed, which the register's
+    // streams listen to and its marks publish to.
+    RegisterApi(const std::filesystem::path& database, log::Logger& log, Clock clock, int connections,
+                ChangeFeed* feed = nullptr);
     ~RegisterApi();
 
     // Is this request target the register's ("/register" or under "/register/")?

@@ -1,4 +1,5 @@
 // muster-sync-server: the hub's sync server. See docs/api.md and the README ("Sync").
+#include "change_watcher.hpp"
 #include "http_server.hpp"
 #include "server_config.hpp"
 #include "sqlite_sync_store.hpp"
@@ -20,6 +21,10 @@
 #include <string>
 
 namespace {
+
+// How soon a change made by the admin tool (another process) reaches the register's tablets
+// and the kiosks' long polls: well inside the register's one second, for one cheap read.
+constexpr std::chrono::milliseconds change_watch_interval{250};
 
 void usage(std::FILE* to) {
     std::fprintf(to,
@@ -126,10 +131,14 @@ int main(int argc, char** argv) {
         validate(config);
         muster::log::Logger logger(level);
         SqliteSyncStore store(config.database, device_secrets_key(config, logger), config.changes_page, config.changes_bytes);
-        SyncApi api(store, logger, [] { return muster::uk_time::now_ms(); });
+        // The hub's change clock heard live: uploads and marks publish to it, the watcher
+        // catches the admin tool's changes, register streams and long polls listen.
+        ChangeFeed feed(store.latest_change());
+        ChangeWatcher watcher(feed, [&store] { return store.latest_change(); }, change_watch_interval, logger);
+        SyncApi api(store, logger, [] { return muster::uk_time::now_ms(); }, &feed);
         // The facilitators' register (docs/register.md): its own connections to the hub database.
-        RegisterApi register_api(config.database, logger, [] { return muster::uk_time::now_ms(); }, config.threads);
-        HttpServer server(config, api, logger, &register_api);
+        RegisterApi register_api(config.database, logger, [] { return muster::uk_time::now_ms(); }, config.threads, &feed);
+        HttpServer server(config, api, logger, &register_api, &feed);
         server.run(true);
         return 0;  // the store closes here, after the last request
     } catch (const ServerConfigError& e) {

@@ -104,4 +104,9 @@ bool SqliteSyncStore::healthy() {
     }
 }
 
+std::int64_t SqliteSyncStore::latest_change() {
+    std::lock_guard lock(read_mutex_);
+    return store::current_change(*reader_);
+}
+
 }  // namespace muster::server

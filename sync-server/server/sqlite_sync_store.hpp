@@ -29,6 +29,7 @@ public:
     sync::Changes changes_since(const DeviceRecord& device, std::int64_t since, TimeMs now) override;
     void note_report(const DeviceRecord& device, const store::DeviceReport& report) override;
     bool healthy() override;
+    std::int64_t latest_change() override;
 
     // A device's report is written when it differs from what its row holds, or the row's is this old.
     static constexpr TimeMs report_refresh_ms = 30'000;

@@ -48,8 +48,8 @@ std::optional<std::int64_t> reported_int(std::string_view target, std::string_vi
 
 }  // namespace
 
-SyncApi::SyncApi(SyncStore& store, log::Logger& log, Clock clock)
-    : store_(store), log_(log), clock_(std::move(clock)), unknown_device_secret_(sync::generate_secret()) {}
+SyncApi::SyncApi(SyncStore& store, log::Logger& log, Clock clock, ChangeFeed* feed)
+    : store_(store), log_(log), clock_(std::move(clock)), feed_(feed), unknown_device_secret_(sync::generate_secret()) {}
 
 ApiResponse SyncApi::handle(const ApiRequest& request) {
     const TimeMs now = clock_();
@@ -137,6 +137,15 @@ std::variant<DeviceRecord, ApiResponse> SyncApi::authenticate(const ApiRequest& 
     return *device;
 }
 
+void SyncApi::publish_change() {
+    try {
+        feed_->publish(store_.latest_change());
+    } catch (const db::Error& e) {
+        // The records are stored; listeners hear of them from the change watcher instead.
+        log_.log(log::Level::warn, "change_not_published", {{"sqlite_code", e.extended_code()}});
+    }
+}
+
 void SyncApi::note_report(const DeviceRecord& device, const store::DeviceReport& report) {
     try {
         store_.note_report(device, report);
@@ -166,6 +175,7 @@ ApiResponse SyncApi::upload(const ApiRequest& request, const DeviceRecord& devic
         return error_response(HttpStatus::unauthorized, ErrorCode::replayed, e.what(), now);
     }
     report.clock_skew_ms = reply.clock_skew_ms;  // the batch's device_time_ms against the hub's clock
+    if (feed_ && !reply.acked.empty()) publish_change();
     log_.log(reply.rejected.empty() ? log::Level::info : log::Level::warn, "upload",
              {{"device", device.id},
               {"records", batch.check_ins.size() + batch.corrections.size()},

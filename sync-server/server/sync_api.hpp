@@ -4,6 +4,7 @@
 #include "muster/sync/http_status.hpp"
 #include "muster/log/logger.hpp"
 #include "muster/sync/sync_messages.hpp"
+#include "change_feed.hpp"
 #include "sync_store.hpp"
 
 #include <functional>
@@ -45,7 +46,9 @@ ApiResponse error_response(HttpStatus status, sync::ErrorCode code, std::string 
 class SyncApi {
 public:
     using Clock = std::function<TimeMs()>;
-    SyncApi(SyncStore& store, log::Logger& log, Clock clock);
+    // feed (optional, outliving the API): told the hub's change clock after an upload stored
+    // records, so register streams and devices' long polls hear of them at once.
+    SyncApi(SyncStore& store, log::Logger& log, Clock clock, ChangeFeed* feed = nullptr);
 
     ApiResponse handle(const ApiRequest& request);
 
@@ -53,6 +56,8 @@ private:
     ApiResponse health(TimeMs now);
     ApiResponse upload(const ApiRequest& request, const DeviceRecord& device, TimeMs now, store::DeviceReport& report);
     ApiResponse changes(const ApiRequest& request, const DeviceRecord& device, TimeMs now, store::DeviceReport& report);
+    // Tells the feed the store's change clock (after an upload stored records).
+    void publish_change();
     // Records last seen, version, queued and clock skew for `muster device list`.
     void note_report(const DeviceRecord& device, const store::DeviceReport& report);
     // The device the request proves to come from, or the refusal to send. With
@@ -62,6 +67,7 @@ private:
     SyncStore& store_;
     log::Logger& log_;
     Clock clock_;
+    ChangeFeed* feed_;
     sync::DeviceSecret unknown_device_secret_;  // signs nothing: only spends the same time
 };
 

@@ -44,6 +44,8 @@ public:
     virtual void note_report(const DeviceRecord& /*device*/, const store::DeviceReport& /*report*/) {}
     // A cheap query proving the store answers (the health endpoint).
     virtual bool healthy() = 0;
+    // The hub's change clock now (store::current_change): what a change feed publishes.
+    virtual std::int64_t latest_change() = 0;
 };
 
 }  // namespace muster::server

@@ -67,6 +67,7 @@ public:
     }
 
     bool healthy() override { return is_healthy; }
+    std::int64_t latest_change() override { return static_cast<std::int64_t>(arrival.size()); }
 
 private:
     void check() const {
