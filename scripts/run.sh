@@ -28,6 +28,20 @@ for _ in $(seq 50); do
 done
 echo
 echo "Sync server on https://localhost:8443 (log: $hub/server.log; API: docs/api.md)."
+
+# The facilitators' live register (docs/register.md): one link for the whole event (hub
+# staff) and one for room 1, each good for one browser until the end of the event's day.
+register_link() {
+  "$build/sync-server/admin/muster" --hub "$hub" register link --event 1 "$@" | grep -o 'https://[^ ]*'
+}
+event_link=$(register_link --label "run command: whole event" --qr "$hub/register-event.svg")
+room_link=$(register_link --room 1 --label "run command: room 1" --qr "$hub/register-room-1.svg")
+echo "Live register (open in a browser on this machine; each link works in one browser only;"
+echo "the hub's certificate is self-signed: accept it once, or trust $hub/tls/server-cert.pem):"
+echo "  whole event, for hub staff:  $event_link"
+echo "  room 1, for its facilitator: $room_link"
+echo "  (QR codes of both: $hub/register-event.svg, $hub/register-room-1.svg; more: muster register link --help)"
+echo
 if [ -n "${DISPLAY:-}" ]; then
   echo "Opening kiosk 'entrance-1' full screen (Staff button: PIN 2468; Escape is not an exit, staff Quit is)."
   "$build/kiosk/app/muster-kiosk" --config "$config"
