@@ -1,9 +1,16 @@
-// The change feed that wakes register streams and devices' long polls (change_feed.hpp).
+// The change feed (and its watcher) that wakes register streams and devices' long polls (change_feed.hpp).
 #include "change_feed.hpp"
+#include "change_watcher.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -57,4 +64,62 @@ TEST_CASE("publishers on several threads leave the feed at the newest change", "
     for (auto& th : threads) th.join();
     CHECK(feed.latest() == 4003);
     CHECK(highest_heard.load() == 4003);
+}
+
+TEST_CASE("the change watcher publishes what another process changed, and survives a failing read", "[feed]") {
+    ChangeFeed feed(3);
+    std::atomic<std::int64_t> clock{3};
+    std::atomic<bool> failing{false};
+    std::atomic<int> failed_reads{0};
+    std::FILE* sink = std::tmpfile();
+    REQUIRE(sink);
+    muster::log::Logger log(muster::log::Level::info, sink);
+    std::mutex m;
+    std::condition_variable heard;
+    auto sub = feed.subscribe([&](std::int64_t) {
+        std::lock_guard lock(m);
+        heard.notify_all();
+    });
+    auto reaches = [&](std::int64_t change) {
+        std::unique_lock lock(m);
+        return heard.wait_for(lock, std::chrono::seconds(10), [&] { return feed.latest() >= change; });
+    };
+    {
+        muster::server::ChangeWatcher watcher(
+            feed,
+            [&]() -> std::int64_t {
+                if (failing) {
+                    ++failed_reads;
+                    heard.notify_all();
+                    throw std::runtime_error("database is locked");
+                }
+                return clock.load();
+            },
+            std::chrono::milliseconds(5), log);
+        clock = 9;
+        CHECK(reaches(9));
+        failing = true;
+        clock = 12;
+        {
+            std::unique_lock lock(m);
+            CHECK(heard.wait_for(lock, std::chrono::seconds(10), [&] { return failed_reads >= 3; }));
+        }
+        CHECK(feed.latest() == 9);  // nothing published while the read fails
+        failing = false;
+        CHECK(reaches(12));
+    }
+    CHECK(feed.latest() == 12);
+    // Said once when it began failing and once when it recovered, not once a read.
+    std::rewind(sink);
+    std::string logged;
+    for (int c; (c = std::fgetc(sink)) != EOF;) logged += static_cast<char>(c);
+    std::fclose(sink);
+    auto count = [&](std::string_view what) {
+        std::size_t n = 0;
+        for (auto at = logged.find(what); at != std::string::npos; at = logged.find(what, at + 1)) ++n;
+        return n;
+    };
+    CHECK(count("change_watch_failed") == 1);
+    CHECK(count("change_watch_recovered") == 1);
+    CHECK(logged.find("database is locked") != std::string::npos);
 }
