@@ -6,6 +6,12 @@ chromedriver. Everything started here is stopped by World.close(), also when a t
 Run with /usr/bin/python3 (Debian's, which has python3-selenium); stdlib + selenium only.
 The programs' paths come from the environment (tests/web/CMakeLists.txt sets them), or from
 a build folder (World(build_dir=...), for the bench). docs/register.md, "Browser tests".
+
+Hooks for the tests that come with marks and the event stream (CONTRACT 1 and 3):
+  Page.mark_present / mark_left / undo (the page's buttons and dialogs), Page.post_mark (a
+  POST with the session's CSRF token; twice with one body = a retried POST), World.corrections
+  (the stored rows), Page.live_state / wait_live (#live data-state), and World.stop_server /
+  restart_server (same hub, same port) for stop, scan at a kiosk, restart, recover.
 """
 import base64
 import hashlib
@@ -244,8 +250,17 @@ class World:
                              capture_output=True, text=True, check=True, timeout=30).stdout
         return out.split()
 
-    def stored_check_in(self, uuid_):
-        return self.query("SELECT participant_id, received_ms FROM check_ins WHERE uuid = ?", uuid_)
+    def corrections(self, uuid_=None):
+        """The hub's corrections rows (all, or one uuid) as dicts: marks and undos from the register."""
+        db = sqlite3.connect(f"file:{os.path.join(self.hub, 'hub.db')}?mode=ro", uri=True, timeout=5)
+        db.row_factory = sqlite3.Row
+        try:
+            sql, params = "SELECT * FROM corrections", ()
+            if uuid_ is not None:
+                sql, params = sql + " WHERE uuid = ?", (uuid_,)
+            return [dict(r) for r in db.execute(sql, params).fetchall()]
+        finally:
+            db.close()
 
     # ----- register links (`muster register link`) -----
 
