@@ -152,9 +152,10 @@ window.MusterRegisterLive = (() => {
       const now = Date.now();
       // A new stream's `open` counts as a sign: the hub answered, and sends what changed.
       if (now - lastSignMs > DOWN_AFTER_MS) hooks.onLive(false);
-      if (source && source.readyState === EventSource.OPEN && now - Math.max(lastSignMs, lastProbeMs) > PROBE_AFTER_MS) {
+      if (source && now - Math.max(lastSignMs, lastProbeMs) > PROBE_AFTER_MS) {
         // The heartbeat (a comment every 15 s) is invisible to script, so silence is tested by
-        // asking again: a new stream starts with a snapshot.
+        // asking again: a new stream starts with a snapshot. This also replaces a stream stuck
+        // connecting (a request the network swallowed), which the browser would wait on.
         lastProbeMs = now;
         openStream();
       }

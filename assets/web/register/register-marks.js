@@ -219,7 +219,8 @@ window.MusterRegisterMarks = (() => {
       return b;
     }
 
-    // The buttons of a row: `list` is 'here' or 'missing'. Null when there is nothing to do
+    // The buttons of a row (each one's spoken name is its visible words, then whose):
+    // `list` is 'here' or 'missing'. Null when there is nothing to do
     // (no current session: a mark belongs to one).
     function actionsFor(list, p) {
       const s = hooks.state();
@@ -228,21 +229,21 @@ window.MusterRegisterMarks = (() => {
       const box = document.createElement('div');
       box.className = 'actions';
       if (list === 'missing') {
-        box.append(button('mark-present', 'Present', `Mark ${name} present`, () => openMark('present', p), p.id));
+        box.append(button('mark-present', 'Present', `Present: ${name}`, () => openMark('present', p), p.id));
       } else if (list === 'here') {
         // The newest mark is undone first: leaving comes after arriving.
         if (p.left_mark && p.left_mark.undoable) {
-          const b = button('undo', 'Undo left', `Undo ${name} left early`, () => undo(p, p.left_mark.uuid), p.id);
+          const b = button('undo', 'Undo left', `Undo left: ${name}`, () => undo(p, p.left_mark.uuid), p.id);
           b.dataset.target = p.left_mark.uuid;
           box.append(b);
         }
         if (p.by_hand && p.by_hand.undoable) {
-          const b = button('undo', 'Undo mark', `Undo ${name} marked present`, () => undo(p, p.by_hand.uuid), p.id);
+          const b = button('undo', 'Undo mark', `Undo mark: ${name}`, () => undo(p, p.by_hand.uuid), p.id);
           b.dataset.target = p.by_hand.uuid;
           box.append(b);
         }
         if (p.left_ms === null || p.left_ms === undefined) {
-          box.append(button('mark-left', 'Left early', `Mark ${name} as left early`, () => openMark('left', p), p.id));
+          box.append(button('mark-left', 'Left early', `Left early: ${name}`, () => openMark('left', p), p.id));
         }
       }
       return box.childElementCount ? box : null;
