@@ -12,7 +12,7 @@ window.MusterRegisterLive = (() => {
   const PROBE_AFTER_MS = 35000;  // no event for this long: re-open the stream (the server sends a snapshot at once)
   const DOWN_AFTER_MS = 40000;   // and if that brings nothing either, say "not live"
   const BACKOFF_FIRST_MS = 1000;
-  const BACKOFF_MAX_MS = 30000;
+  const BACKOFF_MAX_MS = 10000;   // a LAN hub: trying every 10 s costs nothing, and a restarted hub is seen soon
 
   // hooks: onState(state), onLive(bool), onRefused(status, body) for a session or room refused,
   // session() -> Promise<{status, body} | null> (GET /register/session; null: no answer).
