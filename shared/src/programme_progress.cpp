@@ -185,6 +185,8 @@ Progress progress(ParticipantId participant, const Plan& plan, std::span<const E
     Progress out;
     out.participant_id = participant;
     out.plan = plan.name;
+    out.items.reserve(plan.items.size());
+    out.targets.reserve(plan.targets.size());
     for (const auto& item : plan.items) {
         ItemProgress ip{item, ItemState::not_scheduled, std::nullopt, {}};
         for (const auto& r : records) {

@@ -120,6 +120,7 @@ int progress(const Args& a, Context& ctx) {
     store::ProgressScope scope;
     scope.participant = a.get_int("participant");
     scope.school_urn = a.get("school");
+    scope.with_events = scope.participant.has_value();  // the detail lists each event
     if (scope.participant && scope.school_urn) throw UsageError("give --participant or --school, not both");
     if (scope.school_urn && (scope.school_urn->size() != 6 ||
                              scope.school_urn->find_first_not_of("0123456789") != std::string::npos))

@@ -108,7 +108,9 @@ TEST_CASE("progress is read from the hub for the whole hub, a school and a parti
     h.attend(h.aisha, h.mentor_conf);
 
     const TimeMs now = uk(2025, 12, 1, 12, 0);
-    auto rows = store::load_programme_progress(*h.hub.db, {}, now);
+    store::ProgressScope hub_wide;
+    hub_wide.with_events = true;
+    auto rows = store::load_programme_progress(*h.hub.db, hub_wide, now);
     REQUIRE(rows.size() == 4);  // the two facilitators are on no programme
     CHECK(rows[0].participant.school_urn == "123456");  // by URN
     CHECK(rows[3].participant.school_urn == "234567");
@@ -159,7 +161,7 @@ TEST_CASE("progress is read from the hub for the whole hub, a school and a parti
         CHECK(store::load_programme_progress(*h.hub.db, {std::nullopt, "999999"}, now).empty());
     }
     SECTION("one participant: the same answer as in the whole hub's read") {
-        auto one = store::load_programme_progress(*h.hub.db, {h.zoe, std::nullopt}, now);
+        auto one = store::load_programme_progress(*h.hub.db, {h.zoe, std::nullopt, true}, now);
         REQUIRE(one.size() == 1);
         CHECK(one[0].records.size() == zoe.records.size());
         CHECK(one[0].progress.all.counted() == zoe.progress.all.counted());
@@ -167,10 +169,16 @@ TEST_CASE("progress is read from the hub for the whole hub, a school and a parti
         CHECK(store::load_programme_progress(*h.hub.db, {h.hub.id_of_trn("5678901"), std::nullopt}, now).empty());
     }
     SECTION("judged earlier, the later events are still to come") {
-        auto early = store::load_programme_progress(*h.hub.db, {h.zoe, std::nullopt}, uk(2025, 10, 1, 11, 0));
+        auto early = store::load_programme_progress(*h.hub.db, {h.zoe, std::nullopt, true}, uk(2025, 10, 1, 11, 0));
         REQUIRE(early.size() == 1);
         CHECK_FALSE(early[0].progress.at_risk);
         CHECK(early[0].records.front().standing == Standing::not_yet_held);  // conference 1 is under way
+    }
+    SECTION("without with_events the rows carry the progress only") {
+        auto lean = store::load_programme_progress(*h.hub.db, {}, now);
+        REQUIRE(lean.size() == rows.size());
+        CHECK(lean[0].records.empty());
+        CHECK(row_of(lean, h.zoe).progress.risk == zoe.progress.risk);
     }
     SECTION("a withdrawn participant is left out") {
         h.hub.db->prepare("UPDATE participants SET withdrawn_ms = 1 WHERE id = ?1").bind(1, h.rhys).run();

@@ -140,7 +140,7 @@ struct SchoolProgress {
 struct ParticipantProgress {
     Participant participant;
     Progress progress;
-    std::vector<EventRecord> records;  // the events it was worked out from, by date
+    std::vector<EventRecord> records;  // the events it was worked out from, by date (when asked for)
 };
 // One row per school (by URN), in URN order, the participants without a URN last.
 std::vector<SchoolProgress> by_school(std::span<const ParticipantProgress> rows);

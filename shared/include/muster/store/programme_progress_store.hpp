@@ -1,7 +1,7 @@
 #pragma once
 // Programme progress read from the hub database (muster/attendance/programme_progress.hpp):
 // the participants of a scope, the events of their programmes and their facts there, in a
-// fixed handful of queries whatever the number of people and events.
+// fixed six queries whatever the number of people and events.
 #include "muster/attendance/programme_progress.hpp"
 #include "muster/db/database.hpp"
 
@@ -15,6 +15,9 @@ namespace muster::store {
 struct ProgressScope {
     std::optional<ParticipantId> participant;
     std::optional<std::string> school_urn;
+    // Keep each row's records (every event with its standing), for a detailed view. Off,
+    // rows carry only the progress: less memory for the whole hub.
+    bool with_events = false;
 };
 
 // One row per participant in scope who is on a programme (ECT, mentor, NPQ; not
