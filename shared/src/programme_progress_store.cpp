@@ -104,7 +104,7 @@ const attendance::Plan* plan_of(const Participant& p, std::map<PlanKey, std::opt
 std::vector<attendance::ParticipantProgress> load_programme_progress(db::Database& db, const ProgressScope& scope,
                                                                       TimeMs now) {
     // One read transaction (deferred: never the write lock the sync uploads need), so the
-    // six reads below are of one moment.
+    // seven reads below are of one moment.
     db::Transaction tx(db, db::Transaction::Kind::deferred);
 
     // 1. The people.

@@ -1,7 +1,7 @@
 #pragma once
 // Programme progress read from the hub database (muster/attendance/programme_progress.hpp):
 // the participants of a scope, the events of their programmes and their facts there, in a
-// fixed six queries whatever the number of people and events.
+// fixed seven queries whatever the number of people and events.
 #include "muster/attendance/programme_progress.hpp"
 #include "muster/db/database.hpp"
 
