@@ -31,6 +31,7 @@ std::vector<Command> roster_commands();
 std::vector<Command> event_commands();
 std::vector<Command> badge_commands();
 std::vector<Command> attendance_commands();
+std::vector<Command> progress_commands();  // programme progress (docs/progress.md)
 std::vector<Command> device_commands();
 std::vector<Command> demo_commands();
 std::vector<Command> register_commands();  // the live register's links (docs/register.md)

@@ -116,7 +116,10 @@ TEST_CASE("the export has one row per participant per event, expected and unexpe
     // 3 ECTs + 2 facilitators expected, plus the mentor who came anyway.
     CHECK(n == 6);
     std::string csv = out.str();
-    CHECK_THAT(csv, Catch::StartsWith("event_id,event_date,"));
+    CHECK_THAT(csv, Catch::StartsWith("\xEF\xBB\xBF" "event_id,event_date,"));
+    // TRN and URN kept as text for Excel (csv_writer.hpp), rows end CRLF.
+    CHECK_THAT(csv, Catch::Contains(",\"=\"\"1234567\"\"\","));
+    CHECK_THAT(csv, Catch::EndsWith("\r\n"));
     CHECK_THAT(csv, Catch::Contains("Siân,O'Brien"));
     CHECK_THAT(csv, Catch::Contains(",mentor,no,alternate,"));
     CHECK_THAT(csv, Catch::Contains(",ect,yes,absent,"));
