@@ -94,7 +94,7 @@ bool visible(db::Database& db, EventId event, std::optional<RoomId> room, Partic
                   who, *room);
 }
 
-std::optional<RoomId> room_event_check(db::Database& db, RoomId room) {
+std::optional<EventId> event_of(db::Database& db, RoomId room) {
     auto& s = db.cached("SELECT event_id FROM rooms WHERE id = ?1");
     s.bind(1, room);
     return s.query_one([](const db::Statement& r) { return r.int64(0); });
@@ -136,7 +136,7 @@ MarkResult record_mark(db::Database& db, const register_access::Scope& scope, Ne
         return r;
     }
     if (m.room_id) {
-        auto event = room_event_check(db, *m.room_id);
+        auto event = event_of(db, *m.room_id);
         if (!event) return refused(MarkOutcome::not_found, "There is no such room.");
         if (!register_access::may_read(scope, *event, m.room_id))
             return refused(MarkOutcome::forbidden, "This tablet's link is for another room.");
