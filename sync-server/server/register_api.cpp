@@ -1,5 +1,7 @@
 #include "register_api.hpp"
 
+#include "register_marks.hpp"
+
 #include "request_parts.hpp"
 
 #include "web_assets.hpp"
@@ -130,6 +132,21 @@ json::object person_json(const register_view::Person& p) {
     return o;
 }
 
+// Marks from the tablets on a row (docs/register.md, "Marks from the tablet"): by_hand, and
+// left_ms with left_mark, each null when there is none.
+void add_marks_json(json::object& o, const register_view::HandMarks& m) {
+    if (m.by_hand)
+        o["by_hand"] = json::object{{"uuid", m.by_hand->uuid},     {"author", m.by_hand->author},
+                                    {"reason", m.by_hand->reason}, {"note", m.by_hand->note},
+                                    {"at_ms", m.by_hand->at_ms},   {"undoable", m.by_hand->undoable}};
+    else o["by_hand"] = nullptr;
+    o["left_ms"] = m.left_ms ? json::value(*m.left_ms) : json::value(nullptr);
+    if (m.left_mark)
+        o["left_mark"] = json::object{
+            {"uuid", m.left_mark->uuid}, {"author", m.left_mark->author}, {"undoable", m.left_mark->undoable}};
+    else o["left_mark"] = nullptr;
+}
+
 std::string view_json(const register_view::View& v, TimeMs now) {
     json::object out;
     out["event"] = event_json(v.event);
@@ -142,6 +159,7 @@ std::string view_json(const register_view::View& v, TimeMs now) {
     for (const auto& r : v.event.rooms) rooms.push_back(json::object{{"id", r.id}, {"name", r.name}});
     out["rooms"] = std::move(rooms);
     out["server_time_ms"] = now;
+    out["counted_at"] = register_view::to_string(v.counted_at);
     out["counts"] = json::object{{"in", v.counts.in},           {"expected", v.counts.expected},
                                  {"late", v.counts.late},       {"missing", v.counts.missing},
                                  {"visitors", v.counts.visitors}};
@@ -150,6 +168,7 @@ std::string view_json(const register_view::View& v, TimeMs now) {
         auto o = person_json(h.person);
         o["arrived_ms"] = h.arrived_ms;
         o["minutes_late"] = h.minutes_late ? json::value(*h.minutes_late) : json::value(nullptr);
+        add_marks_json(o, h.marks);
         here.push_back(std::move(o));
     }
     for (const auto& p : v.missing) missing.push_back(person_json(p));
@@ -158,6 +177,7 @@ std::string view_json(const register_view::View& v, TimeMs now) {
         o["arrived_ms"] = x.arrived_ms;
         o["reason"] = register_view::to_string(x.reason);
         o["expected_room"] = x.expected_room_name ? json::value(*x.expected_room_name) : json::value(nullptr);
+        add_marks_json(o, x.marks);
         visitors.push_back(std::move(o));
     }
     out["here"] = std::move(here);
@@ -241,6 +261,21 @@ ApiResponse RegisterApi::Impl::handle(const ApiRequest& r, TimeMs now) {
                 log.warn("register_refused", {{"path", std::string(path)}, {"reason", "csrf"}});
                 return refusal(HttpStatus::forbidden, "csrf",
                                "This request did not carry the register's token. Reload the page.", now);
+            }
+            if (path == "/register/api/marks" || path == "/register/api/marks/undo") {
+                if (r.method != "POST")
+                    return refusal(HttpStatus::method_not_allowed, "method_not_allowed", "Use POST.", now);
+                if (!is_json_content_type(header(r, "content-type")))
+                    return refusal(HttpStatus::unsupported_media_type, "bad_request", "Send the mark as application/json.",
+                                   now);
+                if (!same_origin(r)) {
+                    log.warn("register_refused", {{"path", std::string(path)}, {"reason", "cross_origin"}});
+                    return refusal(HttpStatus::forbidden, "cross_origin", "Marks are made only from the register's page.",
+                                   now);
+                }
+                WithDatabase run = [this](const std::function<void(db::Database&)>& f) { with_db(f); };
+                return post_register_mark(r, std::get<0>(session).first, path == "/register/api/marks/undo", now, run,
+                                          log, feed);
             }
             return refusal(HttpStatus::method_not_allowed, "method_not_allowed", "Use GET.", now);
         }
@@ -356,7 +391,7 @@ ApiResponse RegisterApi::Impl::state(const ApiRequest& r, TimeMs now) {
                 return refusal(HttpStatus::forbidden, "forbidden", "This tablet's link is for another room.", now);
             }
         }
-        auto view = store::load_register_view(db, scope.event_id, room, now);
+        auto view = store::load_register_view(db, scope.event_id, room, now, scope.link_id);
         if (!view) return refusal(HttpStatus::not_found, "not_found", "The event is no longer on the hub.", now);
         return reply(HttpStatus::ok, view_json(*view, now), now);
     });

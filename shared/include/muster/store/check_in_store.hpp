@@ -34,7 +34,8 @@ bool insert_check_in(db::Database& db, const CheckIn& c, bool queue);
 bool insert_correction(db::Database& db, const Correction& c, bool queue);
 
 // The participant's earlier counted, not voided scans in this session at this place
-// (room_id NULL = the entrance).
+// (room_id NULL = the entrance), and their present / left-early marks of the session that
+// were not undone (a facilitator's tablet: they count at every place, as an entry / exit).
 checkin::PriorScans prior_scans(db::Database& db, ParticipantId participant, EventId event, SessionId session,
                                 std::optional<RoomId> room);
 
