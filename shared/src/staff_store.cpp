@@ -112,14 +112,21 @@ std::string_view to_string(StaffSessionRefusal r) {
 
 std::string normalise_staff_email(std::string_view email) { return text::to_lower_ascii(text::trim(email)); }
 
+std::optional<std::string> staff_account_problem(const NewStaffAccount& spec) {
+    std::string_view name = text::trim(spec.name);
+    if (name.empty()) return "name: empty";
+    if (auto problem = limits::text_problem(name, limits::name_chars)) return "name: " + *problem;
+    std::string email = normalise_staff_email(spec.email);
+    if (auto problem = limits::text_problem(email, limits::email_chars)) return "email: " + *problem;
+    if (!plausible_email(email)) return "email: not an email address";
+    return std::nullopt;
+}
+
 StaffAddition add_staff(db::Database& db, const NewStaffAccount& spec, std::string_view password, TimeMs now,
                         const staff::PasswordCost& cost, StaffActor actor) {
+    if (auto problem = staff_account_problem(spec)) throw std::invalid_argument(*problem);
     std::string name(text::trim(spec.name));
-    if (name.empty()) throw std::invalid_argument("name: empty");
-    if (auto problem = limits::text_problem(name, limits::name_chars)) throw std::invalid_argument("name: " + *problem);
     std::string email = normalise_staff_email(spec.email);
-    if (auto problem = limits::text_problem(email, limits::email_chars)) throw std::invalid_argument("email: " + *problem);
-    if (!plausible_email(email)) throw std::invalid_argument("email: not an email address");
     check_password(password);
     std::string hash = staff::hash_password(password, cost);  // before the transaction: it takes a while
 

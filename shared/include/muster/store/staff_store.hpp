@@ -44,6 +44,10 @@ struct NewStaffAccount {
 // The email as stored and looked up: trimmed, ASCII letters in lower case.
 std::string normalise_staff_email(std::string_view email);
 
+// What is wrong with a new account's name or email ("name: empty", "email: not an email
+// address"), or nullopt: what add_staff checks first, for callers that ask before the password.
+std::optional<std::string> staff_account_problem(const NewStaffAccount& spec);
+
 enum class StaffAddRefusal { email_taken };
 struct StaffAddition {
     std::optional<StaffId> id;
