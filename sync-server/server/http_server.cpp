@@ -183,6 +183,7 @@ public:
         // because the server is stopping); an idle connection closes now.
         asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
             if (!self->busy_) self->lowest().cancel();
+            self->end_wait();  // a long poll is answered now, not after the stop grace
         });
     }
 
@@ -238,8 +239,47 @@ private:
         unsigned version = req.version();
         parser_.reset();  // the body was copied out: an idle kept-alive connection holds none
         bool for_register = server_.register_api && RegisterApi::serves(request.target);
-        respond(to_http(for_register ? server_.register_api->handle(request) : server_.api.handle(request), version,
-                        keep_alive));
+        auto answer = for_register ? server_.register_api->handle(request) : server_.api.handle(request);
+        if (answer.deferral) return wait_for_change(std::move(*answer.deferral), version, keep_alive);
+        respond(to_http(answer, version, keep_alive));
+    }
+
+    // A long poll (GET /v1/changes?wait_ms=, sync_api.hpp Deferral): no thread waits. The feed's
+    // listener only posts to this session's strand; the timer is the wait (the request deadline
+    // does not run meanwhile: no read or write is pending). Whichever comes first of a change
+    // past after_change, the timer and the server stopping (shut_down) calls end_wait once.
+    void wait_for_change(Deferral deferral, unsigned version, bool keep_alive) {
+        // Each long poll has its number: a late wake-up meant for an earlier one on this
+        // connection finds another number and does nothing.
+        auto number = ++long_polls_;
+        auto& poll = long_poll_.emplace(std::move(deferral), version, keep_alive, stream_.get_executor());
+        if (!server_.feed || server_.stopping) return end_wait(number);
+        std::weak_ptr<Session> weak = this->shared_from_this();  // weak: the session owns the subscription
+        auto after = poll.deferral.after_change;
+        poll.subscription = server_.feed->subscribe([weak, after, number, executor = stream_.get_executor()](std::int64_t change) {
+            if (change <= after) return;
+            asio::post(executor, [weak, number] {
+                if (auto self = weak.lock()) self->end_wait(number);
+            });
+        });
+        // A change published between the API's look at the store and the subscription above.
+        if (server_.feed->latest() > after) return end_wait(number);
+        poll.timer.expires_after(poll.deferral.wait);
+        poll.timer.async_wait([self = this->shared_from_this(), number](beast::error_code) { self->end_wait(number); });
+    }
+
+    // On the strand: the wait is over; answer with what the API says now. number 0: whichever
+    // is being held (the server is stopping).
+    void end_wait(std::uint64_t number = 0) {
+        if (!long_poll_ || long_poll_->ended || (number != 0 && number != long_polls_)) return;
+        long_poll_->ended = true;
+        long_poll_->subscription.reset();
+        long_poll_->timer.cancel();  // its handler comes back here and returns above
+        auto resume = std::move(long_poll_->deferral.resume);
+        bool keep_alive = long_poll_->keep_alive && !server_.stopping;
+        unsigned version = long_poll_->version;
+        auto answer = resume();
+        respond(to_http(answer, version, keep_alive));
     }
 
     void refuse(HttpStatus status, ErrorCode code, const std::string& why) {
@@ -333,6 +373,20 @@ private:
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::optional<http::response<http::string_body>> response_;
+    // The long poll being held, if any (wait_for_change); kept until the next one so that
+    // the timer's handler, which runs after end_wait, finds it.
+    struct LongPoll {
+        LongPoll(Deferral d, unsigned v, bool k, const typename Stream::executor_type& executor)
+            : deferral(std::move(d)), version(v), keep_alive(k), timer(executor) {}
+        Deferral deferral;
+        unsigned version;
+        bool keep_alive;
+        asio::steady_timer timer;
+        ChangeFeed::Subscription subscription;
+        bool ended = false;
+    };
+    std::optional<LongPoll> long_poll_;
+    std::uint64_t long_polls_ = 0;  // long polls held on this connection so far
     std::size_t drained_ = 0;
     bool busy_ = false;
     bool closed_ = false;
