@@ -1,5 +1,6 @@
 #include "register_api.hpp"
 
+#include "register_snapshots.hpp"
 #include "request_parts.hpp"
 
 #include "web_assets.hpp"
@@ -8,6 +9,7 @@
 #include "muster/register/register_access.hpp"
 #include "muster/register/register_view.hpp"
 #include "muster/store/event_store.hpp"
+#include "muster/store/participant_store.hpp"
 #include "muster/store/register_link_store.hpp"
 #include "muster/store/register_view_store.hpp"
 #include "muster/store/schema.hpp"
@@ -46,6 +48,7 @@ struct RegisterApi::Impl {
     ChangeFeed* feed;  // may be null
     std::vector<std::unique_ptr<Slot>> slots;
     std::atomic<std::size_t> next{0};
+    RegisterSnapshots snapshots;  // the streams' events, shared per scope
 
     // Runs `f` with a connection: a free one if there is, else it waits its turn on one.
     template <class F>
@@ -68,6 +71,11 @@ struct RegisterApi::Impl {
     ApiResponse post_session(const ApiRequest& r, TimeMs now);
     ApiResponse get_session(const ApiRequest& r, TimeMs now);
     ApiResponse state(const ApiRequest& r, TimeMs now);
+    ApiResponse stream(const ApiRequest& r, TimeMs now);
+    // The room a read asks for (?room=, else the link's own; nullopt: the whole event), or the
+    // refusal (400, 404, 403) when the session may not read it.
+    std::variant<std::optional<RoomId>, ApiResponse> room_asked(const ApiRequest& r, const register_access::Scope& scope,
+                                                               TimeMs now, std::string_view path);
     // The request's session, or the refusal to send (with the cookie cleared).
     std::variant<std::pair<register_access::Scope, std::string>, ApiResponse> session_of(const ApiRequest& r, TimeMs now,
                                                                                            std::string_view path);
@@ -130,8 +138,10 @@ json::object person_json(const register_view::Person& p) {
     return o;
 }
 
-std::string view_json(const register_view::View& v, TimeMs now) {
+// change: the hub's change clock read before the view (the view is of that change or newer).
+std::string view_json(const register_view::View& v, TimeMs now, std::int64_t change) {
     json::object out;
+    out["change"] = change;
     out["event"] = event_json(v.event);
     out["room"] = v.room ? json::value(json::object{{"id", v.room->id}, {"name", v.room->name}}) : json::value(nullptr);
     if (v.session)
@@ -245,6 +255,7 @@ ApiResponse RegisterApi::Impl::handle(const ApiRequest& r, TimeMs now) {
             return refusal(HttpStatus::method_not_allowed, "method_not_allowed", "Use GET.", now);
         }
         if (path == "/register/api/state") return state(r, now);
+        if (path == "/register/api/stream") return stream(r, now);
         return refusal(HttpStatus::not_found, "not_found", "No such part of the register.", now);
     }
     return asset(r, path, now);
@@ -337,29 +348,100 @@ ApiResponse RegisterApi::Impl::get_session(const ApiRequest& r, TimeMs now) {
     return reply(HttpStatus::ok, std::move(body), now);
 }
 
+std::variant<std::optional<RoomId>, ApiResponse> RegisterApi::Impl::room_asked(const ApiRequest& r,
+                                                                                 const register_access::Scope& scope,
+                                                                                 TimeMs now, std::string_view path) {
+    std::optional<RoomId> room = scope.room_id;
+    auto asked = query_value(r.target, "room");
+    if (!asked) return room;
+    auto id = parse_int(*asked);
+    if (!id || *id <= 0) return refusal(HttpStatus::bad_request, "bad_request", "room must be a room's number.", now);
+    auto event = with_db([&](db::Database& db) { return store::event_of_room(db, *id); });
+    if (!event) return refusal(HttpStatus::not_found, "not_found", "There is no such room.", now);
+    if (!register_access::may_read(scope, *event, RoomId{*id})) {
+        log.warn("register_refused", {{"path", std::string(path)}, {"reason", "room"}, {"link", scope.link_id}});
+        return refusal(HttpStatus::forbidden, "forbidden", "This tablet's link is for another room.", now);
+    }
+    return std::optional<RoomId>(*id);
+}
+
 ApiResponse RegisterApi::Impl::state(const ApiRequest& r, TimeMs now) {
     auto session = session_of(r, now, "/register/api/state");
     if (auto* refused = std::get_if<ApiResponse>(&session)) return *refused;
     const auto& scope = std::get<0>(session).first;
-    std::optional<RoomId> room = scope.room_id;
-    if (auto asked = query_value(r.target, "room")) {
-        auto id = parse_int(*asked);
-        if (!id || *id <= 0) return refusal(HttpStatus::bad_request, "bad_request", "room must be a room's number.", now);
-        room = *id;
-    }
+    auto asked = room_asked(r, scope, now, "/register/api/state");
+    if (auto* refused = std::get_if<ApiResponse>(&asked)) return *refused;
+    auto room = std::get<0>(asked);
     return with_db([&](db::Database& db) {
-        if (room) {
-            auto event = store::event_of_room(db, *room);
-            if (!event) return refusal(HttpStatus::not_found, "not_found", "There is no such room.", now);
-            if (!register_access::may_read(scope, *event, room)) {
-                log.warn("register_refused", {{"path", "/register/api/state"}, {"reason", "room"}, {"link", scope.link_id}});
-                return refusal(HttpStatus::forbidden, "forbidden", "This tablet's link is for another room.", now);
-            }
-        }
+        auto change = store::current_change(db);
         auto view = store::load_register_view(db, scope.event_id, room, now);
         if (!view) return refusal(HttpStatus::not_found, "not_found", "The event is no longer on the hub.", now);
-        return reply(HttpStatus::ok, view_json(*view, now), now);
+        return reply(HttpStatus::ok, view_json(*view, now, change), now);
     });
+}
+
+namespace {
+
+// One tablet's stream (docs/register.md, "Live updates"): its session is checked before every
+// event and keep-alive, and its events come from the shared snapshots of its scope.
+class RegisterStream final : public EventStreamSource {
+public:
+    RegisterStream(RegisterApi::Impl& api, std::string cookie, RegisterSnapshots::Scope scope,
+                   std::optional<std::int64_t> last_event_id)
+        : api_(api), cookie_(std::move(cookie)), scope_(std::move(scope)), last_event_id_(last_event_id) {}
+
+    // The browser waits this long before reconnecting a dropped stream.
+    std::string opening() const override { return "retry: 1000\n\n"; }
+    std::optional<std::int64_t> resume_from() const override { return last_event_id_; }
+
+    bool allowed() override {
+        auto now = api_.clock();
+        auto check = api_.with_db([&](db::Database& db) { return store::check_session(db, cookie_, now); });
+        if (!check.scope)
+            api_.log.info("register_stream_ended", {{"reason", store::to_string(check.refusal)}});
+        return check.scope.has_value();
+    }
+
+    std::optional<StreamEvent> event(std::int64_t change) override {
+        return api_.snapshots.at_least(scope_, change, [this]() -> std::optional<StreamEvent> {
+            auto now = api_.clock();
+            return api_.with_db([&](db::Database& db) -> std::optional<StreamEvent> {
+                auto made_at = store::current_change(db);
+                auto view = store::load_register_view(db, scope_.first, scope_.second, now);
+                if (!view) return std::nullopt;
+                return StreamEvent{made_at, std::make_shared<const std::string>(
+                                                sse_event(made_at, "state", view_json(*view, now, made_at)))};
+            });
+        });
+    }
+
+private:
+    RegisterApi::Impl& api_;
+    std::string cookie_;
+    RegisterSnapshots::Scope scope_;
+    std::optional<std::int64_t> last_event_id_;
+};
+
+}  // namespace
+
+ApiResponse RegisterApi::Impl::stream(const ApiRequest& r, TimeMs now) {
+    const std::string_view path = "/register/api/stream";
+    auto session = session_of(r, now, path);
+    if (auto* refused = std::get_if<ApiResponse>(&session)) return *refused;
+    const auto& [scope, cookie] = std::get<0>(session);
+    auto asked = room_asked(r, scope, now, path);
+    if (auto* refused = std::get_if<ApiResponse>(&asked)) return *refused;
+    if (!feed)
+        return refusal(HttpStatus::service_unavailable, "unavailable", "Live updates are not available on this hub.", now);
+    // Last-Event-ID: the id of the last event the browser got, sent back when it reconnects.
+    // Anything but a number is as if absent (a snapshot at once).
+    std::optional<std::int64_t> last_event_id;
+    if (auto sent = header(r, "last-event-id"); !sent.empty()) last_event_id = parse_int(sent);
+    auto res = reply(HttpStatus::ok, "", now);
+    res.content_type = "text/event-stream";
+    res.stream = std::make_shared<RegisterStream>(*this, cookie, RegisterSnapshots::Scope{scope.event_id, std::get<0>(asked)},
+                                                  last_event_id);
+    return res;
 }
 
 }  // namespace muster::server

@@ -5,6 +5,7 @@
 #include "muster/log/logger.hpp"
 #include "muster/sync/sync_messages.hpp"
 #include "change_feed.hpp"
+#include "event_stream.hpp"
 #include "sync_store.hpp"
 
 #include <functional>
@@ -33,6 +34,9 @@ struct ApiResponse {
     std::string content_type = "application/json";
     // More response headers (the register's Set-Cookie and security headers), sent as given.
     std::vector<std::pair<std::string, std::string>> headers = {};
+    // Set: the reply is a Server-Sent Events stream (status and headers as above, no body);
+    // the HTTP layer keeps the connection and sends the source's events (event_stream.hpp).
+    std::shared_ptr<EventStreamSource> stream = nullptr;
 };
 
 // An error reply: {"error": message, "code": code, "server_time_ms": now} with its status.
