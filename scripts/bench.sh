@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmarks in Release and runs them; each prints its figures beside the
 # reference it compares with. Pass names to run a subset: scripts/bench.sh core camera
+# (a name runs its group too: `server` runs muster-bench-server and muster-bench-server-streams)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -11,7 +12,7 @@ cmake --build "$build" -j"$(nproc)"
 wanted=("$@")
 for exe in "$build"/bench/*/muster-bench-*; do
   name=$(basename "$exe"); name=${name#muster-bench-}
-  if [ ${#wanted[@]} -gt 0 ] && [[ ! " ${wanted[*]} " =~ " $name " ]]; then continue; fi
+  if [ ${#wanted[@]} -gt 0 ] && [[ ! " ${wanted[*]} " =~ " $name " ]] && [[ ! " ${wanted[*]} " =~ " ${name%%-*} " ]]; then continue; fi
   echo "=== $name ==="
   "$exe"
   echo

@@ -350,6 +350,9 @@ private:
         std::shared_ptr<EventStreamSource> source;
         ChangeFeed::Subscription subscription;
         std::optional<asio::steady_timer> heartbeat;
+        std::optional<asio::steady_timer> pace;  // holds the next event until stream_min_interval_ms has passed
+        std::chrono::steady_clock::time_point last_event{};
+        bool pacing = false;
         std::int64_t sent = -1;    // the newest change the client was sent (or had, by Last-Event-ID)
         std::int64_t wanted = -1;  // the newest change heard of
         bool chunked = true;
@@ -378,6 +381,7 @@ private:
         es.source = std::move(answer.stream);
         es.chunked = version >= 11;
         es.heartbeat.emplace(stream_.get_executor());
+        es.pace.emplace(stream_.get_executor());
         std::string head = version >= 11 ? "HTTP/1.1 200 OK\r\n" : "HTTP/1.0 200 OK\r\n";
         head += "Server: muster-sync-server\r\nContent-Type: " + answer.content_type + "\r\n";
         head += std::string(sync::header_server_time) + ": " + std::to_string(answer.server_time_ms) + "\r\n";
@@ -414,8 +418,20 @@ private:
     // The next event, if the client is behind and no write is in flight.
     void stream_pump() {
         auto& es = *events_;
-        if (es.ended || es.writing || es.wanted <= es.sent) return;
+        if (es.ended || es.writing || es.pacing || es.wanted <= es.sent) return;
         if (stream_over_cap()) return;
+        auto due = es.last_event + std::chrono::milliseconds(server_.config.stream_min_interval_ms);
+        if (std::chrono::steady_clock::now() < due) {
+            // Too soon after the last event: the newest change goes out when the interval is up.
+            es.pacing = true;
+            es.pace->expires_at(due);
+            es.pace->async_wait([self = this->shared_from_this()](beast::error_code ec) {
+                if (ec || !self->events_ || self->events_->ended) return;
+                self->events_->pacing = false;
+                self->stream_pump();
+            });
+            return;
+        }
         std::optional<StreamEvent> event;
         try {
             if (!es.source->allowed()) return end_stream(/*clean=*/true);
@@ -426,6 +442,7 @@ private:
         }
         if (!event) return end_stream(/*clean=*/true);
         es.sent = std::max(event->id, es.wanted);
+        es.last_event = std::chrono::steady_clock::now();
         stream_send(std::move(event->text));
     }
 
@@ -525,6 +542,7 @@ private:
         es.ended = true;
         es.subscription.reset();
         es.heartbeat->cancel();
+        es.pace->cancel();
         server_.log.log(log::Level::debug, "stream_closed", {{"clean", clean}, {"change", es.sent}});
         if (clean && es.chunked && !es.writing) {
             static constexpr std::string_view last_chunk = "0\r\n\r\n";

@@ -48,6 +48,10 @@ struct ServerConfig {
     // bytes one stream may have waiting for its client (in the kernel's send queue and the
     // write in flight) before the client is deemed not to keep up and is disconnected.
     int stream_heartbeat_ms = 15'000;
+    // At most one event per stream in this long: changes in between are coalesced into the
+    // next event (the newest state), so a busy ingest (100 uploads a second) costs each tablet
+    // a few snapshots a second, not one per upload.
+    int stream_min_interval_ms = 250;
     std::size_t stream_queue_bytes = 1 << 20;
     std::size_t changes_page = 5000;      // check-ins per /v1/changes reply
     std::size_t changes_bytes = 4 << 20;  // and about this many bytes of them (whole uploads)
