@@ -33,7 +33,8 @@ public:
     // Asked before every event and every keep-alive.
     virtual bool allowed() = 0;
     // The event for change `change` or a newer one; nullopt when there is nothing to show any
-    // more (the stream ends).
+    // more (the stream ends). It may be older than `change` when the source rate-limits its
+    // reads: the HTTP layer asks again at the stream's next turn (stream_min_interval_ms).
     virtual std::optional<StreamEvent> event(std::int64_t change) = 0;
 };
 

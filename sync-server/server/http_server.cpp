@@ -353,6 +353,7 @@ private:
         std::optional<asio::steady_timer> pace;  // holds the next event until stream_min_interval_ms has passed
         std::chrono::steady_clock::time_point last_event{};
         bool pacing = false;
+        int stale_turns = 0;  // turns in a row the source had nothing newer than `sent`
         std::int64_t sent = -1;    // the newest change the client was sent (or had, by Last-Event-ID)
         std::int64_t wanted = -1;  // the newest change heard of
         bool chunked = true;
@@ -441,9 +442,16 @@ private:
             return end_stream(/*clean=*/true);  // the browser reconnects after `retry`
         }
         if (!event) return end_stream(/*clean=*/true);
-        es.sent = std::max(event->id, es.wanted);
         es.last_event = std::chrono::steady_clock::now();
-        stream_send(std::move(event->text));
+        if (event->id > es.sent) {
+            es.sent = event->id;
+            es.stale_turns = 0;
+            return stream_send(std::move(event->text));
+        }
+        // Nothing newer than what the client has yet: ask again at the next turn, a few times
+        // (a clock behind the feed's must not keep a stream asking for ever).
+        if (++es.stale_turns > 4) es.sent = es.wanted;
+        stream_pump();
     }
 
     void stream_send(std::shared_ptr<const std::string> text, std::string head = {}) {

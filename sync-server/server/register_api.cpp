@@ -48,7 +48,8 @@ struct RegisterApi::Impl {
     ChangeFeed* feed;  // may be null
     std::vector<std::unique_ptr<Slot>> slots;
     std::atomic<std::size_t> next{0};
-    RegisterSnapshots snapshots;  // the streams' events, shared per scope
+    // The streams' events, shared per scope, each scope's made at most five times a second.
+    RegisterSnapshots snapshots{std::chrono::milliseconds(200)};
 
     // Runs `f` with a connection: a free one if there is, else it waits its turn on one.
     template <class F>

@@ -11,10 +11,13 @@ std::optional<StreamEvent> RegisterSnapshots::at_least(const Scope& scope, std::
         entry = slot;
     }
     std::lock_guard lock(entry->building);
-    if (entry->newest && entry->newest->id >= change) return entry->newest;
+    auto now = std::chrono::steady_clock::now();
+    if (entry->newest && (entry->newest->id >= change || now - entry->made < min_interval_)) return entry->newest;
     auto made = build();
-    // A build may read the database before a newer one finished elsewhere: keep the newest.
-    if (made && (!entry->newest || made->id >= entry->newest->id)) entry->newest = made;
+    if (made) {
+        entry->newest = made;
+        entry->made = now;
+    }
     return made;
 }
 
