@@ -6,7 +6,7 @@
 //   ingest:  check-ins/s uploaded in signed batches of 500 with 0 and with 500 streams.
 // The 500 sessions are made in the hub database beforehand (store::create_link + exchange, as
 // `muster register link` and the tablet's first visit would), spread over the event's rooms
-// and the whole event. Usage: muster-bench-server-streams [--streams N] [--scans N]
+// and the whole event. Usage: muster-bench-server-streams [--streams N] [--scans N] [--ingest-session ID]
 #include "load_generator.hpp"
 #include "server_process.hpp"
 #include "sse_client.hpp"
@@ -42,6 +42,9 @@ namespace {
 constexpr int batch_size = 500;
 constexpr int ingest_batches = 100;  // 50,000 check-ins a measure
 constexpr int ingest_connections = 4;
+// The session the bulk uploads are in (--ingest-session): 1 is the one the register shows, so
+// every batch grows what each snapshot reads; another session measures the streams alone.
+SessionId ingest_session = 1;
 
 struct Hub {
     std::filesystem::path dir;
@@ -90,7 +93,7 @@ CheckIn record(std::int64_t seq, TimeMs now) {
     c.device_seq = seq;
     c.participant_id = seq % 225 + 1;
     c.event_id = 1;
-    c.session_id = 1;
+    c.session_id = ingest_session;
     c.outcome = Outcome::checked_in;
     c.badge_serial = 1;
     c.device_ms = now;
@@ -260,6 +263,7 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--streams") == 0 && i + 1 < argc) streams = std::atoi(argv[++i]);
         if (std::strcmp(argv[i], "--scans") == 0 && i + 1 < argc) scans = std::atoi(argv[++i]);
+        if (std::strcmp(argv[i], "--ingest-session") == 0 && i + 1 < argc) ingest_session = std::atoi(argv[++i]);
     }
     auto root = std::filesystem::temp_directory_path() / "muster-bench-server-streams";
     Hub hub(root / "hub", streams);
