@@ -6,7 +6,7 @@
 //   ingest:  check-ins/s uploaded in signed batches of 500 with 0 and with 500 streams.
 // The 500 sessions are made in the hub database beforehand (store::create_link + exchange, as
 // `muster register link` and the tablet's first visit would), spread over the event's rooms
-// and the whole event. Usage: muster-bench-server-streams [--streams N] [--scans N] [--ingest-session ID]
+// and the whole event. Usage: muster-bench-server-streams [--streams N] [--scans N] [--ingest-session ID] [--stream-interval MS]
 #include "load_generator.hpp"
 #include "server_process.hpp"
 #include "sse_client.hpp"
@@ -45,6 +45,8 @@ constexpr int ingest_connections = 4;
 // The session the bulk uploads are in (--ingest-session): 1 is the one the register shows, so
 // every batch grows what each snapshot reads; another session measures the streams alone.
 SessionId ingest_session = 1;
+// limits.stream_min_interval_ms for the server (--stream-interval; 0: the server's default).
+int stream_interval_ms = 0;
 
 struct Hub {
     std::filesystem::path dir;
@@ -79,6 +81,7 @@ struct Hub {
             << "[server]\nlisten = \"127.0.0.1\"\nport = 0\nthreads = 2\n[tls]\nenabled = true\n"
             << "certificate = \"tls/server-cert.pem\"\nprivate_key = \"tls/server-key.pem\"\n[hub]\ndatabase = \"hub.db\"\n"
             << "[limits]\nbody_bytes = 1048576\nmax_connections = 2000\nmax_connections_per_address = 1000\n"
+            << (stream_interval_ms > 0 ? "stream_min_interval_ms = " + std::to_string(stream_interval_ms) + "\n" : "")
             << "[log]\nlevel = \"warn\"\n";
     }
     std::string config() const { return (dir / "bench-server.toml").string(); }
@@ -264,6 +267,7 @@ int main(int argc, char** argv) {
         if (std::strcmp(argv[i], "--streams") == 0 && i + 1 < argc) streams = std::atoi(argv[++i]);
         if (std::strcmp(argv[i], "--scans") == 0 && i + 1 < argc) scans = std::atoi(argv[++i]);
         if (std::strcmp(argv[i], "--ingest-session") == 0 && i + 1 < argc) ingest_session = std::atoi(argv[++i]);
+        if (std::strcmp(argv[i], "--stream-interval") == 0 && i + 1 < argc) stream_interval_ms = std::atoi(argv[++i]);
     }
     auto root = std::filesystem::temp_directory_path() / "muster-bench-server-streams";
     Hub hub(root / "hub", streams);
