@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the benchmarks in Release and runs them; each prints its figures beside the
 # reference it compares with. Pass names to run a subset: scripts/bench.sh core camera
+# A name runs its folder's benches too: `server` runs muster-bench-server and
+# muster-bench-server-streams, `core` runs bench/core's (core, progress, staff).
 # "register" is a Python bench (bench/register/scan_to_page.py): a scan at a headless kiosk to
 # its row in the register page in headless Chromium.
 set -euo pipefail
@@ -14,7 +16,8 @@ wanted=("$@")
 want() { [ ${#wanted[@]} -eq 0 ] || [[ " ${wanted[*]} " =~ " $1 " ]]; }
 for exe in "$build"/bench/*/muster-bench-*; do
   name=$(basename "$exe"); name=${name#muster-bench-}
-  want "$name" || continue
+  folder=$(basename "$(dirname "$exe")")
+  want "$name" || want "${name%%-*}" || want "$folder" || continue
   echo "=== $name ==="
   "$exe"
   echo

@@ -81,11 +81,11 @@ View build_view(const Facts& facts) {
         auto& h = hand[m.participant_id];
         if (m.status == AttendanceStatus::present) {
             if (!h.by_hand || m.at_ms < h.by_hand->at_ms)
-                h.by_hand = ByHand{m.uuid, m.author, m.reason, m.note, m.at_ms, undoable};
+                h.by_hand = ByHand{m.uuid, m.author, m.reason, m.note, m.at_ms, undoable, m.link_id};
         } else if (m.status == AttendanceStatus::left_early) {
             if (!h.left_ms || m.at_ms >= *h.left_ms) {
                 h.left_ms = m.at_ms;
-                h.left_mark = LeftMark{m.uuid, m.author, undoable};
+                h.left_mark = LeftMark{m.uuid, m.author, undoable, m.link_id};
             }
         }
     }

@@ -5,6 +5,7 @@
 #include "muster/log/logger.hpp"
 #include "muster/sync/sync_messages.hpp"
 #include "change_feed.hpp"
+#include "event_stream.hpp"
 #include "sync_store.hpp"
 
 #include "muster/db/database.hpp"
@@ -55,6 +56,9 @@ struct ApiResponse {
     std::vector<std::pair<std::string, std::string>> headers = {};
     // Set only by a long poll that must wait (see Deferral); status and body are then unused.
     std::optional<Deferral> deferral = {};
+    // Set: the reply is a Server-Sent Events stream (status and headers as above, no body);
+    // the HTTP layer keeps the connection and sends the source's events (event_stream.hpp).
+    std::shared_ptr<EventStreamSource> stream = nullptr;
 };
 
 // The longest a long poll is held (GET /v1/changes?wait_ms=): below the kiosk's request

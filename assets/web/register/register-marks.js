@@ -43,7 +43,7 @@ window.MusterRegisterMarks = (() => {
     else d.removeAttribute('open');
   }
 
-  // hooks: state() -> the state shown, csrf() -> token, renewCsrf() -> Promise (GET
+  // hooks: state() -> the state shown, csrf() -> token, linkId() -> this tablet's link, renewCsrf() -> Promise (GET
   // /register/session again), toast(text, ok), changed() (a mark was stored), rerender().
   function create(hooks) {
     let author = null;        // kept here too: localStorage may refuse (private browsing)
@@ -219,6 +219,13 @@ window.MusterRegisterMarks = (() => {
       return b;
     }
 
+    // A mark this tablet may undo: made through its own link. The stream's snapshots are shared
+    // by every tablet of the room, so they name the mark's link and each page decides; the
+    // server refuses another link's undo anyway.
+    function mine(m) {
+      return !!m && (m.undoable === true || (m.link !== null && m.link !== undefined && m.link === hooks.linkId()));
+    }
+
     // The buttons of a row (each one's spoken name is its visible words, then whose):
     // `list` is 'here' or 'missing'. Null when there is nothing to do
     // (no current session: a mark belongs to one).
@@ -232,12 +239,12 @@ window.MusterRegisterMarks = (() => {
         box.append(button('mark-present', 'Present', `Present: ${name}`, () => openMark('present', p), p.id));
       } else if (list === 'here') {
         // The newest mark is undone first: leaving comes after arriving.
-        if (p.left_mark && p.left_mark.undoable) {
+        if (mine(p.left_mark)) {
           const b = button('undo', 'Undo left', `Undo left: ${name}`, () => undo(p, p.left_mark.uuid), p.id);
           b.dataset.target = p.left_mark.uuid;
           box.append(b);
         }
-        if (p.by_hand && p.by_hand.undoable) {
+        if (mine(p.by_hand)) {
           const b = button('undo', 'Undo mark', `Undo mark: ${name}`, () => undo(p, p.by_hand.uuid), p.id);
           b.dataset.target = p.by_hand.uuid;
           box.append(b);

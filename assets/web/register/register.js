@@ -13,6 +13,7 @@
   const $ = (id) => document.getElementById(id);
 
   let csrfToken = null;   // every POST carries it (X-CSRF-Token)
+  let linkId = null;      // this tablet's register link: its own marks can be undone here
   let lastState = null;
   let lastUpdateMs = null;  // when the last state arrived (the banner's "last update")
   let stopped = false;
@@ -198,6 +199,7 @@
       const body = await readJson(r);
       if (r.ok) {
         csrfToken = body.csrf_token || csrfToken;
+        linkId = body.link_id ?? linkId;
         wholeEvent = body.room === null;
       }
       return { status: r.status, body };
@@ -223,6 +225,7 @@
         const body = await readJson(r);
         if (r.ok) {
           csrfToken = body.csrf_token;
+          linkId = body.link_id ?? null;
           wholeEvent = body.room === null;
         } else refusal = body.error || 'Ask hub staff for a new link.';
       } catch (e) {
@@ -258,6 +261,7 @@
     marks = MusterRegisterMarks.create({
       state: () => lastState,
       csrf: () => csrfToken,
+      linkId: () => linkId,
       renewCsrf: askSession,
       toast,
       changed: () => live.nudge(),

@@ -39,14 +39,19 @@ struct Mark {
     bool undone = false;                  // an undone mark counts as never made
 };
 
+// link_id: the register link the mark was made through. A register stream's snapshot is shared
+// by every tablet of its scope and made for no viewer (undoable false); each page compares
+// link_id with its own session's link to offer an undo (the server checks it again).
 struct ByHand {
     std::string uuid, author, reason, note;
     TimeMs at_ms = 0;
     bool undoable = false;  // made through the viewing tablet's own link
+    std::optional<std::int64_t> link_id;
 };
 struct LeftMark {
     std::string uuid, author;
     bool undoable = false;
+    std::optional<std::int64_t> link_id;
 };
 // What marks say of someone who is here (or a visitor).
 struct HandMarks {
