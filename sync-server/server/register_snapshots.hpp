@@ -6,6 +6,7 @@
 
 #include "muster/model/types.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -27,6 +28,10 @@ public:
     // min_interval: a scope's snapshot is made at most this often. During a busy ingest (a
     // hundred uploads a second, each a change) the streams asking for newer changes get the
     // newest snapshot there is until it is that old; they ask again at their next turn.
+    // And at most so often that building snapshots takes a small share of one core: a scope's
+    // next build waits cost_spacing times its last build's duration times the scopes built
+    // in the last ten seconds, so under a constant stream of changes all builds together take at most
+    // 1/cost_spacing of a core, and the uploads keep the rest. A quiet hub builds at once.
     explicit RegisterSnapshots(std::chrono::milliseconds min_interval) : min_interval_(min_interval) {}
 
     // The newest snapshot of `scope` if it was made at `change` or later, or less than
@@ -34,12 +39,19 @@ public:
     // for it and share it).
     std::optional<StreamEvent> at_least(const Scope& scope, std::int64_t change, const Build& build);
 
+    static constexpr int cost_spacing = 6;
+
 private:
     struct Entry {
         std::mutex building;  // one build of a scope at a time
         std::optional<StreamEvent> newest;
         std::chrono::steady_clock::time_point made{};
+        std::chrono::steady_clock::duration cost{};  // how long the last build took
+        // When it was last built (steady clock ticks), read without the lock to count the
+        // scopes in use: a room nobody streams any more stops slowing the others down.
+        std::atomic<std::chrono::steady_clock::rep> built_at{0};
     };
+    static constexpr std::chrono::seconds in_use_within{10};
     std::chrono::milliseconds min_interval_;
     std::mutex mutex_;  // guards the map only, never held while building
     std::map<Scope, std::shared_ptr<Entry>> entries_;
