@@ -42,6 +42,9 @@ constexpr auto tls_close_timeout = std::chrono::seconds(1);
 constexpr auto linger_timeout = std::chrono::seconds(1);
 constexpr std::size_t linger_bytes = 4 << 20;
 constexpr std::size_t linger_chunk = 16 * 1024;
+// How long a register stream keeps asking for a change its scope's snapshot has not caught up
+// with yet: longer than the snapshots' longest spacing (RegisterSnapshots::max_spacing).
+constexpr auto stale_give_up = std::chrono::seconds(10);
 
 class SessionBase {
 public:
@@ -488,9 +491,11 @@ private:
             es.stale_turns = 0;
             return stream_send(std::move(event->text));
         }
-        // Nothing newer than what the client has yet: ask again at the next turn, a few times
-        // (a clock behind the feed's must not keep a stream asking for ever).
-        if (++es.stale_turns > 4) es.sent = es.wanted;
+        // Nothing newer than what the client has yet (the scope's snapshot is being spaced out
+        // during a busy ingest, register_snapshots.hpp): ask again at the next turn, for up to
+        // stale_give_up (a clock behind the feed's must not keep a stream asking for ever).
+        auto turns = stale_give_up / std::chrono::milliseconds(std::max(server_.config.stream_min_interval_ms, 1));
+        if (++es.stale_turns > std::max<std::int64_t>(turns, 4)) es.sent = es.wanted;
         stream_pump();
     }
 

@@ -19,8 +19,9 @@ std::optional<StreamEvent> RegisterSnapshots::at_least(const Scope& scope, std::
     }
     std::lock_guard lock(entry->building);
     now = std::chrono::steady_clock::now();
-    auto spacing = std::max<std::chrono::steady_clock::duration>(
-        min_interval_, entry->cost * cost_spacing * scopes);
+    auto spacing = std::clamp<std::chrono::steady_clock::duration>(entry->cost * cost_spacing * scopes, min_interval_,
+                                                                   std::max<std::chrono::steady_clock::duration>(
+                                                                       min_interval_, max_spacing));
     if (entry->newest && (entry->newest->id >= change || now - entry->made < spacing)) return entry->newest;
     auto made = build();
     auto done = std::chrono::steady_clock::now();

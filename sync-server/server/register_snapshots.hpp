@@ -40,6 +40,9 @@ public:
     std::optional<StreamEvent> at_least(const Scope& scope, std::int64_t change, const Build& build);
 
     static constexpr int cost_spacing = 6;
+    // However costly, a scope is rebuilt at least this often while changes come: the streams
+    // give up on a change they have waited 10 s for (http_server.cpp, stale_give_up).
+    static constexpr std::chrono::seconds max_spacing{5};
 
 private:
     struct Entry {
