@@ -185,4 +185,15 @@ std::vector<FirstEntry> first_entries(db::Database& db, EventId event, SessionId
     return s.query_all([](const db::Statement& r) { return FirstEntry{r.int64(0), r.int64(1)}; });
 }
 
+std::vector<FirstEntry> first_wrong_room_entries(db::Database& db, EventId event, SessionId session, RoomId room) {
+    auto& s = db.cached(
+        "SELECT participant_id, min(device_ms) FROM check_ins c WHERE event_id = ?1 AND session_id = ?2 AND room_id = ?3 "
+        "AND participant_id IS NOT NULL AND direction = 'entry' AND outcome = '" +
+        std::string(to_string(Outcome::wrong_room)) +
+        "' AND NOT EXISTS (SELECT 1 FROM corrections v WHERE v.kind = 'void' AND v.target_uuid = c.uuid) "
+        "GROUP BY participant_id");
+    s.bind(1, event).bind(2, session).bind(3, room);
+    return s.query_all([](const db::Statement& r) { return FirstEntry{r.int64(0), r.int64(1)}; });
+}
+
 }  // namespace muster::store

@@ -77,9 +77,15 @@ std::optional<register_view::View> load_register_view(db::Database& db, EventId 
             places.push_back(std::nullopt);
             for (const auto& r : facts.event.rooms) places.push_back(r.id);
         }
-        for (const auto& place : places)
+        for (const auto& place : places) {
             for (const auto& f : first_entries(db, event, facts.session->id, place))
                 facts.arrivals.push_back({f.participant_id, f.first_ms});
+            // Someone turned away at a room's door as on another room's list is still here:
+            // that room's register (and the whole event's) shows them as a visitor.
+            if (place)
+                for (const auto& f : first_wrong_room_entries(db, event, facts.session->id, *place))
+                    facts.arrivals.push_back({f.participant_id, f.first_ms});
+        }
         if (room && facts.counted_at == register_view::CountedAt::entrance)
             for (const auto& f : first_entries(db, event, facts.session->id, std::nullopt))
                 facts.entrance_arrivals.push_back({f.participant_id, f.first_ms});

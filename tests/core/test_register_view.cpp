@@ -211,6 +211,24 @@ TEST_CASE("A room with no room device in service counts the entrance, for its ow
     CHECK(v2.here.empty());
 }
 
+TEST_CASE("Someone turned away at a room's door as on another room's list is that room's visitor", "[register][view]") {
+    RegisterHub h;
+    h.room_device(h.room1, "room1-dev");
+    h.scan(h.aisha, h.start + 2 * minute, h.room1, Outcome::wrong_room);  // room 2's list, at room 1's door
+    h.scan(h.sian, h.start, h.room1);
+
+    auto v = h.view(h.room1);
+    CHECK(ids(v.here) == std::vector<ParticipantId>{h.sian});
+    REQUIRE(v.visitors.size() == 1);
+    CHECK(v.visitors[0].person.id == h.aisha);
+    CHECK(v.visitors[0].reason == register_view::VisitorReason::other_room);
+    CHECK(v.visitors[0].expected_room == h.room2);
+    CHECK(v.visitors[0].arrived_ms == h.start + 2 * minute);
+    CHECK(v.counts.visitors == 1);
+    // Not attendance in room 2: their own room still misses them.
+    CHECK(h.view(h.room2).here.empty());
+}
+
 namespace {
 
 register_view::Facts marks_facts(const RegisterHub& h) {

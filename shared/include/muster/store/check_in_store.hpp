@@ -56,5 +56,9 @@ struct FirstEntry {
     TimeMs first_ms = 0;  // their earliest such scan
 };
 std::vector<FirstEntry> first_entries(db::Database& db, EventId event, SessionId session, std::optional<RoomId> room);
+// The first not voided scan at a room's kiosk of each person it turned away as on another
+// room's list (outcome wrong_room): not attendance, but they are at the door, and that room's
+// live register shows them as visitors.
+std::vector<FirstEntry> first_wrong_room_entries(db::Database& db, EventId event, SessionId session, RoomId room);
 
 }  // namespace muster::store
