@@ -22,7 +22,8 @@ std::optional<StreamEvent> RegisterSnapshots::at_least(const Scope& scope, std::
     auto spacing = std::clamp<std::chrono::steady_clock::duration>(entry->cost * cost_spacing * scopes, min_interval_,
                                                                    std::max<std::chrono::steady_clock::duration>(
                                                                        min_interval_, max_spacing));
-    if (entry->newest && (entry->newest->id >= change || now - entry->made < spacing)) return entry->newest;
+    bool fresh = now - entry->made < max_age;
+    if (entry->newest && ((entry->newest->id >= change && fresh) || now - entry->made < spacing)) return entry->newest;
     auto made = build();
     auto done = std::chrono::steady_clock::now();
     if (made) {

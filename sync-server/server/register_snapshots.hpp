@@ -43,6 +43,10 @@ public:
     // However costly, a scope is rebuilt at least this often while changes come: the streams
     // give up on a change they have waited 10 s for (http_server.cpp, stale_give_up).
     static constexpr std::chrono::seconds max_spacing{5};
+    // A snapshot older than this is made again even with no change: the register also moves
+    // with the clock (the next session begins), and the page reopens a quiet stream every 35 s
+    // (register-live.js), so a tablet sees the new session within about that.
+    static constexpr std::chrono::seconds max_age{30};
 
 private:
     struct Entry {
