@@ -30,7 +30,7 @@ class RoomList(WorldCase):
         kiosk = self.world.kiosk("room-1")
         scanned_at, report = kiosk.scan(self.world.tokens(who)[0])
         self.assertEqual(report["outcome"], "checked_in")
-        # 1 s is the aim (the event stream); today the page polls every 2 s: HERE_WITHIN_S.
+        # The issue asks 1 s from the badge line to the row (HERE_WITHIN_S), by the event stream.
         shown_at = page.arrived_at(who, HERE_WITHIN_S + 1)
         self.assertLess(shown_at - scanned_at, HERE_WITHIN_S)
         row = page.row_texts("here", who)
