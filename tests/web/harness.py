@@ -33,7 +33,8 @@ import uuid
 
 try:
     from selenium import webdriver
-    from selenium.common.exceptions import NoAlertPresentException, TimeoutException
+    from selenium.common.exceptions import (ElementClickInterceptedException, NoAlertPresentException,
+                                            StaleElementReferenceException, TimeoutException)
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
@@ -42,9 +43,10 @@ except ImportError:  # a clear failure, never a silent skip
                      "(scripts/setup.sh installs scripts/packages.txt)\n")
     raise
 
-# How long a scan may take to reach the page. The CONTRACT's aim is 1 s; the page polls every
-# 2 s today, so the tests allow 5 s until the event stream (SSE) is merged. Tighten to 1.0 then.
-HERE_WITHIN_S = 5.0
+# How long a scan may take to reach the page: the issue's requirement, 1 s from the badge line
+# at a headless kiosk to the row in #here (the kiosk uploads at once, the hub pushes the new
+# state down the page's event stream).
+HERE_WITHIN_S = 1.0
 # Loading the page, exchanging the code, the first state.
 PAGE_LOAD_S = 15.0
 
@@ -262,6 +264,15 @@ class World:
         finally:
             db.close()
 
+    def device_query(self, device, sql, *params):
+        """A read of a kiosk's own database (e.g. whether its sync has brought a mark down yet)."""
+        path = os.path.join(self.hub, "devices", device, "device.db")
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            return db.execute(sql, params).fetchall()
+        finally:
+            db.close()
+
     # ----- register links (`muster register link`) -----
 
     def link(self, room_id=None, event=1):
@@ -388,11 +399,13 @@ class Page:
         return found[0] if found else None
 
     def row_texts(self, list_id, participant_id):
-        """{name, school, time, late, tag} of a row, as the page shows them (textContent)."""
+        """{name, school, time, late, tag, by_hand, note, left} of a row, as the page shows them
+        (textContent; None for a part the row does not have)."""
         return self.d.execute_script(
             "const li = document.querySelector(arguments[0]); if (!li) return null;"
             "const t = (s) => { const e = li.querySelector(s); return e ? e.textContent : null; };"
-            "return {name: t('.name'), school: t('.school'), time: t('.time'), late: t('.late'), tag: t('.tag')};",
+            "return {name: t('.name'), school: t('.school'), time: t('.time'), late: t('.late'), tag: t('.tag'),"
+            "        by_hand: t('.by-hand'), note: t('.note'), left: t('.left-early')};",
             f'#{list_id} li[data-participant="{participant_id}"]')
 
     def wait_row(self, list_id, participant_id, timeout):
@@ -460,6 +473,8 @@ class Page:
 
     def set_author(self, name):
         """Answers the name dialog (asked once, then kept in localStorage) if it is open."""
+        # The name dialog opens from the button's click handler, in the same task as the click:
+        # it is open (or not needed) by the time the click returns.
         dialogs = self.d.find_elements(By.ID, "name-dialog")
         if dialogs and dialogs[0].is_displayed():
             field = self.d.find_element(By.ID, "author-name")
@@ -467,28 +482,50 @@ class Page:
             field.send_keys(name)
             self.d.find_element(By.ID, "author-save").click()
 
+    def click_in_row(self, list_id, participant_id, selector, timeout=PAGE_LOAD_S):
+        """Clicks a button of a person's row as a finger would: scrolled to the middle of the
+        screen (not under the sticky header), found again if a new state redrew the row."""
+        def click(d):
+            found = d.find_elements(By.CSS_SELECTOR, f'#{list_id} li[data-participant="{participant_id}"] {selector}')
+            if not found:
+                return False
+            try:
+                d.execute_script("arguments[0].scrollIntoView({block: 'center'});", found[0])
+                found[0].click()
+                return True
+            except (StaleElementReferenceException, ElementClickInterceptedException):
+                return False
+        self.wait(click, timeout, f"{selector} of participant {participant_id} in #{list_id} to click")
+
     def mark_present(self, participant_id, reason="forgot_badge", note="", author="Test Facilitator"):
         """Marks someone on the expected list present through the page's own buttons."""
-        row = self.wait_row("missing", participant_id, PAGE_LOAD_S)
-        row.find_element(By.CSS_SELECTOR, ".mark-present").click()
+        self.click_in_row("missing", participant_id, ".mark-present")
+        # The page asks the name at the first mark (then keeps it), before its mark dialog.
         self.set_author(author)
         self.wait(lambda d: d.find_element(By.ID, "mark-dialog").is_displayed(), 5, "the mark dialog")
         self.d.execute_script("document.getElementById('mark-reason').value = arguments[0];", reason)
+        self._confirm_mark(note)
+
+    def _confirm_mark(self, note):
+        self.wait(lambda d: d.find_element(By.ID, "mark-dialog").is_displayed(), 5, "the mark dialog")
         note_field = self.d.find_element(By.ID, "mark-note")
         note_field.clear()
         if note:
             note_field.send_keys(note)
         self.d.find_element(By.ID, "mark-confirm").click()
-        self.set_author(author)
+        self.wait(lambda d: not d.find_element(By.ID, "mark-dialog").is_displayed(), 5, "the mark dialog to close")
 
-    def mark_left(self, participant_id, author="Test Facilitator"):
-        row = self.wait_row("here", participant_id, PAGE_LOAD_S)
-        row.find_element(By.CSS_SELECTOR, ".mark-left").click()
+    def mark_left(self, participant_id, note="", author="Test Facilitator"):
+        """Marks someone in #here as left early: the button, the name (first mark only), then the
+        confirm step in #mark-dialog."""
+        self.click_in_row("here", participant_id, ".mark-left")
         self.set_author(author)
+        self._confirm_mark(note)
 
-    def undo(self, participant_id):
-        row = self.wait_row("here", participant_id, PAGE_LOAD_S)
-        row.find_element(By.CSS_SELECTOR, ".undo").click()
+    def undo(self, participant_id, author="Test Facilitator"):
+        """The row's first .undo (the newest mark: "Undo left" before "Undo mark")."""
+        self.click_in_row("here", participant_id, ".undo")
+        self.set_author(author)
 
     def post_mark(self, body, csrf=None):
         """POST /register/api/marks from the page with the session's token: {status, body}. Call it

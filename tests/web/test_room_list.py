@@ -1,6 +1,7 @@
 """A room link shows the room's enrolments as expected, and a scan at the room's kiosk moves
 that person to Here, with the time, within HERE_WITHIN_S of the scan."""
 import re
+import sys
 import time
 import unittest
 
@@ -30,8 +31,9 @@ class RoomList(WorldCase):
         kiosk = self.world.kiosk("room-1")
         scanned_at, report = kiosk.scan(self.world.tokens(who)[0])
         self.assertEqual(report["outcome"], "checked_in")
-        # 1 s is the aim (the event stream); today the page polls every 2 s: HERE_WITHIN_S.
+        # The issue asks 1 s from the badge line to the row (HERE_WITHIN_S), by the event stream.
         shown_at = page.arrived_at(who, HERE_WITHIN_S + 1)
+        sys.stderr.write(f"(scan -> row in #here: {shown_at - scanned_at:.3f} s)\n")
         self.assertLess(shown_at - scanned_at, HERE_WITHIN_S)
         row = page.row_texts("here", who)
         self.assertTrue(re.match(r"^\d\d:\d\d", row["time"]), row)
