@@ -5,7 +5,9 @@
 //                   local commit alone and one bare HTTPS round trip.
 //   backlog:        a kiosk back online with 5,000 queued scans until all are acknowledged;
 //                   beside one upload round trip of 500.
-// Usage: muster-bench-sync [--scans N] [--runs N]
+//   A -> B:         a scan at kiosk A until kiosk B holds it, push on and off (bench_push.cpp).
+// Usage: muster-bench-sync [--scans N] [--runs N] [--push-scans N] [--only-push]
+#include "bench_push.hpp"
 #include "stats.hpp"
 #include "sync_world.hpp"
 
@@ -127,12 +129,19 @@ void backlog(int runs) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    int scans = 200, runs = 3;
+    int scans = 200, runs = 3, push_scans = 40;
+    bool only_push = false;
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], "--only-push") == 0) only_push = true;
     for (int i = 1; i + 1 < argc; ++i) {
         if (std::strcmp(argv[i], "--scans") == 0) scans = std::atoi(argv[++i]);
         else if (std::strcmp(argv[i], "--runs") == 0) runs = std::atoi(argv[++i]);
+        else if (std::strcmp(argv[i], "--push-scans") == 0) push_scans = std::atoi(argv[++i]);
     }
-    scan_to_stored(scans);
-    backlog(runs);
+    if (!only_push) {
+        scan_to_stored(scans);
+        backlog(runs);
+    }
+    scan_known_elsewhere(push_scans);
     return 0;
 }

@@ -43,6 +43,7 @@ DeviceConfig load_device_config(const std::filesystem::path& file) {
         c.server_secret = r.path("server.secret");
         if (https) c.server_certificate = r.path("server.certificate");
         c.sync_poll_ms = static_cast<int>(r.integer_between("server.poll_ms", 2000, 100, 600'000));
+        c.sync_push = r.flag("server.push", true);
     }
 
     c.fullscreen = r.flag("screen.fullscreen", true);
@@ -58,8 +59,10 @@ DeviceConfig load_device_config(const std::filesystem::path& file) {
 std::filesystem::path DeviceConfig::default_sounds() { return std::filesystem::path(MUSTER_ASSETS_DIR) / "sounds"; }
 
 SyncSettings DeviceConfig::sync_settings() const {
-    return SyncSettings{device_id, database, server_url, server_secret, server_certificate,
-                        std::chrono::milliseconds(sync_poll_ms)};
+    SyncSettings s{device_id, database, server_url, server_secret, server_certificate,
+                   std::chrono::milliseconds(sync_poll_ms)};
+    s.push = sync_push;
+    return s;
 }
 
 }  // namespace muster::kiosk

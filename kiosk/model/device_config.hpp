@@ -39,6 +39,7 @@ struct DeviceConfig {
     std::filesystem::path server_secret;      // file with the device's 64-hex-digit secret (mode 600)
     std::filesystem::path server_certificate; // the hub server's certificate, pinned (https)
     int sync_poll_ms = 2000;                  // how often to ask for other devices' changes
+    bool sync_push = true;                    // keep a long poll open: other devices' changes at once
 
     bool fullscreen = true;
     int width = 1280;

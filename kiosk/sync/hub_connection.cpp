@@ -24,9 +24,9 @@ sync::DeviceSecret load_secret(const std::filesystem::path& file) {
 
 }  // namespace
 
-HubConnection::HubConnection(const SyncSettings& settings, WallClock clock)
+HubConnection::HubConnection(const SyncSettings& settings, WallClock clock, std::chrono::milliseconds timeout)
     : device_id_(settings.device_id), secret_(load_secret(settings.secret_file)),
-      http_(settings.server_url, settings.certificate), now_(clock ? clock : &uk_time::now_ms) {}
+      http_(settings.server_url, settings.certificate, timeout), now_(clock ? clock : &uk_time::now_ms) {}
 
 HttpResult HubConnection::call(const std::string& method, const std::string& target, const std::string& body) {
     HttpResult r;

@@ -8,6 +8,7 @@
 
 #include "muster/sync/request_signing.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -19,7 +20,9 @@ public:
     using WallClock = TimeMs (*)();  // the device's clock (tests give it a wrong one)
     // Reads the device's secret; throws muster::ConfigError with the field named when it
     // cannot, and std::invalid_argument for a bad server url or certificate.
-    HubConnection(const SyncSettings& settings, WallClock clock);
+    // timeout: for each step of a request (a long poll needs its wait on top).
+    HubConnection(const SyncSettings& settings, WallClock clock,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
     HttpResult call(const std::string& method, const std::string& target, const std::string& body);
     // From any thread: ends the request in flight now, and every later one (shutting down).

@@ -17,6 +17,16 @@ SyncClient::SyncClient(const SyncSettings& settings, WallClock clock, log::Logge
     }
     link_->hub.on_request([this](bool in_flight) { board_.update([&](SyncStatus& st) { st.request_in_flight = in_flight; }); });
     auto stored = link_->store.sync_state();  // so staff see "last sync 14:02" before the first exchange
+    cursor_ = link_->store.cursor();
+    if (settings.push) {
+        try {
+            listener_ = std::make_unique<ChangeListener>(
+                settings, clock, stored.clock_offset_ms, [this] { return cursor_.load(); }, [this] { changes_heard(); },
+                logger);
+        } catch (const std::invalid_argument& e) {
+            throw ConfigError(std::string("server: ") + e.what());
+        }
+    }
     auto queued = link_->store.pending();
     auto rejected = link_->store.rejected();
     board_.update([&](SyncStatus& st) {
@@ -33,13 +43,23 @@ SyncClient::~SyncClient() { stop(); }
 
 void SyncClient::start() {
     worker_.start([this](std::stop_token stop) { run(std::move(stop)); });
+    if (listener_) listener_->start();
 }
 
 // The worker asks the loop to stop first and only then cancels the request in flight (the
 // stop_callback in run()), so the loop reads the cancelled request as stopping, not as a failure.
-void SyncClient::stop() { worker_.stop(); }
+// The listener first: it wakes the sync thread.
+void SyncClient::stop() {
+    if (listener_) listener_->stop();
+    worker_.stop();
+}
 
 void SyncClient::nudge() { worker_.wake(); }
+
+void SyncClient::changes_heard() {
+    download_now_ = true;
+    worker_.wake();
+}
 
 bool SyncClient::flush(std::chrono::milliseconds within) {
     auto deadline = std::chrono::steady_clock::now() + within;
@@ -64,6 +84,7 @@ void SyncClient::run(std::stop_token stop) {
     auto next_download = clock::now();
     while (worker_.sleep_for(stop, (link.retry_at ? *link.retry_at : next_download) - clock::now())) {
         if (flush_now_.exchange(false)) link.retry_at.reset();
+        if (download_now_.exchange(false)) next_download = clock::now();
         if (link.retry_at && clock::now() < *link.retry_at) continue;  // backing off: a nudge waits for the retry
         bool after_failure = link.retry_at.has_value();
         SyncPass pass(link, board_, stop, log_);
@@ -71,6 +92,7 @@ void SyncClient::run(std::stop_token stop) {
             bool ok = pass.upload();
             if (ok && (clock::now() >= next_download || after_failure)) {
                 ok = pass.download();
+                cursor_ = link.store.cursor();
                 next_download = clock::now() + settings_.poll;
             }
             if (stop.stop_requested()) return;

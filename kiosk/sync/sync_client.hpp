@@ -5,13 +5,16 @@
 //     only when the server acknowledged it, or refused it for good (kept, shown to staff).
 //     nudge() after a scan sends it at once when the server is reachable.
 //   - download: every poll_ms, what changed since the cursor (roster, enrolments, badge
-//     revocations and digests, sessions, other devices' scans), applied in one transaction.
+//     revocations and digests, sessions, other devices' scans), applied in one transaction;
+//     and at once when the ChangeListener's long poll hears the hub has some (push, on by
+//     default: another kiosk's scan is known here within a round trip or two).
 //   - failures: retried with exponential backoff and jitter, capped at one minute.
 //   - clock: the server's time comes with every reply; requests are signed in server time
 //     (device clock + measured offset), and an offset over two minutes is shown to staff.
 // Each wake-up runs one SyncPass (sync_pass.hpp); the thread is a muster::Worker.
 // The desk is single-threaded: the UI thread reads changes_generation() and reloads the
 // badge digests itself when it moved.
+#include "change_listener.hpp"
 #include "sync_settings.hpp"
 #include "sync_status.hpp"
 
@@ -43,6 +46,10 @@ public:
     void start();
     void stop();  // cancels the request in flight and joins the thread; at most one request timeout
     void nudge();  // a scan was committed: send it now
+    // The hub has changes for this device (the listener heard them): download them now.
+    void changes_heard();
+    // The listener's long poll is open now (push on and the hub reachable).
+    bool listening() const { return listener_ && listener_->asking(); }
     // Sends at once, even while backing off (a kiosk closing down makes one last try), and
     // waits until the outbox is empty (true) or `within` passed (false).
     bool flush(std::chrono::milliseconds within);
@@ -62,6 +69,9 @@ private:
     std::unique_ptr<HubLink> link_;  // the sync thread's alone once started
     SyncStatusBoard board_;
     std::atomic<bool> flush_now_{false};  // flush(): try now, backoff or not
+    std::atomic<bool> download_now_{false};  // changes_heard(): download in this pass, poll due or not
+    std::atomic<std::int64_t> cursor_{0};  // the stored cursor, for the listener (the store is the sync thread's)
+    std::unique_ptr<ChangeListener> listener_;  // null with push off
     Worker worker_;  // last: stopped before the members its loop uses go
 };
 

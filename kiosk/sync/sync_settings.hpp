@@ -14,6 +14,10 @@ struct SyncSettings {
     std::filesystem::path secret_file;  // the device's 64-hex-digit secret (mode 600)
     std::filesystem::path certificate;  // the hub server's certificate, pinned (https)
     std::chrono::milliseconds poll{2000};  // how often to ask for other devices' changes
+    // Keep one long poll open (ChangeListener) so other devices' changes arrive at once; the
+    // poll above stays the fallback. push_wait: how long the hub may hold it (25 s at most).
+    bool push = true;
+    std::chrono::milliseconds push_wait{20'000};
 };
 
 }  // namespace muster::kiosk

@@ -1,7 +1,7 @@
 #include "muster/attendance/attendance_export.hpp"
 
 #include "muster/attendance/attendance_rules.hpp"
-#include "muster/csv/csv_reader.hpp"
+#include "muster/csv/csv_writer.hpp"
 #include "muster/store/check_in_store.hpp"
 #include "muster/store/event_store.hpp"
 #include "muster/store/participant_store.hpp"
@@ -39,8 +39,6 @@ constexpr ExportColumn columns[] = {
 std::span<const ExportColumn> export_columns() { return columns; }
 
 std::size_t export_csv(db::Database& db, std::optional<EventId> event_id, std::ostream& out) {
-    for (std::size_t i = 0; i < std::size(columns); ++i) out << (i ? "," : "") << columns[i].name;
-    out << "\r\n";
     std::vector<Event> events;
     if (event_id) {
         auto e = store::load_event(db, *event_id);
@@ -49,8 +47,11 @@ std::size_t export_csv(db::Database& db, std::optional<EventId> event_id, std::o
     } else {
         events = store::list_events(db);
     }
-    auto q = [](const std::optional<std::string>& s) { return csv::quote_for_spreadsheet(s.value_or("")); };
-    std::size_t rows = 0;
+    std::vector<std::string_view> header;
+    for (const auto& c : columns) header.push_back(c.name);
+    csv::Writer w(out, header);  // byte-order mark, CRLF, neutralised text, TRN/URN kept as text
+    auto opt = [](const std::optional<std::string>& s) { return std::string_view(s ? *s : std::string_view()); };
+    auto hhmm = [](const std::optional<TimeMs>& ms) { return ms ? uk_time::format_hhmm(*ms) : std::string(); };
     for (const auto& event : events) {
         auto scans = store::check_ins_for_event(db, event.id);
         auto corrections = store::corrections_for_event(db, event.id);
@@ -58,18 +59,15 @@ std::size_t export_csv(db::Database& db, std::optional<EventId> event_id, std::o
         for (const auto& s : summarise_event(event, enrolled, scans, corrections)) {
             auto p = store::find_participant(db, s.participant_id);
             if (!p) continue;
-            out << event.id << ',' << event.local_date << ',' << csv::quote_for_spreadsheet(event.programme) << ','
-                << csv::quote_for_spreadsheet(event.title) << ',' << csv::quote_for_spreadsheet(event.venue) << ','
-                << p->id << ',' << q(p->trn) << ',' << csv::quote_for_spreadsheet(p->first_name) << ','
-                << csv::quote_for_spreadsheet(p->last_name) << ',' << q(p->email) << ',' << q(p->school_urn) << ','
-                << q(p->school_name) << ',' << to_string(p->role) << ',' << (s.expected ? "yes" : "no") << ','
-                << to_string(s.status) << ',' << (s.first_in_ms ? uk_time::format_hhmm(*s.first_in_ms) : "") << ','
-                << (s.last_out_ms ? uk_time::format_hhmm(*s.last_out_ms) : "") << ',' << s.sessions_attended << ','
-                << s.sessions_total << ',' << q(s.mark_author) << ',' << q(s.mark_reason) << "\r\n";
-            ++rows;
+            w.number(event.id).text(event.local_date).text(event.programme).text(event.title).text(event.venue);
+            w.number(p->id).identifier(opt(p->trn)).text(p->first_name).text(p->last_name).text(opt(p->email));
+            w.identifier(opt(p->school_urn)).text(opt(p->school_name)).text(to_string(p->role));
+            w.text(s.expected ? "yes" : "no").text(to_string(s.status)).text(hhmm(s.first_in_ms)).text(hhmm(s.last_out_ms));
+            w.number(s.sessions_attended).number(s.sessions_total).text(opt(s.mark_author)).text(opt(s.mark_reason));
+            w.end_row();
         }
     }
-    return rows;
+    return w.rows();
 }
 
 }  // namespace muster::attendance

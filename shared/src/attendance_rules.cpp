@@ -21,10 +21,14 @@ Summary summarise(const Event& event, ParticipantId participant, bool expected, 
 
     std::unordered_set<std::string> voided;
     const Correction* mark = nullptr;
-    for (const auto& c : corrections) {
+    for (const auto& c : corrections)
         if (c.kind == CorrectionKind::void_scan && c.target_uuid) voided.insert(*c.target_uuid);
-        if (c.kind == CorrectionKind::mark && c.status && (!mark || c.created_ms >= mark->created_ms)) mark = &c;
-    }
+    // A void may target a mark too (a facilitator's undo, docs/register.md): an undone mark
+    // counts as never made.
+    for (const auto& c : corrections)
+        if (c.kind == CorrectionKind::mark && c.status && !voided.count(c.uuid) &&
+            (!mark || c.created_ms >= mark->created_ms))
+            mark = &c;
 
     std::set<SessionId> attended;
     bool left_before_end = false;

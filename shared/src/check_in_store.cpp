@@ -2,6 +2,9 @@
 
 #include "store_sql.hpp"
 
+#include <algorithm>
+#include <utility>
+
 namespace muster::store {
 
 CheckIn read_check_in(const db::Statement& s) {
@@ -104,12 +107,27 @@ checkin::PriorScans prior_scans(db::Database& db, ParticipantId participant, Eve
         "SELECT direction, device_ms FROM check_ins c WHERE participant_id = ?1 AND event_id = ?2 AND session_id = ?3 "
         "AND room_id IS ?4 AND " + counted_not_voided_sql() + " ORDER BY device_ms, device_seq");
     s.bind(1, participant).bind(2, event).bind(3, session).bind(4, room);
-    checkin::PriorScans prior;
+    std::vector<std::pair<TimeMs, Direction>> seen;
     s.for_each_row([&](const db::Statement& r) {
-        auto d = parse_direction(r.text(0)).value_or(Direction::entry);
-        if (d == Direction::entry && !prior.first_entry_ms) prior.first_entry_ms = r.int64(1);
-        prior.last_direction = d;
+        seen.emplace_back(r.int64(1), parse_direction(r.text(0)).value_or(Direction::entry));
     });
+    // Marks from a facilitator's tablet (docs/register.md, "Marks from the tablet"), not
+    // undone, count like scans at every place of the session: someone marked present by hand
+    // is "already checked in" here too, and a left-early mark reads as their exit.
+    auto& m = db.cached(
+        "SELECT status, created_ms FROM corrections m WHERE participant_id = ?1 AND event_id = ?2 AND session_id = ?3 "
+        "AND kind = 'mark' AND status IN ('present', 'left_early') AND NOT EXISTS (SELECT 1 FROM corrections v "
+        "WHERE v.kind = 'void' AND v.target_uuid = m.uuid)");
+    m.bind(1, participant).bind(2, event).bind(3, session);
+    m.for_each_row([&](const db::Statement& r) {
+        seen.emplace_back(r.int64(1), r.text(0) == "present" ? Direction::entry : Direction::exit);
+    });
+    std::stable_sort(seen.begin(), seen.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    checkin::PriorScans prior;
+    for (const auto& [at, d] : seen) {
+        if (d == Direction::entry && !prior.first_entry_ms) prior.first_entry_ms = at;
+        prior.last_direction = d;
+    }
     return prior;
 }
 
@@ -163,6 +181,17 @@ std::vector<FirstEntry> first_entries(db::Database& db, EventId event, SessionId
     auto& s = db.cached("SELECT participant_id, min(device_ms) FROM check_ins c WHERE event_id = ?1 AND session_id = ?2 "
                         "AND room_id IS ?3 AND participant_id IS NOT NULL AND direction = 'entry' AND " +
                         counted_not_voided_sql() + " GROUP BY participant_id");
+    s.bind(1, event).bind(2, session).bind(3, room);
+    return s.query_all([](const db::Statement& r) { return FirstEntry{r.int64(0), r.int64(1)}; });
+}
+
+std::vector<FirstEntry> first_wrong_room_entries(db::Database& db, EventId event, SessionId session, RoomId room) {
+    auto& s = db.cached(
+        "SELECT participant_id, min(device_ms) FROM check_ins c WHERE event_id = ?1 AND session_id = ?2 AND room_id = ?3 "
+        "AND participant_id IS NOT NULL AND direction = 'entry' AND outcome = '" +
+        std::string(to_string(Outcome::wrong_room)) +
+        "' AND NOT EXISTS (SELECT 1 FROM corrections v WHERE v.kind = 'void' AND v.target_uuid = c.uuid) "
+        "GROUP BY participant_id");
     s.bind(1, event).bind(2, session).bind(3, room);
     return s.query_all([](const db::Statement& r) { return FirstEntry{r.int64(0), r.int64(1)}; });
 }

@@ -88,39 +88,40 @@ bool hashes_equal(const SecretHash& a, const SecretHash& b) noexcept {
     return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-std::string csrf_token_for(std::string_view cookie_value) {
+std::string csrf_token_for(std::string_view label, std::string_view cookie_value) {
     if (!is_well_formed_secret(cookie_value)) return {};
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     if (!HMAC(EVP_sha256(), cookie_value.data(), static_cast<int>(cookie_value.size()),
-              reinterpret_cast<const unsigned char*>(csrf_label.data()), csrf_label.size(), mac, &len) ||
+              reinterpret_cast<const unsigned char*>(label.data()), label.size(), mac, &len) ||
         len != secret_bytes)
         throw std::runtime_error("HMAC-SHA256 failed");
     return base64url(mac, len);
 }
 
-bool csrf_matches(std::string_view cookie_value, std::string_view presented) noexcept {
+bool csrf_matches(std::string_view label, std::string_view cookie_value, std::string_view presented) noexcept {
     if (!is_well_formed_secret(presented)) return false;
     try {
-        std::string expected = csrf_token_for(cookie_value);
+        std::string expected = csrf_token_for(label, cookie_value);
         return !expected.empty() && secrets_equal(expected, presented);
     } catch (...) {
         return false;  // no HMAC: refuse rather than let the request through
     }
 }
 
-std::string set_cookie_header(std::string_view value, TimeMs now, TimeMs expires) {
+std::string set_cookie_header(std::string_view name, std::string_view path, std::string_view value, TimeMs now,
+                              TimeMs expires) {
     if (!is_well_formed_secret(value)) throw std::invalid_argument("set_cookie_header: not a session value");
     TimeMs seconds = expires > now ? (expires - now + 999) / 1000 : 0;
-    return std::string(cookie_name) + "=" + std::string(value) + "; Path=" + std::string(cookie_path) +
+    return std::string(name) + "=" + std::string(value) + "; Path=" + std::string(path) +
            "; HttpOnly; Secure; SameSite=Strict; Max-Age=" + std::to_string(seconds);
 }
 
-std::string clear_cookie_header() {
-    return std::string(cookie_name) + "=; Path=" + std::string(cookie_path) + "; HttpOnly; Secure; SameSite=Strict; Max-Age=0";
+std::string clear_cookie_header(std::string_view name, std::string_view path) {
+    return std::string(name) + "=; Path=" + std::string(path) + "; HttpOnly; Secure; SameSite=Strict; Max-Age=0";
 }
 
-std::optional<std::string_view> cookie_value_in(std::string_view header) noexcept {
+std::optional<std::string_view> cookie_value_in(std::string_view name, std::string_view header) noexcept {
     std::optional<std::string_view> found;
     while (!header.empty()) {
         auto end = header.find(';');
@@ -129,11 +130,27 @@ std::optional<std::string_view> cookie_value_in(std::string_view header) noexcep
         while (!pair.empty() && (pair.front() == ' ' || pair.front() == '\t')) pair.remove_prefix(1);
         while (!pair.empty() && (pair.back() == ' ' || pair.back() == '\t')) pair.remove_suffix(1);
         auto eq = pair.find('=');
-        if (eq == std::string_view::npos || pair.substr(0, eq) != cookie_name) continue;
+        if (eq == std::string_view::npos || pair.substr(0, eq) != name) continue;
         if (found) return std::nullopt;  // two cookies of this name (one planted by a sibling site): neither
         found = pair.substr(eq + 1);
     }
     return found;
+}
+
+std::string csrf_token_for(std::string_view cookie_value) { return csrf_token_for(csrf_label, cookie_value); }
+
+bool csrf_matches(std::string_view cookie_value, std::string_view presented) noexcept {
+    return csrf_matches(csrf_label, cookie_value, presented);
+}
+
+std::string set_cookie_header(std::string_view value, TimeMs now, TimeMs expires) {
+    return set_cookie_header(cookie_name, cookie_path, value, now, expires);
+}
+
+std::string clear_cookie_header() { return clear_cookie_header(cookie_name, cookie_path); }
+
+std::optional<std::string_view> cookie_value_in(std::string_view header) noexcept {
+    return cookie_value_in(cookie_name, header);
 }
 
 std::optional<TimeMs> end_of_uk_day(std::string_view local_date) {

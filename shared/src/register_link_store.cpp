@@ -1,6 +1,7 @@
 #include "muster/store/register_link_store.hpp"
 
 #include "muster/model/field_limits.hpp"
+#include "muster/store/participant_store.hpp"
 
 #include <stdexcept>
 
@@ -139,10 +140,18 @@ std::vector<LinkListing> list_links(db::Database& db, std::optional<EventId> eve
 LinkRevocation revoke_link(db::Database& db, std::int64_t id, TimeMs now) {
     // The session is refused through its link (check_session reads revoked_ms), so one
     // write ends both; the session row stays so the tablet is told "revoked", not "unknown".
+    db::Transaction tx(db);
     auto& s = db.cached("UPDATE register_links SET revoked_ms = ?2 WHERE id = ?1 AND revoked_ms IS NULL");
     s.bind(1, id).bind(2, now);
     s.run();
-    if (db.changes() > 0) return LinkRevocation::revoked;
+    if (db.changes() > 0) {
+        // A tick of the change clock: the server (watching it) wakes the link's open streams,
+        // which check their session before the next event and end at once, rather than at
+        // their next keep-alive (15 s). Devices asking for changes find nothing new.
+        next_change(db);
+        tx.commit();
+        return LinkRevocation::revoked;
+    }
     auto& exists = db.cached("SELECT 1 FROM register_links WHERE id = ?1");
     exists.bind(1, id);
     return exists.query_one([](const db::Statement&) { return true; }) ? LinkRevocation::already_revoked

@@ -120,7 +120,7 @@ int help(const std::vector<std::string>& words, const std::vector<Command>& all,
 }
 
 int run_command(const Command& chosen, const std::vector<std::string>& options, const std::optional<std::string>& hub_before,
-                std::ostream& out, std::ostream& err) {
+                std::ostream& out, std::ostream& err, const PasswordInput& passwords) {
     try {
         auto valued = chosen.valued;
         valued.insert("hub");
@@ -136,7 +136,7 @@ int run_command(const Command& chosen, const std::vector<std::string>& options, 
                               : hub_before ? *hub_before
                               : std::getenv("MUSTER_HUB") ? std::getenv("MUSTER_HUB")
                                                           : "hub";
-        Context ctx{HubDir(hub_dir), out, err};
+        Context ctx{HubDir(hub_dir), out, err, passwords};
         return chosen.run(args, ctx);
     } catch (const UsageError& e) {
         // The usage's first line; a long one (roster import's columns) is in --help.
@@ -165,12 +165,13 @@ std::vector<Command> card_enrol_commands() { return {}; }
 std::vector<Command> all_commands() {
     std::vector<Command> all;
     for (auto group : {hub_commands, roster_commands, event_commands, badge_commands, card_enrol_commands,
-                       attendance_commands, device_commands, register_commands, demo_commands})
+                       attendance_commands, progress_commands, device_commands, register_commands, staff_commands,
+                       demo_commands})
         for (auto& c : group()) all.push_back(std::move(c));
     return all;
 }
 
-int run_cli(const std::vector<std::string>& given, std::ostream& out, std::ostream& err) {
+int run_cli(const std::vector<std::string>& given, std::ostream& out, std::ostream& err, const PasswordInput& passwords) {
     auto all = all_commands();
     // Options before the command: --hub DIR (muster --hub X event list) and --help.
     std::optional<std::string> hub_before;
@@ -201,7 +202,7 @@ int run_cli(const std::vector<std::string>& given, std::ostream& out, std::ostre
 
     auto [chosen, words] = match_command(all, argv);
     if (chosen) return run_command(*chosen, std::vector<std::string>(argv.begin() + static_cast<long>(words), argv.end()),
-                                   hub_before, out, err);
+                                   hub_before, out, err, passwords);
 
     if (auto group = group_commands(all, argv[0]); !group.empty()) {
         // `muster roster --help` asks; `muster roster` alone is a command left unfinished (exit 2,

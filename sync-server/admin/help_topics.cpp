@@ -119,7 +119,8 @@ const HelpTopic* find_help_topic(std::string_view name) {
 std::vector<const HelpTopic*> topics_for_command(const std::string& name, const std::set<std::string>& options) {
     auto group = name.substr(0, name.find(' '));
     std::vector<const HelpTopic*> out;
-    if (name == "roster import" || options.count("role")) out.push_back(find_help_topic("roles"));
+    // A staff account's --role is admin|staff, not a participant's role.
+    if (name == "roster import" || (options.count("role") && group != "staff")) out.push_back(find_help_topic("roles"));
     if (options.count("programme") || options.count("item")) out.push_back(find_help_topic("programmes"));
     if (group == "attendance") {
         out.push_back(find_help_topic("columns"));

@@ -8,8 +8,13 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <charconv>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -37,6 +42,9 @@ constexpr auto tls_close_timeout = std::chrono::seconds(1);
 constexpr auto linger_timeout = std::chrono::seconds(1);
 constexpr std::size_t linger_bytes = 4 << 20;
 constexpr std::size_t linger_chunk = 16 * 1024;
+// How long a register stream keeps asking for a change its scope's snapshot has not caught up
+// with yet: longer than the snapshots' longest spacing (RegisterSnapshots::max_spacing).
+constexpr auto stale_give_up = std::chrono::seconds(10);
 
 class SessionBase {
 public:
@@ -131,7 +139,7 @@ ApiRequest to_api_request(const http::request<http::string_body>& req) {
         if (name.rfind("x-muster-", 0) == 0) {
             r.headers[name] = std::string(field.value());
         } else if (name == "cookie" || name == "content-type" || name == "origin" || name == "host" ||
-                   name == "x-csrf-token" || name == "sec-fetch-site") {
+                   name == "x-csrf-token" || name == "sec-fetch-site" || name == "last-event-id") {
             auto [it, fresh] = r.headers.emplace(name, std::string(field.value()));
             if (!fresh) it->second += (name == "cookie" ? "; " : ", ") + std::string(field.value());
         }
@@ -182,7 +190,9 @@ public:
         // A request being handled finishes and is answered (then the connection closes
         // because the server is stopping); an idle connection closes now.
         asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+            if (self->events_) return self->end_stream(/*clean=*/false);  // a stream never "finishes": cut it now
             if (!self->busy_) self->lowest().cancel();
+            self->end_wait();  // a long poll is answered now, not after the stop grace
         });
     }
 
@@ -238,8 +248,48 @@ private:
         unsigned version = req.version();
         parser_.reset();  // the body was copied out: an idle kept-alive connection holds none
         bool for_register = server_.register_api && RegisterApi::serves(request.target);
-        respond(to_http(for_register ? server_.register_api->handle(request) : server_.api.handle(request), version,
-                        keep_alive));
+        auto answer = for_register ? server_.register_api->handle(request) : server_.api.handle(request);
+        if (answer.deferral) return wait_for_change(std::move(*answer.deferral), version, keep_alive);
+        if (answer.stream) return start_stream(std::move(answer), version);
+        respond(to_http(answer, version, keep_alive));
+    }
+
+    // A long poll (GET /v1/changes?wait_ms=, sync_api.hpp Deferral): no thread waits. The feed's
+    // listener only posts to this session's strand; the timer is the wait (the request deadline
+    // does not run meanwhile: no read or write is pending). Whichever comes first of a change
+    // past after_change, the timer and the server stopping (shut_down) calls end_wait once.
+    void wait_for_change(Deferral deferral, unsigned version, bool keep_alive) {
+        // Each long poll has its number: a late wake-up meant for an earlier one on this
+        // connection finds another number and does nothing.
+        auto number = ++long_polls_;
+        auto& poll = long_poll_.emplace(std::move(deferral), version, keep_alive, stream_.get_executor());
+        if (!server_.feed || server_.stopping) return end_wait(number);
+        std::weak_ptr<Session> weak = this->shared_from_this();  // weak: the session owns the subscription
+        auto after = poll.deferral.after_change;
+        poll.subscription = server_.feed->subscribe([weak, after, number, executor = stream_.get_executor()](std::int64_t change) {
+            if (change <= after) return;
+            asio::post(executor, [weak, number] {
+                if (auto self = weak.lock()) self->end_wait(number);
+            });
+        });
+        // A change published between the API's look at the store and the subscription above.
+        if (server_.feed->latest() > after) return end_wait(number);
+        poll.timer.expires_after(poll.deferral.wait);
+        poll.timer.async_wait([self = this->shared_from_this(), number](beast::error_code) { self->end_wait(number); });
+    }
+
+    // On the strand: the wait is over; answer with what the API says now. number 0: whichever
+    // is being held (the server is stopping).
+    void end_wait(std::uint64_t number = 0) {
+        if (!long_poll_ || long_poll_->ended || (number != 0 && number != long_polls_)) return;
+        long_poll_->ended = true;
+        long_poll_->subscription.reset();
+        long_poll_->timer.cancel();  // its handler comes back here and returns above
+        auto resume = std::move(long_poll_->deferral.resume);
+        bool keep_alive = long_poll_->keep_alive && !server_.stopping;
+        unsigned version = long_poll_->version;
+        auto answer = resume();
+        respond(to_http(answer, version, keep_alive));
     }
 
     void refuse(HttpStatus status, ErrorCode code, const std::string& why) {
@@ -327,15 +377,269 @@ private:
         }
     }
 
+    // ---- Server-Sent Events (event_stream.hpp; docs/register.md, "Live updates") ----
+    // Entered from on_read when the API's reply is a stream; from then on the connection only
+    // writes: the events, one at a time, each the newest change when the previous write is done
+    // (coalesced, never a backlog). Everything runs on this connection's strand; the feed's
+    // listener only posts here.
+    //
+    // Framing: HTTP/1.1 chunked. Chromium's and WebKit's EventSource both parse a chunked body
+    // as it arrives (it is how every HTTP/1.1 streaming server sends), and its zero-length last
+    // chunk lets the browser tell a stream the server ended (a withdrawn session) from a cut
+    // connection; a close-delimited body cannot say that, and intermediaries that buffer a body
+    // of unknown length treat chunks as the unit to pass on. An HTTP/1.0 client gets a
+    // close-delimited body (it cannot read chunks). The connection is not reused after a stream.
+    struct EventStream {
+        std::shared_ptr<EventStreamSource> source;
+        ChangeFeed::Subscription subscription;
+        std::optional<asio::steady_timer> heartbeat;
+        std::optional<asio::steady_timer> pace;  // holds the next event until stream_min_interval_ms has passed
+        std::chrono::steady_clock::time_point last_event{};
+        bool pacing = false;
+        int stale_turns = 0;  // turns in a row the source had nothing newer than `sent`
+        std::int64_t sent = -1;    // the newest change the client was sent (or had, by Last-Event-ID)
+        std::int64_t wanted = -1;  // the newest change heard of
+        bool chunked = true;
+        bool writing = false;
+        bool ended = false;
+        std::string head;  // the status and headers (first write only), then the chunk's size line
+        std::shared_ptr<const std::string> text;  // the write in flight
+        std::size_t in_flight = 0;
+        std::array<char, 256> discard{};  // what the client sends after its request: read and dropped
+    };
+
+    static std::shared_ptr<const std::string> keep_alive_comment() {
+        static const auto text = std::make_shared<const std::string>(": keep-alive\n\n");
+        return text;
+    }
+
+    void start_stream(ApiResponse answer, unsigned version) {
+        if (!server_.feed || server_.stopping) {
+            auto now = answer.server_time_ms;
+            return respond(to_http(error_response(HttpStatus::service_unavailable, ErrorCode::unavailable,
+                                                  "live updates are not available now; retry", now),
+                                   version, false));
+        }
+        events_ = std::make_unique<EventStream>();
+        auto& es = *events_;
+        es.source = std::move(answer.stream);
+        es.chunked = version >= 11;
+        es.heartbeat.emplace(stream_.get_executor());
+        es.pace.emplace(stream_.get_executor());
+        std::string head = version >= 11 ? "HTTP/1.1 200 OK\r\n" : "HTTP/1.0 200 OK\r\n";
+        head += "Server: muster-sync-server\r\nContent-Type: " + answer.content_type + "\r\n";
+        head += std::string(sync::header_server_time) + ": " + std::to_string(answer.server_time_ms) + "\r\n";
+        for (const auto& [name, value] : answer.headers) head += name + ": " + value + "\r\n";
+        if (es.chunked) head += "Transfer-Encoding: chunked\r\n";
+        head += "Connection: close\r\n\r\n";
+
+        // Subscribe before reading latest(): a change published in between is then heard, not lost.
+        std::weak_ptr<Session> weak = this->shared_from_this();
+        es.subscription = server_.feed->subscribe([weak, ex = stream_.get_executor()](std::int64_t change) {
+            auto self = weak.lock();
+            if (!self) return;
+            // Moved into the handler: the last reference never drops here, inside the feed's call.
+            asio::post(ex, [self = std::move(self), change] { self->stream_changed(change); });
+        });
+        es.wanted = server_.feed->latest();
+        if (es.source->resume_from() == es.wanted) es.sent = es.wanted;  // up to date: nothing until the next change
+        server_.log.log(log::Level::debug, "stream_opened", {{"change", es.wanted}});
+
+        // The client's side is watched before the first write: the read then keeps no deadline
+        // (expires_after below applies to the write alone, the read being pending).
+        lowest().expires_never();
+        stream_watch_client();
+        stream_send(std::make_shared<const std::string>(es.source->opening()), std::move(head));
+    }
+
+    void stream_changed(std::int64_t change) {
+        if (!events_ || events_->ended || change <= events_->wanted) return;
+        events_->wanted = change;
+        if (events_->writing && stream_over_cap()) return;
+        stream_pump();
+    }
+
+    // The next event, if the client is behind and no write is in flight.
+    void stream_pump() {
+        auto& es = *events_;
+        if (es.ended || es.writing || es.pacing || es.wanted <= es.sent) return;
+        if (stream_over_cap()) return;
+        auto due = es.last_event + std::chrono::milliseconds(server_.config.stream_min_interval_ms);
+        if (std::chrono::steady_clock::now() < due) {
+            // Too soon after the last event: the newest change goes out when the interval is up.
+            es.pacing = true;
+            es.pace->expires_at(due);
+            es.pace->async_wait([self = this->shared_from_this()](beast::error_code ec) {
+                if (ec || !self->events_ || self->events_->ended) return;
+                self->events_->pacing = false;
+                self->stream_pump();
+            });
+            return;
+        }
+        std::optional<StreamEvent> event;
+        try {
+            if (!es.source->allowed()) return end_stream(/*clean=*/true);
+            event = es.source->event(es.wanted);
+        } catch (const std::exception& e) {
+            server_.log.log(log::Level::warn, "stream_error", {{"error", e.what()}});
+            return end_stream(/*clean=*/true);  // the browser reconnects after `retry`
+        }
+        if (!event) return end_stream(/*clean=*/true);
+        es.last_event = std::chrono::steady_clock::now();
+        if (event->id > es.sent) {
+            es.sent = event->id;
+            es.stale_turns = 0;
+            return stream_send(std::move(event->text));
+        }
+        // Nothing newer than what the client has yet (the scope's snapshot is being spaced out
+        // during a busy ingest, register_snapshots.hpp): ask again at the next turn, for up to
+        // stale_give_up (a clock behind the feed's must not keep a stream asking for ever).
+        auto turns = stale_give_up / std::chrono::milliseconds(std::max(server_.config.stream_min_interval_ms, 1));
+        if (++es.stale_turns > std::max<std::int64_t>(turns, 4)) es.sent = es.wanted;
+        stream_pump();
+    }
+
+    void stream_send(std::shared_ptr<const std::string> text, std::string head = {}) {
+        static constexpr std::string_view crlf = "\r\n";
+        auto& es = *events_;
+        es.head = std::move(head);
+        if (es.chunked) {
+            std::array<char, 20> hex{};
+            auto [end, ec] = std::to_chars(hex.data(), hex.data() + hex.size(), text->size(), 16);
+            es.head.append(hex.data(), end).append(crlf);
+        }
+        es.text = std::move(text);
+        es.in_flight = es.head.size() + es.text->size() + crlf.size();
+        es.writing = true;
+        lowest().expires_after(reply_deadline(server_.config, es.in_flight));
+        std::array<asio::const_buffer, 3> buffers{asio::buffer(es.head), asio::buffer(*es.text),
+                                                  asio::buffer(crlf.data(), es.chunked ? crlf.size() : 0)};
+        asio::async_write(stream_, buffers, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            self->on_stream_sent(ec);
+        });
+    }
+
+    void on_stream_sent(beast::error_code ec) {
+        auto& es = *events_;
+        es.writing = false;
+        es.text.reset();
+        es.in_flight = 0;
+        if (es.ended) return;
+        if (ec) {
+            if (ec == beast::error::timeout)
+                server_.log.log(log::Level::warn, "stream_cut",
+                                {{"reason", "write_timeout"}, {"timeout_ms", server_.config.request_timeout_ms}});
+            return end_stream(/*clean=*/false);
+        }
+        lowest().expires_never();
+        stream_arm_heartbeat();
+        stream_pump();
+    }
+
+    void stream_arm_heartbeat() {
+        auto& timer = *events_->heartbeat;
+        timer.expires_after(std::chrono::milliseconds(server_.config.stream_heartbeat_ms));
+        timer.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+            if (ec || !self->events_ || self->events_->ended || self->events_->writing) return;
+            self->on_stream_idle();
+        });
+    }
+
+    // No event for stream_heartbeat_ms: the session is checked (a withdrawn link's stream ends
+    // within one interval even when nothing changes), then a comment keeps the line warm.
+    void on_stream_idle() {
+        try {
+            if (!events_->source->allowed()) return end_stream(/*clean=*/true);
+        } catch (const std::exception& e) {
+            server_.log.log(log::Level::warn, "stream_error", {{"error", e.what()}});
+        }
+        if (stream_over_cap()) return;
+        stream_send(keep_alive_comment());
+    }
+
+    // A read kept pending for the whole stream: its end is the client going away (the tab
+    // closed, the tablet asleep and its connection reset), which a writer alone would notice
+    // only at its next write.
+    void stream_watch_client() {
+        stream_.async_read_some(asio::buffer(events_->discard),
+                                [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                    if (!self->events_ || self->events_->ended) return;
+                                    if (ec) return self->end_stream(/*clean=*/false);
+                                    self->stream_watch_client();
+                                });
+    }
+
+    // The bytes this client has not taken yet: the kernel's send queue for the socket (sent but
+    // not acknowledged, or not sent for a full window) and the write in flight. Over the cap
+    // the client does not keep up: it is disconnected, not buffered for (it reconnects and gets
+    // one snapshot). Returns true when it cut the stream.
+    bool stream_over_cap() {
+        int unacked = 0;
+        if (::ioctl(lowest().socket().native_handle(), SIOCOUTQ, &unacked) != 0) unacked = 0;
+        auto queued = static_cast<std::size_t>(std::max(unacked, 0)) + events_->in_flight;
+        if (queued <= server_.config.stream_queue_bytes) return false;
+        server_.log.log(log::Level::warn, "stream_cut",
+                        {{"reason", "client_too_slow"}, {"queued_bytes", queued},
+                         {"stream_queue_bytes", server_.config.stream_queue_bytes}});
+        end_stream(/*clean=*/false);
+        return true;
+    }
+
+    // clean: the server ends the stream (the session withdrawn or expired, the scope gone): the
+    // last chunk says the body is complete, then the connection closes; the browser reconnects
+    // after `retry`, is refused with 401/403, and the page says why. Otherwise (server stopping,
+    // client gone or too slow) the connection is closed at once.
+    void end_stream(bool clean) {
+        auto& es = *events_;
+        if (es.ended) return;
+        es.ended = true;
+        es.subscription.reset();
+        es.heartbeat->cancel();
+        es.pace->cancel();
+        server_.log.log(log::Level::debug, "stream_closed", {{"clean", clean}, {"change", es.sent}});
+        if (clean && es.chunked && !es.writing) {
+            static constexpr std::string_view last_chunk = "0\r\n\r\n";
+            lowest().expires_after(tls_close_timeout);
+            asio::async_write(stream_, asio::buffer(last_chunk.data(), last_chunk.size()),
+                              [self = this->shared_from_this()](beast::error_code, std::size_t) { self->cut(); });
+            return;
+        }
+        cut();
+    }
+
+    // Closes the socket without a TLS close_notify: a stream's read is pending, and the
+    // browser's EventSource needs nothing more than the connection's end.
+    void cut() {
+        closed_ = true;
+        beast::error_code ignored;
+        lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+        lowest().close();
+    }
+
     HttpServer::Impl& server_;
     asio::ip::address client_;  // the address key it counts against (see address_key)
     Stream stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::optional<http::response<http::string_body>> response_;
+    // The long poll being held, if any (wait_for_change); kept until the next one so that
+    // the timer's handler, which runs after end_wait, finds it.
+    struct LongPoll {
+        LongPoll(Deferral d, unsigned v, bool k, const typename Stream::executor_type& executor)
+            : deferral(std::move(d)), version(v), keep_alive(k), timer(executor) {}
+        Deferral deferral;
+        unsigned version;
+        bool keep_alive;
+        asio::steady_timer timer;
+        ChangeFeed::Subscription subscription;
+        bool ended = false;
+    };
+    std::optional<LongPoll> long_poll_;
+    std::uint64_t long_polls_ = 0;  // long polls held on this connection so far
     std::size_t drained_ = 0;
     bool busy_ = false;
     bool closed_ = false;
+    std::unique_ptr<EventStream> events_;  // set once the connection carries a stream
 };
 
 }  // namespace

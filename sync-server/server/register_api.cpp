@@ -1,5 +1,7 @@
 #include "register_api.hpp"
 
+#include "register_marks.hpp"
+#include "register_snapshots.hpp"
 #include "request_parts.hpp"
 
 #include "web_assets.hpp"
@@ -8,6 +10,7 @@
 #include "muster/register/register_access.hpp"
 #include "muster/register/register_view.hpp"
 #include "muster/store/event_store.hpp"
+#include "muster/store/participant_store.hpp"
 #include "muster/store/register_link_store.hpp"
 #include "muster/store/register_view_store.hpp"
 #include "muster/store/schema.hpp"
@@ -46,6 +49,8 @@ struct RegisterApi::Impl {
     ChangeFeed* feed;  // may be null
     std::vector<std::unique_ptr<Slot>> slots;
     std::atomic<std::size_t> next{0};
+    // The streams' events, shared per scope, each scope's made at most five times a second.
+    RegisterSnapshots snapshots{std::chrono::milliseconds(200)};
 
     // Runs `f` with a connection: a free one if there is, else it waits its turn on one.
     template <class F>
@@ -68,6 +73,11 @@ struct RegisterApi::Impl {
     ApiResponse post_session(const ApiRequest& r, TimeMs now);
     ApiResponse get_session(const ApiRequest& r, TimeMs now);
     ApiResponse state(const ApiRequest& r, TimeMs now);
+    ApiResponse stream(const ApiRequest& r, TimeMs now);
+    // The room a read asks for (?room=, else the link's own; nullopt: the whole event), or the
+    // refusal (400, 404, 403) when the session may not read it.
+    std::variant<std::optional<RoomId>, ApiResponse> room_asked(const ApiRequest& r, const register_access::Scope& scope,
+                                                               TimeMs now, std::string_view path);
     // The request's session, or the refusal to send (with the cookie cleared).
     std::variant<std::pair<register_access::Scope, std::string>, ApiResponse> session_of(const ApiRequest& r, TimeMs now,
                                                                                            std::string_view path);
@@ -130,8 +140,29 @@ json::object person_json(const register_view::Person& p) {
     return o;
 }
 
-std::string view_json(const register_view::View& v, TimeMs now) {
+// Marks from the tablets on a row (docs/register.md, "Marks from the tablet"): by_hand, and
+// left_ms with left_mark, each null when there is none.
+json::value link_json(const std::optional<std::int64_t>& link) { return link ? json::value(*link) : json::value(nullptr); }
+
+void add_marks_json(json::object& o, const register_view::HandMarks& m) {
+    if (m.by_hand)
+        o["by_hand"] = json::object{{"uuid", m.by_hand->uuid},     {"author", m.by_hand->author},
+                                    {"reason", m.by_hand->reason}, {"note", m.by_hand->note},
+                                    {"at_ms", m.by_hand->at_ms},   {"undoable", m.by_hand->undoable},
+                                    {"link", link_json(m.by_hand->link_id)}};
+    else o["by_hand"] = nullptr;
+    o["left_ms"] = m.left_ms ? json::value(*m.left_ms) : json::value(nullptr);
+    if (m.left_mark)
+        o["left_mark"] = json::object{
+            {"uuid", m.left_mark->uuid}, {"author", m.left_mark->author}, {"undoable", m.left_mark->undoable},
+            {"link", link_json(m.left_mark->link_id)}};
+    else o["left_mark"] = nullptr;
+}
+
+// change: the hub's change clock read before the view (the view is of that change or newer).
+std::string view_json(const register_view::View& v, TimeMs now, std::int64_t change) {
     json::object out;
+    out["change"] = change;
     out["event"] = event_json(v.event);
     out["room"] = v.room ? json::value(json::object{{"id", v.room->id}, {"name", v.room->name}}) : json::value(nullptr);
     if (v.session)
@@ -142,6 +173,7 @@ std::string view_json(const register_view::View& v, TimeMs now) {
     for (const auto& r : v.event.rooms) rooms.push_back(json::object{{"id", r.id}, {"name", r.name}});
     out["rooms"] = std::move(rooms);
     out["server_time_ms"] = now;
+    out["counted_at"] = register_view::to_string(v.counted_at);
     out["counts"] = json::object{{"in", v.counts.in},           {"expected", v.counts.expected},
                                  {"late", v.counts.late},       {"missing", v.counts.missing},
                                  {"visitors", v.counts.visitors}};
@@ -150,6 +182,7 @@ std::string view_json(const register_view::View& v, TimeMs now) {
         auto o = person_json(h.person);
         o["arrived_ms"] = h.arrived_ms;
         o["minutes_late"] = h.minutes_late ? json::value(*h.minutes_late) : json::value(nullptr);
+        add_marks_json(o, h.marks);
         here.push_back(std::move(o));
     }
     for (const auto& p : v.missing) missing.push_back(person_json(p));
@@ -158,6 +191,7 @@ std::string view_json(const register_view::View& v, TimeMs now) {
         o["arrived_ms"] = x.arrived_ms;
         o["reason"] = register_view::to_string(x.reason);
         o["expected_room"] = x.expected_room_name ? json::value(*x.expected_room_name) : json::value(nullptr);
+        add_marks_json(o, x.marks);
         visitors.push_back(std::move(o));
     }
     out["here"] = std::move(here);
@@ -242,9 +276,25 @@ ApiResponse RegisterApi::Impl::handle(const ApiRequest& r, TimeMs now) {
                 return refusal(HttpStatus::forbidden, "csrf",
                                "This request did not carry the register's token. Reload the page.", now);
             }
+            if (path == "/register/api/marks" || path == "/register/api/marks/undo") {
+                if (r.method != "POST")
+                    return refusal(HttpStatus::method_not_allowed, "method_not_allowed", "Use POST.", now);
+                if (!is_json_content_type(header(r, "content-type")))
+                    return refusal(HttpStatus::unsupported_media_type, "bad_request", "Send the mark as application/json.",
+                                   now);
+                if (!same_origin(r)) {
+                    log.warn("register_refused", {{"path", std::string(path)}, {"reason", "cross_origin"}});
+                    return refusal(HttpStatus::forbidden, "cross_origin", "Marks are made only from the register's page.",
+                                   now);
+                }
+                WithDatabase run = [this](const std::function<void(db::Database&)>& f) { with_db(f); };
+                return post_register_mark(r, std::get<0>(session).first, path == "/register/api/marks/undo", now, run,
+                                          log, feed);
+            }
             return refusal(HttpStatus::method_not_allowed, "method_not_allowed", "Use GET.", now);
         }
         if (path == "/register/api/state") return state(r, now);
+        if (path == "/register/api/stream") return stream(r, now);
         return refusal(HttpStatus::not_found, "not_found", "No such part of the register.", now);
     }
     return asset(r, path, now);
@@ -271,7 +321,11 @@ std::variant<std::pair<register_access::Scope, std::string>, ApiResponse> Regist
         log.warn("register_refused", {{"path", std::string(path)}, {"reason", store::to_string(why)}});
         auto res = refusal(why == store::SessionRefusal::revoked ? HttpStatus::forbidden : HttpStatus::unauthorized,
                            store::to_string(why), session_message(why), now);
-        res.headers.emplace_back("Set-Cookie", register_access::clear_cookie_header());
+        // A refused stream keeps the cookie: EventSource cannot read this reply, so the page asks
+        // GET /register/session why, and that answer (which clears it) must still see it to
+        // say "withdrawn" or "ended" rather than "no register open".
+        if (path != "/register/api/stream")
+            res.headers.emplace_back("Set-Cookie", register_access::clear_cookie_header());
         return res;
     };
     if (!cookie) return refuse(store::SessionRefusal::unknown);
@@ -301,6 +355,7 @@ ApiResponse RegisterApi::Impl::post_session(const ApiRequest& r, TimeMs now) {
         if (ex.session) {
             auto event = store::load_event(db, ex.session->scope.event_id);
             out = json::object{{"csrf_token", ex.session->csrf_token},
+                               {"link_id", ex.session->scope.link_id},
                                {"event", event ? event_json(*event) : json::value(nullptr)},
                                {"room", room_json(db, ex.session->scope.room_id)},
                                {"expires_ms", ex.session->scope.expires_ms}};
@@ -330,6 +385,7 @@ ApiResponse RegisterApi::Impl::get_session(const ApiRequest& r, TimeMs now) {
     auto body = with_db([&](db::Database& db) {
         auto event = store::load_event(db, scope.event_id);
         return json::serialize(json::object{{"csrf_token", register_access::csrf_token_for(cookie)},
+                                            {"link_id", scope.link_id},
                                             {"event", event ? event_json(*event) : json::value(nullptr)},
                                             {"room", room_json(db, scope.room_id)},
                                             {"expires_ms", scope.expires_ms}});
@@ -337,29 +393,106 @@ ApiResponse RegisterApi::Impl::get_session(const ApiRequest& r, TimeMs now) {
     return reply(HttpStatus::ok, std::move(body), now);
 }
 
+std::variant<std::optional<RoomId>, ApiResponse> RegisterApi::Impl::room_asked(const ApiRequest& r,
+                                                                                 const register_access::Scope& scope,
+                                                                                 TimeMs now, std::string_view path) {
+    std::optional<RoomId> room = scope.room_id;
+    auto asked = query_value(r.target, "room");
+    if (!asked) return room;
+    auto id = parse_int(*asked);
+    if (!id || *id <= 0) return refusal(HttpStatus::bad_request, "bad_request", "room must be a room's number.", now);
+    auto event = with_db([&](db::Database& db) { return store::event_of_room(db, *id); });
+    if (!event) return refusal(HttpStatus::not_found, "not_found", "There is no such room.", now);
+    if (!register_access::may_read(scope, *event, RoomId{*id})) {
+        log.warn("register_refused", {{"path", std::string(path)}, {"reason", "room"}, {"link", scope.link_id}});
+        return refusal(HttpStatus::forbidden, "forbidden", "This tablet's link is for another room.", now);
+    }
+    return std::optional<RoomId>(*id);
+}
+
 ApiResponse RegisterApi::Impl::state(const ApiRequest& r, TimeMs now) {
     auto session = session_of(r, now, "/register/api/state");
     if (auto* refused = std::get_if<ApiResponse>(&session)) return *refused;
     const auto& scope = std::get<0>(session).first;
-    std::optional<RoomId> room = scope.room_id;
-    if (auto asked = query_value(r.target, "room")) {
-        auto id = parse_int(*asked);
-        if (!id || *id <= 0) return refusal(HttpStatus::bad_request, "bad_request", "room must be a room's number.", now);
-        room = *id;
-    }
+    auto asked = room_asked(r, scope, now, "/register/api/state");
+    if (auto* refused = std::get_if<ApiResponse>(&asked)) return *refused;
+    auto room = std::get<0>(asked);
     return with_db([&](db::Database& db) {
-        if (room) {
-            auto event = store::event_of_room(db, *room);
-            if (!event) return refusal(HttpStatus::not_found, "not_found", "There is no such room.", now);
-            if (!register_access::may_read(scope, *event, room)) {
-                log.warn("register_refused", {{"path", "/register/api/state"}, {"reason", "room"}, {"link", scope.link_id}});
-                return refusal(HttpStatus::forbidden, "forbidden", "This tablet's link is for another room.", now);
-            }
-        }
-        auto view = store::load_register_view(db, scope.event_id, room, now);
+        auto change = store::current_change(db);
+        auto view = store::load_register_view(db, scope.event_id, room, now, scope.link_id);
         if (!view) return refusal(HttpStatus::not_found, "not_found", "The event is no longer on the hub.", now);
-        return reply(HttpStatus::ok, view_json(*view, now), now);
+        return reply(HttpStatus::ok, view_json(*view, now, change), now);
     });
+}
+
+namespace {
+
+// One tablet's stream (docs/register.md, "Live updates"): its session is checked before every
+// event and keep-alive, and its events come from the shared snapshots of its scope.
+class RegisterStream final : public EventStreamSource {
+public:
+    RegisterStream(RegisterApi::Impl& api, std::string cookie, RegisterSnapshots::Scope scope,
+                   std::optional<std::int64_t> last_event_id)
+        : api_(api), cookie_(std::move(cookie)), scope_(std::move(scope)), last_event_id_(last_event_id) {}
+
+    // The browser waits this long before reconnecting a dropped stream.
+    std::string opening() const override { return "retry: 1000\n\n"; }
+    std::optional<std::int64_t> resume_from() const override { return last_event_id_; }
+
+    // Read from the database before every event and keep-alive: a revoke ticks the change
+    // clock, so the stream wakes and ends within its pacing (250 ms). It costs one indexed read
+    // an event per tablet (events are paced: at most four a second each), less than the
+    // snapshot it guards, which is shared.
+    bool allowed() override {
+        auto now = api_.clock();
+        auto check = api_.with_db([&](db::Database& db) { return store::check_session(db, cookie_, now); });
+        if (!check.scope) {
+            api_.log.info("register_stream_ended", {{"reason", store::to_string(check.refusal)}});
+            return false;
+        }
+        return true;
+    }
+
+    std::optional<StreamEvent> event(std::int64_t change) override {
+        return api_.snapshots.at_least(scope_, change, [this]() -> std::optional<StreamEvent> {
+            auto now = api_.clock();
+            return api_.with_db([&](db::Database& db) -> std::optional<StreamEvent> {
+                auto made_at = store::current_change(db);
+                auto view = store::load_register_view(db, scope_.first, scope_.second, now);
+                if (!view) return std::nullopt;
+                return StreamEvent{made_at, std::make_shared<const std::string>(
+                                                sse_event(made_at, "state", view_json(*view, now, made_at)))};
+            });
+        });
+    }
+
+private:
+    RegisterApi::Impl& api_;
+    std::string cookie_;
+    RegisterSnapshots::Scope scope_;
+    std::optional<std::int64_t> last_event_id_;
+};
+
+}  // namespace
+
+ApiResponse RegisterApi::Impl::stream(const ApiRequest& r, TimeMs now) {
+    const std::string_view path = "/register/api/stream";
+    auto session = session_of(r, now, path);
+    if (auto* refused = std::get_if<ApiResponse>(&session)) return *refused;
+    const auto& [scope, cookie] = std::get<0>(session);
+    auto asked = room_asked(r, scope, now, path);
+    if (auto* refused = std::get_if<ApiResponse>(&asked)) return *refused;
+    if (!feed)
+        return refusal(HttpStatus::service_unavailable, "unavailable", "Live updates are not available on this hub.", now);
+    // Last-Event-ID: the id of the last event the browser got, sent back when it reconnects.
+    // Anything but a number is as if absent (a snapshot at once).
+    std::optional<std::int64_t> last_event_id;
+    if (auto sent = header(r, "last-event-id"); !sent.empty()) last_event_id = parse_int(sent);
+    auto res = reply(HttpStatus::ok, "", now);
+    res.content_type = "text/event-stream";
+    res.stream = std::make_shared<RegisterStream>(*this, cookie, RegisterSnapshots::Scope{scope.event_id, std::get<0>(asked)},
+                                                  last_event_id);
+    return res;
 }
 
 }  // namespace muster::server

@@ -31,6 +31,12 @@ ServerConfig load_server_config(const std::filesystem::path& given) {
     c.min_reply_bytes_per_s = static_cast<std::size_t>(f.integer_between(
         "limits.min_reply_bytes_per_s", static_cast<std::int64_t>(c.min_reply_bytes_per_s), 1024, 1LL << 30));
     c.stop_grace_ms = static_cast<int>(f.integer_between("limits.stop_grace_ms", c.stop_grace_ms, 0, 600'000));
+    c.stream_heartbeat_ms =
+        static_cast<int>(f.integer_between("limits.stream_heartbeat_ms", c.stream_heartbeat_ms, 50, 600'000));
+    c.stream_min_interval_ms =
+        static_cast<int>(f.integer_between("limits.stream_min_interval_ms", c.stream_min_interval_ms, 0, 10'000));
+    c.stream_queue_bytes = static_cast<std::size_t>(f.integer_between(
+        "limits.stream_queue_bytes", static_cast<std::int64_t>(c.stream_queue_bytes), 4096, 1LL << 30));
     c.changes_page = static_cast<std::size_t>(
         f.integer_between("limits.changes_page", static_cast<std::int64_t>(c.changes_page), 1000, 1'000'000));
     c.changes_bytes = static_cast<std::size_t>(

@@ -43,6 +43,16 @@ struct ServerConfig {
     std::size_t min_reply_bytes_per_s = 64 * 1024;
     // SIGTERM: how long requests being handled may take to finish before the rest are cut.
     int stop_grace_ms = 10'000;
+    // Server-Sent Events streams (the register's live updates): a keep-alive comment after this
+    // long without an event, so proxies and the browser see the connection alive; and the
+    // bytes one stream may have waiting for its client (in the kernel's send queue and the
+    // write in flight) before the client is deemed not to keep up and is disconnected.
+    int stream_heartbeat_ms = 15'000;
+    // At most one event per stream in this long: changes in between are coalesced into the
+    // next event (the newest state), so a busy ingest (100 uploads a second) costs each tablet
+    // a few snapshots a second, not one per upload.
+    int stream_min_interval_ms = 250;
+    std::size_t stream_queue_bytes = 1 << 20;
     std::size_t changes_page = 5000;      // check-ins per /v1/changes reply
     std::size_t changes_bytes = 4 << 20;  // and about this many bytes of them (whole uploads)
     std::string log_level = "info";

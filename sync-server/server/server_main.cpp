@@ -41,7 +41,8 @@ void usage(std::FILE* to) {
                  "Limits are set in the file's [limits] table: body_bytes, request_timeout_ms,\n"
                  "max_connections, max_connections_per_address (one client address's share; 0 = a\n"
                  "quarter of max_connections), min_reply_bytes_per_s, changes_page, changes_bytes,\n"
-                 "stop_grace_ms (see the example file and docs/api.md).\n\n"
+                 "stop_grace_ms, stream_heartbeat_ms, stream_min_interval_ms, stream_queue_bytes\n"
+                 "(see the example file and docs/api.md).\n\n"
                  "Logs are JSON lines on stderr, without personal data. SIGTERM or Ctrl-C stops it\n"
                  "gracefully: requests being handled finish, then the store is closed.\n");
 }

@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
@@ -76,12 +77,40 @@ ApiResponse SyncApi::handle(const ApiRequest& request) {
         note_report(device, report);
         return response;
     } catch (const db::Error& e) {
-        // The store could not answer (disk full, database locked for too long): the device
-        // keeps its records and retries; nothing was acknowledged.
-        log_.log(log::Level::error, "store_error", {{"path", path}, {"sqlite_code", e.extended_code()}});
-        return error_response(HttpStatus::service_unavailable, ErrorCode::store_busy,
-                              "the hub's store is unavailable; try again later", now);
+        return store_unavailable(path, e, now);
     }
+}
+
+ApiResponse SyncApi::resume_changes(const ApiRequest& request, const DeviceRecord& device) {
+    const TimeMs now = clock_();
+    try {
+        auto current = store_.find_device(device.id);
+        if (!current || current->revoked || current->removed) {
+            const char* reason = current && current->removed ? "removed" : "revoked";
+            log_.log(log::Level::warn, "auth_refused",
+                     {{"status", code_of(HttpStatus::forbidden)}, {"code", sync::to_string(ErrorCode::revoked)},
+                      {"reason", std::string(reason) + " during a long poll"}, {"device", device.id}});
+            return error_response(HttpStatus::forbidden, ErrorCode::revoked,
+                                  std::string("device ") + (current && current->removed ? "removed from service" : "revoked") +
+                                      " by the hub",
+                                  now);
+        }
+        store::DeviceReport report;
+        report.seen_ms = now;
+        auto response = changes(request, *current, now, report, /*may_wait=*/false);
+        note_report(*current, report);
+        return response;
+    } catch (const db::Error& e) {
+        return store_unavailable("/v1/changes", e, now);
+    }
+}
+
+ApiResponse SyncApi::store_unavailable(std::string_view path, const db::Error& e, TimeMs now) {
+    // The store could not answer (disk full, database locked for too long): the device
+    // keeps its records and retries; nothing was acknowledged.
+    log_.log(log::Level::error, "store_error", {{"path", path}, {"sqlite_code", e.extended_code()}});
+    return error_response(HttpStatus::service_unavailable, ErrorCode::store_busy, "the hub's store is unavailable; try again later",
+                          now);
 }
 
 ApiResponse SyncApi::health(TimeMs now) {
@@ -189,7 +218,7 @@ ApiResponse SyncApi::upload(const ApiRequest& request, const DeviceRecord& devic
 }
 
 ApiResponse SyncApi::changes(const ApiRequest& request, const DeviceRecord& device, TimeMs now,
-                             store::DeviceReport& report) {
+                             store::DeviceReport& report, bool may_wait) {
     auto started = std::chrono::steady_clock::now();
     // What the kiosk reports of itself (docs/api.md): out of range is ignored, never an error.
     if (auto q = reported_int(request.target, "queued", 1'000'000'000); q && *q >= 0) report.queued = q;
@@ -202,7 +231,23 @@ ApiResponse SyncApi::changes(const ApiRequest& request, const DeviceRecord& devi
     if (!since || *since < 0)
         return error_response(HttpStatus::bad_request, ErrorCode::bad_request,
                               "since: expected a cursor (a whole number >= 0)", now);
+    auto wait_text = query_value(request.target, "wait_ms");
+    auto wait_ms = wait_text ? parse_int(*wait_text) : std::optional<std::int64_t>(0);
+    if (!wait_ms || *wait_ms < 0)
+        return error_response(HttpStatus::bad_request, ErrorCode::bad_request,
+                              "wait_ms: expected milliseconds to wait (a whole number >= 0)", now);
     auto changes = store_.changes_since(device, *since, now);
+    if (may_wait && *wait_ms > 0 && sync::carries_nothing(changes)) {
+        // Nothing for this device yet: the HTTP layer waits for the feed to pass the clock as
+        // this answer saw it (not `since`: other events' changes and the device's own uploads
+        // moved it without bringing the device anything, and would wake the wait at once).
+        log_.log(log::Level::debug, "changes_wait", {{"device", device.id}, {"since", *since}, {"cursor", changes.cursor}});
+        ApiResponse wait;
+        wait.server_time_ms = now;
+        wait.deferral = Deferral{changes.cursor, std::chrono::milliseconds(std::min(*wait_ms, max_wait_ms)),
+                                 [this, request, device] { return resume_changes(request, device); }};
+        return wait;
+    }
     log_.log(log::Level::debug, "changes",
              {{"device", device.id},
               {"since", *since},

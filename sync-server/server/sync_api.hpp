@@ -5,11 +5,18 @@
 #include "muster/log/logger.hpp"
 #include "muster/sync/sync_messages.hpp"
 #include "change_feed.hpp"
+#include "event_stream.hpp"
 #include "sync_store.hpp"
 
+#include "muster/db/database.hpp"
+
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -26,6 +33,20 @@ struct ApiRequest {
     std::string body;
 };
 
+struct ApiResponse;
+
+// GET /v1/changes?wait_ms=W with nothing new for the device (docs/api.md, "Long poll"): the
+// HTTP layer holds the reply, without a thread, until the change feed passes after_change,
+// `wait` passes or the server stops, and then sends what resume() returns (a real answer,
+// never another deferral). resume() keeps the device the first call authenticated: the
+// request is not authenticated again, since its nonce is already spent (the replay check
+// would refuse it) and its signed time may have aged.
+struct Deferral {
+    std::int64_t after_change = 0;
+    std::chrono::milliseconds wait{0};
+    std::function<ApiResponse()> resume;
+};
+
 struct ApiResponse {
     HttpStatus status = HttpStatus::ok;
     std::string body;  // JSON
@@ -33,7 +54,16 @@ struct ApiResponse {
     std::string content_type = "application/json";
     // More response headers (the register's Set-Cookie and security headers), sent as given.
     std::vector<std::pair<std::string, std::string>> headers = {};
+    // Set only by a long poll that must wait (see Deferral); status and body are then unused.
+    std::optional<Deferral> deferral = {};
+    // Set: the reply is a Server-Sent Events stream (status and headers as above, no body);
+    // the HTTP layer keeps the connection and sends the source's events (event_stream.hpp).
+    std::shared_ptr<EventStreamSource> stream = nullptr;
 };
+
+// The longest a long poll is held (GET /v1/changes?wait_ms=): below the kiosk's request
+// timeout plus its wait, and short enough that proxies and NAT keep the connection.
+inline constexpr std::int64_t max_wait_ms = 25'000;
 
 // An error reply: {"error": message, "code": code, "server_time_ms": now} with its status.
 // The HTTP layer builds its own refusals (400, 413, 431) with it too.
@@ -55,7 +85,13 @@ public:
 private:
     ApiResponse health(TimeMs now);
     ApiResponse upload(const ApiRequest& request, const DeviceRecord& device, TimeMs now, store::DeviceReport& report);
-    ApiResponse changes(const ApiRequest& request, const DeviceRecord& device, TimeMs now, store::DeviceReport& report);
+    ApiResponse changes(const ApiRequest& request, const DeviceRecord& device, TimeMs now, store::DeviceReport& report,
+                        bool may_wait = true);
+    // The answer to a long poll that waited: the device as the first call proved it, looked
+    // up again only to refuse one revoked or removed in the meantime.
+    ApiResponse resume_changes(const ApiRequest& request, const DeviceRecord& device);
+    // 503 store_busy, logged: the store could not answer.
+    ApiResponse store_unavailable(std::string_view path, const db::Error& e, TimeMs now);
     // Tells the feed the store's change clock (after an upload stored records).
     void publish_change();
     // Records last seen, version, queued and clock skew for `muster device list`.

@@ -23,6 +23,15 @@ inline CliRun muster_cli(const std::vector<std::string>& args) {
     return {code, out.str(), err.str()};
 }
 
+// `muster ARGS` with `input` as what is typed on stdin (a staff password), hashed at `cost`.
+inline CliRun muster_cli_with_input(const std::vector<std::string>& args, const std::string& input,
+                                    const staff::PasswordCost& cost) {
+    std::istringstream in(input);
+    std::ostringstream out, err;
+    int code = admin::run_cli(args, out, err, admin::PasswordInput{&in, cost});
+    return {code, out.str(), err.str()};
+}
+
 // A hub folder made by `muster init` (serving this machine only), with `roster` imported
 // when given.
 struct CliHub {
@@ -44,6 +53,14 @@ struct CliHub {
         args.push_back("--hub");
         args.push_back(hub);
         return muster_cli(args);
+    }
+
+    // `muster ARGS --hub HUB` with `input` on stdin; Argon2 at the test cost unless told.
+    CliRun run_with_input(std::vector<std::string> args, const std::string& input,
+                          const staff::PasswordCost& cost = staff::test_cost) const {
+        args.push_back("--hub");
+        args.push_back(hub);
+        return muster_cli_with_input(args, input, cost);
     }
 
     // Writes a file in the test's folder and returns its path.

@@ -102,6 +102,26 @@ TEST_CASE("attendance status is derived from the scans", "[attendance]") {
         CHECK(r.marked_by_staff);
         CHECK(r.mark_reason == "watched the recording");
     }
+    SECTION("a mark undone on the register (a void targeting it) counts as never made") {
+        std::vector<CheckIn> s;
+        Correction present;
+        present.uuid = "mark-1";
+        present.kind = CorrectionKind::mark;
+        present.status = AttendanceStatus::present;
+        present.reason = "forgot_badge";
+        present.author = "Ms Jones";
+        present.created_ms = 1;
+        Correction undo;
+        undo.uuid = "undo-1";
+        undo.kind = CorrectionKind::void_scan;
+        undo.target_uuid = present.uuid;
+        std::vector<Correction> marked{present};
+        CHECK(summarise(e, 5, true, s, marked).status == AttendanceStatus::present);
+        std::vector<Correction> undone{present, undo};
+        auto r = summarise(e, 5, true, s, undone);
+        CHECK(r.status == AttendanceStatus::absent);
+        CHECK_FALSE(r.marked_by_staff);
+    }
 }
 
 TEST_CASE("the export has one row per participant per event, expected and unexpected", "[attendance][export]") {
@@ -116,7 +136,10 @@ TEST_CASE("the export has one row per participant per event, expected and unexpe
     // 3 ECTs + 2 facilitators expected, plus the mentor who came anyway.
     CHECK(n == 6);
     std::string csv = out.str();
-    CHECK_THAT(csv, Catch::StartsWith("event_id,event_date,"));
+    CHECK_THAT(csv, Catch::StartsWith("\xEF\xBB\xBF" "event_id,event_date,"));
+    // TRN and URN kept as text for Excel (csv_writer.hpp), rows end CRLF.
+    CHECK_THAT(csv, Catch::Contains(",\"=\"\"1234567\"\"\","));
+    CHECK_THAT(csv, Catch::EndsWith("\r\n"));
     CHECK_THAT(csv, Catch::Contains("Siân,O'Brien"));
     CHECK_THAT(csv, Catch::Contains(",mentor,no,alternate,"));
     CHECK_THAT(csv, Catch::Contains(",ect,yes,absent,"));

@@ -4,6 +4,7 @@
 #include "muster/store/badge_store.hpp"
 #include "muster/store/check_in_store.hpp"
 #include "muster/store/outbox_store.hpp"
+#include "muster/store/replica_store.hpp"
 #include "muster/util/uuid.hpp"
 
 #include <catch2/catch.hpp>
@@ -221,4 +222,63 @@ TEST_CASE("a facilitator is expected in every room they run, enrolled there or n
     CheckInDesk room_1_desk(*hub.db, hub.keys.public_key(),
                             {"kiosk-r1", DeviceMode::room, hub.event, hub.loaded.sessions.at(0).id, room_1.id, Direction::entry});
     CHECK(room_1_desk.scan({Method::qr, hub.token_for(grace), ""}, now + 4000).decision.outcome == Outcome::not_expected);
+}
+
+TEST_CASE("a facilitator's mark downloaded from the hub makes the kiosk say already checked in, until it is undone",
+          "[desk][marks]") {
+    TimeMs now = uk_time::now_ms();
+    test::TestHub hub(now);
+    auto sian = hub.id_of_trn("1234567");
+    SessionId session = hub.loaded.sessions.at(0).id;
+    // The correction as GET /v1/changes delivers it: a mark made on the register (no device).
+    Correction mark;
+    mark.uuid = "0b6c2f1e-8a4d-4c3b-9f7e-1d2a3b4c5d6e";
+    mark.kind = CorrectionKind::mark;
+    mark.participant_id = sian;
+    mark.event_id = hub.event;
+    mark.session_id = session;
+    mark.status = AttendanceStatus::present;
+    mark.reason = "forgot_badge";
+    mark.author = "Ms Jones";
+    mark.created_ms = now - 60'000;
+    sync::Changes download;
+    download.corrections.push_back(mark);
+    store::apply_changes(*hub.db, download);
+
+    CheckInDesk desk(*hub.db, hub.keys.public_key(), entrance(hub));
+    auto r = desk.scan({Method::qr, hub.token_for(sian), ""}, now);
+    CHECK(r.decision.outcome == Outcome::already_checked_in);
+    CHECK(r.decision.first_seen_ms == now - 60'000);
+
+    // Undone on the tablet: the void arrives with the next download and the mark counts for nothing.
+    Correction undo;
+    undo.uuid = "1c7d3a2f-9b5e-4d4c-8a8f-2e3b4c5d6e7f";
+    undo.kind = CorrectionKind::void_scan;
+    undo.target_uuid = mark.uuid;
+    undo.participant_id = sian;
+    undo.event_id = hub.event;
+    undo.session_id = session;
+    undo.reason = "undone on the register";
+    undo.author = "Ms Jones";
+    undo.created_ms = now;
+    // The scan just made was "already checked in" (not counted): a fresh device database
+    // would say checked in. Here the same desk, after the void, must check her in.
+    sync::Changes second;
+    second.corrections.push_back(undo);
+    store::apply_changes(*hub.db, second);
+    auto after = desk.scan({Method::qr, hub.token_for(sian), ""}, now + 1000);
+    CHECK(after.decision.outcome == Outcome::checked_in);
+
+    // A left-early mark reads as her exit: the next entry is "back in after leaving".
+    Correction left = mark;
+    left.uuid = "2d8e4b3a-ac6f-4e5d-9b9a-3f4c5d6e7f80";
+    left.status = AttendanceStatus::left_early;
+    left.reason = "left_early";
+    left.created_ms = now + 2000;
+    sync::Changes third;
+    third.corrections.push_back(left);
+    store::apply_changes(*hub.db, third);
+    auto back = desk.scan({Method::qr, hub.token_for(sian), ""}, now + 3000);
+    CHECK(back.decision.outcome == Outcome::checked_in);
+    CHECK(back.decision.reason == "Back in after leaving");
 }

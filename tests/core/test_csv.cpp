@@ -1,6 +1,9 @@
 #include "muster/csv/csv_reader.hpp"
+#include "muster/csv/csv_writer.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <sstream>
 
 using namespace muster;
 
@@ -65,4 +68,55 @@ TEST_CASE("every OWASP formula trigger is defused, after leading spaces too", "[
     CHECK(csv::quote_for_spreadsheet(" Leeds") == "\" Leeds\"");
     CHECK(csv::quote_for_spreadsheet("   ") == "\"   \"");
     CHECK(csv::quote_for_spreadsheet("") == "");
+}
+
+TEST_CASE("the CSV writer makes files Excel opens well", "[csv][writer]") {
+    std::ostringstream out;
+    csv::Writer w(out, {"trn", "urn", "name", "note", "count"});
+    SECTION("a byte-order mark, then the header, rows ended by CRLF") {
+        w.identifier("0123456").identifier("012345").text("Siân O'Brien").text("").number(3).end_row();
+        CHECK(out.str() == "\xEF\xBB\xBF" "trn,urn,name,note,count\r\n"
+                           "\"=\"\"0123456\"\"\",\"=\"\"012345\"\"\",Siân O'Brien,,3\r\n");
+        CHECK(w.rows() == 1);
+    }
+    SECTION("text is quoted by RFC 4180 and neutralised against formulas") {
+        w.empty().empty().text("Smith, \"Jo\"").text("=HYPERLINK(\"http://x\")").number(-2).end_row();
+        CHECK_THAT(out.str(), Catch::EndsWith(",,\"Smith, \"\"Jo\"\"\",\"'=HYPERLINK(\"\"http://x\"\")\",-2\r\n"));
+        std::ostringstream more;
+        csv::Writer m(more, {"a", "b", "c", "d", "e"});
+        m.text("+1").text("-1").text("@x").text("\tx").text("\rx").end_row();
+        CHECK_THAT(more.str(), Catch::EndsWith("'+1,'-1,'@x,'\tx,\"'\rx\"\r\n"));
+    }
+    SECTION("an identifier that is not all digits is text, neutralised, never a formula") {
+        w.identifier("=1+1").identifier("12 34").identifier("").text("x").number(0).end_row();
+        CHECK_THAT(out.str(), Catch::EndsWith("\r\n'=1+1,12 34,,x,0\r\n"));
+    }
+    SECTION("the plain style writes identifiers as they are, for imports") {
+        std::ostringstream plain;
+        csv::Writer p(plain, {"trn"}, csv::IdentifierStyle::plain);
+        p.identifier("0123456").end_row();
+        CHECK(plain.str() == "\xEF\xBB\xBFtrn\r\n0123456\r\n");
+    }
+    SECTION("a row of the wrong width is refused, so columns never shift") {
+        w.text("a").text("b");
+        CHECK_THROWS_AS(w.end_row(), std::logic_error);
+        std::ostringstream wide;
+        csv::Writer one(wide, {"only"});
+        one.text("a");
+        CHECK_THROWS_AS(one.text("b"), std::logic_error);
+    }
+}
+
+TEST_CASE("what the CSV writer writes reads back as the same cells", "[csv][writer]") {
+    std::ostringstream out;
+    csv::Writer w(out, {"name", "note"});
+    w.text("Line one\nline two").text("a,b").end_row();
+    std::string text = out.str();  // the reader keeps a view of it
+    csv::Reader r(text);
+    auto header = r.next();
+    REQUIRE(header);
+    CHECK(header->fields == std::vector<std::string>{"name", "note"});  // the reader skips the mark
+    auto row = r.next();
+    REQUIRE(row);
+    CHECK(row->fields == std::vector<std::string>{"Line one\nline two", "a,b"});
 }

@@ -2,6 +2,7 @@
 // expiry at 24:00 UK time, revocation, room scope, and no secret in the file.
 #include "test_hub.hpp"
 
+#include "muster/store/participant_store.hpp"
 #include "muster/store/register_link_store.hpp"
 
 #include <catch2/catch.hpp>
@@ -141,10 +142,15 @@ TEST_CASE("a revoked link and its session are refused, and revoking twice says s
     REQUIRE(session.session);
     REQUIRE(kept_session.session);
 
+    auto before = store::current_change(*hub.db);
     CHECK(store::revoke_link(*hub.db, used.link->id, now + 1000) == store::LinkRevocation::revoked);
     CHECK(store::revoke_link(*hub.db, unused.link->id, now + 1000) == store::LinkRevocation::revoked);
+    // Each revocation ticks the change clock (the server's open streams hear it at once); a
+    // refused one does not.
+    CHECK(store::current_change(*hub.db) == before + 2);
     CHECK(store::revoke_link(*hub.db, used.link->id, now + 2000) == store::LinkRevocation::already_revoked);
     CHECK(store::revoke_link(*hub.db, 9999, now) == store::LinkRevocation::no_such_link);
+    CHECK(store::current_change(*hub.db) == before + 2);
 
     auto check = store::check_session(*hub.db, session.session->cookie_value, now + 3000);
     CHECK_FALSE(check.scope);

@@ -5,6 +5,7 @@
 
 #include "muster/register/register_view.hpp"
 #include "muster/store/check_in_store.hpp"
+#include "muster/store/register_mark_store.hpp"
 #include "muster/store/register_view_store.hpp"
 
 #include <catch2/catch.hpp>
@@ -58,8 +59,14 @@ struct RegisterHub {
         v.created_ms = now;
         REQUIRE(store::insert_correction(db, v, false));
     }
-    register_view::View view(std::optional<RoomId> room) {
-        auto v = store::load_register_view(db, hub.event, room, now);
+    // A room device in service for `room` (the room's register then counts its scans only).
+    void room_device(RoomId room, const std::string& id = "room-dev") {
+        auto s = db.prepare("INSERT INTO devices (id, name, mode, event_id, room_id, created_ms) VALUES (?1, ?1, 'room', ?2, ?3, 0)");
+        s.bind(1, id).bind(2, hub.event).bind(3, room);
+        s.run();
+    }
+    register_view::View view(std::optional<RoomId> room, std::optional<std::int64_t> viewer = std::nullopt) {
+        auto v = store::load_register_view(db, hub.event, room, now, viewer);
         REQUIRE(v);
         return *v;
     }
@@ -81,6 +88,7 @@ std::vector<ParticipantId> ids(const Rows& rows) {
 
 TEST_CASE("A room's register lists here with arrival and lateness, the missing and the visitors", "[register][view]") {
     RegisterHub h;
+    h.room_device(h.room1);  // the room's own device counts: the entrance's scans do not
     h.db.exec("UPDATE participants SET preferred_name = 'Sia' WHERE trn = '1234567'");
     h.db.exec("UPDATE participants SET withdrawn_ms = 1 WHERE trn = '6789012'");  // Grace left the programme
     h.scan(h.zoe, h.start - 10 * minute, std::nullopt);     // at the entrance, early
@@ -93,6 +101,7 @@ TEST_CASE("A room's register lists here with arrival and lateness, the missing a
     h.scan(h.kwame, h.start + 3 * minute, h.room1, Outcome::not_expected);  // nobody's list
 
     auto v = h.view(h.room1);
+    CHECK(v.counted_at == register_view::CountedAt::room_device);
     REQUIRE(v.room);
     CHECK(v.room->name == "Room 1");
     REQUIRE(v.session);
@@ -168,4 +177,157 @@ TEST_CASE("Seen from a room, someone enrolled at the event without a room is a v
     CHECK(v.visitors[0].reason == register_view::VisitorReason::other_room);
     CHECK_FALSE(v.visitors[0].expected_room);
     CHECK(ids(v.missing) == std::vector<ParticipantId>{h.aisha});
+}
+
+TEST_CASE("A room with no room device in service counts the entrance, for its own list only", "[register][view]") {
+    RegisterHub h;
+    h.room_device(h.room2, "room2-dev");  // another room's device changes nothing for room 1
+    h.scan(h.sian, h.start - 5 * minute, std::nullopt);   // room 1's list, at the entrance
+    h.scan(h.zoe, h.start + 20 * minute, std::nullopt);   // room 1's list, late at the entrance
+    h.scan(h.zoe, h.start + 30 * minute, h.room1);        // and later in the room: the earliest counts
+    h.scan(h.aisha, h.start, std::nullopt);               // room 2's list at the entrance: no visitor of room 1
+    h.scan(h.kwame, h.start, std::nullopt, Outcome::not_expected);  // nobody's list: not room 1's visitor
+
+    auto v = h.view(h.room1);
+    CHECK(v.counted_at == register_view::CountedAt::entrance);
+    CHECK(ids(v.here) == std::vector<ParticipantId>{h.zoe, h.sian});
+    CHECK(v.here[0].arrived_ms == h.start + 20 * minute);
+    CHECK(v.here[0].minutes_late == 20);
+    CHECK(v.visitors.empty());
+    CHECK(v.counts.in == 2);
+
+    // A device revoked or taken out of service is not in service.
+    h.room_device(h.room1, "room1-dev");
+    CHECK(h.view(h.room1).counted_at == register_view::CountedAt::room_device);
+    CHECK(ids(h.view(h.room1).here) == std::vector<ParticipantId>{h.zoe});  // only the room's own scan
+    h.db.exec("UPDATE devices SET removed_ms = 1 WHERE id = 'room1-dev'");
+    CHECK(h.view(h.room1).counted_at == register_view::CountedAt::entrance);
+    h.db.exec("UPDATE devices SET removed_ms = NULL, revoked_ms = 1 WHERE id = 'room1-dev'");
+    CHECK(h.view(h.room1).counted_at == register_view::CountedAt::entrance);
+
+    // Room 2 has its device: Aisha's entrance scan does not count there.
+    auto v2 = h.view(h.room2);
+    CHECK(v2.counted_at == register_view::CountedAt::room_device);
+    CHECK(v2.here.empty());
+}
+
+TEST_CASE("Someone turned away at a room's door as on another room's list is that room's visitor", "[register][view]") {
+    RegisterHub h;
+    h.room_device(h.room1, "room1-dev");
+    h.scan(h.aisha, h.start + 2 * minute, h.room1, Outcome::wrong_room);  // room 2's list, at room 1's door
+    h.scan(h.sian, h.start, h.room1);
+
+    auto v = h.view(h.room1);
+    CHECK(ids(v.here) == std::vector<ParticipantId>{h.sian});
+    REQUIRE(v.visitors.size() == 1);
+    CHECK(v.visitors[0].person.id == h.aisha);
+    CHECK(v.visitors[0].reason == register_view::VisitorReason::other_room);
+    CHECK(v.visitors[0].expected_room == h.room2);
+    CHECK(v.visitors[0].arrived_ms == h.start + 2 * minute);
+    CHECK(v.counts.visitors == 1);
+    // Not attendance in room 2: their own room still misses them.
+    CHECK(h.view(h.room2).here.empty());
+}
+
+namespace {
+
+register_view::Facts marks_facts(const RegisterHub& h) {
+    register_view::Facts f;
+    f.event = h.hub.loaded;
+    f.room = h.room1;
+    f.session = h.hub.loaded.sessions.at(0);
+    f.counted_at = register_view::CountedAt::room_device;
+    f.enrolments = {{h.hub.event, h.sian, h.room1}, {h.hub.event, h.zoe, h.room1}, {h.hub.event, h.aisha, h.room2}};
+    for (auto id : {h.sian, h.zoe, h.aisha, h.kwame}) {
+        register_view::Person p;
+        p.id = id;
+        p.surname = "P" + std::to_string(id);
+        f.people[id] = p;
+    }
+    f.now = h.now;
+    return f;
+}
+
+register_view::Mark mark(std::string uuid, ParticipantId who, AttendanceStatus status, TimeMs at,
+                         std::optional<std::int64_t> link, std::optional<RoomId> room) {
+    register_view::Mark m;
+    m.uuid = std::move(uuid);
+    m.participant_id = who;
+    m.status = status;
+    m.reason = status == AttendanceStatus::present ? "forgot_badge" : "left_early";
+    m.note = "at the desk";
+    m.author = "Ms Jones";
+    m.at_ms = at;
+    m.link_id = link;
+    m.room_id = room;
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("Someone marked present by hand is here from the mark, flagged, and undoable only by its own link",
+          "[register][view][marks]") {
+    RegisterHub h;
+    auto f = marks_facts(h);
+    f.viewer_link = 7;
+    f.marks = {mark("m-sian", h.sian, AttendanceStatus::present, h.start + 15 * minute, 7, h.room1),
+               mark("m-zoe", h.zoe, AttendanceStatus::present, h.start + 2 * minute, 8, std::nullopt),
+               // Zoë's scan came later than the mark: the mark's time is her arrival.
+               mark("m-aisha", h.aisha, AttendanceStatus::present, h.start, 9, h.room2)};  // room 2's: not here
+    f.arrivals = {{h.zoe, h.start + 5 * minute}};
+    auto v = register_view::build_view(f);
+    REQUIRE(ids(v.here) == std::vector<ParticipantId>{h.sian, h.zoe});
+    REQUIRE(v.here[0].marks.by_hand);
+    CHECK(v.here[0].arrived_ms == h.start + 15 * minute);
+    CHECK(v.here[0].minutes_late == 15);
+    CHECK(v.here[0].marks.by_hand->uuid == "m-sian");
+    CHECK(v.here[0].marks.by_hand->author == "Ms Jones");
+    CHECK(v.here[0].marks.by_hand->reason == "forgot_badge");
+    CHECK(v.here[0].marks.by_hand->note == "at the desk");
+    CHECK(v.here[0].marks.by_hand->undoable);
+    CHECK(v.here[1].arrived_ms == h.start + 2 * minute);
+    REQUIRE(v.here[1].marks.by_hand);
+    CHECK_FALSE(v.here[1].marks.by_hand->undoable);  // another link's mark
+    CHECK(v.visitors.empty());
+    CHECK(v.missing.empty());
+    CHECK(v.counts.in == 2);
+
+    // A scan earlier than the mark is the arrival; the mark still flags the row.
+    f.arrivals = {{h.sian, h.start + minute}};
+    auto earlier = register_view::build_view(f);
+    REQUIRE(earlier.here.size() == 2);
+    auto sian = std::find_if(earlier.here.begin(), earlier.here.end(), [&](const auto& x) { return x.person.id == h.sian; });
+    REQUIRE(sian != earlier.here.end());
+    CHECK(sian->arrived_ms == h.start + minute);
+    CHECK(sian->marks.by_hand);
+}
+
+TEST_CASE("An undone mark counts as never made, and a left-early mark gives the time they left", "[register][view][marks]") {
+    RegisterHub h;
+    auto f = marks_facts(h);
+    f.viewer_link = 7;
+    auto undone = mark("m-sian", h.sian, AttendanceStatus::present, h.start, 7, h.room1);
+    undone.undone = true;
+    f.marks = {undone, mark("m-zoe-left", h.zoe, AttendanceStatus::left_early, h.start + 40 * minute, 7, h.room1),
+               // A visitor marked present from this room's register is a visitor here.
+               mark("m-kwame", h.kwame, AttendanceStatus::present, h.start + 3 * minute, 7, h.room1)};
+    f.arrivals = {{h.zoe, h.start}};
+    auto v = register_view::build_view(f);
+    REQUIRE(ids(v.here) == std::vector<ParticipantId>{h.zoe});
+    CHECK_FALSE(v.here[0].marks.by_hand);
+    CHECK(v.here[0].marks.left_ms == h.start + 40 * minute);
+    REQUIRE(v.here[0].marks.left_mark);
+    CHECK(v.here[0].marks.left_mark->uuid == "m-zoe-left");
+    CHECK(v.here[0].marks.left_mark->undoable);
+    CHECK(ids(v.missing) == std::vector<ParticipantId>{h.sian});
+    REQUIRE(v.visitors.size() == 1);
+    CHECK(v.visitors[0].person.id == h.kwame);
+    CHECK(v.visitors[0].marks.by_hand);
+
+    // Seen from room 2, the marks made in room 1 for people not on room 2's list do not show.
+    f.room = h.room2;
+    f.arrivals.clear();  // those were room 1's scans
+    auto v2 = register_view::build_view(f);
+    CHECK(v2.here.empty());
+    CHECK(v2.visitors.empty());
 }

@@ -39,6 +39,7 @@ public:
     }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()); }
     int uploads() const { return uploads_.load(); }
+    int changes_asked() const { return changes_asked_.load(); }  // GET /v1/changes served (wait_ms ignored: an old hub)
 
 private:
     void serve() {
@@ -60,6 +61,7 @@ private:
                     res.result(static_cast<unsigned>(status));
                     res.body() = body;
                 } else {
+                    ++changes_asked_;
                     sync::Changes c;
                     c.server_time_ms = now;
                     res.body() = sync::to_json(c);
@@ -79,6 +81,7 @@ private:
     tcp::acceptor acceptor_{ioc_};
     std::atomic<bool> stopping_{false};
     std::atomic<int> uploads_{0};
+    std::atomic<int> changes_asked_{0};
     std::thread thread_;
 };
 

@@ -43,6 +43,7 @@ TEST_CASE("A server that refuses every upload as malformed gets no record refuse
     });
     auto config = kiosk::load_device_config(world.device_toml("entrance-1"));
     config.server_url = hub.url();
+    config.sync_push = false;  // the fake hub serves one connection at a time, and holds no long poll
     queue_scans(config.database, 30);
     kiosk::SyncClient client(config.sync_settings());
     client.start();
@@ -71,6 +72,7 @@ TEST_CASE("A 400 for a batch is narrowed down to the one record, which alone is 
         return std::pair{200, sync::to_json(reply)};
     });
     config.server_url = hub.url();
+    config.sync_push = false;  // the fake hub serves one connection at a time, and holds no long poll
     kiosk::SyncClient client(config.sync_settings());
     client.start();
     REQUIRE(eventually([&] { return client.status().queued == 0; }, std::chrono::seconds(10)));

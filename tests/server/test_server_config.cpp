@@ -22,6 +22,9 @@ TEST_CASE("The example server configuration parses", "[sync][config]") {
     CHECK(c.max_connections_per_address == 250);
     CHECK(c.min_reply_bytes_per_s == 65536);
     CHECK(c.changes_bytes == 4194304);
+    CHECK(c.stream_heartbeat_ms == 15000);
+    CHECK(c.stream_min_interval_ms == 250);
+    CHECK(c.stream_queue_bytes == 1048576);
     // Its files are not there: refused with what to do.
     CHECK_THROWS_WITH(validate(c), Catch::Contains("muster server cert"));
 }
@@ -36,6 +39,10 @@ TEST_CASE("A bad server configuration is refused naming the field", "[sync][conf
     CHECK_THROWS_WITH(load_server_config(write("[server]\nport = 70000\n")), Catch::Contains("between 0 and 65535"));
     CHECK_THROWS_WITH(load_server_config(write("[limits]\nbody_bytes = 10\n")), Catch::Contains("limits.body_bytes"));
     CHECK_THROWS_WITH(load_server_config(write("[server\n")), Catch::Contains("not valid TOML"));
+    CHECK_THROWS_WITH(load_server_config(write("[limits]\nstream_heartbeat_ms = 0\n")),
+                      Catch::Contains("limits.stream_heartbeat_ms"));
+    CHECK_THROWS_WITH(load_server_config(write("[limits]\nstream_queue_bytes = 100\n")),
+                      Catch::Contains("limits.stream_queue_bytes"));
     std::ofstream(dir.file("hub.db")) << "";
     auto plain = load_server_config(write("[server]\nlisten = \"0.0.0.0\"\n[tls]\nenabled = false\n"));
     CHECK_THROWS_WITH(validate(plain), Catch::Contains("only allowed when server.listen is a loopback address"));

@@ -372,6 +372,50 @@ TEST_CASE("Router: a store error is 503 store_busy and nothing is acknowledged",
 
 // Hidden (run by name): how long the router takes to refuse an unknown device and a bad
 // signature. Both compute one HMAC, so the medians should be close; printed for the record.
+TEST_CASE("Router: a long poll with nothing new asks to wait, and its answer keeps the first authentication", "[sync][api][long_poll]") {
+    Router h;
+    REQUIRE(h.handle(h.signed_request("POST", "/v1/upload", batch_of({check_in("room-1", 1)}), "room-1")).status == HttpStatus::ok);
+    // Something there: answered at once, however long the device would wait.
+    auto at_once = h.handle(h.signed_request("GET", "/v1/changes?since=0&wait_ms=5000"));
+    CHECK_FALSE(at_once.deferral);
+    CHECK(sync::parse_changes(at_once.body).check_ins.size() == 1);
+    // No wait_ms: today's answer, empty.
+    auto plain = h.handle(h.signed_request("GET", "/v1/changes?since=1"));
+    CHECK_FALSE(plain.deferral);
+    CHECK(plain.status == HttpStatus::ok);
+
+    auto held = h.handle(h.signed_request("GET", "/v1/changes?since=1&wait_ms=5000"));
+    REQUIRE(held.deferral);
+    CHECK(held.deferral->after_change == 1);
+    CHECK(held.deferral->wait == std::chrono::milliseconds(5000));
+    CHECK(h.handle(h.signed_request("GET", "/v1/changes?since=1&wait_ms=600000")).deferral->wait ==
+          std::chrono::milliseconds(server::max_wait_ms));
+
+    // Meanwhile another device uploads; the held request is answered with it. Its nonce was
+    // spent by the first call: a second authentication would be refused as a replay.
+    REQUIRE(h.handle(h.signed_request("POST", "/v1/upload", batch_of({check_in("room-1", 2)}), "room-1")).status == HttpStatus::ok);
+    auto answer = held.deferral->resume();
+    REQUIRE(answer.status == HttpStatus::ok);
+    CHECK_FALSE(answer.deferral);
+    auto changes = sync::parse_changes(answer.body);
+    REQUIRE(changes.check_ins.size() == 1);
+    CHECK(changes.check_ins[0].device_seq == 2);
+    CHECK(changes.cursor == 2);
+
+    // Revoked while its long poll was held: the answer is the refusal.
+    auto held_again = h.handle(h.signed_request("GET", "/v1/changes?since=2&wait_ms=5000"));
+    REQUIRE(held_again.deferral);
+    h.store.devices.at("entrance-1").revoked = true;
+    check_refusal(held_again.deferral->resume(), HttpStatus::forbidden, ErrorCode::revoked, "revoked");
+}
+
+TEST_CASE("Router: a wait_ms that is not a whole number >= 0 is a 400 naming it", "[sync][api][long_poll]") {
+    Router h;
+    for (std::string bad : {"x", "-1", "", "2.5"})
+        check_refusal(h.handle(h.signed_request("GET", "/v1/changes?since=0&wait_ms=" + bad)), HttpStatus::bad_request,
+                      ErrorCode::bad_request, "wait_ms");
+}
+
 TEST_CASE("Router timing: an unknown device and a bad signature take about as long to refuse", "[.][timing]") {
     Router h;
     auto body = std::string(200'000, 'b');  // the HMAC covers the body: make it count

@@ -18,8 +18,9 @@ struct ExportColumn {
 std::span<const ExportColumn> export_columns();
 
 // Writes the header and one row per participant per event (every event when `event` is
-// empty). Returns the number of rows. Text fields are quoted against spreadsheet formula
-// injection. Times are UK local.
+// empty). Returns the number of rows. Written by csv::Writer (csv_writer.hpp): UTF-8 with a
+// byte-order mark, CRLF, text neutralised against formula injection, TRN and URN kept as
+// text for Excel. Times are UK local.
 std::size_t export_csv(db::Database& db, std::optional<EventId> event, std::ostream& out);
 
 }  // namespace muster::attendance

@@ -69,6 +69,16 @@ std::string clear_cookie_header();
 // or nullopt when absent or repeated (two values: trust neither). Not checked for form.
 std::optional<std::string_view> cookie_value_in(std::string_view cookie_header) noexcept;
 
+// The same mechanics for any session cookie of Muster's (the staff pages' too,
+// muster/staff/staff_access.hpp): a cookie `name` on `path`, and a CSRF token whose HMAC label
+// keeps one kind of session's tokens from ever being another's.
+std::string csrf_token_for(std::string_view label, std::string_view cookie_value);
+bool csrf_matches(std::string_view label, std::string_view cookie_value, std::string_view presented) noexcept;
+std::string set_cookie_header(std::string_view name, std::string_view path, std::string_view value, TimeMs now,
+                              TimeMs expires);
+std::string clear_cookie_header(std::string_view name, std::string_view path);
+std::optional<std::string_view> cookie_value_in(std::string_view name, std::string_view cookie_header) noexcept;
+
 // 24:00 UK time (Europe/London) at the end of an event's local date "YYYY-MM-DD": the
 // instant its links and sessions stop working. nullopt for a date that is not real.
 std::optional<TimeMs> end_of_uk_day(std::string_view local_date);

@@ -34,7 +34,8 @@ bool insert_check_in(db::Database& db, const CheckIn& c, bool queue);
 bool insert_correction(db::Database& db, const Correction& c, bool queue);
 
 // The participant's earlier counted, not voided scans in this session at this place
-// (room_id NULL = the entrance).
+// (room_id NULL = the entrance), and their present / left-early marks of the session that
+// were not undone (a facilitator's tablet: they count at every place, as an entry / exit).
 checkin::PriorScans prior_scans(db::Database& db, ParticipantId participant, EventId event, SessionId session,
                                 std::optional<RoomId> room);
 
@@ -55,5 +56,9 @@ struct FirstEntry {
     TimeMs first_ms = 0;  // their earliest such scan
 };
 std::vector<FirstEntry> first_entries(db::Database& db, EventId event, SessionId session, std::optional<RoomId> room);
+// The first not voided scan at a room's kiosk of each person it turned away as on another
+// room's list (outcome wrong_room): not attendance, but they are at the door, and that room's
+// live register shows them as visitors.
+std::vector<FirstEntry> first_wrong_room_entries(db::Database& db, EventId event, SessionId session, RoomId room);
 
 }  // namespace muster::store

@@ -7,12 +7,14 @@ namespace muster::sync {
 
 enum class HttpStatus : int {
     ok = 200,
+    created = 201,  // a register mark stored (docs/register.md)
     permanent_redirect = 308,
     bad_request = 400,
     unauthorized = 401,
     forbidden = 403,
     not_found = 404,
     method_not_allowed = 405,
+    conflict = 409,  // a register mark's uuid already stored with other content
     payload_too_large = 413,
     unsupported_media_type = 415,
     header_fields_too_large = 431,

@@ -120,6 +120,14 @@ struct Changes {
     std::vector<Correction> corrections;
 };
 
+// Nothing to apply: every list is empty (the cursor may still have moved, past other
+// events' changes or the device's own uploads). A long poll waits while this holds.
+inline bool carries_nothing(const Changes& c) {
+    return c.participants.empty() && c.events.empty() && c.sessions.empty() && c.rooms.empty() && c.enrolments.empty() &&
+           c.enrolment_removals.empty() && c.room_facilitators.empty() && c.badges.empty() && c.nfc_cards.empty() &&
+           c.check_ins.empty() && c.corrections.empty() && !c.more;
+}
+
 // What went wrong, for the device to act on (the `error` text is for people). A device that
 // meets a code it does not know (a newer server) reads it as `unknown`.
 enum class ErrorCode {
