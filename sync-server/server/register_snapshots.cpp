@@ -7,7 +7,7 @@ namespace muster::server {
 std::optional<StreamEvent> RegisterSnapshots::at_least(const Scope& scope, std::int64_t change, const Build& build) {
     std::shared_ptr<Entry> entry;
     std::int64_t scopes = 1;  // this one
-    auto now = std::chrono::steady_clock::now();
+    auto now = clock_();
     {
         std::lock_guard lock(mutex_);
         auto& slot = entries_[scope];
@@ -18,14 +18,13 @@ std::optional<StreamEvent> RegisterSnapshots::at_least(const Scope& scope, std::
             if (other != entry && other->built_at.load(std::memory_order_relaxed) > recent) ++scopes;
     }
     std::lock_guard lock(entry->building);
-    now = std::chrono::steady_clock::now();
-    auto spacing = std::clamp<std::chrono::steady_clock::duration>(entry->cost * cost_spacing * scopes, min_interval_,
-                                                                   std::max<std::chrono::steady_clock::duration>(
-                                                                       min_interval_, max_spacing));
+    now = clock_();
+    using Duration = std::chrono::steady_clock::duration;
+    Duration spacing = std::max<Duration>(min_interval_, std::min<Duration>(entry->cost * cost_spacing * scopes, max_spacing));
     bool fresh = now - entry->made < max_age;
     if (entry->newest && ((entry->newest->id >= change && fresh) || now - entry->made < spacing)) return entry->newest;
     auto made = build();
-    auto done = std::chrono::steady_clock::now();
+    auto done = clock_();
     if (made) {
         entry->newest = made;
         entry->made = now;

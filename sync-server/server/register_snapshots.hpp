@@ -32,7 +32,10 @@ public:
     // next build waits cost_spacing times its last build's duration times the scopes built
     // in the last ten seconds, so under a constant stream of changes all builds together take at most
     // 1/cost_spacing of a core, and the uploads keep the rest. A quiet hub builds at once.
-    explicit RegisterSnapshots(std::chrono::milliseconds min_interval) : min_interval_(min_interval) {}
+    // clock: the steady clock, or a test's own (to model a build's cost without waiting).
+    using Clock = std::function<std::chrono::steady_clock::time_point()>;
+    explicit RegisterSnapshots(std::chrono::milliseconds min_interval, Clock clock = std::chrono::steady_clock::now)
+        : min_interval_(min_interval), clock_(std::move(clock)) {}
 
     // The newest snapshot of `scope` if it was made at `change` or later, or less than
     // min_interval ago; otherwise `build` makes a new one (once: streams asking meanwhile wait
@@ -60,6 +63,7 @@ private:
     };
     static constexpr std::chrono::seconds in_use_within{10};
     std::chrono::milliseconds min_interval_;
+    Clock clock_;
     std::mutex mutex_;  // guards the map only, never held while building
     std::map<Scope, std::shared_ptr<Entry>> entries_;
 };
