@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <set>
 
 namespace muster::test {
@@ -21,11 +22,18 @@ inline const std::string csp =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-// A demo hub with its server running; extra arguments for the server (a log level).
+// A demo hub with its server running; extra arguments for the server (a log level), extra
+// [limits] lines for its configuration (a short keep-alive, a small stream queue).
 struct Served {
     SyncHub hub;
     ServerProcess server;
-    explicit Served(std::vector<std::string> extra = {}) : server(hub.config(), hub.log(), true, 0, std::move(extra)) {}
+    explicit Served(std::vector<std::string> extra = {}, const std::string& extra_limits = "")
+        : server(config_with(hub, extra_limits), hub.log(), true, 0, std::move(extra)) {}
+    static std::string config_with(const SyncHub& hub, const std::string& extra_limits) {
+        auto path = hub.config();
+        if (!extra_limits.empty()) std::ofstream(path, std::ios::app) << extra_limits;  // [limits] is the last table
+        return path;
+    }
     unsigned short port() const { return server.port(); }
     int health() const { return http_request(server.port(), "GET", "/v1/health").status; }
 };
@@ -33,6 +41,8 @@ struct Served {
 struct RegisterServer {
     Served h;
     explicit RegisterServer(std::vector<std::string> extra = {}) : h(std::move(extra)) {}
+    explicit RegisterServer(const std::string& extra_limits) : h({}, extra_limits) {}
+    unsigned short port() const { return h.port(); }
 
     std::unique_ptr<db::Database> hub_db() const { return store::open_database(h.hub.hub + "/hub.db"); }
     std::vector<RoomId> rooms() const {
@@ -51,9 +61,11 @@ struct RegisterServer {
     HttpReply exchange(const std::string& code, std::map<std::string, std::string> headers = {}) const {
         return http_request(h.port(), "POST", "/register/session", json::serialize(json::object{{"code", code}}), headers);
     }
-    // A session's cookie value, from the exchange's Set-Cookie.
-    std::string open(std::optional<RoomId> room, std::string* csrf = nullptr) const {
-        auto r = exchange(link(room).code);
+    // A session's cookie value, from the exchange's Set-Cookie (the link's id in *link_id).
+    std::string open(std::optional<RoomId> room, std::string* csrf = nullptr, std::int64_t* link_id = nullptr) const {
+        auto made = link(room);
+        if (link_id) *link_id = made.id;
+        auto r = exchange(made.code);
         REQUIRE(r.status == 200);
         auto set = r.headers["set-cookie"];
         auto start = set.find('=') + 1;
@@ -71,6 +83,13 @@ struct RegisterServer {
         for (const auto& e : store::enrolments(*db, 1))
             if (e.room_id == room) out.insert(e.participant_id);
         return out;
+    }
+    // A scan of `who` at the room-1 kiosk (in `room`), uploaded signed as the device does.
+    void scan_in_room(RoomId room, ParticipantId who, std::int64_t seq) const {
+        auto scan = make_check_in("room-1", seq, who);
+        scan.room_id = room;
+        auto up = signed_request(h.port(), "POST", "/v1/upload", upload_body({scan}), h.hub.as("room-1"));
+        REQUIRE(up.status == 200);
     }
 };
 

@@ -262,7 +262,7 @@ TEST_CASE("A POST of a session without its CSRF token is refused", "[server][reg
 }
 
 TEST_CASE("No link code, cookie or CSRF token reaches the server's log", "[server][register]") {
-    RegisterServer s({"--log-level", "debug"});  // everything the server logs
+    RegisterServer s(std::vector<std::string>{"--log-level", "debug"});  // everything the server logs
     auto made = s.link(std::nullopt);
     auto r = s.exchange(made.code);
     REQUIRE(r.status == 200);

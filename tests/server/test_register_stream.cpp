@@ -3,7 +3,7 @@
 // at once, Last-Event-ID on reconnect, keep-alives, the same refusals as the state, a withdrawn
 // link's stream ending, a client that does not read cut at its cap while others carry on, and
 // a prompt stop with streams open.
-#include "register_stream_fixture.hpp"
+#include "register_fixture.hpp"
 #include "sse_client.hpp"
 
 #include "muster/register/register_access.hpp"
@@ -32,7 +32,7 @@ std::set<std::int64_t> here_ids(const json::value& state) {
 }
 
 // Opens a stream and reads its head and `retry` line.
-std::unique_ptr<SseClient> open_stream(const RegisterStreamServer& s, const std::string& cookie,
+std::unique_ptr<SseClient> open_stream(const RegisterServer& s, const std::string& cookie,
                                        std::map<std::string, std::string> extra = {}, int receive_buffer = 0) {
     auto headers = cookie_headers(cookie);
     headers.insert(extra.begin(), extra.end());
@@ -49,7 +49,7 @@ std::unique_ptr<SseClient> open_stream(const RegisterStreamServer& s, const std:
 
 TEST_CASE("A register stream opens with retry 1000 and a snapshot, and a device's upload brings a newer event",
           "[server][register][stream]") {
-    RegisterStreamServer s;
+    RegisterServer s;
     auto room1 = s.rooms().at(0);
     auto cookie = s.open(room1);
     SseClient c(s.port(), stream_target(), cookie_headers(cookie));
@@ -92,7 +92,7 @@ TEST_CASE("A register stream opens with retry 1000 and a snapshot, and a device'
 
 TEST_CASE("Last-Event-ID equal to the current change gives no snapshot until the next change, an older one a snapshot",
           "[server][register][stream]") {
-    RegisterStreamServer s;
+    RegisterServer s;
     auto room1 = s.rooms().at(0);
     auto cookie = s.open(room1);
     auto current = json::parse(s.state(cookie).body).at("change").as_int64();
@@ -119,7 +119,7 @@ TEST_CASE("Last-Event-ID equal to the current change gives no snapshot until the
 }
 
 TEST_CASE("A quiet stream gets a keep-alive comment after the configured interval", "[server][register][stream]") {
-    RegisterStreamServer s("stream_heartbeat_ms = 200\n");
+    RegisterServer s("stream_heartbeat_ms = 200\n");
     auto cookie = s.open(std::nullopt);
     auto c = open_stream(s, cookie);
     REQUIRE(c->next_event());  // the snapshot
@@ -134,7 +134,7 @@ TEST_CASE("A quiet stream gets a keep-alive comment after the configured interva
 
 TEST_CASE("A stream is refused like the state: no session 401, another room 403, before any stream starts",
           "[server][register][stream]") {
-    RegisterStreamServer s;
+    RegisterServer s;
     auto rooms = s.rooms();
     REQUIRE(rooms.size() >= 2);
     auto room_cookie = s.open(rooms[0]);
@@ -156,9 +156,9 @@ TEST_CASE("A stream is refused like the state: no session 401, another room 403,
 }
 
 TEST_CASE("A withdrawn link's stream ends", "[server][register][stream]") {
-    RegisterStreamServer s("stream_heartbeat_ms = 200\n");
+    RegisterServer s("stream_heartbeat_ms = 200\n");
     std::int64_t link_id = 0;
-    auto cookie = s.open(std::nullopt, &link_id);
+    auto cookie = s.open(std::nullopt, nullptr, &link_id);
     auto c = open_stream(s, cookie);
     REQUIRE(c->next_event());
     {
@@ -175,7 +175,7 @@ TEST_CASE("A withdrawn link's stream ends", "[server][register][stream]") {
 
 TEST_CASE("A client that never reads is cut at its queue cap while another keeps getting events",
           "[server][register][stream]") {
-    RegisterStreamServer s("stream_queue_bytes = 4096\n");
+    RegisterServer s("stream_queue_bytes = 4096\n");
     auto rooms = s.rooms();
     auto cookie = s.open(std::nullopt);
     auto reader = open_stream(s, cookie);
@@ -197,7 +197,7 @@ TEST_CASE("A client that never reads is cut at its queue cap while another keeps
         REQUIRE(event->id);
         CHECK(*event->id > last_id);
         last_id = *event->id;
-        cut = read_text_file(s.hub.log()).find("client_too_slow") != std::string::npos;
+        cut = read_text_file(s.h.hub.log()).find("client_too_slow") != std::string::npos;
     }
     REQUIRE(cut);
     // The stalled client's connection was closed (what it holds drains, then the end).
@@ -207,12 +207,12 @@ TEST_CASE("A client that never reads is cut at its queue cap while another keeps
     auto later = reader->next_event();
     REQUIRE(later);
     CHECK(*later->id > last_id);
-    auto log = read_text_file(s.hub.log());
+    auto log = read_text_file(s.h.hub.log());
     CHECK(log.find(cookie) == std::string::npos);
 }
 
 TEST_CASE("The server stops at once with streams open, not after its stop grace", "[server][register][stream]") {
-    RegisterStreamServer s;
+    RegisterServer s;
     auto cookie = s.open(std::nullopt);
     std::vector<std::unique_ptr<SseClient>> streams;
     for (int i = 0; i < 3; ++i) {
@@ -220,8 +220,8 @@ TEST_CASE("The server stops at once with streams open, not after its stop grace"
         REQUIRE(streams.back()->next_event());
     }
     auto started = std::chrono::steady_clock::now();
-    s.server.terminate();
-    CHECK(s.server.wait(std::chrono::seconds(5)) == 0);
+    s.h.server.terminate();
+    CHECK(s.h.server.wait(std::chrono::seconds(5)) == 0);
     auto took = std::chrono::steady_clock::now() - started;
     CHECK(took < std::chrono::seconds(5));  // the test configuration's stop grace is 10 s
     for (auto& c : streams) CHECK(c->wait_closed(std::chrono::seconds(2)));
