@@ -4,11 +4,13 @@
 #include "muster/attendance/attendance_rules.hpp"
 #include "muster/checkin/check_in_desk.hpp"
 #include "muster/store/check_in_store.hpp"
+#include "muster/time/uk_time.hpp"
 #include "muster/util/uuid.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <sstream>
+#include <tuple>
 
 using namespace muster;
 using namespace muster::attendance;
@@ -145,4 +147,41 @@ TEST_CASE("the export has one row per participant per event, expected and unexpe
     CHECK_THAT(csv, Catch::Contains(",ect,yes,absent,"));
     CHECK_THAT(csv, Catch::Contains("\"Test venue\"") || Catch::Contains("Test venue"));
     CHECK_THROWS(attendance::export_csv(*hub.db, 4242, out));
+}
+
+TEST_CASE("late and left early are judged in real minutes on both clock-change days", "[attendance][time]") {
+    // Sessions are stored in UTC from UK local times (uk_time::from_local). On the last Sunday
+    // of March the clocks go forward (local = UTC + 1 from 01:00 UTC), on the last Sunday of
+    // October back (local = UTC from 01:00 UTC). A 09:30 local start is 08:30 UTC in spring
+    // and 09:30 UTC in autumn; the rules compare UTC, so an hour's shift would show at once.
+    auto at = [](int y, int m, int d, int hh, int mm) {
+        return uk_time::from_local(uk_time::LocalDateTime{y, m, d, hh, mm, 0});
+    };
+    for (auto [y, m, d, offset] : {std::tuple{2026, 3, 29, 60}, std::tuple{2026, 10, 25, 0}}) {
+        CAPTURE(y, m, d);
+        Event e;
+        e.id = 1;
+        e.late_after_min = 10;
+        e.sessions = {{10, 1, "Morning", at(y, m, d, 9, 30), at(y, m, d, 12, 30), 60, 30},
+                      {11, 1, "Afternoon", at(y, m, d, 13, 15), at(y, m, d, 16, 0), 60, 30}};
+        // 09:30 local is 08:30 UTC in spring and 09:30 UTC in autumn.
+        const TimeMs utc_midnight = uk_time::days_from_civil(y, m, d) * 86'400'000LL;
+        CHECK(e.sessions[0].starts_ms == utc_midnight + (9 * 60 + 30 - offset) * minute);
+        CHECK(uk_time::offset_minutes(e.sessions[0].starts_ms) == offset);
+        std::vector<Correction> none;
+        std::vector<CheckIn> on_time{scan(10, at(y, m, d, 9, 39)), scan(11, at(y, m, d, 13, 10))};
+        CHECK(summarise(e, 5, true, on_time, none).status == AttendanceStatus::present);
+        std::vector<CheckIn> late{scan(10, at(y, m, d, 9, 41)), scan(11, at(y, m, d, 13, 10))};
+        CHECK(summarise(e, 5, true, late, none).status == AttendanceStatus::late);
+        CHECK(minutes_late(e, e.sessions[0], at(y, m, d, 9, 41)) == 11);
+        CHECK(uk_time::format_hhmm(at(y, m, d, 9, 41)) == "09:41");
+        // Checked out at 15:30 local: more than the threshold before the 16:00 end.
+        std::vector<CheckIn> left{scan(10, at(y, m, d, 9, 20)), scan(11, at(y, m, d, 13, 10)),
+                                  scan(11, at(y, m, d, 15, 30), Direction::exit, Outcome::checked_out)};
+        CHECK(summarise(e, 5, true, left, none).status == AttendanceStatus::left_early);
+        // At 15:55 local: within the threshold, so stayed to the end.
+        std::vector<CheckIn> stayed{scan(10, at(y, m, d, 9, 20)), scan(11, at(y, m, d, 13, 10)),
+                                    scan(11, at(y, m, d, 15, 55), Direction::exit, Outcome::checked_out)};
+        CHECK(summarise(e, 5, true, stayed, none).status == AttendanceStatus::present);
+    }
 }
