@@ -7,6 +7,7 @@
 //           scans with a 900 KB reason each, and 20,000 ordinary ones), beside idle.
 // Usage: muster-bench-server [--runs N] [--only-changes-memory]
 #include "load_generator.hpp"
+#include "signed_upload.hpp"
 #include "server_process.hpp"
 #include "stats.hpp"
 
@@ -92,45 +93,10 @@ std::vector<std::vector<CheckIn>> make_batches(std::int64_t& seq) {
     return out;
 }
 
-LoadRequest signed_request(const std::string& device, const sync::DeviceSecret& secret, std::string method,
-                           std::string target, std::string body) {
-    LoadRequest r{std::move(method), std::move(target), {}, std::move(body), {}};
-    TimeMs now = uk_time::now_ms();
-    auto nonce = sync::random_nonce();
-    r.headers = {{"X-Muster-Device", device},
-                 {"X-Muster-Time", std::to_string(now)},
-                 {"X-Muster-Nonce", nonce},
-                 {"X-Muster-Signature", sync::sign_request(secret, r.method, r.target, now, nonce, r.body)}};
-    return r;
-}
-
 // Check-ins per second through the server: `connections` devices' worth of keep-alive
 // connections sending the pre-built batches as fast as replies come back.
 double ingest_rate(unsigned short port, const std::string& ca, const Hub& hub, const std::vector<std::vector<CheckIn>>& data) {
-    std::vector<std::string> bodies;
-    for (const auto& b : data) {
-        sync::UploadBatch u;
-        u.device_time_ms = uk_time::now_ms();
-        u.check_ins = b;
-        bodies.push_back(sync::to_json(u));
-    }
-    LoadGenerator load(port, ca);
-    std::size_t next = 0, acked = 0;
-    for (int c = 0; c < connections; ++c)
-        load.add_connection(
-            [&]() -> std::optional<LoadRequest> {
-                if (next >= bodies.size()) return std::nullopt;
-                return signed_request("entrance-1", hub.secret, "POST", "/v1/upload", std::move(bodies[next++]));
-            },
-            [&](int status, const std::string& body) {
-                if (status == 200) acked += sync::parse_upload_reply(body).acked.size();
-            });
-    auto t0 = bench_clock::now();
-    auto st = load.run(std::chrono::minutes(2));
-    double secs = micros_since(t0) / 1e6;
-    if (acked != data.size() * batch_size || st.failed)
-        std::printf("  !! acked %zu of %zu (failed requests %zu)\n", acked, data.size() * batch_size, st.failed);
-    return static_cast<double>(acked) / secs;
+    return upload_rate(port, ca, "entrance-1", hub.secret, data, connections);
 }
 
 // The same rows inserted straight into SQLite: the hub's schema and indexes, transactions

@@ -8,6 +8,7 @@
 // `muster register link` and the tablet's first visit would), spread over the event's rooms
 // and the whole event. Usage: muster-bench-server-streams [--streams N] [--scans N] [--ingest-session ID] [--stream-interval MS]
 #include "load_generator.hpp"
+#include "signed_upload.hpp"
 #include "server_process.hpp"
 #include "sse_client.hpp"
 #include "stats.hpp"
@@ -107,17 +108,7 @@ CheckIn record(std::int64_t seq, TimeMs now) {
 }
 
 LoadRequest upload(const Hub& hub, std::vector<CheckIn> records) {
-    sync::UploadBatch b;
-    b.device_time_ms = uk_time::now_ms();
-    b.check_ins = std::move(records);
-    LoadRequest r{"POST", "/v1/upload", {}, sync::to_json(b), {}};
-    TimeMs now = uk_time::now_ms();
-    auto nonce = sync::random_nonce();
-    r.headers = {{"X-Muster-Device", "entrance-1"},
-                 {"X-Muster-Time", std::to_string(now)},
-                 {"X-Muster-Nonce", nonce},
-                 {"X-Muster-Signature", sync::sign_request(hub.secret, r.method, r.target, now, nonce, r.body)}};
-    return r;
+    return upload_request("entrance-1", hub.secret, std::move(records));
 }
 
 // Check-ins per second through the server, as the sync bench measures it: batches of 500 on
@@ -127,23 +118,7 @@ double ingest_rate(unsigned short port, const Hub& hub, std::int64_t& seq, int c
     TimeMs now = uk_time::now_ms() - static_cast<TimeMs>(count) * batch_size;
     for (auto& b : batches)
         for (int i = 0; i < batch_size; ++i, ++now) b.push_back(record(++seq, now));
-    LoadGenerator load(port, hub.ca());
-    std::size_t next = 0, acked = 0;
-    for (int c = 0; c < ingest_connections; ++c)
-        load.add_connection(
-            [&]() -> std::optional<LoadRequest> {
-                if (next >= batches.size()) return std::nullopt;
-                return upload(hub, std::move(batches[next++]));
-            },
-            [&](int status, const std::string& body) {
-                if (status == 200) acked += sync::parse_upload_reply(body).acked.size();
-            });
-    auto t0 = bench_clock::now();
-    auto st = load.run(std::chrono::minutes(2));
-    double secs = micros_since(t0) / 1e6;
-    if (acked != batches.size() * batch_size || st.failed)
-        std::printf("  !! acked %zu of %zu (failed requests %zu)\n", acked, batches.size() * batch_size, st.failed);
-    return static_cast<double>(acked) / secs;
+    return upload_rate(port, hub.ca(), "entrance-1", hub.secret, std::move(batches), ingest_connections);
 }
 
 // 500 EventSource-like readers over TLS on one thread: each sends its GET, then decodes the
