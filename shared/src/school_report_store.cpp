@@ -158,6 +158,11 @@ std::optional<attendance::SchoolEventReport> load_school_report(db::Database& db
     return std::move(reports->front());
 }
 
+std::optional<std::vector<attendance::SchoolEventReport>> load_event_school_reports(db::Database& db, EventId event,
+                                                                                   TimeMs now) {
+    return load_reports(db, event, std::nullopt, now);
+}
+
 std::optional<std::vector<attendance::SchoolCounts>> event_schools(db::Database& db, EventId event, TimeMs now) {
     auto reports = load_reports(db, event, std::nullopt, now);
     if (!reports) return std::nullopt;

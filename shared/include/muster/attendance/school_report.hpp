@@ -10,11 +10,13 @@
 // The statuses are attendance::summarise's and the progress is programme_progress's: this
 // file only gathers them per school and words the notice. The store readers at the end read
 // the hub database; the rest is pure.
+#include "muster/attendance/attendance_export.hpp"
 #include "muster/attendance/attendance_rules.hpp"
 #include "muster/attendance/programme_progress.hpp"
 #include "muster/db/database.hpp"
 #include "muster/model/types.hpp"
 
+#include <iosfwd>
 #include <optional>
 #include <span>
 #include <string>
@@ -97,6 +99,21 @@ struct NoticeDraft {
 // `hub_name` signs it. Nothing to send (text empty) before the event is held.
 NoticeDraft draft_notice(const SchoolEventReport& report, std::span<const ToldBefore> told, std::string_view hub_name);
 
+// ---- CSV for Excel (shared/src/school_report_csv.cpp; csv::Writer: byte-order mark, CRLF,
+// formula injection neutralised, TRN and URN kept as text) ----
+
+// The school report's columns, one row per person, in order (`muster help school-columns`).
+// No correction reasons: the report goes to the school, and a reason may be about health.
+std::span<const ExportColumn> school_report_columns();
+// One header, then each report's people (one school, or an event's every school).
+std::size_t write_school_report_csv(std::span<const SchoolEventReport> reports, std::ostream& out);
+// The school over the programme: one row per ECT or mentor.
+std::span<const ExportColumn> school_progress_columns();
+std::size_t write_school_progress_csv(std::span<const ParticipantProgress> people, std::ostream& out);
+// "met", "at_risk" or "on_track"; and "conferences 1/2, clinics 0/3" (or NPQ's elements).
+std::string_view progress_state(const Progress& p);
+std::string progress_counts(const Progress& p);
+
 // "Tuesday 14 October 2025" for a YYYY-MM-DD date (the text as given when it is not one).
 std::string long_date(std::string_view yyyy_mm_dd);
 // Lower-case hex SHA-256 of `text`.
@@ -111,6 +128,9 @@ namespace muster::store {
 // event gives a report with no people (school_name from any participant with that URN).
 std::optional<attendance::SchoolEventReport> load_school_report(db::Database& db, EventId event, std::string_view urn,
                                                                 TimeMs now);
+// Every school with an ECT or mentor expected (or scanning) at `event`, each in full, by URN.
+std::optional<std::vector<attendance::SchoolEventReport>> load_event_school_reports(db::Database& db, EventId event,
+                                                                                   TimeMs now);
 // Every school with an ECT or mentor expected (or scanning) at `event`, by URN; nullopt when
 // there is no such event.
 std::optional<std::vector<attendance::SchoolCounts>> event_schools(db::Database& db, EventId event, TimeMs now);
