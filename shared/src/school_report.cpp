@@ -108,6 +108,7 @@ NoticeDraft draft_notice(const SchoolEventReport& report, std::span<const ToldBe
     std::vector<std::string> tutors;
     for (const auto& t : report.induction_tutors) tutors.push_back(t.full_name());
     d.addressed_to = tutors.empty() ? "the induction tutor" : joined(tutors);
+    d.held = report.held;
     if (!report.held) return d;  // nothing to tell before the event is over
 
     // The newest earlier notice about each person decides what they were last told.

@@ -159,6 +159,10 @@ int notice_draft(const Args& a, Context& ctx) {
     auto db = ctx.hub.open();
     auto d = store::draft_school_notice(*db, event, urn, uk_time::now_ms());
     if (!d) throw UsageError("no event " + std::to_string(event) + " (muster event list)");
+    if (!d->held) {
+        ctx.err << "muster notice draft: event " << event << " is not over yet: no notice until it is\n";
+        return 1;
+    }
     if (!d->anything_to_send()) {
         ctx.err << "muster notice draft: nothing new to tell school " << urn << " about event " << event;
         if (!d->left_out.empty()) ctx.err << " (" << d->left_out.size() << " already told)";

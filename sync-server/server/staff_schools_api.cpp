@@ -106,6 +106,7 @@ json::object draft_json(const attendance::NoticeDraft& d) {
                         {"school_name", d.school_name},
                         {"addressed_to", d.addressed_to},
                         {"anything_to_send", d.anything_to_send()},
+                        {"held", d.held},
                         {"lines", std::move(lines)},
                         {"left_out", std::move(left_out)},
                         {"text", d.text},

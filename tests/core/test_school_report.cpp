@@ -150,6 +150,8 @@ TEST_CASE("the notice names who missed, who was late and who was excused, in pla
     auto during = store::load_school_report(*h.hub.db, h.hub.event, "123456", uk_time::from_local({2025, 10, 1, 11, 0, 0}));
     auto early = attendance::draft_notice(*during, {}, "Test hub");
     CHECK_FALSE(early.anything_to_send());
+    CHECK_FALSE(early.held);
+    CHECK(d.held);
     CHECK(early.text.empty());
 }
 

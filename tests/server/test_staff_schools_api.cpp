@@ -106,6 +106,7 @@ TEST_CASE("staff notices API drafts, marks sent once and refuses a draft changed
 
     auto draft = api.json_of(api.call("GET", "/staff/api/notices/draft?event=" + ev + "&urn=123456"));
     CHECK(draft["anything_to_send"].as_bool());
+    CHECK(draft["held"].as_bool());
     CHECK(draft["addressed_to"].as_string() == "Tomos Price");
     std::string version(draft["version"].as_string());
     std::string text(draft["text"].as_string());

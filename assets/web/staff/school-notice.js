@@ -22,6 +22,7 @@
     button.disabled = !version;
     let state;
     if (d.anything_to_send) state = "Draft to " + d.addressed_to + ", about " + d.lines.length + " person(s).";
+    else if (!d.held) state = "The event is not over yet: there is no notice until it is.";
     else state = "Nothing new to tell this school about this event" +
       (d.left_out.length ? " (" + d.left_out.length + " already told)." : ".");
     $("notice-state").textContent = state;

@@ -87,6 +87,7 @@ struct NoticeDraft {
     std::vector<ToldBefore> left_out;    // already told with the same status: not repeated
     std::string text;                    // plain English; empty when there is nothing to send
     std::string version;                 // SHA-256 (hex) of the text: what "mark as sent" names
+    bool held = false;                   // the event is over (before then there is nothing to send)
     bool anything_to_send() const { return !lines.empty(); }
 };
 
