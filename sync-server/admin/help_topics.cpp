@@ -2,6 +2,7 @@
 
 #include "muster/attendance/attendance_export.hpp"
 #include "muster/attendance/attendance_rules.hpp"
+#include "muster/attendance/school_report.hpp"
 #include "muster/programme/templates.hpp"
 
 #include <ostream>
@@ -94,11 +95,43 @@ void statuses_brief(std::ostream& out) {
     out << "\n";
 }
 
+void school_columns(std::ostream& out) {
+    out << "School report columns (muster school report --csv; one row per ECT or mentor, in this order):\n";
+    for (const auto& c : attendance::school_report_columns()) {
+        out << "  " << c.name;
+        pad(out, c.name.size(), 18);
+        out << c.meaning << "\n";
+    }
+}
+
+void school_columns_brief(std::ostream& out) {
+    out << "School report columns:";
+    for (const auto& c : attendance::school_report_columns()) out << ' ' << c.name;
+    out << "\n";
+}
+
+void notices(std::ostream& out) {
+    out << "Non-attendance notices (muster notice draft|sent|list; docs/schools.md):\n"
+           "  A draft is addressed to the school's induction tutors (participants with role induction_tutor\n"
+           "  and the school's URN), else to \"the induction tutor\". It lists, for ECTs and mentors expected\n"
+           "  at the event: who did not attend (absent, left early), who arrived late, and who was excused\n"
+           "  (as excused, not missing). No TRNs, emails or correction reasons. Nothing before the event is over.\n"
+           "  'notice sent' records the text word for word and who it told about; a later draft leaves those\n"
+           "  people out (and says so) unless their status changed, which it tells as an update.\n"
+           "  Recording the same draft twice records it once.\n";
+}
+
+void notices_brief(std::ostream& out) {
+    out << "Notices: absent, left early, late, excused; each person told once per status.\n";
+}
+
 constexpr HelpTopic topics[] = {
     {"roles", "roles a roster may give and their other spellings", roles, roles_brief},
     {"programmes", "programme templates and their item codes", programmes, programmes_brief},
     {"columns", "the attendance export's columns", columns, columns_brief},
     {"statuses", "attendance status values", statuses, statuses_brief},
+    {"school-columns", "the school report's CSV columns", school_columns, school_columns_brief},
+    {"notices", "what a non-attendance notice says and to whom", notices, notices_brief},
 };
 
 }  // namespace
@@ -125,6 +158,10 @@ std::vector<const HelpTopic*> topics_for_command(const std::string& name, const 
     if (group == "attendance") {
         out.push_back(find_help_topic("columns"));
         out.push_back(find_help_topic("statuses"));
+    } else if (group == "school") {
+        out.push_back(find_help_topic("school-columns"));
+    } else if (group == "notice") {
+        out.push_back(find_help_topic("notices"));
     } else if (options.count("status")) {
         out.push_back(find_help_topic("statuses"));
     }
