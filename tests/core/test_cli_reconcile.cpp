@@ -215,7 +215,7 @@ TEST_CASE("attendance mark in bulk writes all the people or none of them", "[cli
     CHECK_THAT(bad_file.err, Catch::Contains("line 2: 'three' is not a participant id"));
 }
 
-TEST_CASE("attendance void flags a scan in the history and the row follows the scans left", "[cli][reconcile]") {
+TEST_CASE("attendance void flags a scan or a mark in the history and the row follows what is left", "[cli][reconcile]") {
     ReconcileHub hub;
     auto voided = hub.run({"attendance", "void", "--event", "1", "--participant", "1", "--scan", "s-sian-pm", "--reason",
                            "scanned by mistake", "--author", "Ann Example"});
@@ -227,6 +227,17 @@ TEST_CASE("attendance void flags a scan in the history and the row follows the s
     auto csv = hub.run({"attendance", "show", "--event", "1", "--csv"}).out;
     CHECK_THAT(csv, Catch::Contains("Siân O'Brien") && Catch::Contains(",left_early,no,"));
 
+    // Voiding a mark gives the row back to the scans: Rhys is absent and unsettled again.
+    const std::string mark = "018f0000-0000-7000-8000-0000000000aa";
+    REQUIRE(hub.mark(1, 3, "excused", {"--uuid", mark}).code == 0);
+    CHECK_THAT(hub.run({"attendance", "show", "--event", "1", "--csv"}).out, Catch::Contains("Rhys Jones") &&
+                                                                                  Catch::Contains(",excused,yes,,no,no,\r\n"));
+    auto unmarked = hub.run({"attendance", "void", "--event", "1", "--participant", "3", "--mark", mark, "--reason",
+                             "wrong person", "--author", "Ann Example"});
+    REQUIRE(unmarked.code == 0);
+    CHECK(hub.count("SELECT COUNT(*) FROM corrections WHERE kind = 'void' AND target_uuid = '" + mark + "'") == 1);
+    CHECK_THAT(hub.run({"attendance", "show", "--event", "1", "--csv"}).out, Catch::Contains(",absent,no,,no,yes,\r\n"));
+
     auto unknown = hub.run({"attendance", "void", "--event", "1", "--participant", "1", "--scan", "no-such-scan", "--reason",
                             "r", "--author", "A"});
     CHECK(unknown.code == 2);
@@ -234,7 +245,7 @@ TEST_CASE("attendance void flags a scan in the history and the row follows the s
                          "r", "--author", "A"});
     CHECK(both.code == 2);
     CHECK_THAT(both.err, Catch::Contains("give --scan UUID or --mark UUID"));
-    CHECK(hub.count("SELECT COUNT(*) FROM corrections") == 1);
+    CHECK(hub.count("SELECT COUNT(*) FROM corrections") == 3);
 }
 
 TEST_CASE("an alternate-date attendance links the unexpected scans to the event the person was expected at",
