@@ -2,7 +2,7 @@
 # Builds the benchmarks in Release and runs them; each prints its figures beside the
 # reference it compares with. Pass names to run a subset: scripts/bench.sh core camera
 # A name runs its folder's benches too: `server` runs muster-bench-server and
-# muster-bench-server-streams, `core` runs bench/core's (core, progress, staff).
+# muster-bench-server-streams, `core` runs bench/core's (core, progress, reconcile, staff).
 # "register" is a Python bench (bench/register/scan_to_page.py): a scan at a headless kiosk to
 # its row in the register page in headless Chromium.
 set -euo pipefail

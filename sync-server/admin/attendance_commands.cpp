@@ -1,4 +1,5 @@
 #include "command.hpp"
+#include "reconcile_text.hpp"
 
 #include "muster/attendance/attendance_export.hpp"
 #include "muster/store/event_store.hpp"
@@ -52,13 +53,17 @@ int export_attendance(const Args& a, Context& ctx) {
 }  // namespace
 
 std::vector<Command> attendance_commands() {
-    return {{"attendance export", "Export attendance as CSV: one row per participant per event",
+    std::vector<Command> all = {{"attendance export", "Export attendance as CSV: one row per participant per event",
              "[--event ID] [--out FILE.csv]\n\n"
              "  --event  one event (muster event list); without it, every event\n"
              "  --out    the file to write (replaced whole, or left as it was if the export fails);\n"
              "           without it, the CSV goes to standard output\n"
              "An export that finds nothing (no events, or nobody at the event) fails and writes nothing.",
              {"event", "out"}, {}, export_attendance}};
+    // Reconciliation (docs/reconciliation.md): show, history, mark, void.
+    for (auto group : {reconcile_commands, correction_commands})
+        for (auto& c : group()) all.push_back(std::move(c));
+    return all;
 }
 
 }  // namespace muster::admin

@@ -30,7 +30,7 @@ Args::Args(const std::vector<std::string>& argv, const std::set<std::string>& va
                 if (i + 1 >= argv.size()) throw UsageError("--" + name + " needs a value");
                 value = argv[++i];
             }
-            values_[name] = value;
+            values_[name].push_back(value);
         } else {
             throw UsageError("unknown option --" + name);
         }
@@ -40,7 +40,12 @@ Args::Args(const std::vector<std::string>& argv, const std::set<std::string>& va
 std::optional<std::string> Args::get(const std::string& name) const {
     auto it = values_.find(name);
     if (it == values_.end()) return std::nullopt;
-    return it->second;
+    return it->second.back();
+}
+
+std::vector<std::string> Args::get_all(const std::string& name) const {
+    auto it = values_.find(name);
+    return it == values_.end() ? std::vector<std::string>{} : it->second;
 }
 
 std::string Args::require(const std::string& name) const {

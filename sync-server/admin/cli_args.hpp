@@ -26,7 +26,9 @@ public:
 
     const std::vector<std::string>& positional() const { return positional_; }
     bool flag(const std::string& name) const { return flags_.count(name) > 0; }
-    std::optional<std::string> get(const std::string& name) const;
+    std::optional<std::string> get(const std::string& name) const;  // the last value when given more than once
+    // Every value of an option given more than once (`--participant 3 --participant 4`), in order.
+    std::vector<std::string> get_all(const std::string& name) const;
     std::string require(const std::string& name) const;
     std::optional<long long> get_int(const std::string& name) const;
     long long require_int(const std::string& name) const;
@@ -38,7 +40,7 @@ public:
 
 private:
     std::vector<std::string> positional_;
-    std::map<std::string, std::string> values_;
+    std::map<std::string, std::vector<std::string>> values_;
     std::set<std::string> flags_;
     bool help_ = false;
 };

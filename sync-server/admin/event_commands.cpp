@@ -2,6 +2,7 @@
 // template. Every change is one transaction with the next change-clock value, so devices
 // serving the event learn it at their next sync.
 #include "event_command_support.hpp"
+#include "reconcile_text.hpp"
 
 #include <algorithm>
 #include <ostream>
@@ -187,7 +188,7 @@ std::vector<Command> event_commands() {
         {"event cancel", "Cancel an event: nobody is expected any more, its records stay", "ID --reason TEXT", {"reason"}, {},
          cancel},
     };
-    for (auto group : {event_list_commands, event_people_commands})
+    for (auto group : {event_list_commands, event_people_commands, sign_off_commands})
         for (auto& c : group()) all.push_back(std::move(c));
     return all;
 }

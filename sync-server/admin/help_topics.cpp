@@ -125,6 +125,29 @@ void notices_brief(std::ostream& out) {
     out << "Notices: absent, left early, late, excused; each person told once per status.\n";
 }
 
+// The statuses staff decide (`muster attendance mark`, the staff pages' actions) and what each needs.
+void marks(std::ostream& out) {
+    out << "Staff marks (muster attendance mark --status S --reason TEXT --author NAME): each is a new\n"
+           "correction, never an edit, and the newest un-voided mark decides the status:\n";
+    for (AttendanceStatus s : all_attendance_statuses()) {
+        out << "  " << to_string(s);
+        pad(out, to_string(s).size(), 11);
+        out << attendance::meaning(s);
+        if (s == AttendanceStatus::caught_up) out << "; needs --caught-up-on YYYY-MM-DD --evidence TEXT";
+        if (s == AttendanceStatus::alternate) out << "; needs --attended-event ID (where their scans are)";
+        out << "\n";
+    }
+    out << "A scan or a mark is voided with muster attendance void --scan|--mark UUID (muster attendance\n"
+           "history lists the uuids). Once the event is signed off (muster event sign-off) every change\n"
+           "needs --amendment-reason and is flagged as an amendment in muster event audit.\n";
+}
+
+void marks_brief(std::ostream& out) {
+    out << "Marks: --status";
+    for (AttendanceStatus s : all_attendance_statuses()) out << ' ' << to_string(s);
+    out << " (caught_up needs --caught-up-on and --evidence; alternate needs --attended-event)\n";
+}
+
 constexpr HelpTopic topics[] = {
     {"roles", "roles a roster may give and their other spellings", roles, roles_brief},
     {"programmes", "programme templates and their item codes", programmes, programmes_brief},
@@ -132,6 +155,7 @@ constexpr HelpTopic topics[] = {
     {"statuses", "attendance status values", statuses, statuses_brief},
     {"school-columns", "the school report's CSV columns", school_columns, school_columns_brief},
     {"notices", "what a non-attendance notice says and to whom", notices, notices_brief},
+    {"marks", "the statuses staff mark and what each needs; voids and amendments", marks, marks_brief},
 };
 
 }  // namespace
@@ -141,7 +165,8 @@ std::span<const HelpTopic> help_topics() { return topics; }
 const HelpTopic* find_help_topic(std::string_view name) {
     // The singular, and "templates", find the same lists.
     constexpr std::pair<std::string_view, std::string_view> aliases[] = {
-        {"role", "roles"}, {"programme", "programmes"}, {"templates", "programmes"}, {"column", "columns"}, {"status", "statuses"}};
+        {"role", "roles"}, {"programme", "programmes"}, {"templates", "programmes"}, {"column", "columns"}, {"status", "statuses"},
+        {"mark", "marks"}, {"corrections", "marks"}};
     for (auto& [alias, topic] : aliases)
         if (name == alias) name = topic;
     for (const auto& t : topics)
@@ -155,16 +180,13 @@ std::vector<const HelpTopic*> topics_for_command(const std::string& name, const 
     // A staff account's --role is admin|staff, not a participant's role.
     if (name == "roster import" || (options.count("role") && group != "staff")) out.push_back(find_help_topic("roles"));
     if (options.count("programme") || options.count("item")) out.push_back(find_help_topic("programmes"));
-    if (group == "attendance") {
-        out.push_back(find_help_topic("columns"));
-        out.push_back(find_help_topic("statuses"));
-    } else if (group == "school") {
-        out.push_back(find_help_topic("school-columns"));
-    } else if (group == "notice") {
-        out.push_back(find_help_topic("notices"));
-    } else if (options.count("status")) {
-        out.push_back(find_help_topic("statuses"));
-    }
+    // The export's columns for the export; the reconciliation's commands have their own.
+    if (name == "attendance export") out.push_back(find_help_topic("columns"));
+    if (group == "attendance" || options.count("status")) out.push_back(find_help_topic("statuses"));
+    if (name == "attendance mark" || name == "attendance void" || name == "event sign-off")
+        out.push_back(find_help_topic("marks"));
+    if (group == "school") out.push_back(find_help_topic("school-columns"));
+    if (group == "notice") out.push_back(find_help_topic("notices"));
     return out;
 }
 
