@@ -1,8 +1,8 @@
-# Generates web_assets.hpp: every file under assets/web/register/ as a string with its path
+# Generates web_assets.hpp: every file under assets/web/register/ and assets/web/staff/ as a string with its path
 # and content type, compiled into muster-sync-server (no web root to deploy, nothing fetched
 # from elsewhere: a venue LAN may have no internet).
 # Run in script mode: cmake -DSRC_DIR=<assets/web> -DOUT=... -P EmbedWebAssets.cmake
-file(GLOB_RECURSE files RELATIVE "${SRC_DIR}" "${SRC_DIR}/register/*")
+file(GLOB_RECURSE files RELATIVE "${SRC_DIR}" "${SRC_DIR}/register/*" "${SRC_DIR}/staff/*")
 list(SORT files)
 set(body "")
 foreach(rel IN LISTS files)

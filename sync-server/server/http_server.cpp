@@ -53,8 +53,8 @@ public:
 };
 
 struct HttpServer::Impl {
-    Impl(const ServerConfig& c, SyncApi& a, log::Logger& l, RegisterApi* r, ChangeFeed* f)
-        : config(c), api(a), register_api(r), feed(f), log(l), tls(ssl::context::tls_server), ioc(c.threads), control(asio::make_strand(ioc)),
+    Impl(const ServerConfig& c, SyncApi& a, log::Logger& l, RegisterApi* r, ChangeFeed* f, StaffApi* s)
+        : config(c), api(a), register_api(r), staff_api(s), feed(f), log(l), tls(ssl::context::tls_server), ioc(c.threads), control(asio::make_strand(ioc)),
           acceptor(control), signals(control), deadline(control) {}
 
     void listen();
@@ -74,6 +74,7 @@ struct HttpServer::Impl {
     ServerConfig config;
     SyncApi& api;
     RegisterApi* register_api;
+    StaffApi* staff_api;  // may be null
     ChangeFeed* feed;  // may be null
     log::Logger& log;
     std::atomic<bool> stopping{false};
@@ -247,8 +248,12 @@ private:
         bool keep_alive = req.keep_alive() && !server_.stopping;
         unsigned version = req.version();
         parser_.reset();  // the body was copied out: an idle kept-alive connection holds none
+        request.peer = client_.to_string();
         bool for_register = server_.register_api && RegisterApi::serves(request.target);
-        auto answer = for_register ? server_.register_api->handle(request) : server_.api.handle(request);
+        bool for_staff = server_.staff_api && StaffApi::serves(request.target);
+        auto answer = for_register ? server_.register_api->handle(request)
+                      : for_staff  ? server_.staff_api->handle(request)
+                                   : server_.api.handle(request);
         if (answer.deferral) return wait_for_change(std::move(*answer.deferral), version, keep_alive);
         if (answer.stream) return start_stream(std::move(answer), version);
         respond(to_http(answer, version, keep_alive));
@@ -303,6 +308,9 @@ private:
         if (parser_ && server_.register_api && RegisterApi::serves(parser_->get().target())) {
             reply.content_type = "application/json; charset=utf-8";
             reply.headers = register_security_headers();
+        } else if (parser_ && server_.staff_api && StaffApi::serves(parser_->get().target())) {
+            reply.content_type = "application/json; charset=utf-8";
+            reply.headers = staff_security_headers();
         }
         // The client may still be sending the rest of what was refused: linger before closing.
         respond(to_http(reply, 11, false), /*linger=*/true);
@@ -760,8 +768,8 @@ void HttpServer::Impl::begin_stop() {
 }
 
 HttpServer::HttpServer(const ServerConfig& config, SyncApi& api, log::Logger& log, RegisterApi* register_api,
-                       ChangeFeed* feed)
-    : impl_(std::make_unique<Impl>(config, api, log, register_api, feed)) {
+                       ChangeFeed* feed, StaffApi* staff_api)
+    : impl_(std::make_unique<Impl>(config, api, log, register_api, feed, staff_api)) {
     impl_->listen();
 }
 

@@ -2,12 +2,13 @@
 // The HTTP(S) front of the sync server: Boost.Asio + Beast, HTTP/1.1 with keep-alive, TLS
 // with the hub's certificate (plain HTTP only on loopback). It enforces the limits (body
 // size, request deadline, connection count) and hands each whole request to SyncApi, or to
-// RegisterApi when it is under /register/.
+// RegisterApi when it is under /register/, or to StaffApi under /staff/.
 // Beast stays inside http_server.cpp: it is slow to compile.
 #include "server_config.hpp"
 #include "muster/log/logger.hpp"
 #include "change_feed.hpp"
 #include "register_api.hpp"
+#include "staff_api.hpp"
 #include "sync_api.hpp"
 
 #include <memory>
@@ -19,8 +20,9 @@ public:
     // Binds the listening socket (throws std::system_error with the address if it cannot).
     // register_api may be null: no /register/ pages (they answer 404 like any unknown path).
     // feed may be null: nothing is pushed (no register streams, no long polls).
+    // staff_api may be null: no /staff/ pages.
     HttpServer(const ServerConfig& config, SyncApi& api, log::Logger& log, RegisterApi* register_api = nullptr,
-               ChangeFeed* feed = nullptr);
+               ChangeFeed* feed = nullptr, StaffApi* staff_api = nullptr);
     ~HttpServer();
 
     unsigned short port() const;

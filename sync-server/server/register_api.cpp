@@ -200,26 +200,6 @@ std::string view_json(const register_view::View& v, TimeMs now, std::int64_t cha
     return json::serialize(out);
 }
 
-bool is_json_content_type(std::string_view value) {
-    auto semi = value.find(';');
-    auto type = value.substr(0, semi);
-    while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-    if (type.size() != 16) return false;
-    std::string lower(type);
-    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return lower == "application/json";
-}
-
-// A cross-site form or script cannot post here: a browser names the page's origin in
-// `Origin` on every POST, and it must be this server's own (scheme and Host).
-bool same_origin(const ApiRequest& r) {
-    auto origin = header(r, "origin");
-    if (!r.headers.count("origin")) return header(r, "sec-fetch-site") != "cross-site";
-    auto host = header(r, "host");
-    if (host.empty()) return false;
-    return origin == "https://" + host || origin == "http://" + host;
-}
-
 }  // namespace
 
 RegisterApi::RegisterApi(const std::filesystem::path& database, log::Logger& log, Clock clock, int connections,

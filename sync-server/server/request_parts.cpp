@@ -37,4 +37,22 @@ std::optional<std::int64_t> parse_int(std::string_view s) {
     return v;
 }
 
+bool is_json_content_type(std::string_view value) {
+    auto semi = value.find(';');
+    auto type = value.substr(0, semi);
+    while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+    if (type.size() != 16) return false;
+    std::string lower(type);
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower == "application/json";
+}
+
+bool same_origin(const ApiRequest& r) {
+    auto origin = header(r, "origin");
+    if (!r.headers.count("origin")) return header(r, "sec-fetch-site") != "cross-site";
+    auto host = header(r, "host");
+    if (host.empty()) return false;
+    return origin == "https://" + host || origin == "http://" + host;
+}
+
 }  // namespace muster::server

@@ -20,4 +20,11 @@ std::optional<std::string_view> query_value(std::string_view target, std::string
 // A whole decimal number and nothing else, or nullopt.
 std::optional<std::int64_t> parse_int(std::string_view s);
 
+// Content-Type names application/json (any case, parameters ignored).
+bool is_json_content_type(std::string_view value);
+// A cross-site form or script cannot post here: a browser names the page's origin in
+// `Origin` on every POST, and it must be this server's own (scheme and Host). Without an
+// Origin, only a request the browser marks cross-site is refused.
+bool same_origin(const ApiRequest& r);
+
 }  // namespace muster::server

@@ -139,7 +139,11 @@ int main(int argc, char** argv) {
         SyncApi api(store, logger, [] { return muster::uk_time::now_ms(); }, &feed);
         // The facilitators' register (docs/register.md): its own connections to the hub database.
         RegisterApi register_api(config.database, logger, [] { return muster::uk_time::now_ms(); }, config.threads, &feed);
-        HttpServer server(config, api, logger, &register_api, &feed);
+        // The hub staff's pages (docs/staff.md): login, accounts, and the areas' handlers.
+        // The handlers list is empty until the areas land: handle_staff_events (recon-web) and
+        // handle_staff_schools (schools) go here, in that order.
+        StaffApi staff_api(config.database, logger, [] { return muster::uk_time::now_ms(); }, config.threads, &feed, {});
+        HttpServer server(config, api, logger, &register_api, &feed, &staff_api);
         server.run(true);
         return 0;  // the store closes here, after the last request
     } catch (const ServerConfigError& e) {

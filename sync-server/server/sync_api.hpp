@@ -31,6 +31,9 @@ struct ApiRequest {
     std::string target;  // path and query exactly as sent: "/v1/changes?since=42"
     std::map<std::string, std::string> headers;  // names in lower case
     std::string body;
+    // The client's address as the HTTP layer counts it (an IPv6 address by its /64), for the
+    // staff login's rate per address; empty when the request did not come over a socket.
+    std::string peer = {};
 };
 
 struct ApiResponse;

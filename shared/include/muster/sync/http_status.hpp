@@ -8,6 +8,7 @@ namespace muster::sync {
 enum class HttpStatus : int {
     ok = 200,
     created = 201,  // a register mark stored (docs/register.md)
+    see_other = 303,  // a staff page without a session: to the login page (docs/staff.md)
     permanent_redirect = 308,
     bad_request = 400,
     unauthorized = 401,
@@ -17,6 +18,7 @@ enum class HttpStatus : int {
     conflict = 409,  // a register mark's uuid already stored with other content
     payload_too_large = 413,
     unsupported_media_type = 415,
+    too_many_requests = 429,  // staff logins from one address over the rate (docs/staff.md)
     header_fields_too_large = 431,
     service_unavailable = 503,
 };
