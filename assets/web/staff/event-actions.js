@@ -89,7 +89,7 @@ Recon.actions = (() => {
     sending = true;
     $('action-confirm').disabled = true;
     try {
-      const r = await Recon.api.post(`/staff/api/events/${current.event_id}/corrections`, JSON.stringify(body));
+      const r = await Recon.api.post(`/staff/api/events/${current.event_id}/corrections`, body);
       if (r.status === 200 || r.status === 201) {
         const done = current;
         close();

@@ -7,21 +7,15 @@
 window.Recon = window.Recon || {};
 
 Recon.api = (() => {
+  // staffFetch (staff-common.js) answers {status, body (parsed JSON or null)}; it sends the
+  // session's CSRF token once staffReady has loaded who is logged in.
   async function call(url, options) {
-    const opts = options || {};
-    let res;
-    if (typeof window.staffFetch === 'function') {
-      res = await window.staffFetch(url, opts);
-    } else {  // staff-common.js not loaded: a same-origin GET still works (POSTs need its token)
-      res = await fetch(url, { method: opts.method || 'GET', credentials: 'same-origin', cache: 'no-store' });
+    await staffReady;
+    try {
+      return await staffFetch(url, options || {});
+    } catch (e) {
+      return { status: -1, body: null };
     }
-    if (res && typeof res.status === 'number' && typeof res.text === 'function') {
-      const text = await res.text();
-      let body = null;
-      try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
-      return { status: res.status, body: body };
-    }
-    return { status: 200, body: res };  // a staffFetch that answers the parsed body
   }
 
   // A refusal's words for staff.
@@ -31,15 +25,11 @@ Recon.api = (() => {
     return `The hub refused (HTTP ${r.status}).`;
   }
 
-  let mePromise = null;
-  // {id, name, role, csrf}: who is logged in (one request per page).
-  function me() {
-    if (!mePromise) mePromise = call('/staff/api/me').then((r) => (r.status === 200 ? r.body : null));
-    return mePromise;
-  }
+  // {id, name, role, csrf}: who is logged in (staff-common.js asks once per page).
+  function me() { return staffReady; }
 
   function get(url) { return call(url, { method: 'GET' }); }
-  function post(url, body) { return call(url, { method: 'POST', body: body }); }
+  function post(url, body) { return call(url, { method: 'POST', body: body }); }  // body: an object
 
   // A v4 UUID for a correction: made once per attempt, so sending it again stores it once.
   function newUuid() {

@@ -32,7 +32,7 @@ Recon.signoff = (() => {
     $('sign-off').disabled = true;
     try {
       const note = $('signoff-note').value.trim();
-      const r = await Recon.api.post(`/staff/api/events/${Recon.state.eventId}/sign-off`, JSON.stringify({ note }));
+      const r = await Recon.api.post(`/staff/api/events/${Recon.state.eventId}/sign-off`, { note });
       if (r.status === 200 || r.status === 201) {
         await Recon.page.reload();
         return;
