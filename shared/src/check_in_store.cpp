@@ -112,15 +112,17 @@ checkin::PriorScans prior_scans(db::Database& db, ParticipantId participant, Eve
         seen.emplace_back(r.int64(1), parse_direction(r.text(0)).value_or(Direction::entry));
     });
     // Marks from a facilitator's tablet (docs/register.md, "Marks from the tablet"), not
-    // undone, count like scans at every place of the session: someone marked present by hand
-    // is "already checked in" here too, and a left-early mark reads as their exit.
+    // undone, count like scans at every place of the session: someone marked present (or
+    // late) by hand is "already checked in" here too, and a left-early mark reads as their
+    // exit. Only marks of this session: hub staff's marks (reconciliation) name no session,
+    // and a mark saying someone was absent, excused, caught up or elsewhere is no entry.
     auto& m = db.cached(
         "SELECT status, created_ms FROM corrections m WHERE participant_id = ?1 AND event_id = ?2 AND session_id = ?3 "
-        "AND kind = 'mark' AND status IN ('present', 'left_early') AND NOT EXISTS (SELECT 1 FROM corrections v "
+        "AND kind = 'mark' AND status IN ('present', 'late', 'left_early') AND NOT EXISTS (SELECT 1 FROM corrections v "
         "WHERE v.kind = 'void' AND v.target_uuid = m.uuid)");
     m.bind(1, participant).bind(2, event).bind(3, session);
     m.for_each_row([&](const db::Statement& r) {
-        seen.emplace_back(r.int64(1), r.text(0) == "present" ? Direction::entry : Direction::exit);
+        seen.emplace_back(r.int64(1), r.text(0) == "left_early" ? Direction::exit : Direction::entry);
     });
     std::stable_sort(seen.begin(), seen.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     checkin::PriorScans prior;

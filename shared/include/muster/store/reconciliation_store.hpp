@@ -157,10 +157,14 @@ std::optional<StaffAction> parse_staff_action(std::string_view s);
 inline constexpr std::size_t correction_reason_chars = 200;
 inline constexpr std::size_t correction_note_chars = 500;
 
+// A staff decision about one person at one event. `event_id` is the event the decision is
+// about; for `alternate` that is the event the person was EXPECTED at (the mark is stored
+// there, so its record says "attended alternate"), and `attended_event_id` is the event
+// whose scans show them (its unexpected row then shows `linked_to`).
 struct StaffCorrection {
     std::string uuid;  // made by the caller (the browser, or uuid::v4 in the CLI): a retry stores once
     StaffAction action = StaffAction::present;
-    EventId event_id = 0;
+    EventId event_id = 0;  // alternate: the expected event, not the attended one
     ParticipantId participant_id = 0;
     std::string reason;  // required, 1..200 characters ("forgot badge", "illness", ...)
     std::string note;    // optional, ≤ 500
@@ -199,10 +203,13 @@ std::vector<CorrectionResult> record_staff_corrections(db::Database& db, const C
                                                        std::span<const StaffCorrection> items, TimeMs now);
 
 // ---- sign-off ----
-enum class SignOffOutcome { signed_off, already, not_found, not_held, unsettled_rows };
+// invalid: the author's name or the note is not well formed (problem says which).
+enum class SignOffOutcome { signed_off, already, not_found, not_held, unsettled_rows, invalid };
 std::string_view to_string(SignOffOutcome o);
+inline constexpr std::size_t sign_off_note_chars = 500;
 struct SignOffResult {
     SignOffOutcome outcome = SignOffOutcome::not_found;
+    std::string problem;  // invalid: which field and why
     int unsettled = 0;  // when unsettled_rows: how many rows still need settling
     std::optional<SignOff> sign_off;  // signed_off or already: the record
 };
@@ -225,7 +232,8 @@ struct AuditEntry {
     std::optional<std::string> amendment_reason;
     std::string uuid;              // the correction's (empty for the sign-off)
 };
-// Every correction of the event (hub, tablets and devices) and its sign-off, oldest first.
+// Every correction of the event (hub, tablets and devices), the alternate marks on other
+// events that link to it, and its sign-off, oldest first.
 std::vector<AuditEntry> event_audit(db::Database& db, EventId event);
 
 }  // namespace muster::store

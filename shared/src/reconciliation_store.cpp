@@ -1,0 +1,177 @@
+// Reading an event for reconciliation (reconciliation_store.hpp): a handful of set queries
+// per event (its people, scans, corrections, link candidates and the alternate marks that
+// point at it), never one per row, then the pure view (reconciliation_view.cpp). The
+// overview does the same over every event at once.
+#include "reconciliation_facts.hpp"
+
+#include "muster/attendance/programme_progress.hpp"
+#include "muster/store/check_in_store.hpp"
+#include "muster/store/event_store.hpp"
+#include "muster/store/participant_store.hpp"
+#include "muster/time/uk_time.hpp"
+#include "store_sql.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace muster::store {
+namespace recon {
+namespace {
+
+// `columns` ("a, b, c") with each name prefixed ("x.a, x.b, x.c"), for joins where a
+// shared column list would be ambiguous.
+std::string prefixed(std::string_view columns, std::string_view alias) {
+    std::string out;
+    std::size_t from = 0;
+    while (from < columns.size()) {
+        auto comma = columns.find(',', from);
+        auto name = columns.substr(from, comma == std::string_view::npos ? std::string_view::npos : comma - from);
+        while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+        out += (out.empty() ? "" : ", ") + std::string(alias) + "." + std::string(name);
+        if (comma == std::string_view::npos) break;
+        from = comma + 1;
+    }
+    return out;
+}
+
+// The condition "a void cancels record `alias`", and its opposite.
+std::string voided(std::string_view alias) {
+    return "EXISTS (SELECT 1 FROM corrections v WHERE v.kind = 'void' AND v.target_uuid = " + std::string(alias) +
+           ".uuid)";
+}
+std::string not_voided(std::string_view alias) { return "NOT " + voided(alias); }
+
+// When the event began: someone withdrawn after it was still expected there.
+TimeMs event_start(const Event& e) {
+    if (!e.sessions.empty()) return e.sessions.front().starts_ms;
+    auto date = uk_time::parse_date(e.local_date);
+    return date ? uk_time::from_local(*date) : 0;
+}
+
+}  // namespace
+
+LoadedCorrection read_loaded_correction(const db::Statement& r) {
+    // correction_columns (0..10), then staff_id, register_link_id, note, amendment_reason,
+    // caught_up_on, evidence, linked_event_id, sync_seq, voided.
+    LoadedCorrection l;
+    l.c = read_correction(r);
+    l.staff_id = r.opt_int64(11);
+    l.register_link_id = r.opt_int64(12);
+    l.note = r.opt_text(13).value_or("");
+    l.amendment_reason = r.opt_text(14);
+    l.caught_up_on = r.opt_text(15);
+    l.evidence = r.opt_text(16);
+    l.linked_event_id = r.opt_int64(17);
+    l.sync_seq = r.opt_int64(18).value_or(0);
+    l.voided = r.int64(19) != 0;
+    return l;
+}
+
+const std::string& loaded_correction_sql() {
+    static const std::string sql = "SELECT " + prefixed(correction_columns, "m") +
+                                   ", m.staff_id, m.register_link_id, m.note, m.amendment_reason, m.caught_up_on, "
+                                   "m.evidence, m.linked_event_id, m.sync_seq, " + voided("m") +
+                                   " FROM corrections m ";
+    return sql;
+}
+
+std::optional<EventFacts> load_event_facts(db::Database& db, EventId event_id) {
+    auto event = load_event(db, event_id);
+    if (!event) return std::nullopt;
+    EventFacts facts;
+    facts.event = std::move(*event);
+    const Event& e = facts.event;
+    facts.change = current_change(db);
+
+    auto& sign = db.cached("SELECT signed_off_ms, staff_id, author, note FROM event_sign_offs WHERE event_id = ?1");
+    facts.signed_off = sign.bind(1, event_id).query_one([](const db::Statement& r) {
+        return SignOff{r.int64(0), CorrectionAuthor{r.opt_int64(1), r.text(2)}, r.text(3)};
+    });
+
+    // 1. The people: the expected ones by name, then anyone else with a scan or a correction.
+    std::unordered_map<ParticipantId, std::size_t> index;
+    auto& expected = db.cached("SELECT " + prefixed(participant_columns, "p") +
+                               ", e.room_id FROM enrolments e JOIN participants p ON p.id = e.participant_id "
+                               "WHERE e.event_id = ?1 AND (p.withdrawn_ms IS NULL OR p.withdrawn_ms > ?2) "
+                               "ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE, p.id");
+    expected.bind(1, event_id).bind(2, event_start(e)).for_each_row([&](const db::Statement& r) {
+        PersonFacts p;
+        p.person = read_participant(r);
+        p.expected = true;
+        p.room_id = r.opt_int64(15);
+        index.emplace(p.person.id, facts.people.size());
+        facts.people.push_back(std::move(p));
+    });
+    auto& others = db.cached("SELECT " + std::string(participant_columns) +
+                             " FROM participants WHERE id IN (SELECT participant_id FROM check_ins WHERE event_id = ?1 "
+                             "UNION SELECT participant_id FROM corrections WHERE event_id = ?1) ORDER BY id");
+    others.bind(1, event_id).for_each_row([&](const db::Statement& r) {
+        auto id = r.int64(0);
+        if (index.count(id)) return;
+        PersonFacts p;
+        p.person = read_participant(r);
+        index.emplace(id, facts.people.size());
+        facts.people.push_back(std::move(p));
+    });
+    auto person = [&](std::optional<ParticipantId> id) -> PersonFacts* {
+        if (!id) return nullptr;
+        auto it = index.find(*id);
+        return it == index.end() ? nullptr : &facts.people[it->second];
+    };
+
+    // 2. Every scan of a known person here (rejected and voided ones too: the history shows them).
+    auto& scans = db.cached("SELECT " + prefixed(check_in_columns, "c") + ", COALESCE(d.name, c.device_id), " + voided("c") +
+                            " FROM check_ins c LEFT JOIN devices d ON d.id = c.device_id "
+                            "WHERE c.event_id = ?1 AND c.participant_id IS NOT NULL "
+                            "ORDER BY c.device_ms, c.device_id, c.device_seq");
+    scans.bind(1, event_id).for_each_row([&](const db::Statement& r) {
+        LoadedScan s{read_check_in(r), r.text(15), r.int64(16) != 0};
+        if (auto* p = person(s.scan.participant_id)) p->scans.push_back(std::move(s));
+    });
+
+    // 3. Every correction about a person here.
+    auto& corrections = db.cached(loaded_correction_sql() +
+                                  "WHERE m.event_id = ?1 AND m.participant_id IS NOT NULL ORDER BY m.created_ms, m.uuid");
+    corrections.bind(1, event_id).for_each_row([&](const db::Statement& r) {
+        auto c = read_loaded_correction(r);
+        if (auto* p = person(c.c.participant_id)) p->corrections.push_back(std::move(c));
+    });
+
+    // 4. For the people scanned here unexpected: the events they were expected at instead.
+    auto& candidates = db.cached(
+        "SELECT e.participant_id, ev.id, ev.title, ev.local_date, ev.programme = ?2 AND ev.item = ?3 "
+        "FROM enrolments e JOIN events ev ON ev.id = e.event_id WHERE ev.id <> ?1 AND ev.cancelled_ms IS NULL AND "
+        "e.participant_id IN (SELECT participant_id FROM check_ins WHERE event_id = ?1) AND "
+        "e.participant_id NOT IN (SELECT participant_id FROM enrolments WHERE event_id = ?1)");
+    candidates.bind(1, event_id).bind(2, e.programme).bind(3, e.item).for_each_row([&](const db::Statement& r) {
+        auto* p = person(r.int64(0));
+        if (!p || p->expected) return;
+        p->candidates.push_back(LinkCandidate{r.int64(1), r.text(2), r.text(3), r.int64(4) != 0});
+    });
+
+    // 5. Alternate marks on other events that point here and still decide there (the newest
+    // un-voided mark of that person at that event).
+    auto& linked = db.cached(
+        "SELECT m.participant_id, m.event_id FROM corrections m WHERE m.linked_event_id = ?1 AND m.kind = 'mark' AND "
+        "m.status = 'alternate' AND " + not_voided("m") +
+        " AND NOT EXISTS (SELECT 1 FROM corrections n WHERE n.event_id = m.event_id AND "
+        "n.participant_id = m.participant_id AND n.kind = 'mark' AND n.status IS NOT NULL AND "
+        "(n.created_ms > m.created_ms OR (n.created_ms = m.created_ms AND n.uuid > m.uuid)) AND " + not_voided("n") + ")");
+    linked.bind(1, event_id).for_each_row([&](const db::Statement& r) {
+        if (auto* p = person(r.int64(0)); p && !p->expected) p->linked_to = r.int64(1);
+    });
+    return facts;
+}
+
+}  // namespace recon
+
+std::optional<EventReconciliation> load_reconciliation(db::Database& db, EventId event, TimeMs now) {
+    // Deferred: a read, never the write lock the sync uploads need; one snapshot for all reads.
+    db::Transaction tx(db, db::Transaction::Kind::deferred);
+    auto facts = recon::load_event_facts(db, event);
+    tx.commit();
+    if (!facts) return std::nullopt;
+    return recon::build_reconciliation(std::move(*facts), now);
+}
+
+}  // namespace muster::store
