@@ -273,6 +273,7 @@ ApiResponse sign_off(const StaffRequest& r, EventId id) {
                            std::to_string(res.unsettled) + (res.unsettled == 1 ? " row still needs" : " rows still need") +
                                " settling: settle every row (filter: unsettled) before signing off.",
                            r.now, json::object{{"unsettled", res.unsettled}});
+        case O::invalid: return refusal(HttpStatus::bad_request, "bad_request", res.problem, r.now);
         case O::signed_off:
         case O::already: break;
     }
