@@ -12,7 +12,7 @@ import json
 import re
 import subprocess
 
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -33,7 +33,10 @@ def add_staff(hub, name, email, role="staff", password=PASSWORD):
 
 def _wait(driver, condition, timeout, what):
     try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.02).until(condition)
+        # A page that navigates while the condition looks at it (the login leaving for the
+        # next page) makes its elements stale: look again.
+        return WebDriverWait(driver, timeout, poll_frequency=0.02,
+                             ignored_exceptions=(StaleElementReferenceException,)).until(condition)
     except TimeoutException:
         raise AssertionError(f"timed out after {timeout} s waiting for {what}") from None
 

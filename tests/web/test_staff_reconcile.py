@@ -106,6 +106,7 @@ class Reconcile(WorldCase):
         page.fill_dialog(kind="absent", reason="No show")
         page.save_dialog()
         self.assertEqual(page.data()["unsettled"], 0)
+        page.filter("all")
 
         # Sign-off.
         before = page.loads()
