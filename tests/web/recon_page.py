@@ -112,6 +112,8 @@ class ReconPage:
         box.clear()
         if text:
             box.send_keys(text)
+        else:  # clear() fires no input event: say so, as typing the field empty would
+            self.d.execute_script("arguments[0].dispatchEvent(new Event('input'));", box)
 
     def dialog_open(self):
         return self.d.execute_script("return document.getElementById('action-dialog').open;")

@@ -1,7 +1,11 @@
 """A correction made on the staff pages reaches a kiosk (docs/reconciliation.md, "The rules of
-settling"): staff mark someone present (forgot badge) on today's event; the room kiosk's
-sync brings the correction down (the server tells its change feed, the long poll returns);
-the kiosk then answers that person's badge "already checked in"."""
+settling"): a room kiosk checks someone in (a second scan is "already checked in"); staff void
+that scan from the person's history on today's event; the kiosk's sync brings the void down
+(the server tells its change feed, the long poll returns) and the kiosk then answers the same
+badge "checked in" again, since the voided scan no longer counts.
+
+(A hub-made mark present does not change a kiosk's answer: hub staff's marks name no session,
+and a kiosk counts only marks of its session; see store::prior_scans.)"""
 import sys
 import time
 import unittest
@@ -15,28 +19,41 @@ KIOSK_HEARS_S = 10
 
 
 class ReconcileReachesKiosk(WorldCase):
-    def test_a_hub_mark_present_makes_the_kiosk_say_already_checked_in(self):
+    def test_a_scan_voided_at_the_hub_no_longer_counts_at_the_kiosk(self):
         w = self.world
         room = w.rooms()["Room 1"]
-        kiosk = w.kiosk("room-1")  # started first: listening when the correction is made
+        kiosk = w.kiosk("room-1")
         who = sorted(w.enrolled(room))[0]
+        token = w.tokens(who)[0]
+
+        _, first = kiosk.scan(token)
+        self.assertEqual(first["outcome"], "checked_in", first)
+        _, second = kiosk.scan(token)
+        self.assertEqual(second["outcome"], "already_checked_in", second)
+        scan_uuid = first["check_in"]
+        wait_for(lambda: w.query("SELECT 1 FROM check_ins WHERE uuid = ?", scan_uuid), 10, "the scan at the hub")
 
         add_staff(w, *ADMIN)
-        staff_login(self.browser.driver, w.origin, ADMIN[1], ADMIN[3])
+        d = self.browser.driver
+        staff_login(d, w.origin, ADMIN[1], ADMIN[3])
         page = ReconPage(self.browser, w.origin).open_event(1)
-        page.settle(who, "present", "Forgot badge")
-        marked_at = time.monotonic()
-        self.assertEqual(page.row(who)["status"], "Present")
+        self.assertNotEqual(page.row(who)["parts"][0], "—")
+        page.click(f"#rows tr.row[data-participant='{who}'] button.history-toggle")
+        page.click(f"#rows tr.history[data-history-for='{who}'] li.scan[data-uuid='{scan_uuid}'] button.void")
+        page.fill_dialog(reason="Badge scanned by someone else")
+        page.save_dialog()
+        voided_at = time.monotonic()
+        self.assertEqual(page.row(who)["parts"][0], "—")
 
-        mark = [c for c in w.corrections() if c["participant_id"] == who][0]
-        self.assertEqual((mark["kind"], mark["status"]), ("mark", "present"))
-        self.assertIsNone(mark["device_id"])
-        wait_for(lambda: w.device_query("room-1", "SELECT 1 FROM corrections WHERE uuid = ?", mark["uuid"]),
-                 KIOSK_HEARS_S, "the hub's correction in the kiosk's database")
-        sys.stderr.write(f"(staff page -> kiosk database: {time.monotonic() - marked_at:.2f} s)\n")
-        _, report = kiosk.scan(w.tokens(who)[0])
-        self.assertEqual(report["outcome"], "already_checked_in", report)
-        self.assertEqual(report["participant_id"], who)
+        void = [c for c in w.corrections() if c["kind"] == "void" and c["target_uuid"] == scan_uuid]
+        self.assertEqual(len(void), 1, void)
+        self.assertIsNone(void[0]["device_id"])
+        wait_for(lambda: w.device_query("room-1", "SELECT 1 FROM corrections WHERE uuid = ?", void[0]["uuid"]),
+                 KIOSK_HEARS_S, "the hub's void in the kiosk's database")
+        sys.stderr.write(f"(staff page -> kiosk database: {time.monotonic() - voided_at:.2f} s)\n")
+        _, third = kiosk.scan(token)
+        self.assertEqual(third["outcome"], "checked_in", third)
+        self.assertEqual(third["participant_id"], who)
 
 
 if __name__ == "__main__":

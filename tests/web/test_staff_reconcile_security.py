@@ -55,6 +55,7 @@ class ReconcileSecurity(WorldCase):
         self.assertEqual(w.query("SELECT count(*) FROM event_sign_offs")[0][0], 0)
 
         # Staff do reconcile: a correction with a hostile reason is stored and shown as text.
+        page.search("")
         page.settle(expected[2], "excused", HTML_NAME)
         page.click(f"#rows tr.row[data-participant='{expected[2]}'] button.history-toggle")
         hist = d.execute_script(
