@@ -34,8 +34,11 @@ const std::vector<std::pair<std::string, std::string>>& json_headers() {
     return h;
 }
 
-ApiResponse reply(HttpStatus status, json::object body, TimeMs now) {
-    return ApiResponse{status, json::serialize(body), now, "application/json; charset=utf-8", json_headers()};
+ApiResponse reply(HttpStatus status, std::string body, TimeMs now) {
+    return ApiResponse{status, std::move(body), now, "application/json; charset=utf-8", json_headers()};
+}
+ApiResponse reply(HttpStatus status, const json::object& body, TimeMs now) {
+    return reply(status, json::serialize(body), now);
 }
 
 // A refusal: the shape of error_response ({"error", "code", "server_time_ms"}) plus `problem`,
@@ -156,9 +159,7 @@ ApiResponse overview(const StaffRequest& r) {
 ApiResponse one_event(const StaffRequest& r, EventId id) {
     auto rec = store::load_reconciliation(r.db, id, r.now);
     if (!rec) return refusal(HttpStatus::not_found, "not_found", "There is no such event.", r.now);
-    auto body = reconciliation_json(*rec);
-    body["server_time_ms"] = r.now;
-    return reply(HttpStatus::ok, std::move(body), r.now);
+    return reply(HttpStatus::ok, reconciliation_json(*rec, r.now), r.now);
 }
 
 ApiResponse audit(const StaffRequest& r, EventId id) {

@@ -6,203 +6,306 @@
 
 #include <boost/json.hpp>
 
+#include <cstdio>
+
 namespace muster::server {
 
 namespace json = boost::json;
 
 namespace {
 
-json::value opt_int(const std::optional<std::int64_t>& v) { return v ? json::value(*v) : json::value(nullptr); }
-json::value opt_text(const std::optional<std::string>& v) { return v ? json::value(*v) : json::value(nullptr); }
-json::value text(std::string_view v) { return json::value(json::string(v)); }
+// A JSON writer into one string: commas placed by state, strings escaped (quote, backslash
+// and control characters; UTF-8 passes through as it is stored).
+class Out {
+public:
+    explicit Out(std::size_t reserve) { s_.reserve(reserve); }
+    std::string take() { return std::move(s_); }
 
-// A time as the pages show it: milliseconds plus the hub's local clock.
-void put_time(json::object& o, std::string_view key, const std::optional<TimeMs>& at, bool with_date = false) {
-    o[key] = opt_int(at);
-    std::string local_key = std::string(key.substr(0, key.size() - 3)) + "_local";  // "in_ms" -> "in_local"
-    o[local_key] = at ? text(with_date ? uk_time::format_local(*at) : uk_time::format_hhmm(*at)) : json::value(nullptr);
+    Out& obj() { return open('{'); }
+    Out& end_obj() { return close('}'); }
+    Out& arr() { return open('['); }
+    Out& end_arr() { return close(']'); }
+    Out& key(std::string_view k) {
+        comma();
+        quoted(k);
+        s_ += ':';
+        comma_ = false;
+        return *this;
+    }
+    Out& str(std::string_view v) {
+        comma();
+        quoted(v);
+        comma_ = true;
+        return *this;
+    }
+    Out& num(std::int64_t v) {
+        comma();
+        char buf[24];
+        int n = std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
+        s_.append(buf, static_cast<std::size_t>(n));
+        comma_ = true;
+        return *this;
+    }
+    Out& boolean(bool v) { return raw(v ? "true" : "false"); }
+    Out& null() { return raw("null"); }
+
+    // key: value shorthands; optionals write null when empty.
+    Out& f(std::string_view k, std::string_view v) { return key(k).str(v); }
+    Out& f(std::string_view k, const std::string& v) { return key(k).str(v); }
+    Out& f(std::string_view k, const char* v) { return key(k).str(v); }
+    Out& f(std::string_view k, std::int64_t v) { return key(k).num(v); }
+    Out& f(std::string_view k, int v) { return key(k).num(v); }
+    Out& f(std::string_view k, bool v) { return key(k).boolean(v); }
+    template <class T>
+    Out& f(std::string_view k, const std::optional<T>& v) {
+        key(k);
+        if (!v) return null();
+        if constexpr (std::is_same_v<T, std::string>) return str(*v);
+        else return num(static_cast<std::int64_t>(*v));
+    }
+    // A time as the pages show it: "<name>_ms" and "<name>_local" (hub local clock).
+    Out& time(std::string_view name, std::optional<TimeMs> at, bool with_date) {
+        key(std::string(name) + "_ms");
+        if (at) num(*at);
+        else null();
+        key(std::string(name) + "_local");
+        if (!at) return null();
+        return str(with_date ? uk_time::format_local(*at) : uk_time::format_hhmm(*at));
+    }
+
+private:
+    Out& open(char c) {
+        comma();
+        s_ += c;
+        comma_ = false;
+        return *this;
+    }
+    Out& close(char c) {
+        s_ += c;
+        comma_ = true;
+        return *this;
+    }
+    Out& raw(const char* v) {
+        comma();
+        s_ += v;
+        comma_ = true;
+        return *this;
+    }
+    void comma() {
+        if (comma_) s_ += ',';
+    }
+    void quoted(std::string_view v) {
+        s_ += '"';
+        for (char ch : v) {
+            auto c = static_cast<unsigned char>(ch);
+            if (c == '"') s_ += "\\\"";
+            else if (c == '\\') s_ += "\\\\";
+            else if (c < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                s_ += buf;
+            } else s_ += ch;
+        }
+        s_ += '"';
+    }
+
+    std::string s_;
+    bool comma_ = false;
+};
+
+void author(Out& o, const store::CorrectionAuthor& a) {
+    o.obj().f("staff_id", a.staff_id).f("name", a.name).end_obj();
 }
 
-json::object author_json(const store::CorrectionAuthor& a) {
-    return json::object{{"staff_id", opt_int(a.staff_id)}, {"name", a.name}};
+void sign_off(Out& o, const std::optional<store::SignOff>& s) {
+    if (!s) {
+        o.null();
+        return;
+    }
+    o.obj().time("at", s->at_ms, true).key("by");
+    author(o, s->by);
+    o.f("note", s->note).end_obj();
 }
 
-json::object scan_json(const store::ScanFact& s) {
-    json::object o{{"uuid", s.uuid},
-                   {"direction", text(to_string(s.direction))},
-                   {"outcome", text(to_string(s.outcome))},
-                   {"method", text(to_string(s.method))},
-                   {"session_id", opt_int(s.session_id)},
-                   {"room_id", opt_int(s.room_id)},
-                   {"device", s.device_name},
-                   {"voided", s.voided}};
-    put_time(o, "at_ms", s.at_ms, true);
-    return o;
+void scan(Out& o, const store::ScanFact& s) {
+    o.obj()
+        .f("uuid", s.uuid)
+        .f("direction", to_string(s.direction))
+        .f("outcome", to_string(s.outcome))
+        .f("method", to_string(s.method))
+        .f("session_id", s.session_id)
+        .f("room_id", s.room_id)
+        .f("device", s.device_name)
+        .f("voided", s.voided)
+        .time("at", s.at_ms, true)
+        .end_obj();
 }
 
-json::object correction_json(const store::CorrectionFact& c) {
-    json::object o{{"uuid", c.uuid},
-                   {"kind", c.kind == CorrectionKind::mark ? "mark" : "void"},
-                   {"status", c.status ? text(to_string(*c.status)) : json::value(nullptr)},
-                   {"status_label", c.status ? text(label(*c.status)) : json::value(nullptr)},
-                   {"target_uuid", opt_text(c.target_uuid)},
-                   {"reason", c.reason},
-                   {"note", c.note},
-                   {"author", c.author},
-                   {"source", text(store::to_string(c.source))},
-                   {"amendment", c.amendment_reason.has_value()},
-                   {"amendment_reason", opt_text(c.amendment_reason)},
-                   {"linked_event_id", opt_int(c.linked_event_id)},
-                   {"caught_up_on", opt_text(c.caught_up_on)},
-                   {"evidence", opt_text(c.evidence)},
-                   {"voided", c.voided}};
-    put_time(o, "at_ms", c.at_ms, true);
-    return o;
+void correction(Out& o, const store::CorrectionFact& c) {
+    o.obj().f("uuid", c.uuid).f("kind", c.kind == CorrectionKind::mark ? "mark" : "void");
+    o.key("status");
+    if (c.status) o.str(to_string(*c.status));
+    else o.null();
+    o.key("status_label");
+    if (c.status) o.str(label(*c.status));
+    else o.null();
+    o.f("target_uuid", c.target_uuid)
+        .f("reason", c.reason)
+        .f("note", c.note)
+        .f("author", c.author)
+        .f("source", store::to_string(c.source))
+        .f("amendment", c.amendment_reason.has_value())
+        .f("amendment_reason", c.amendment_reason)
+        .f("linked_event_id", c.linked_event_id)
+        .f("caught_up_on", c.caught_up_on)
+        .f("evidence", c.evidence)
+        .f("voided", c.voided)
+        .time("at", c.at_ms, true)
+        .end_obj();
 }
 
 template <class T, class F>
-json::array array_of(const std::vector<T>& items, F&& f) {
-    json::array a;
-    a.reserve(items.size());
-    for (const auto& i : items) a.emplace_back(f(i));
-    return a;
+void list(Out& o, std::string_view k, const std::vector<T>& items, F&& each) {
+    o.key(k).arr();
+    for (const auto& i : items) each(o, i);
+    o.end_arr();
 }
 
-json::object part_json(const store::PartCell& p) {
-    json::object o{{"session_id", p.session_id},
-                   {"name", p.name},
-                   {"minutes_late", p.minutes_late ? json::value(*p.minutes_late) : json::value(nullptr)},
-                   {"attended", p.attended}};
-    put_time(o, "in_ms", p.in_ms);
-    return o;
-}
-
-json::object row_json(const store::ReconcileRow& r) {
+void row(Out& o, const store::ReconcileRow& r) {
     const auto& s = r.summary;
-    json::object o{{"participant_id", r.participant_id},
-                   {"name", r.full_name},
-                   {"school", r.school_name},
-                   {"urn", r.school_urn},
-                   {"role", text(to_string(r.role))},
-                   {"role_label", text(label(r.role))},
-                   {"room_id", opt_int(r.room_id)},
-                   {"room", r.room_name},
-                   {"parts", array_of(r.parts, part_json)},
-                   {"status", text(to_string(s.status))},
-                   {"status_label", text(label(s.status))},
-                   {"marked_by_staff", s.marked_by_staff},
-                   {"mark_reason", opt_text(s.mark_reason)},
-                   {"mark_author", opt_text(s.mark_author)},
-                   {"minutes_late", r.minutes_late ? json::value(*r.minutes_late) : json::value(nullptr)},
-                   {"left_early", r.left_early},
-                   {"unsettled", r.unsettled},
-                   {"alternate_event_id", opt_int(r.alternate_event_id)},
-                   {"scans", array_of(r.scans, scan_json)},
-                   {"corrections", array_of(r.corrections, correction_json)}};
-    put_time(o, "checked_out_ms", r.checked_out_ms);
-    return o;
+    o.obj()
+        .f("participant_id", r.participant_id)
+        .f("name", r.full_name)
+        .f("school", r.school_name)
+        .f("urn", r.school_urn)
+        .f("role", to_string(r.role))
+        .f("role_label", label(r.role))
+        .f("room_id", r.room_id)
+        .f("room", r.room_name);
+    list(o, "parts", r.parts, [](Out& out, const store::PartCell& p) {
+        out.obj()
+            .f("session_id", p.session_id)
+            .f("name", p.name)
+            .f("minutes_late", p.minutes_late)
+            .f("attended", p.attended)
+            .time("in", p.in_ms, false)
+            .end_obj();
+    });
+    o.f("status", to_string(s.status))
+        .f("status_label", label(s.status))
+        .f("marked_by_staff", s.marked_by_staff)
+        .f("mark_reason", s.mark_reason)
+        .f("mark_author", s.mark_author)
+        .f("minutes_late", r.minutes_late)
+        .f("left_early", r.left_early)
+        .f("unsettled", r.unsettled)
+        .f("alternate_event_id", r.alternate_event_id)
+        .time("checked_out", r.checked_out_ms, false);
+    list(o, "scans", r.scans, scan);
+    list(o, "corrections", r.corrections, correction);
+    o.end_obj();
 }
 
-json::object candidate_json(const store::LinkCandidate& c) {
-    return json::object{{"event_id", c.event_id}, {"title", c.title}, {"date", c.local_date}, {"same_item", c.same_item}};
+void unexpected(Out& o, const store::UnexpectedRow& u) {
+    o.obj()
+        .f("participant_id", u.participant_id)
+        .f("name", u.full_name)
+        .f("school", u.school_name)
+        .f("urn", u.school_urn)
+        .f("role", to_string(u.role))
+        .f("role_label", label(u.role))
+        .time("first_in", u.first_in_ms, false);
+    list(o, "scans", u.scans, scan);
+    list(o, "candidates", u.candidates, [](Out& out, const store::LinkCandidate& c) {
+        out.obj().f("event_id", c.event_id).f("title", c.title).f("date", c.local_date).f("same_item", c.same_item).end_obj();
+    });
+    o.f("linked_to", u.linked_to).end_obj();
 }
 
-json::object unexpected_json(const store::UnexpectedRow& u) {
-    json::object o{{"participant_id", u.participant_id},
-                   {"name", u.full_name},
-                   {"school", u.school_name},
-                   {"urn", u.school_urn},
-                   {"role", text(to_string(u.role))},
-                   {"role_label", text(label(u.role))},
-                   {"scans", array_of(u.scans, scan_json)},
-                   {"candidates", array_of(u.candidates, candidate_json)},
-                   {"linked_to", opt_int(u.linked_to)}};
-    put_time(o, "first_in_ms", u.first_in_ms);
-    return o;
-}
-
-json::object event_json(const Event& e) {
-    json::array sessions;
-    for (const auto& s : e.sessions) {
-        json::object so{{"id", s.id}, {"name", s.name}};
-        put_time(so, "starts_ms", s.starts_ms);
-        put_time(so, "ends_ms", s.ends_ms);
-        sessions.emplace_back(std::move(so));
-    }
-    json::array rooms;
-    for (const auto& r : e.rooms) rooms.emplace_back(json::object{{"id", r.id}, {"name", r.name}});
-    return json::object{{"id", e.id},
-                        {"title", e.title},
-                        {"venue", e.venue},
-                        {"date", e.local_date},
-                        {"programme", e.programme},
-                        {"item", e.item},
-                        {"kind", text(to_string(e.kind))},
-                        {"late_after_min", e.late_after_min},
-                        {"sessions", std::move(sessions)},
-                        {"rooms", std::move(rooms)}};
+void event(Out& o, const Event& e) {
+    o.obj()
+        .f("id", e.id)
+        .f("title", e.title)
+        .f("venue", e.venue)
+        .f("date", e.local_date)
+        .f("programme", e.programme)
+        .f("item", e.item)
+        .f("kind", to_string(e.kind))
+        .f("late_after_min", e.late_after_min);
+    list(o, "sessions", e.sessions, [](Out& out, const Session& s) {
+        out.obj().f("id", s.id).f("name", s.name).time("starts", s.starts_ms, false).time("ends", s.ends_ms, false).end_obj();
+    });
+    list(o, "rooms", e.rooms, [](Out& out, const Room& r) { out.obj().f("id", r.id).f("name", r.name).end_obj(); });
+    o.end_obj();
 }
 
 }  // namespace
 
 json::object sign_off_json(const store::SignOff& s) {
-    json::object o{{"by", author_json(s.by)}, {"note", s.note}};
-    put_time(o, "at_ms", s.at_ms, true);
-    return o;
+    Out o(256);
+    sign_off(o, s);
+    return json::parse(o.take()).as_object();
 }
 
-json::object overview_json(std::span<const store::EventOverview> events, TimeMs now) {
-    json::array list;
-    list.reserve(events.size());
-    for (const auto& e : events)
-        list.emplace_back(json::object{{"id", e.event_id},
-                                       {"title", e.title},
-                                       {"venue", e.venue},
-                                       {"date", e.local_date},
-                                       {"programme", e.programme},
-                                       {"item", e.item},
-                                       {"kind", text(to_string(e.kind))},
-                                       {"held", e.held},
-                                       {"cancelled", e.cancelled},
-                                       {"signed_off", e.signed_off ? json::value(sign_off_json(*e.signed_off)) : json::value(nullptr)},
-                                       {"expected", e.expected},
-                                       {"unsettled", e.unsettled},
-                                       {"unexpected", e.unexpected}});
-    return json::object{{"events", std::move(list)}, {"server_time_ms", now}};
-}
-
-json::object reconciliation_json(const store::EventReconciliation& rec) {
-    json::array counts;
-    for (const auto& c : rec.counts)
-        counts.emplace_back(json::object{{"status", text(to_string(c.status))}, {"label", text(label(c.status))}, {"count", c.count}});
-    return json::object{{"event", event_json(rec.event)},
-                        {"held", rec.held},
-                        {"signed_off", rec.signed_off ? json::value(sign_off_json(*rec.signed_off)) : json::value(nullptr)},
-                        {"counts", std::move(counts)},
-                        {"unsettled", rec.unsettled},
-                        {"change", rec.change},
-                        {"rows", array_of(rec.rows, row_json)},
-                        {"unexpected", array_of(rec.unexpected, unexpected_json)}};
-}
-
-json::object audit_json(EventId event, std::span<const store::AuditEntry> entries) {
-    json::array list;
-    list.reserve(entries.size());
-    for (const auto& e : entries) {
-        json::object o{{"kind", e.kind},
-                       {"author", e.author},
-                       {"source", text(store::to_string(e.source))},
-                       {"participant_id", opt_int(e.participant_id)},
-                       {"participant", e.participant_name},
-                       {"what", e.what},
-                       {"reason", e.reason},
-                       {"amendment", e.amendment_reason.has_value()},
-                       {"amendment_reason", opt_text(e.amendment_reason)},
-                       {"uuid", e.uuid}};
-        put_time(o, "at_ms", e.at_ms, true);
-        list.emplace_back(std::move(o));
+std::string overview_json(std::span<const store::EventOverview> events, TimeMs now) {
+    Out o(256 + events.size() * 400);
+    o.obj().key("events").arr();
+    for (const auto& e : events) {
+        o.obj()
+            .f("id", e.event_id)
+            .f("title", e.title)
+            .f("venue", e.venue)
+            .f("date", e.local_date)
+            .f("programme", e.programme)
+            .f("item", e.item)
+            .f("kind", to_string(e.kind))
+            .f("held", e.held)
+            .f("cancelled", e.cancelled)
+            .key("signed_off");
+        sign_off(o, e.signed_off);
+        o.f("expected", e.expected).f("unsettled", e.unsettled).f("unexpected", e.unexpected).end_obj();
     }
-    return json::object{{"event_id", event}, {"entries", std::move(list)}};
+    o.end_arr().f("server_time_ms", now).end_obj();
+    return o.take();
+}
+
+std::string reconciliation_json(const store::EventReconciliation& rec, TimeMs now) {
+    // About 1.3 KB a row with its history: one allocation for the usual event.
+    Out o(4096 + (rec.rows.size() + rec.unexpected.size()) * 1400);
+    o.obj().key("event");
+    event(o, rec.event);
+    o.f("held", rec.held).key("signed_off");
+    sign_off(o, rec.signed_off);
+    o.key("counts").arr();
+    for (const auto& c : rec.counts)
+        o.obj().f("status", to_string(c.status)).f("label", label(c.status)).f("count", c.count).end_obj();
+    o.end_arr().f("unsettled", rec.unsettled).f("change", rec.change);
+    list(o, "rows", rec.rows, row);
+    list(o, "unexpected", rec.unexpected, unexpected);
+    o.f("server_time_ms", now).end_obj();
+    return o.take();
+}
+
+std::string audit_json(EventId event_id, std::span<const store::AuditEntry> entries) {
+    Out o(256 + entries.size() * 400);
+    o.obj().f("event_id", event_id).key("entries").arr();
+    for (const auto& e : entries) {
+        o.obj()
+            .f("kind", e.kind)
+            .f("author", e.author)
+            .f("source", store::to_string(e.source))
+            .f("participant_id", e.participant_id)
+            .f("participant", e.participant_name)
+            .f("what", e.what)
+            .f("reason", e.reason)
+            .f("amendment", e.amendment_reason.has_value())
+            .f("amendment_reason", e.amendment_reason)
+            .f("uuid", e.uuid)
+            .time("at", e.at_ms, true)
+            .end_obj();
+    }
+    o.end_arr().end_obj();
+    return o.take();
 }
 
 }  // namespace muster::server

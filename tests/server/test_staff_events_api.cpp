@@ -336,3 +336,16 @@ TEST_CASE("staff events API: an unexpected scan is linked as an alternate-date a
     CHECK(row->at("status").as_string() == "alternate");
     CHECK(row->at("alternate_event_id").as_int64() == w.hub.event);
 }
+
+TEST_CASE("staff events API: names with quotes, backslashes and control characters come back exactly", "[staff_events]") {
+    World w;
+    auto zoe = w.hub.id_of_trn("2345678");
+    const std::string odd = "Zo\"e \\ <b>\t\x01";
+    auto s = w.hub.db->prepare("UPDATE participants SET first_name = ?1 WHERE id = ?2");
+    s.bind(1, odd).bind(2, zoe);
+    s.run();
+    auto rec = w.get(ev(w.hub.event));  // parses: the writer escaped what JSON needs
+    auto* row = row_of(rec, zoe);
+    REQUIRE(row);
+    CHECK(row->at("name").as_string() == odd + " \u00d3 S\u00failleabh\u00e1in");
+}
