@@ -11,13 +11,6 @@
 
 namespace muster::store::recon {
 
-// A scan with what the page shows beside it.
-struct LoadedScan {
-    CheckIn scan;
-    std::string device_name;
-    bool voided = false;
-};
-
 // A correction with the columns of schema versions 6 and 8.
 struct LoadedCorrection {
     Correction c;
@@ -39,7 +32,7 @@ struct PersonFacts {
     Participant person;
     bool expected = false;
     std::optional<RoomId> room_id;
-    std::vector<LoadedScan> scans;              // oldest first
+    std::vector<ScanFact> scans;                // oldest first
     std::vector<LoadedCorrection> corrections;  // oldest first
     std::vector<LinkCandidate> candidates;      // unexpected people: events they were expected at
     std::optional<EventId> linked_to;           // unexpected people: an alternate mark there points here

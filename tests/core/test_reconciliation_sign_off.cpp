@@ -244,3 +244,36 @@ TEST_CASE("Alternate and caught-up marks count toward programme progress", "[rec
     CHECK(rows[0].progress.targets[1].counted() == 1);
     CHECK(rows[0].progress.all.caught_up == 1);
 }
+
+TEST_CASE("An attendance linked as another event's alternate counts once", "[reconciliation][progress]") {
+    test::ReconHub h;
+    // Rhys missed conference 1 and came, unexpected, to conference 2 on 22 October; staff
+    // credit that day to conference 1.
+    auto conf2 = store::create_event(h.db, {"ect-y1", "conference-2", 2025, "2025-10-22", "York", 0, 10});
+    h.db.prepare("DELETE FROM enrolments WHERE event_id = ?1 AND participant_id = ?2").bind_all(conf2, h.rhys).run();
+    auto e = *store::load_event(h.db, conf2);
+    h.scan(h.rhys, conf2, e.sessions[0].id, uk(2025, 10, 22, 9, 20));
+    h.scan(h.rhys, conf2, e.sessions[1].id, uk(2025, 10, 22, 13, 10));
+    const TimeMs later = uk(2025, 12, 1, 9, 0);
+    store::ProgressScope scope;
+    scope.participant = h.rhys;
+    scope.with_events = true;
+    auto conferences = [&] { return store::load_programme_progress(h.db, scope, later).at(0).progress.targets.at(0); };
+    CHECK(conferences().counted() == 1);  // conference 2, by its scans
+
+    auto link = h.correction(StaffAction::alternate, h.rhys, "came on the other date");
+    link.attended_event_id = conf2;
+    REQUIRE(h.record(link, later).outcome == CorrectionOutcome::stored);
+    auto after = conferences();
+    CHECK(after.counted() == 1);  // conference 1 (alternate), not conference 2 as well
+    CHECK(after.alternate == 1);
+    auto rows = store::load_programme_progress(h.db, scope, later);
+    for (const auto& r : rows.at(0).records) CHECK(r.event_id != conf2);
+
+    // The link undone: the scans count for conference 2 again.
+    auto undo = h.correction(StaffAction::void_mark, h.rhys, "linked by mistake");
+    undo.target_uuid = link.uuid;
+    REQUIRE(h.record(undo, later + 1).outcome == CorrectionOutcome::stored);
+    CHECK(conferences().counted() == 1);
+    CHECK(conferences().attended == 1);
+}

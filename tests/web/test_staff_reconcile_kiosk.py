@@ -1,5 +1,5 @@
-"""A correction made on the staff pages reaches a kiosk (docs/reconciliation.md, "The rules of
-settling"): a room kiosk checks someone in (a second scan is "already checked in"); staff void
+"""A correction made on the staff pages reaches a kiosk (docs/reconciliation.md,
+"Corrections"): a room kiosk checks someone in (a second scan is "already checked in"); staff void
 that scan from the person's history on today's event; the kiosk's sync brings the void down
 (the server tells its change feed, the long poll returns) and the kiosk then answers the same
 badge "checked in" again, since the voided scan no longer counts.
