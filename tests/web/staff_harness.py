@@ -12,7 +12,7 @@ import json
 import re
 import subprocess
 
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import JavascriptException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -32,11 +32,10 @@ def add_staff(hub, name, email, role="staff", password=PASSWORD):
 
 
 def _wait(driver, condition, timeout, what):
+    # A page navigating away under a check (a login going on, a list rebuilt) is asked again.
     try:
-        # A page that navigates while the condition looks at it (the login leaving for the
-        # next page) makes its elements stale: look again.
         return WebDriverWait(driver, timeout, poll_frequency=0.02,
-                             ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+                             ignored_exceptions=(StaleElementReferenceException, JavascriptException)).until(condition)
     except TimeoutException:
         raise AssertionError(f"timed out after {timeout} s waiting for {what}") from None
 
@@ -47,11 +46,10 @@ def open_login(driver, base_url):
 
 
 def login_message(driver):
-    """The login page's refusal text, or None while it shows none."""
-    found = driver.find_elements(By.ID, "message")
-    if not found or not found[0].is_displayed():
-        return None
-    return found[0].text or None
+    """The login page's refusal text, or None while it shows none (read in one script: the
+    page may be navigating away meanwhile)."""
+    return driver.execute_script(
+        "const m = document.getElementById('message'); return m && !m.hidden && m.textContent ? m.textContent : null;")
 
 
 def staff_login(driver, base_url, email, password=PASSWORD, expect_refusal=False):
@@ -63,14 +61,16 @@ def staff_login(driver, base_url, email, password=PASSWORD, expect_refusal=False
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.ID, "login").click()
 
+    # One script reads the page's state: "left" once it is not the login page, "refused" once
+    # it shows a refusal and is ready for another try.
+    state = ("if (!location.pathname.startsWith('/staff/login')) return 'left';"
+             "const f = document.getElementById('login-form'), b = document.getElementById('login');"
+             "const m = document.getElementById('message');"
+             "if (f && b && m && f.dataset.refusal && !b.disabled && !m.hidden && m.textContent) return 'refused';"
+             "return null;")
+
     def done(d):
-        if not d.execute_script("return location.pathname").startswith("/staff/login"):
-            return "left"
-        message = login_message(d)
-        if message and d.find_element(By.ID, "login").is_enabled() and \
-                d.execute_script("return document.getElementById('login-form').dataset.refusal || ''"):
-            return "refused"
-        return None
+        return d.execute_script(state)
 
     outcome = _wait(driver, done, PAGE_LOAD_S, "the login to be accepted or refused")
     if expect_refusal:

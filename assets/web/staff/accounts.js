@@ -14,8 +14,9 @@
     message.hidden = !text;
   }
 
+  // The hub's times are UK times, whatever the browser's own zone.
   const when = (ms) => (ms === null || ms === undefined) ? "never" :
-    new Date(ms).toLocaleString("en-GB", {dateStyle: "medium", timeStyle: "short"});
+    new Date(ms).toLocaleString("en-GB", {dateStyle: "medium", timeStyle: "short", timeZone: "Europe/London"});
 
   function state(a, now) {
     if (a.disabled_ms !== null) return "disabled " + when(a.disabled_ms);
