@@ -18,8 +18,10 @@ class Reconcile(WorldCase):
         held = past_event(w, days_ago=1)
         expected = sorted(w.enrolled(event=held))
         self.assertGreaterEqual(len(expected), 5)
-        for who in expected[:3]:
-            add_scan(w, held, who, minutes_after_start=-5)
+        sessions = [r[0] for r in w.query("SELECT id FROM sessions WHERE event_id = ? ORDER BY starts_ms", held)]
+        for who in expected[:3]:  # on time at every session: present, settled by the scans
+            for session in sessions:
+                add_scan(w, held, who, minutes_after_start=-5, session=session)
         late = expected[3]
         add_scan(w, held, late, minutes_after_start=25)
         absentee = expected[4]
@@ -40,9 +42,10 @@ class Reconcile(WorldCase):
         page.wait(lambda d: d.execute_script("return document.body.dataset.loaded === 'yes';"), 15, "the event list")
         listed = self.browser.driver.execute_script(
             "const tr = document.querySelector(`#events tr[data-event='${arguments[0]}']`);"
-            "return tr && {held: tr.querySelector('.held').textContent, unexpected: tr.querySelector('.unexpected').textContent,"
+            "return tr && {held: tr.querySelector('.held').textContent, unsettled: tr.querySelector('.unsettled').textContent, unexpected: tr.querySelector('.unexpected').textContent,"
             "  expected: tr.querySelector('.expected').textContent, href: tr.querySelector('a').getAttribute('href')};", str(held))
         self.assertEqual(listed["held"], "Yes")
+        self.assertEqual(listed["unsettled"], str(len(expected) - 3))  # all but the three present
         self.assertEqual(listed["unexpected"], "1")
         self.assertEqual(int(listed["expected"]), len(expected))
         self.assertEqual(listed["href"], f"event.html?id={held}")
@@ -94,8 +97,14 @@ class Reconcile(WorldCase):
         self.assertEqual(other["status"], page.data()["rows"][[r["participant_id"] for r in page.data()["rows"]].index(mentor)]["status_label"])
         self.assertIn(f"(event {held})", other["status_cell"])
 
-        # The rest settled as one selection: the unsettled filter, select every row shown.
+        # Sign-off is refused while rows are unsettled, and the page says why.
         page.open_event(held)
+        page.click("#sign-off")
+        page.wait(lambda d: d.find_element("id", "signoff-problem").is_displayed(), 10, "the sign-off refusal")
+        self.assertIn("still need", page.text("signoff-problem"))
+        self.assertEqual(w.query("SELECT count(*) FROM event_sign_offs")[0][0], 0)
+
+        # The rest settled as one selection: the unsettled filter, select every row shown.
         page.filter("unsettled")
         page.wait(lambda d: len(page.shown_rows()) >= 1, 5, "unsettled rows")
         unsettled = page.shown_rows()

@@ -21,7 +21,7 @@
     for (const e of events) {
       const tr = document.createElement('tr');
       tr.dataset.event = String(e.id);
-      tr.appendChild(el('td', e.date));
+      tr.appendChild(el('td', e.date, 'date'));
       const title = document.createElement('td');
       const a = el('a', e.title);
       a.href = `event.html?id=${encodeURIComponent(e.id)}`;
@@ -31,7 +31,8 @@
       tr.appendChild(el('td', heldText(e), 'held'));
       tr.appendChild(el('td', signedText(e), 'signed-off'));
       tr.appendChild(el('td', e.expected, 'num expected'));
-      const unsettled = el('td', e.unsettled, 'num unsettled');
+      // Before an event is held everyone is still "absent": no number to act on yet.
+      const unsettled = el('td', e.held ? e.unsettled : '—', 'num unsettled');
       if (e.held && e.unsettled > 0) unsettled.classList.add('attention');
       tr.appendChild(unsettled);
       tr.appendChild(el('td', e.unexpected, 'num unexpected'));
