@@ -349,3 +349,30 @@ TEST_CASE("staff events API: names with quotes, backslashes and control characte
     REQUIRE(row);
     CHECK(row->at("name").as_string() == odd + " \u00d3 S\u00failleabh\u00e1in");
 }
+
+TEST_CASE("staff events API: caught up needs its date and evidence, and a mark can be voided", "[staff_events]") {
+    World w;
+    auto sian = w.hub.id_of_trn("1234567");
+    auto post = [&](const std::string& body) { return w.call("POST", ev(w.hub.event, "/corrections"), body, &w.staff); };
+    auto without = post(mark(uuid1, sian, "caught_up", "watched the recording"));
+    CHECK(without.status == HttpStatus::bad_request);
+    auto date_of_event = w.hub.loaded.local_date;
+    auto with = post(mark(uuid1, sian, "caught_up", "watched the recording",
+                          json::object{{"caught_up_on", date_of_event}, {"evidence", "reflection log received"}}));
+    INFO(with.body);
+    REQUIRE(with.status == HttpStatus::created);
+    auto rec = w.get(ev(w.hub.event));
+    auto* row = row_of(rec, sian);
+    REQUIRE(row);
+    CHECK(row->at("status").as_string() == "caught_up");
+    const auto& c = row->at("corrections").as_array().back();
+    CHECK(c.at("caught_up_on").as_string() == date_of_event);
+    CHECK(c.at("evidence").as_string() == "reflection log received");
+
+    auto voided = post(mark(uuid2, sian, "void_mark", "wrong person", json::object{{"target_uuid", uuid1}}));
+    INFO(voided.body);
+    REQUIRE(voided.status == HttpStatus::created);
+    auto after = w.get(ev(w.hub.event));
+    CHECK(row_of(after, sian)->at("status").as_string() == "absent");
+    CHECK(row_of(after, sian)->at("unsettled").as_bool());
+}
