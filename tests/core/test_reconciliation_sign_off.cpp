@@ -2,6 +2,7 @@
 // next: the devices' download (and what a kiosk then counts) and programme progress.
 #include "reconciliation_fixture.hpp"
 
+#include "muster/checkin/check_in_desk.hpp"
 #include "muster/store/hub_sync_store.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/store/programme_progress_store.hpp"
@@ -202,6 +203,15 @@ TEST_CASE("A hub correction reaches the devices and a kiosk counts only present,
     CHECK(sian.last_direction == Direction::entry);
     session_mark(h.sian, "left_early", h.day + 60'000);
     CHECK(store::prior_scans(*device_db, h.sian, h.event, h.morning.id, std::nullopt).last_direction == Direction::exit);
+
+    // At the kiosk's desk: Rhys (excused by the hub, absent and the like on the session) and
+    // Zoë (marked present by the hub) are checked in by their first scan.
+    checkin::CheckInDesk desk(*device_db, h.hub.keys.public_key(),
+                              {"kiosk-a", DeviceMode::entrance, h.event, h.morning.id, std::nullopt, Direction::entry});
+    for (auto who : {h.rhys, h.zoe}) {
+        auto r = desk.scan({Method::qr, h.hub.token_for(who), ""}, h.day + 60'000);
+        CHECK(r.decision.outcome == Outcome::checked_in);
+    }
 }
 
 TEST_CASE("Alternate and caught-up marks count toward programme progress", "[reconciliation][progress]") {
