@@ -127,8 +127,25 @@ TEST_CASE("The audit log lists every correction and the sign-off oldest first", 
     undo.amendment_reason = "wrong person";
     REQUIRE(h.record(undo, h.next_day + 30).outcome == CorrectionOutcome::stored);
 
+    // A kiosk's own void (its "void last scan"), uploaded: in the log with its source.
+    Correction kiosk_void;
+    kiosk_void.uuid = "kiosk-void-1";
+    kiosk_void.kind = CorrectionKind::void_scan;
+    kiosk_void.target_uuid = h.row(h.load(), h.sian).scans[1].uuid;
+    kiosk_void.participant_id = h.sian;
+    kiosk_void.event_id = h.event;
+    kiosk_void.reason = "scanned twice";
+    kiosk_void.author = "Desk staff";
+    kiosk_void.device_id = "kiosk-a";
+    kiosk_void.created_ms = h.next_day + 40;
+    REQUIRE(store::insert_correction(h.db, kiosk_void, false));
+
     auto log = store::event_audit(h.db, h.event);
-    REQUIRE(log.size() == 6);
+    REQUIRE(log.size() == 7);
+    CHECK(log[6].source == store::CorrectionSource::device);
+    CHECK(log[6].what == "voided scan at 13:10");
+    CHECK(log[6].kind == "correction");
+    CHECK(log[6].participant_name == "Siân O'Brien");
     CHECK(log[0].what == "voided scan at 09:50");
     CHECK(log[0].kind == "correction");
     CHECK(log[0].participant_name == "Zoë Ó Súilleabháin");
