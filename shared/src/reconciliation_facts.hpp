@@ -4,7 +4,6 @@
 // Not a public header: callers see muster/store/reconciliation_store.hpp.
 #include "muster/store/reconciliation_store.hpp"
 
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,7 +48,8 @@ struct EventFacts {
 EventReconciliation build_reconciliation(EventFacts facts, TimeMs now);
 
 // Does a hub-made mark (the staff pages or the hub's terminal: no device, no tablet link)
-// decide this person's status? `marks` are their un-voided marks, any order.
+// decide this person's status? `marks` are their un-voided marks oldest first: the newest
+// decides, and on a tie the later in the list (as summarise chooses).
 struct MarkFact {
     TimeMs created_ms = 0;
     bool hub_made = false;

@@ -2,6 +2,7 @@
 // next: the devices' download (and what a kiosk then counts) and programme progress.
 #include "reconciliation_fixture.hpp"
 
+#include "muster/checkin/check_in_desk.hpp"
 #include "muster/store/hub_sync_store.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/store/programme_progress_store.hpp"
@@ -126,8 +127,25 @@ TEST_CASE("The audit log lists every correction and the sign-off oldest first", 
     undo.amendment_reason = "wrong person";
     REQUIRE(h.record(undo, h.next_day + 30).outcome == CorrectionOutcome::stored);
 
+    // A kiosk's own void (its "void last scan"), uploaded: in the log with its source.
+    Correction kiosk_void;
+    kiosk_void.uuid = "kiosk-void-1";
+    kiosk_void.kind = CorrectionKind::void_scan;
+    kiosk_void.target_uuid = h.row(h.load(), h.sian).scans[1].uuid;
+    kiosk_void.participant_id = h.sian;
+    kiosk_void.event_id = h.event;
+    kiosk_void.reason = "scanned twice";
+    kiosk_void.author = "Desk staff";
+    kiosk_void.device_id = "kiosk-a";
+    kiosk_void.created_ms = h.next_day + 40;
+    REQUIRE(store::insert_correction(h.db, kiosk_void, false));
+
     auto log = store::event_audit(h.db, h.event);
-    REQUIRE(log.size() == 6);
+    REQUIRE(log.size() == 7);
+    CHECK(log[6].source == store::CorrectionSource::device);
+    CHECK(log[6].what == "voided scan at 13:10");
+    CHECK(log[6].kind == "correction");
+    CHECK(log[6].participant_name == "Siân O'Brien");
     CHECK(log[0].what == "voided scan at 09:50");
     CHECK(log[0].kind == "correction");
     CHECK(log[0].participant_name == "Zoë Ó Súilleabháin");
@@ -202,6 +220,15 @@ TEST_CASE("A hub correction reaches the devices and a kiosk counts only present,
     CHECK(sian.last_direction == Direction::entry);
     session_mark(h.sian, "left_early", h.day + 60'000);
     CHECK(store::prior_scans(*device_db, h.sian, h.event, h.morning.id, std::nullopt).last_direction == Direction::exit);
+
+    // At the kiosk's desk: Rhys (excused by the hub, absent and the like on the session) and
+    // Zoë (marked present by the hub) are checked in by their first scan.
+    checkin::CheckInDesk desk(*device_db, h.hub.keys.public_key(),
+                              {"kiosk-a", DeviceMode::entrance, h.event, h.morning.id, std::nullopt, Direction::entry});
+    for (auto who : {h.rhys, h.zoe}) {
+        auto r = desk.scan({Method::qr, h.hub.token_for(who), ""}, h.day + 60'000);
+        CHECK(r.decision.outcome == Outcome::checked_in);
+    }
 }
 
 TEST_CASE("Alternate and caught-up marks count toward programme progress", "[reconciliation][progress]") {
