@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <span>
 #include <tuple>
 #include <unordered_map>
@@ -104,7 +105,7 @@ const attendance::Plan* plan_of(const Participant& p, std::map<PlanKey, std::opt
 std::vector<attendance::ParticipantProgress> load_programme_progress(db::Database& db, const ProgressScope& scope,
                                                                       TimeMs now) {
     // One read transaction (deferred: never the write lock the sync uploads need), so the
-    // seven reads below are of one moment.
+    // reads below are of one moment.
     db::Transaction tx(db, db::Transaction::Kind::deferred);
 
     // 1. The people.
@@ -192,6 +193,25 @@ std::vector<attendance::ParticipantProgress> load_programme_progress(db::Databas
             if (auto who = person_of(c.participant_id, c.event_id)) corrections.add(*who, std::move(c));
         });
     }
+    // 6. Scans at an event someone was not expected at that staff linked as the alternate
+    // for another event (an un-voided `alternate` mark there, the newest of that person's
+    // marks): that attendance is credited on the linked event, so it must not count a
+    // second time on its own event (reconciliation_store.hpp).
+    std::set<std::pair<std::size_t, EventId>> credited_elsewhere;
+    {
+        auto s = db.prepare(
+            "SELECT m.participant_id, m.event_id, m.linked_event_id FROM corrections m WHERE m.kind = 'mark' AND "
+            "m.status = 'alternate' AND m.linked_event_id IS NOT NULL AND " + facts_filter(scope, "m.participant_id") +
+            " AND NOT EXISTS (SELECT 1 FROM corrections v WHERE v.kind = 'void' AND v.target_uuid = m.uuid) AND "
+            "NOT EXISTS (SELECT 1 FROM corrections n WHERE n.event_id = m.event_id AND n.participant_id = m.participant_id "
+            "AND n.kind = 'mark' AND n.status IS NOT NULL AND (n.created_ms > m.created_ms OR (n.created_ms = m.created_ms "
+            "AND n.uuid > m.uuid)) AND NOT EXISTS (SELECT 1 FROM corrections w WHERE w.kind = 'void' AND "
+            "w.target_uuid = n.uuid))");
+        bind_scope(s, scope, true);
+        s.for_each_row([&](const db::Statement& r) {
+            if (auto who = person_of(r.int64(0), r.int64(1))) credited_elsewhere.emplace(*who, r.int64(2));
+        });
+    }
     tx.commit();
     enrolled.group(people.size());
     scans.group(people.size());
@@ -224,6 +244,7 @@ std::vector<attendance::ParticipantProgress> load_programme_progress(db::Databas
             // schedule is what the hub enrolled them at.
             bool audience = !p.part_time && templates[i] && programme::is_audience(*templates[i], p, event.cohort);
             if (!is_enrolled && !audience && facts.empty() && their_corrections.empty()) continue;
+            if (!is_enrolled && credited_elsewhere.count({who, event.id})) continue;
             their_scans.resize(facts.size());
             for (std::size_t k = 0; k < facts.size(); ++k) {
                 CheckIn& c = their_scans[k];

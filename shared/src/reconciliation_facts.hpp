@@ -4,19 +4,11 @@
 // Not a public header: callers see muster/store/reconciliation_store.hpp.
 #include "muster/store/reconciliation_store.hpp"
 
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace muster::store::recon {
-
-// A scan with what the page shows beside it.
-struct LoadedScan {
-    CheckIn scan;
-    std::string device_name;
-    bool voided = false;
-};
 
 // A correction with the columns of schema versions 6 and 8.
 struct LoadedCorrection {
@@ -39,7 +31,7 @@ struct PersonFacts {
     Participant person;
     bool expected = false;
     std::optional<RoomId> room_id;
-    std::vector<LoadedScan> scans;              // oldest first
+    std::vector<ScanFact> scans;                // oldest first
     std::vector<LoadedCorrection> corrections;  // oldest first
     std::vector<LinkCandidate> candidates;      // unexpected people: events they were expected at
     std::optional<EventId> linked_to;           // unexpected people: an alternate mark there points here
@@ -56,7 +48,8 @@ struct EventFacts {
 EventReconciliation build_reconciliation(EventFacts facts, TimeMs now);
 
 // Does a hub-made mark (the staff pages or the hub's terminal: no device, no tablet link)
-// decide this person's status? `marks` are their un-voided marks, any order.
+// decide this person's status? `marks` are their un-voided marks oldest first: the newest
+// decides, and on a tie the later in the list (as summarise chooses).
 struct MarkFact {
     TimeMs created_ms = 0;
     bool hub_made = false;

@@ -79,7 +79,7 @@ std::vector<EventOverview> reconciliation_overview(db::Database& db, TimeMs now)
     db.cached("SELECT m.event_id, m.participant_id, m.status, m.created_ms, "
               "m.device_id IS NULL AND m.register_link_id IS NULL FROM corrections m WHERE m.kind = 'mark' AND "
               "m.status IS NOT NULL AND m.participant_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM corrections v "
-              "WHERE v.kind = 'void' AND v.target_uuid = m.uuid)")
+              "WHERE v.kind = 'void' AND v.target_uuid = m.uuid) ORDER BY m.created_ms, m.uuid")  // summarise's tie order
         .for_each_row([&](const db::Statement& r) {
             Correction c;
             c.kind = CorrectionKind::mark;

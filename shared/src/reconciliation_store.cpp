@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace muster::store {
 namespace recon {
@@ -88,7 +89,7 @@ std::optional<EventFacts> load_event_facts(db::Database& db, EventId event_id) {
         return SignOff{r.int64(0), CorrectionAuthor{r.opt_int64(1), r.text(2)}, r.text(3)};
     });
 
-    // 1. The people: the expected ones by name, then anyone else with a scan or a correction.
+    // 1. The expected people, by name.
     std::unordered_map<ParticipantId, std::size_t> index;
     auto& expected = db.cached("SELECT " + prefixed(participant_columns, "p") +
                                ", e.room_id FROM enrolments e JOIN participants p ON p.id = e.participant_id "
@@ -102,31 +103,38 @@ std::optional<EventFacts> load_event_facts(db::Database& db, EventId event_id) {
         index.emplace(p.person.id, facts.people.size());
         facts.people.push_back(std::move(p));
     });
-    auto& others = db.cached("SELECT " + std::string(participant_columns) +
-                             " FROM participants WHERE id IN (SELECT participant_id FROM check_ins WHERE event_id = ?1 "
-                             "UNION SELECT participant_id FROM corrections WHERE event_id = ?1) ORDER BY id");
-    others.bind(1, event_id).for_each_row([&](const db::Statement& r) {
-        auto id = r.int64(0);
-        if (index.count(id)) return;
-        PersonFacts p;
-        p.person = read_participant(r);
-        index.emplace(id, facts.people.size());
-        facts.people.push_back(std::move(p));
-    });
-    auto person = [&](std::optional<ParticipantId> id) -> PersonFacts* {
-        if (!id) return nullptr;
-        auto it = index.find(*id);
-        return it == index.end() ? nullptr : &facts.people[it->second];
+    // Anyone else the facts name gets a place as they are read (their details come in step
+    // 4), so check_ins is read once.
+    auto person = [&](ParticipantId id) -> PersonFacts& {
+        auto [it, added] = index.try_emplace(id, facts.people.size());
+        if (added) facts.people.emplace_back().person.id = id;
+        return facts.people[it->second];
     };
+    const std::size_t expected_count = facts.people.size();
 
-    // 2. Every scan of a known person here (rejected and voided ones too: the history shows them).
-    auto& scans = db.cached("SELECT " + prefixed(check_in_columns, "c") + ", COALESCE(d.name, c.device_id), " + voided("c") +
-                            " FROM check_ins c LEFT JOIN devices d ON d.id = c.device_id "
-                            "WHERE c.event_id = ?1 AND c.participant_id IS NOT NULL "
+    // 2. Every scan of a person here (rejected and voided ones too: the history shows
+    // them), only the columns the page shows; device names from the (small) devices table.
+    std::unordered_map<std::string, std::string> device_names;
+    db.cached("SELECT id, name FROM devices").for_each_row([&](const db::Statement& r) {
+        device_names.emplace(r.text(0), r.text(1));
+    });
+    auto& scans = db.cached("SELECT c.participant_id, c.uuid, c.device_ms, c.direction, c.outcome, c.method, "
+                            "c.session_id, c.room_id, c.device_id, " + voided("c") +
+                            " FROM check_ins c WHERE c.event_id = ?1 AND c.participant_id IS NOT NULL "
                             "ORDER BY c.device_ms, c.device_id, c.device_seq");
     scans.bind(1, event_id).for_each_row([&](const db::Statement& r) {
-        LoadedScan s{read_check_in(r), r.text(15), r.int64(16) != 0};
-        if (auto* p = person(s.scan.participant_id)) p->scans.push_back(std::move(s));
+        ScanFact& s = person(r.int64(0)).scans.emplace_back();
+        s.uuid = r.text(1);
+        s.at_ms = r.int64(2);
+        s.direction = r.text(3) == "exit" ? Direction::exit : Direction::entry;
+        s.outcome = parse_outcome(r.text(4)).value_or(Outcome::invalid_badge);
+        s.method = parse_method(r.text(5)).value_or(Method::qr);
+        s.session_id = r.opt_int64(6);
+        s.room_id = r.opt_int64(7);
+        s.device_name = r.text(8);
+        if (auto d = device_names.find(s.device_name); d != device_names.end() && !d->second.empty())
+            s.device_name = d->second;
+        s.voided = r.int64(9) != 0;
     });
 
     // 3. Every correction about a person here.
@@ -134,20 +142,33 @@ std::optional<EventFacts> load_event_facts(db::Database& db, EventId event_id) {
                                   "WHERE m.event_id = ?1 AND m.participant_id IS NOT NULL ORDER BY m.created_ms, m.uuid");
     corrections.bind(1, event_id).for_each_row([&](const db::Statement& r) {
         auto c = read_loaded_correction(r);
-        if (auto* p = person(c.c.participant_id)) p->corrections.push_back(std::move(c));
+        person(*c.c.participant_id).corrections.push_back(std::move(c));
     });
 
-    // 4. For the people scanned here unexpected: the events they were expected at instead.
+    // 4. The people named by the facts but not expected: their details, and the events they
+    // were expected at instead (link candidates). The ids go in as one JSON array.
+    std::string ids;
+    for (std::size_t i = expected_count; i < facts.people.size(); ++i)
+        ids += (ids.empty() ? "" : ",") + std::to_string(facts.people[i].person.id);
+    ids = "[" + ids + "]";
+    auto& others = db.cached("SELECT " + std::string(participant_columns) +
+                             " FROM participants WHERE id IN (SELECT value FROM json_each(?1))");
+    std::unordered_set<ParticipantId> known;
+    others.bind(1, ids).for_each_row([&](const db::Statement& r) {
+        known.insert(r.int64(0));
+        person(r.int64(0)).person = read_participant(r);
+    });
     auto& candidates = db.cached(
         "SELECT e.participant_id, ev.id, ev.title, ev.local_date, ev.programme = ?2 AND ev.item = ?3 "
         "FROM enrolments e JOIN events ev ON ev.id = e.event_id WHERE ev.id <> ?1 AND ev.cancelled_ms IS NULL AND "
-        "e.participant_id IN (SELECT participant_id FROM check_ins WHERE event_id = ?1) AND "
-        "e.participant_id NOT IN (SELECT participant_id FROM enrolments WHERE event_id = ?1)");
-    candidates.bind(1, event_id).bind(2, e.programme).bind(3, e.item).for_each_row([&](const db::Statement& r) {
-        auto* p = person(r.int64(0));
-        if (!p || p->expected) return;
-        p->candidates.push_back(LinkCandidate{r.int64(1), r.text(2), r.text(3), r.int64(4) != 0});
+        "e.participant_id IN (SELECT value FROM json_each(?4))");
+    candidates.bind_all(event_id, e.programme, e.item, ids).for_each_row([&](const db::Statement& r) {
+        person(r.int64(0)).candidates.push_back(LinkCandidate{r.int64(1), r.text(2), r.text(3), r.int64(4) != 0});
     });
+    // A fact naming nobody the hub knows (no such participant row): no one to show.
+    std::erase_if(facts.people, [&](const PersonFacts& p) { return !p.expected && !known.count(p.person.id); });
+    index.clear();
+    for (std::size_t i = 0; i < facts.people.size(); ++i) index.emplace(facts.people[i].person.id, i);
 
     // 5. Alternate marks on other events that point here and still decide there (the newest
     // un-voided mark of that person at that event).
@@ -158,7 +179,8 @@ std::optional<EventFacts> load_event_facts(db::Database& db, EventId event_id) {
         "n.participant_id = m.participant_id AND n.kind = 'mark' AND n.status IS NOT NULL AND "
         "(n.created_ms > m.created_ms OR (n.created_ms = m.created_ms AND n.uuid > m.uuid)) AND " + not_voided("n") + ")");
     linked.bind(1, event_id).for_each_row([&](const db::Statement& r) {
-        if (auto* p = person(r.int64(0)); p && !p->expected) p->linked_to = r.int64(1);
+        if (auto it = index.find(r.int64(0)); it != index.end() && !facts.people[it->second].expected)
+            facts.people[it->second].linked_to = r.int64(1);
     });
     return facts;
 }

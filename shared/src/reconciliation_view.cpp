@@ -37,20 +37,6 @@ bool hub_mark_decides(const std::vector<MarkFact>& marks) {
 
 namespace {
 
-ScanFact scan_fact(const LoadedScan& s) {
-    ScanFact f;
-    f.uuid = s.scan.uuid;
-    f.at_ms = s.scan.device_ms;
-    f.direction = s.scan.direction;
-    f.outcome = s.scan.outcome;
-    f.method = s.scan.method;
-    f.session_id = s.scan.session_id;
-    f.room_id = s.scan.room_id;
-    f.device_name = s.device_name;
-    f.voided = s.voided;
-    return f;
-}
-
 CorrectionFact correction_fact(const LoadedCorrection& l) {
     CorrectionFact f;
     f.uuid = l.c.uuid;
@@ -79,10 +65,18 @@ struct Judged {
     std::optional<EventId> alternate_event;
 };
 
-Judged judge(const Event& event, const PersonFacts& p) {
-    std::vector<CheckIn> scans;
-    for (const auto& s : p.scans)
-        if (!s.voided && counts_as_attendance(s.scan.outcome)) scans.push_back(s.scan);
+// `scans` is a buffer reused for every person (no allocation per person once it is grown):
+// only what summarise reads of a scan is filled in.
+Judged judge(const Event& event, const PersonFacts& p, std::vector<CheckIn>& scans) {
+    scans.clear();
+    for (const auto& s : p.scans) {
+        if (s.voided || !counts_as_attendance(s.outcome)) continue;
+        CheckIn& c = scans.emplace_back();
+        c.session_id = s.session_id;
+        c.direction = s.direction;
+        c.outcome = s.outcome;
+        c.device_ms = s.at_ms;
+    }
     std::vector<Correction> marks;
     std::vector<MarkFact> mark_facts;
     const LoadedCorrection* newest = nullptr;
@@ -93,8 +87,9 @@ Judged judge(const Event& event, const PersonFacts& p) {
         if (!newest || c.c.created_ms >= newest->c.created_ms) newest = &c;
     }
     Judged j;
-    j.summary = attendance::summarise(event, p.person.id, p.expected, scans, marks);
     j.from_scans = attendance::summarise(event, p.person.id, p.expected, scans, {});
+    // Without a mark the two are the same.
+    j.summary = marks.empty() ? j.from_scans : attendance::summarise(event, p.person.id, p.expected, scans, marks);
     j.hub_decides = hub_mark_decides(mark_facts);
     if (newest && newest->c.status == AttendanceStatus::alternate) j.alternate_event = newest->linked_event_id;
     return j;
@@ -108,10 +103,9 @@ std::vector<PartCell> parts_of(const Event& event, const PersonFacts& p) {
         cell.session_id = session.id;
         cell.name = session.name;
         for (const auto& s : p.scans) {
-            if (s.voided || !counts_as_attendance(s.scan.outcome) || s.scan.session_id != session.id) continue;
+            if (s.voided || !counts_as_attendance(s.outcome) || s.session_id != session.id) continue;
             cell.attended = true;
-            if (s.scan.direction == Direction::entry && (!cell.in_ms || s.scan.device_ms < *cell.in_ms))
-                cell.in_ms = s.scan.device_ms;
+            if (s.direction == Direction::entry && (!cell.in_ms || s.at_ms < *cell.in_ms)) cell.in_ms = s.at_ms;
         }
         if (cell.in_ms) cell.minutes_late = attendance::minutes_late(event, session, *cell.in_ms);
         parts.push_back(std::move(cell));
@@ -136,11 +130,10 @@ EventReconciliation build_reconciliation(EventFacts facts, TimeMs now) {
     out.signed_off = std::move(facts.signed_off);
     out.change = facts.change;
 
+    out.rows.reserve(facts.people.size());
+    std::vector<CheckIn> buffer;
     for (auto& p : facts.people) {
-        Judged j = judge(event, p);
-        std::vector<ScanFact> scans;
-        scans.reserve(p.scans.size());
-        for (const auto& s : p.scans) scans.push_back(scan_fact(s));
+        Judged j = judge(event, p, buffer);
         if (!p.expected) {
             // Listed when the rules would list them (summarise_event): a counted scan here,
             // or a staff mark. Someone whose only scans were voided is not.
@@ -152,7 +145,7 @@ EventReconciliation build_reconciliation(EventFacts facts, TimeMs now) {
             u.school_urn = p.person.school_urn.value_or("");
             u.role = p.person.role;
             u.first_in_ms = j.from_scans.first_in_ms;
-            u.scans = std::move(scans);
+            u.scans = std::move(p.scans);
             u.candidates = std::move(p.candidates);
             std::stable_sort(u.candidates.begin(), u.candidates.end(), [](const LinkCandidate& a, const LinkCandidate& b) {
                 if (a.same_item != b.same_item) return a.same_item;
@@ -179,7 +172,7 @@ EventReconciliation build_reconciliation(EventFacts facts, TimeMs now) {
         row.summary = j.summary;
         row.unsettled = unsettled(j.summary, j.hub_decides);
         row.alternate_event_id = j.alternate_event;
-        row.scans = std::move(scans);
+        row.scans = std::move(p.scans);
         for (const auto& c : p.corrections) row.corrections.push_back(correction_fact(c));
         if (row.unsettled) ++out.unsettled;
         out.rows.push_back(std::move(row));

@@ -228,6 +228,13 @@ TEST_CASE("An alternate-date attendance is linked on both events", "[reconciliat
     there = h.load(later, other_run);
     REQUIRE(there.unexpected.size() == 1);
     CHECK(there.unexpected[0].linked_to == h.event);
+    // Both events' audit logs show the link.
+    auto here_log = store::event_audit(h.db, h.event), there_log = store::event_audit(h.db, other_run);
+    REQUIRE(here_log.size() == 1);
+    CHECK(here_log[0].what == "marked alternate (attended event " + std::to_string(other_run) + " instead)");
+    REQUIRE(there_log.size() == 1);
+    CHECK(there_log[0].what == "linked as the alternate-date attendance for event " + std::to_string(h.event));
+    CHECK(there_log[0].uuid == link.uuid);
 
     // Superseded by a later mark on the expected event, the link no longer shows.
     REQUIRE(h.record(h.correction(StaffAction::excused, h.rhys, "illness"), later + 1).outcome ==

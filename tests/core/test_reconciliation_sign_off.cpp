@@ -2,6 +2,7 @@
 // next: the devices' download (and what a kiosk then counts) and programme progress.
 #include "reconciliation_fixture.hpp"
 
+#include "muster/checkin/check_in_desk.hpp"
 #include "muster/store/hub_sync_store.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/store/programme_progress_store.hpp"
@@ -126,8 +127,25 @@ TEST_CASE("The audit log lists every correction and the sign-off oldest first", 
     undo.amendment_reason = "wrong person";
     REQUIRE(h.record(undo, h.next_day + 30).outcome == CorrectionOutcome::stored);
 
+    // A kiosk's own void (its "void last scan"), uploaded: in the log with its source.
+    Correction kiosk_void;
+    kiosk_void.uuid = "kiosk-void-1";
+    kiosk_void.kind = CorrectionKind::void_scan;
+    kiosk_void.target_uuid = h.row(h.load(), h.sian).scans[1].uuid;
+    kiosk_void.participant_id = h.sian;
+    kiosk_void.event_id = h.event;
+    kiosk_void.reason = "scanned twice";
+    kiosk_void.author = "Desk staff";
+    kiosk_void.device_id = "kiosk-a";
+    kiosk_void.created_ms = h.next_day + 40;
+    REQUIRE(store::insert_correction(h.db, kiosk_void, false));
+
     auto log = store::event_audit(h.db, h.event);
-    REQUIRE(log.size() == 6);
+    REQUIRE(log.size() == 7);
+    CHECK(log[6].source == store::CorrectionSource::device);
+    CHECK(log[6].what == "voided scan at 13:10");
+    CHECK(log[6].kind == "correction");
+    CHECK(log[6].participant_name == "Siân O'Brien");
     CHECK(log[0].what == "voided scan at 09:50");
     CHECK(log[0].kind == "correction");
     CHECK(log[0].participant_name == "Zoë Ó Súilleabháin");
@@ -202,6 +220,15 @@ TEST_CASE("A hub correction reaches the devices and a kiosk counts only present,
     CHECK(sian.last_direction == Direction::entry);
     session_mark(h.sian, "left_early", h.day + 60'000);
     CHECK(store::prior_scans(*device_db, h.sian, h.event, h.morning.id, std::nullopt).last_direction == Direction::exit);
+
+    // At the kiosk's desk: Rhys (excused by the hub, absent and the like on the session) and
+    // Zoë (marked present by the hub) are checked in by their first scan.
+    checkin::CheckInDesk desk(*device_db, h.hub.keys.public_key(),
+                              {"kiosk-a", DeviceMode::entrance, h.event, h.morning.id, std::nullopt, Direction::entry});
+    for (auto who : {h.rhys, h.zoe}) {
+        auto r = desk.scan({Method::qr, h.hub.token_for(who), ""}, h.day + 60'000);
+        CHECK(r.decision.outcome == Outcome::checked_in);
+    }
 }
 
 TEST_CASE("Alternate and caught-up marks count toward programme progress", "[reconciliation][progress]") {
@@ -243,4 +270,37 @@ TEST_CASE("Alternate and caught-up marks count toward programme progress", "[rec
     CHECK(rows[0].progress.targets[0].counted() == 1);
     CHECK(rows[0].progress.targets[1].counted() == 1);
     CHECK(rows[0].progress.all.caught_up == 1);
+}
+
+TEST_CASE("An attendance linked as another event's alternate counts once", "[reconciliation][progress]") {
+    test::ReconHub h;
+    // Rhys missed conference 1 and came, unexpected, to conference 2 on 22 October; staff
+    // credit that day to conference 1.
+    auto conf2 = store::create_event(h.db, {"ect-y1", "conference-2", 2025, "2025-10-22", "York", 0, 10});
+    h.db.prepare("DELETE FROM enrolments WHERE event_id = ?1 AND participant_id = ?2").bind_all(conf2, h.rhys).run();
+    auto e = *store::load_event(h.db, conf2);
+    h.scan(h.rhys, conf2, e.sessions[0].id, uk(2025, 10, 22, 9, 20));
+    h.scan(h.rhys, conf2, e.sessions[1].id, uk(2025, 10, 22, 13, 10));
+    const TimeMs later = uk(2025, 12, 1, 9, 0);
+    store::ProgressScope scope;
+    scope.participant = h.rhys;
+    scope.with_events = true;
+    auto conferences = [&] { return store::load_programme_progress(h.db, scope, later).at(0).progress.targets.at(0); };
+    CHECK(conferences().counted() == 1);  // conference 2, by its scans
+
+    auto link = h.correction(StaffAction::alternate, h.rhys, "came on the other date");
+    link.attended_event_id = conf2;
+    REQUIRE(h.record(link, later).outcome == CorrectionOutcome::stored);
+    auto after = conferences();
+    CHECK(after.counted() == 1);  // conference 1 (alternate), not conference 2 as well
+    CHECK(after.alternate == 1);
+    auto rows = store::load_programme_progress(h.db, scope, later);
+    for (const auto& r : rows.at(0).records) CHECK(r.event_id != conf2);
+
+    // The link undone: the scans count for conference 2 again.
+    auto undo = h.correction(StaffAction::void_mark, h.rhys, "linked by mistake");
+    undo.target_uuid = link.uuid;
+    REQUIRE(h.record(undo, later + 1).outcome == CorrectionOutcome::stored);
+    CHECK(conferences().counted() == 1);
+    CHECK(conferences().attended == 1);
 }

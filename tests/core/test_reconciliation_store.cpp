@@ -88,6 +88,11 @@ TEST_CASE("A rejected or voided scan is in the history, flagged, but counts noth
     CHECK(rhys.scans[0].outcome == Outcome::outside_window);
     CHECK(rhys.summary.status == AttendanceStatus::absent);
     CHECK_FALSE(rhys.parts[0].attended);
+    // A scan naming no participant row the hub has is nobody's: not listed.
+    h.scan(99999, h.event, h.morning.id, uk(2025, 10, 1, 9, 30));
+    auto again = h.load();
+    CHECK(again.unexpected.empty());
+    CHECK(again.rows.size() == 5);
 }
 
 TEST_CASE("The overview lists every event newest first with expected, unsettled and unexpected", "[reconciliation]") {

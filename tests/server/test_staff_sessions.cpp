@@ -157,8 +157,12 @@ TEST_CASE("A POST without the session's CSRF token or from another origin is ref
     CHECK(cross_login.headers.count("set-cookie") == 0);
     // None of it ended the session.
     CHECK(s.get("/staff/api/me", session.cookie).status == 200);
-    // With everything right, a path no handler owns is a 404 (this server has no handlers yet).
-    CHECK(s.post("/staff/api/events/1/corrections", session, "{}").status == 404);
+    // With everything right, the request reaches its handler (the events API: an empty
+    // correction is a 400 naming the field), and a path no handler owns is a 404.
+    auto reached = s.post("/staff/api/events/1/corrections", session, "{}");
+    CHECK(reached.status == 400);
+    CHECK(reached.body.find("uuid") != std::string::npos);
+    CHECK(s.post("/staff/api/nothing-here", session, "{}").status == 404);
 }
 
 TEST_CASE("Logout ends the session at the hub and clears the cookie", "[server][staff]") {
