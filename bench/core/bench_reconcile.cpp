@@ -1,9 +1,9 @@
 // The reconciliation page's data (issue 12, target p95 <= 100 ms server time): one event of
 // 1,000 expected participants over two sessions with 3,000 scans (entries, exits, repeats,
-// people not expected), some voided, some marked; store::load_reconciliation and, when the
-// staff pages' JSON writer is built in (sync-server/server/staff_events_json.cpp), the JSON
-// the page gets, beside a bare SQLite query reading the same rows in the same run. Then a
-// 100-row bulk marking through store::record_staff_corrections (one transaction).
+// people not expected), some voided, some marked; store::load_reconciliation beside a bare
+// SQLite query reading the same rows in the same run. Then a 100-row bulk marking through
+// store::record_staff_corrections (one transaction). The page's whole reply, the read and
+// its JSON through the handler, is bench/server/bench_reconcile_page.cpp's.
 // Build in Release; run: build/bench/bench/core/muster-bench-reconcile [dir]
 #include "stats.hpp"
 
@@ -12,12 +12,6 @@
 #include "muster/store/reconciliation_store.hpp"
 #include "muster/store/schema.hpp"
 #include "muster/time/uk_time.hpp"
-
-#ifdef MUSTER_BENCH_RECONCILIATION_JSON
-#include "staff_events_json.hpp"
-
-#include <boost/json/serialize.hpp>
-#endif
 
 #include <filesystem>
 #include <random>
@@ -129,12 +123,8 @@ int main(int argc, char** argv) {
                 "%zu marks; %d runs; target p95 <= 100 ms\n",
                 expected.size(), event.sessions.size(), scans, unexpected.size() * 2, voids, marks, runs);
 
-    std::vector<double> load_us, json_us, bare_us;
+    std::vector<double> load_us, bare_us;
     std::size_t rows = 0;
-#ifdef MUSTER_BENCH_RECONCILIATION_JSON
-    std::size_t json_bytes = 0;
-    std::vector<double> build_us, serialize_us;  // where the JSON's time goes
-#endif
     int unsettled = 0;
     for (int i = 0; i < runs; ++i) {
         auto t0 = bench_clock::now();
@@ -143,19 +133,6 @@ int main(int argc, char** argv) {
         if (!rec) return std::printf("no reconciliation\n"), 1;
         rows = rec->rows.size();
         unsettled = rec->unsettled;
-#ifdef MUSTER_BENCH_RECONCILIATION_JSON
-        // What the page's GET /staff/api/events/{id} costs the server: the read and the JSON text.
-        t0 = bench_clock::now();
-        auto rec_json = store::load_reconciliation(*db, event.id, now);
-        auto t1 = bench_clock::now();
-        auto value = server::reconciliation_json(*rec_json);
-        auto t2 = bench_clock::now();
-        std::string body = boost::json::serialize(value);
-        json_us.push_back(bench::micros_since(t0));
-        build_us.push_back(std::chrono::duration<double, std::micro>(t2 - t1).count());
-        serialize_us.push_back(bench::micros_since(t2));
-        json_bytes = body.size();
-#endif
 
         // The same rows, read bare: stepped through and touched, no objects made, no rules.
         t0 = bench_clock::now();
@@ -185,17 +162,8 @@ int main(int argc, char** argv) {
     for (auto* v : {&load, &bare})
         for (double* x : {&v->median, &v->p95, &v->p99, &v->min, &v->max}) *x /= 1000;
     bench::print_row("load_reconciliation (rows, parts, history)", load, "ms");
-#ifdef MUSTER_BENCH_RECONCILIATION_JSON
-    auto json = bench::stats(json_us);
-    for (double* x : {&json.median, &json.p95, &json.p99, &json.min, &json.max}) *x /= 1000;
-    bench::print_row("load + the page's JSON text", json, "ms");
-    std::printf("  (JSON body %zu bytes; medians: JSON objects built %.1f ms, serialised %.1f ms)\n", json_bytes,
-                bench::stats(build_us).median / 1000, bench::stats(serialize_us).median / 1000);
-    const auto& judged = json;
-#else
-    std::printf("  (the staff pages' JSON writer is not in this build: load_reconciliation alone is timed)\n");
+    // The page's whole reply (this plus its JSON) is muster-bench-reconcile-page's figure.
     const auto& judged = load;
-#endif
     bench::print_row("bare SQLite, the same rows read", bare, "ms");
     std::printf("  %zu rows, %d unsettled; ratio muster/bare (medians): %.1fx; target p95 <= 100 ms: %s (p95 %.1f ms)\n", rows,
                 unsettled, judged.median / bare.median, judged.p95 <= 100 ? "met" : "NOT MET", judged.p95);
