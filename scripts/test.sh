@@ -12,4 +12,6 @@ cmake --build "$build" -j"$(nproc)"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-ctest --test-dir "$build" --output-on-failure --timeout 600 "$@"
+# Tests run $(nproc) at a time: most of their time is spent waiting (long polls, timeouts,
+# child processes starting), and each makes its own files, ports and Xvfb display.
+ctest --test-dir "$build" --output-on-failure --timeout 600 -j"$(nproc)" "$@"
