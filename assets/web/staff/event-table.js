@@ -185,6 +185,8 @@ Recon.table = (() => {
     }
     document.getElementById('shown').textContent = `${shown} of ${data.rows.length} shown`;
     document.getElementById('no-rows').hidden = shown > 0;
+    // The selection follows what is shown ("select every row shown" ticked when all are).
+    if (Recon.bulk) Recon.bulk.show();
   }
 
   function draw(data) {
