@@ -1,9 +1,11 @@
 // The reconciliation page's data (issue 12, target: server time p95 <= 100 ms for an event
 // of 1,000 expected participants with 3,000 scans): GET /staff/api/events/{id} through
-// handle_staff_events (load_reconciliation, the JSON and its serialisation), beside
-// load_reconciliation alone and a bare SQLite read of the same rows, in the same run. The
-// hub is generated in a temporary SQLite file; the handler is called as a function (no
-// sockets, no TLS: what the server spends on the request itself).
+// handle_staff_events (load_reconciliation without histories, the JSON), and one person's
+// history as the page fetches it when opened (GET .../participants/{pid}), beside
+// load_reconciliation alone (without and with histories) and a bare SQLite read of the same
+// rows, in the same run, with each reply's size. The hub is generated in a temporary SQLite
+// file; the handler is called as a function (no sockets, no TLS: what the server spends on
+// the request itself).
 // Build in Release; run: build/bench/bench/server/muster-bench-reconcile-page [dir]
 #include "stats.hpp"
 
@@ -15,6 +17,7 @@
 #include "muster/store/schema.hpp"
 #include "muster/time/uk_time.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -111,8 +114,8 @@ int main(int argc, char** argv) {
     server::ApiRequest http{"GET", target, {}, ""};
     server::StaffRequest request{http, target, "", who, *db, log, &feed, now};
 
-    std::vector<double> handler_ms, load_ms, bare_ms;
-    std::size_t body_bytes = 0, rows = 0, unexpected = 0;
+    std::vector<double> handler_ms, history_ms, load_ms, load_full_ms, bare_ms;
+    std::size_t body_bytes = 0, history_bytes = 0, rows = 0, unexpected = 0;
     for (int i = 0; i < runs; ++i) {
         auto t0 = bench_clock::now();
         auto res = server::handle_staff_events(request);
@@ -120,11 +123,26 @@ int main(int argc, char** argv) {
         if (!res || res->status != server::HttpStatus::ok) return std::printf("the handler refused\n"), 1;
         body_bytes = res->body.size();
 
+        // One person's history, a different person each run (one who tapped twice: 4 scans).
+        const std::string one = target + "/participants/" + std::to_string(3 * (i + 1));
+        server::ApiRequest one_http{"GET", one, {}, ""};
+        server::StaffRequest one_request{one_http, one, "", who, *db, log, &feed, now};
         t0 = bench_clock::now();
-        auto rec = store::load_reconciliation(*db, event.id, now);
+        auto hist = server::handle_staff_events(one_request);
+        history_ms.push_back(bench::micros_since(t0) / 1000);
+        if (!hist || hist->status != server::HttpStatus::ok) return std::printf("the history route refused\n"), 1;
+        history_bytes = std::max(history_bytes, hist->body.size());
+
+        t0 = bench_clock::now();
+        auto rec = store::load_reconciliation(*db, event.id, now, store::Histories::counts);
         load_ms.push_back(bench::micros_since(t0) / 1000);
         rows = rec->rows.size();
         unexpected = rec->unexpected.size();
+
+        t0 = bench_clock::now();
+        auto full = store::load_reconciliation(*db, event.id, now, store::Histories::full);
+        load_full_ms.push_back(bench::micros_since(t0) / 1000);
+        if (full->rows.size() != rows) return std::printf("the two reads disagree\n"), 1;
 
         // The same rows read bare: stepped through and touched, no objects, no rules.
         t0 = bench_clock::now();
@@ -152,8 +170,12 @@ int main(int argc, char** argv) {
     std::printf("Reconciliation page data: %zu expected, %zu scans, %zu marks, %zu unexpected (%d runs; target p95 <= 100 ms)\n",
                 rows, scans, marks, unexpected, runs);
     bench::print_row("GET /staff/api/events/{id} (handler, JSON)", bench::stats(handler_ms), "ms");
-    bench::print_row("load_reconciliation alone", bench::stats(load_ms), "ms");
+    bench::print_row("GET .../participants/{pid} (one history)", bench::stats(history_ms), "ms");
+    bench::print_row("load_reconciliation, Histories::counts", bench::stats(load_ms), "ms");
+    bench::print_row("load_reconciliation, Histories::full", bench::stats(load_full_ms), "ms");
     bench::print_row("bare SQLite, the same rows read", bench::stats(bare_ms), "ms");
-    std::printf("  reply body: %.1f KiB\n", static_cast<double>(body_bytes) / 1024.0);
+    std::printf("  reply body: event %.1f KiB (%zu bytes), one history at most %.1f KiB (%zu bytes)\n",
+                static_cast<double>(body_bytes) / 1024.0, body_bytes, static_cast<double>(history_bytes) / 1024.0,
+                history_bytes);
     return 0;
 }

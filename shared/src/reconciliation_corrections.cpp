@@ -245,11 +245,16 @@ CorrectionResult apply(db::Database& db, const CorrectionAuthor& by, const Staff
     }
 
     CorrectionResult r;
-    if (exists(db, "SELECT 1 FROM event_sign_offs WHERE event_id = ?1", c.event_id)) {
+    // An alternate also amends the event attended: its unexpected row becomes linked and
+    // programme progress stops counting its own record for that person.
+    const bool linked_signed_off = c.action == StaffAction::alternate &&
+                                   exists(db, "SELECT 1 FROM event_sign_offs WHERE event_id = ?1", *c.attended_event_id);
+    if (linked_signed_off || exists(db, "SELECT 1 FROM event_sign_offs WHERE event_id = ?1", c.event_id)) {
         auto why = c.amendment_reason ? text::trim(*c.amendment_reason) : std::string_view{};
         if (why.empty())
             return refused(CorrectionOutcome::amendment_reason_needed,
-                           "This event is signed off: a change is an amendment and needs a reason.");
+                           linked_signed_off ? "The event attended is signed off: linking to it is an amendment and needs a reason."
+                                             : "This event is signed off: a change is an amendment and needs a reason.");
         row.amendment_reason = std::string(why);
         r.amendment = true;
     }

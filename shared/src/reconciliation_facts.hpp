@@ -44,8 +44,12 @@ struct EventFacts {
     std::int64_t change = 0;
 };
 
-// The page from the facts (pure): rows, unexpected rows, counts.
-EventReconciliation build_reconciliation(EventFacts facts, TimeMs now);
+// The page from the facts (pure): rows, unexpected rows, counts; with Histories::counts the
+// rows' scans and corrections are counted, not copied.
+EventReconciliation build_reconciliation(EventFacts facts, TimeMs now, Histories histories = Histories::full);
+// One person's row and history from facts read for them alone (load_event_facts with `only`);
+// nullopt when the facts list nobody.
+std::optional<ParticipantHistory> build_participant_history(EventFacts facts, TimeMs now);
 
 // Does a hub-made mark (the staff pages or the hub's terminal: no device, no tablet link)
 // decide this person's status? `marks` are their un-voided marks oldest first: the newest
@@ -66,6 +70,8 @@ const std::string& loaded_correction_sql();
 LoadedCorrection read_loaded_correction(const db::Statement& row);
 
 // Reads the event's facts (no transaction of its own: the caller's). nullopt: no such event.
-std::optional<EventFacts> load_event_facts(db::Database& db, EventId event);
+// `only`: the facts of that one person (a history), not the whole event's.
+std::optional<EventFacts> load_event_facts(db::Database& db, EventId event,
+                                           std::optional<ParticipantId> only = std::nullopt);
 
 }  // namespace muster::store::recon

@@ -47,7 +47,7 @@ SignOffResult sign_off_event(db::Database& db, EventId event, const CorrectionAu
         r.sign_off = facts->signed_off;
         return r;
     }
-    auto view = recon::build_reconciliation(std::move(*facts), now);
+    auto view = recon::build_reconciliation(std::move(*facts), now, Histories::counts);
     if (!view.held) {
         r.outcome = SignOffOutcome::not_held;
         return r;

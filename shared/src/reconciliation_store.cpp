@@ -76,7 +76,7 @@ const std::string& loaded_correction_sql() {
     return sql;
 }
 
-std::optional<EventFacts> load_event_facts(db::Database& db, EventId event_id) {
+std::optional<EventFacts> load_event_facts(db::Database& db, EventId event_id, std::optional<ParticipantId> only) {
     auto event = load_event(db, event_id);
     if (!event) return std::nullopt;
     EventFacts facts;
@@ -89,13 +89,22 @@ std::optional<EventFacts> load_event_facts(db::Database& db, EventId event_id) {
         return SignOff{r.int64(0), CorrectionAuthor{r.opt_int64(1), r.text(2)}, r.text(3)};
     });
 
+    // One person's history: the queries below limited to them, as parameter ?9 (a statement
+    // of its own, cached once, so the whole event's read keeps its plain plan).
+    auto one = [&](std::string_view column) { return only ? " AND " + std::string(column) + " = ?9" : std::string(); };
+    auto for_one = [&](db::Statement& s) -> db::Statement& {
+        if (only) s.bind(9, *only);
+        return s;
+    };
+
     // 1. The expected people, by name.
     std::unordered_map<ParticipantId, std::size_t> index;
     auto& expected = db.cached("SELECT " + prefixed(participant_columns, "p") +
                                ", e.room_id FROM enrolments e JOIN participants p ON p.id = e.participant_id "
-                               "WHERE e.event_id = ?1 AND (p.withdrawn_ms IS NULL OR p.withdrawn_ms > ?2) "
-                               "ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE, p.id");
-    expected.bind(1, event_id).bind(2, event_start(e)).for_each_row([&](const db::Statement& r) {
+                               "WHERE e.event_id = ?1 AND (p.withdrawn_ms IS NULL OR p.withdrawn_ms > ?2)" +
+                               one("e.participant_id") +
+                               " ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE, p.id");
+    for_one(expected).bind(1, event_id).bind(2, event_start(e)).for_each_row([&](const db::Statement& r) {
         PersonFacts p;
         p.person = read_participant(r);
         p.expected = true;
@@ -120,9 +129,9 @@ std::optional<EventFacts> load_event_facts(db::Database& db, EventId event_id) {
     });
     auto& scans = db.cached("SELECT c.participant_id, c.uuid, c.device_ms, c.direction, c.outcome, c.method, "
                             "c.session_id, c.room_id, c.device_id, " + voided("c") +
-                            " FROM check_ins c WHERE c.event_id = ?1 AND c.participant_id IS NOT NULL "
-                            "ORDER BY c.device_ms, c.device_id, c.device_seq");
-    scans.bind(1, event_id).for_each_row([&](const db::Statement& r) {
+                            " FROM check_ins c WHERE c.event_id = ?1 AND c.participant_id IS NOT NULL" +
+                            one("c.participant_id") + " ORDER BY c.device_ms, c.device_id, c.device_seq");
+    for_one(scans).bind(1, event_id).for_each_row([&](const db::Statement& r) {
         ScanFact& s = person(r.int64(0)).scans.emplace_back();
         s.uuid = r.text(1);
         s.at_ms = r.int64(2);
@@ -138,9 +147,9 @@ std::optional<EventFacts> load_event_facts(db::Database& db, EventId event_id) {
     });
 
     // 3. Every correction about a person here.
-    auto& corrections = db.cached(loaded_correction_sql() +
-                                  "WHERE m.event_id = ?1 AND m.participant_id IS NOT NULL ORDER BY m.created_ms, m.uuid");
-    corrections.bind(1, event_id).for_each_row([&](const db::Statement& r) {
+    auto& corrections = db.cached(loaded_correction_sql() + "WHERE m.event_id = ?1 AND m.participant_id IS NOT NULL" +
+                                  one("m.participant_id") + " ORDER BY m.created_ms, m.uuid");
+    for_one(corrections).bind(1, event_id).for_each_row([&](const db::Statement& r) {
         auto c = read_loaded_correction(r);
         person(*c.c.participant_id).corrections.push_back(std::move(c));
     });
@@ -159,11 +168,11 @@ std::optional<EventFacts> load_event_facts(db::Database& db, EventId event_id) {
         person(r.int64(0)).person = read_participant(r);
     });
     auto& candidates = db.cached(
-        "SELECT e.participant_id, ev.id, ev.title, ev.local_date, ev.programme = ?2 AND ev.item = ?3 "
-        "FROM enrolments e JOIN events ev ON ev.id = e.event_id WHERE ev.id <> ?1 AND ev.cancelled_ms IS NULL AND "
+        "SELECT e.participant_id, ev.id, ev.title, ev.local_date, ev.programme = ?2 AND ev.item = ?3, "
+        "EXISTS (SELECT 1 FROM event_sign_offs so WHERE so.event_id = ev.id) FROM enrolments e JOIN events ev ON ev.id = e.event_id WHERE ev.id <> ?1 AND ev.cancelled_ms IS NULL AND "
         "e.participant_id IN (SELECT value FROM json_each(?4))");
     candidates.bind_all(event_id, e.programme, e.item, ids).for_each_row([&](const db::Statement& r) {
-        person(r.int64(0)).candidates.push_back(LinkCandidate{r.int64(1), r.text(2), r.text(3), r.int64(4) != 0});
+        person(r.int64(0)).candidates.push_back(LinkCandidate{r.int64(1), r.text(2), r.text(3), r.int64(4) != 0, r.int64(5) != 0});
     });
     // A fact naming nobody the hub knows (no such participant row): no one to show.
     std::erase_if(facts.people, [&](const PersonFacts& p) { return !p.expected && !known.count(p.person.id); });
@@ -187,13 +196,23 @@ std::optional<EventFacts> load_event_facts(db::Database& db, EventId event_id) {
 
 }  // namespace recon
 
-std::optional<EventReconciliation> load_reconciliation(db::Database& db, EventId event, TimeMs now) {
+std::optional<EventReconciliation> load_reconciliation(db::Database& db, EventId event, TimeMs now,
+                                                       Histories histories) {
     // Deferred: a read, never the write lock the sync uploads need; one snapshot for all reads.
     db::Transaction tx(db, db::Transaction::Kind::deferred);
     auto facts = recon::load_event_facts(db, event);
     tx.commit();
     if (!facts) return std::nullopt;
-    return recon::build_reconciliation(std::move(*facts), now);
+    return recon::build_reconciliation(std::move(*facts), now, histories);
+}
+
+std::optional<ParticipantHistory> load_participant_history(db::Database& db, EventId event, ParticipantId participant,
+                                                           TimeMs now) {
+    db::Transaction tx(db, db::Transaction::Kind::deferred);
+    auto facts = recon::load_event_facts(db, event, participant);
+    tx.commit();
+    if (!facts) return std::nullopt;
+    return recon::build_participant_history(std::move(*facts), now);
 }
 
 }  // namespace muster::store

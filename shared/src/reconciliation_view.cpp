@@ -122,7 +122,8 @@ std::string room_name(const Event& event, std::optional<RoomId> room) {
 
 }  // namespace
 
-EventReconciliation build_reconciliation(EventFacts facts, TimeMs now) {
+EventReconciliation build_reconciliation(EventFacts facts, TimeMs now, Histories histories) {
+    const bool full = histories == Histories::full;
     EventReconciliation out;
     out.event = std::move(facts.event);
     const Event& event = out.event;
@@ -145,7 +146,8 @@ EventReconciliation build_reconciliation(EventFacts facts, TimeMs now) {
             u.school_urn = p.person.school_urn.value_or("");
             u.role = p.person.role;
             u.first_in_ms = j.from_scans.first_in_ms;
-            u.scans = std::move(p.scans);
+            u.scan_count = static_cast<int>(p.scans.size());
+            if (full) u.scans = std::move(p.scans);
             u.candidates = std::move(p.candidates);
             std::stable_sort(u.candidates.begin(), u.candidates.end(), [](const LinkCandidate& a, const LinkCandidate& b) {
                 if (a.same_item != b.same_item) return a.same_item;
@@ -172,8 +174,14 @@ EventReconciliation build_reconciliation(EventFacts facts, TimeMs now) {
         row.summary = j.summary;
         row.unsettled = unsettled(j.summary, j.hub_decides);
         row.alternate_event_id = j.alternate_event;
-        row.scans = std::move(p.scans);
-        for (const auto& c : p.corrections) row.corrections.push_back(correction_fact(c));
+        row.scan_count = static_cast<int>(p.scans.size());
+        row.correction_count = static_cast<int>(p.corrections.size());
+        row.amended = std::any_of(p.corrections.begin(), p.corrections.end(),
+                                  [](const LoadedCorrection& c) { return c.amendment_reason.has_value(); });
+        if (full) {
+            row.scans = std::move(p.scans);
+            for (const auto& c : p.corrections) row.corrections.push_back(correction_fact(c));
+        }
         if (row.unsettled) ++out.unsettled;
         out.rows.push_back(std::move(row));
     }
@@ -189,6 +197,29 @@ EventReconciliation build_reconciliation(EventFacts facts, TimeMs now) {
         out.counts.push_back(c);
     }
     return out;
+}
+
+std::optional<ParticipantHistory> build_participant_history(EventFacts facts, TimeMs now) {
+    ParticipantHistory h;
+    h.change = facts.change;
+    h.signed_off = facts.signed_off;
+    // The corrections before the view takes the facts (an unexpected row has none of its own).
+    for (const auto& p : facts.people)
+        for (const auto& c : p.corrections) h.corrections.push_back(correction_fact(c));
+    auto view = build_reconciliation(std::move(facts), now, Histories::full);
+    if (!view.rows.empty()) {
+        h.row = std::move(view.rows.front());
+        h.scans = std::move(h.row->scans);
+        h.row->scans.clear();
+        h.row->corrections.clear();
+    } else if (!view.unexpected.empty()) {
+        h.unexpected = std::move(view.unexpected.front());
+        h.scans = std::move(h.unexpected->scans);
+        h.unexpected->scans.clear();
+    } else {
+        return std::nullopt;
+    }
+    return h;
 }
 
 }  // namespace recon

@@ -157,9 +157,20 @@ ApiResponse overview(const StaffRequest& r) {
 }
 
 ApiResponse one_event(const StaffRequest& r, EventId id) {
-    auto rec = store::load_reconciliation(r.db, id, r.now);
+    // The table's data: histories counted only (a person's is its own request, below).
+    auto rec = store::load_reconciliation(r.db, id, r.now, store::Histories::counts);
     if (!rec) return refusal(HttpStatus::not_found, "not_found", "There is no such event.", r.now);
     return reply(HttpStatus::ok, reconciliation_json(*rec, r.now), r.now);
+}
+
+ApiResponse history(const StaffRequest& r, EventId id, ParticipantId who) {
+    auto h = store::load_participant_history(r.db, id, who, r.now);
+    if (!h) {
+        if (!store::load_event(r.db, id)) return refusal(HttpStatus::not_found, "not_found", "There is no such event.", r.now);
+        return refusal(HttpStatus::not_found, "not_found", "That person is neither expected nor scanned at this event.",
+                       r.now);
+    }
+    return reply(HttpStatus::ok, history_json(id, who, *h, r.now), r.now);
 }
 
 ApiResponse audit(const StaffRequest& r, EventId id) {
@@ -284,7 +295,7 @@ ApiResponse sign_off(const StaffRequest& r, EventId id) {
     return reply(res.outcome == O::signed_off ? HttpStatus::created : HttpStatus::ok, std::move(body), r.now);
 }
 
-// "12" as an event id: digits only, no sign, no leading zero, fits an id.
+// "12" as an event or participant id: digits only, no sign, no leading zero, fits an id.
 std::optional<EventId> parse_id(std::string_view s) {
     if (s.empty() || s.size() > 18 || s[0] == '0') return std::nullopt;
     EventId id = 0;
@@ -319,6 +330,12 @@ std::optional<ApiResponse> handle_staff_events(const StaffRequest& r) {
         if (sub == "corrections") return post ? corrections(r, *id) : wrong_method(r, "POST");
         if (sub == "sign-off") return post ? sign_off(r, *id) : wrong_method(r, "POST");
         if (sub == "audit") return get ? audit(r, *id) : wrong_method(r, "GET");
+        constexpr std::string_view people = "participants/";
+        if (sub.substr(0, people.size()) == people) {
+            auto who = parse_id(sub.substr(people.size()));
+            if (!who) return refusal(HttpStatus::not_found, "not_found", "There is no such participant.", r.now);
+            return get ? history(r, *id, *who) : wrong_method(r, "GET");
+        }
         return refusal(HttpStatus::not_found, "not_found", "No such address under /staff/api/events.", r.now);
     } catch (const db::Error& e) {
         r.log.error("staff_events_store", {{"path", std::string(r.path.substr(0, 64))}, {"error", std::string(e.what())}});

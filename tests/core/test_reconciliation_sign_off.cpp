@@ -3,6 +3,7 @@
 #include "reconciliation_fixture.hpp"
 
 #include "muster/checkin/check_in_desk.hpp"
+#include "muster/store/event_store.hpp"
 #include "muster/store/hub_sync_store.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/store/programme_progress_store.hpp"
@@ -303,4 +304,28 @@ TEST_CASE("An attendance linked as another event's alternate counts once", "[rec
     REQUIRE(h.record(undo, later + 1).outcome == CorrectionOutcome::stored);
     CHECK(conferences().counted() == 1);
     CHECK(conferences().attended == 1);
+}
+
+TEST_CASE("Linking a signed-off event's scans as an alternate-date attendance is an amendment", "[reconciliation][sign-off]") {
+    test::ReconHub h;
+    h.usual_day();
+    settle(h, h.next_day);
+    REQUIRE(store::sign_off_event(h.db, h.event, {2, "Bea Admin"}, "", h.next_day + 10).outcome ==
+            SignOffOutcome::signed_off);
+    // Zoë is expected at the York run too; her scans of 1 October linked to it as the date she came.
+    auto york = store::create_event(h.db, {"ect-y1", "conference-1", 2025, "2025-10-08", "York", 0, 10});
+    auto link = h.correction(StaffAction::alternate, h.zoe, "came on the earlier date");
+    link.event_id = york;
+    link.attended_event_id = h.event;
+    CHECK(h.record(link, h.next_day + 20).outcome == CorrectionOutcome::amendment_reason_needed);
+    CHECK(h.count("SELECT count(*) FROM corrections WHERE status = 'alternate'") == 0);
+    link.amendment_reason = "the York register showed she came early";
+    auto r = h.record(link, h.next_day + 20);
+    REQUIRE(r.outcome == CorrectionOutcome::stored);
+    CHECK(r.amendment);
+    // The signed-off event's audit shows the link flagged.
+    bool flagged = false;
+    for (const auto& e : store::event_audit(h.db, h.event))
+        if (e.uuid == link.uuid) flagged = e.kind == "amendment" && e.amendment_reason == link.amendment_reason;
+    CHECK(flagged);
 }

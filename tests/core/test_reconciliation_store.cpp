@@ -141,3 +141,47 @@ TEST_CASE("Parts keep their UK times and minutes late across both clock changes"
         CHECK(zoe.summary.status == AttendanceStatus::present);
     }
 }
+
+TEST_CASE("Read without histories the rows count them, and one person's history has them all", "[reconciliation]") {
+    test::ReconHub h;
+    h.usual_day();
+    auto excused = h.correction(store::StaffAction::excused, h.rhys, "illness");
+    REQUIRE(h.record(excused).outcome == store::CorrectionOutcome::stored);
+
+    auto full = h.load();
+    auto counted = *store::load_reconciliation(h.db, h.event, h.next_day, store::Histories::counts);
+    REQUIRE(counted.rows.size() == full.rows.size());
+    CHECK(counted.unsettled == full.unsettled);
+    for (std::size_t i = 0; i < full.rows.size(); ++i) {
+        const auto &a = full.rows[i], &b = counted.rows[i];
+        CHECK(a.participant_id == b.participant_id);
+        CHECK(a.summary.status == b.summary.status);
+        CHECK(b.scans.empty());
+        CHECK(b.corrections.empty());
+        CHECK(b.scan_count == static_cast<int>(a.scans.size()));
+        CHECK(b.correction_count == static_cast<int>(a.corrections.size()));
+    }
+    REQUIRE(counted.unexpected.size() == 1);
+    CHECK(counted.unexpected[0].scan_count == 1);
+    CHECK(counted.unexpected[0].scans.empty());
+
+    auto zoe = store::load_participant_history(h.db, h.event, h.zoe, h.next_day);
+    REQUIRE(zoe);
+    REQUIRE(zoe->row);
+    CHECK_FALSE(zoe->unexpected);
+    CHECK(zoe->row->summary.status == test::ReconHub::row(full, h.zoe).summary.status);
+    CHECK(zoe->scans.size() == 2);
+    CHECK(zoe->corrections.empty());
+    auto rhys = store::load_participant_history(h.db, h.event, h.rhys, h.next_day);
+    REQUIRE(rhys);
+    REQUIRE(rhys->corrections.size() == 1);
+    CHECK(rhys->corrections[0].uuid == excused.uuid);
+    CHECK(rhys->row->correction_count == 1);
+    auto aisha = store::load_participant_history(h.db, h.event, h.aisha, h.next_day);
+    REQUIRE(aisha);
+    CHECK_FALSE(aisha->row);
+    REQUIRE(aisha->unexpected);
+    CHECK(aisha->scans.size() == 1);
+    CHECK_FALSE(store::load_participant_history(h.db, h.event, 99999, h.next_day));
+    CHECK_FALSE(store::load_participant_history(h.db, 9999, h.zoe, h.next_day));
+}

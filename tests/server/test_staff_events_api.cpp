@@ -125,7 +125,11 @@ TEST_CASE("staff events API: the event list and one event's reconciliation", "[s
     CHECK(row->at("school").as_string() == "Brook Lane");
     CHECK(row->at("parts").as_array().size() == w.hub.loaded.sessions.size());
     CHECK(row->at("parts").as_array()[0].at("in_local").as_string() == "09:40");
-    CHECK(row->at("scans").as_array().size() == 1);
+    // The table's row counts its history but does not carry it (fetched when opened).
+    CHECK(row->at("scan_count").as_int64() == 1);
+    CHECK(row->at("correction_count").as_int64() == 0);
+    CHECK_FALSE(row->contains("scans"));
+    CHECK_FALSE(row->contains("corrections"));
     CHECK(rec.at("counts").as_array().size() == 7);  // every status listed
 
     CHECK(w.call("GET", ev(999)).status == HttpStatus::not_found);
@@ -168,8 +172,12 @@ TEST_CASE("staff events API: a correction is stored once, a reused uuid conflict
     REQUIRE(row);
     CHECK(row->at("status").as_string() == "excused");
     CHECK_FALSE(row->at("unsettled").as_bool());
-    REQUIRE(row->at("corrections").as_array().size() == 1);
-    CHECK(row->at("corrections").as_array()[0].at("author").as_string() == "Bo Staff");
+    CHECK(row->at("correction_count").as_int64() == 1);
+    CHECK(row->at("mark_author").as_string() == "Bo Staff");
+    CHECK(row->at("mark_reason").as_string() == "illness");
+    auto history = w.get(ev(w.hub.event, "/participants/") + std::to_string(zoe));
+    REQUIRE(history.at("corrections").as_array().size() == 1);
+    CHECK(history.at("corrections").as_array()[0].at("author").as_string() == "Bo Staff");
 }
 
 TEST_CASE("staff events API: bad bodies are refused with the field named", "[staff_events]") {
@@ -202,7 +210,7 @@ TEST_CASE("staff events API: bad bodies are refused with the field named", "[sta
     // Someone unknown.
     CHECK(post(mark(uuid1, 99999, "absent")).status == HttpStatus::not_found);
     // Nothing was written by any of these.
-    CHECK(row_of(w.get(ev(w.hub.event)), zoe)->at("corrections").as_array().empty());
+    CHECK(row_of(w.get(ev(w.hub.event)), zoe)->at("correction_count").as_int64() == 0);
 }
 
 TEST_CASE("staff events API: a selection is all or nothing", "[staff_events]") {
@@ -214,7 +222,7 @@ TEST_CASE("staff events API: a selection is all or nothing", "[staff_events]") {
     CHECK(refused.status == HttpStatus::not_found);
     auto rb = json::parse(refused.body);
     CHECK(rb.at("results").as_array()[0].at("outcome").as_string() == "batch_refused");
-    CHECK(row_of(w.get(ev(w.hub.event)), sian)->at("corrections").as_array().empty());
+    CHECK(row_of(w.get(ev(w.hub.event)), sian)->at("correction_count").as_int64() == 0);
 
     json::array good{json::parse(mark(uuid1, sian, "excused")), json::parse(mark(uuid2, zoe, "excused"))};
     auto ok = w.call("POST", ev(w.hub.event, "/corrections"), json::serialize(json::object{{"items", good}}));
@@ -365,7 +373,8 @@ TEST_CASE("staff events API: caught up needs its date and evidence, and a mark c
     auto* row = row_of(rec, sian);
     REQUIRE(row);
     CHECK(row->at("status").as_string() == "caught_up");
-    const auto& c = row->at("corrections").as_array().back();
+    auto history = w.get(ev(w.hub.event, "/participants/") + std::to_string(sian));
+    const auto& c = history.at("corrections").as_array().back();
     CHECK(c.at("caught_up_on").as_string() == date_of_event);
     CHECK(c.at("evidence").as_string() == "reflection log received");
 
@@ -375,4 +384,73 @@ TEST_CASE("staff events API: caught up needs its date and evidence, and a mark c
     auto after = w.get(ev(w.hub.event));
     CHECK(row_of(after, sian)->at("status").as_string() == "absent");
     CHECK(row_of(after, sian)->at("unsettled").as_bool());
+}
+
+TEST_CASE("staff events API: one person's history is its own request", "[staff_events]") {
+    World w;
+    auto rhys = w.hub.id_of_trn("3456789"), zoe = w.hub.id_of_trn("2345678");
+    const std::string scan_uuid = "a0000000-0000-4000-8000-000000000003";
+    w.scan(scan_uuid, rhys, w.hub.event, w.start - 20 * 60'000LL, 1);
+    w.scan("a0000000-0000-4000-8000-000000000004", rhys, w.hub.event, w.start - 19 * 60'000LL, 2,
+           Outcome::already_checked_in);
+    REQUIRE(w.call("POST", ev(w.hub.event, "/corrections"), mark(uuid1, rhys, "late", "train"), &w.staff).status ==
+            HttpStatus::created);
+    REQUIRE(w.call("POST", ev(w.hub.event, "/corrections"),
+                   mark(uuid2, rhys, "void_scan", "someone else's badge", json::object{{"target_uuid", scan_uuid}}),
+                   &w.staff)
+                .status == HttpStatus::created);
+
+    auto h = w.get(ev(w.hub.event, "/participants/") + std::to_string(rhys));
+    CHECK(h.at("participant_id").as_int64() == rhys);
+    CHECK(h.at("expected").as_bool());
+    CHECK(h.at("unexpected").is_null());
+    CHECK(h.at("row").at("status").as_string() == "late");
+    CHECK(h.at("row").at("scan_count").as_int64() == 2);
+    const auto& scans = h.at("scans").as_array();
+    REQUIRE(scans.size() == 2);
+    CHECK(scans[0].at("uuid").as_string() == scan_uuid);
+    CHECK(scans[0].at("voided").as_bool());
+    CHECK(scans[0].at("device").as_string() == "entrance-1");
+    CHECK(scans[0].at("direction").as_string() == "entry");
+    CHECK(scans[1].at("outcome").as_string() == "already_checked_in");
+    CHECK_FALSE(scans[1].at("voided").as_bool());
+    CHECK(scans[0].at("at_local").is_string());
+    const auto& corrections = h.at("corrections").as_array();
+    REQUIRE(corrections.size() == 2);
+    CHECK(corrections[0].at("uuid").as_string() == uuid1);
+    CHECK(corrections[0].at("status").as_string() == "late");
+    CHECK(corrections[0].at("reason").as_string() == "train");
+    CHECK(corrections[0].at("source").as_string() == "hub");
+    CHECK(corrections[1].at("kind").as_string() == "void");
+    CHECK(corrections[1].at("target_uuid").as_string() == scan_uuid);
+    // Someone else's history is not in it, and the event's own row agrees.
+    auto rec = w.get(ev(w.hub.event));
+    CHECK(row_of(rec, rhys)->at("correction_count").as_int64() == 2);
+    CHECK(row_of(rec, zoe)->at("scan_count").as_int64() == 0);
+    auto zoes = w.get(ev(w.hub.event, "/participants/") + std::to_string(zoe));
+    CHECK(zoes.at("scans").as_array().empty());
+    CHECK(zoes.at("corrections").as_array().empty());
+
+    // Nobody there, no such event, a bad id, a POST.
+    CHECK(w.call("GET", ev(w.hub.event, "/participants/99999")).status == HttpStatus::not_found);
+    CHECK(w.call("GET", ev(999, "/participants/") + std::to_string(rhys)).status == HttpStatus::not_found);
+    CHECK(w.call("GET", ev(w.hub.event, "/participants/x1")).status == HttpStatus::not_found);
+    CHECK(w.call("GET", ev(w.hub.event, "/participants/")).status == HttpStatus::not_found);
+    CHECK(w.call("POST", ev(w.hub.event, "/participants/") + std::to_string(rhys), "{}").status ==
+          HttpStatus::method_not_allowed);
+}
+
+TEST_CASE("staff events API: an unexpected person's history has their scans and the row its candidates",
+          "[staff_events]") {
+    World w;
+    auto rhys = w.hub.id_of_trn("3456789");
+    REQUIRE(store::unenrol(*w.hub.db, w.hub.event, rhys, 0));
+    w.scan("a0000000-0000-4000-8000-000000000005", rhys, w.hub.event, w.start - 10 * 60'000LL, 1, Outcome::not_expected);
+    auto h = w.get(ev(w.hub.event, "/participants/") + std::to_string(rhys));
+    CHECK_FALSE(h.at("expected").as_bool());
+    CHECK(h.at("row").is_null());
+    CHECK(h.at("unexpected").at("candidates").as_array()[0].at("event_id").as_int64() == w.other);
+    CHECK_FALSE(h.at("unexpected").at("candidates").as_array()[0].at("signed_off").as_bool());
+    REQUIRE(h.at("scans").as_array().size() == 1);
+    CHECK(h.at("scans").as_array()[0].at("outcome").as_string() == "not_expected");
 }

@@ -88,6 +88,15 @@ class ReconPage:
             "        parts: [...tr.querySelectorAll('td.part')].map(e => e.textContent),"
             "        unsettled: tr.classList.contains('unsettled')};", str(participant))
 
+    def open_history(self, participant):
+        """Opens a person's history (fetched from the hub when opened) and answers its text."""
+        self.click(f"#rows tr.row[data-participant='{participant}'] button.history-toggle")
+        sel = f"#rows tr.history[data-history-for='{participant}']"
+        self.wait(lambda d: self.d.execute_script(
+            "const h = document.querySelector(arguments[0]); return h && h.dataset.state === 'loaded';", sel),
+            LOAD_S, f"{participant}'s history")
+        return self.d.execute_script("return document.querySelector(arguments[0]).textContent;", sel)
+
     def shown_rows(self):
         return [int(x) for x in self.d.execute_script(
             "return [...document.querySelectorAll('#rows tr.row')].filter(t => !t.hidden).map(t => t.dataset.participant);")]

@@ -147,9 +147,7 @@ class Reconcile(WorldCase):
         self.assertEqual(len(flagged), 1, audit)
         self.assertIn("The school says the illness note was wrong", flagged[0]["cells"][5])
         # The history of that person shows it too.
-        page.click(f"#rows tr.row[data-participant='{absentee}'] button.history-toggle")
-        hist = self.browser.driver.execute_script(
-            "return document.querySelector(`#rows tr.history[data-history-for='${arguments[0]}']`).textContent;", str(absentee))
+        hist = page.open_history(absentee)
         self.assertIn("amendment after sign-off", hist)
 
 

@@ -38,7 +38,7 @@ class ReconcileReachesKiosk(WorldCase):
         staff_login(d, w.origin, ADMIN[1], ADMIN[3])
         page = ReconPage(self.browser, w.origin).open_event(1)
         self.assertNotEqual(page.row(who)["parts"][0], "—")
-        page.click(f"#rows tr.row[data-participant='{who}'] button.history-toggle")
+        page.open_history(who)
         page.click(f"#rows tr.history[data-history-for='{who}'] li.scan[data-uuid='{scan_uuid}'] button.void")
         page.fill_dialog(reason="Badge scanned by someone else")
         page.save_dialog()

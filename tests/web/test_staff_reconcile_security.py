@@ -57,10 +57,7 @@ class ReconcileSecurity(WorldCase):
         # Staff do reconcile: a correction with a hostile reason is stored and shown as text.
         page.search("")
         page.settle(expected[2], "excused", HTML_NAME)
-        page.click(f"#rows tr.row[data-participant='{expected[2]}'] button.history-toggle")
-        hist = d.execute_script(
-            "return document.querySelector(`#rows tr.history[data-history-for='${arguments[0]}']`).textContent;",
-            str(expected[2]))
+        hist = page.open_history(expected[2])
         self.assertIn(HTML_NAME, hist)
         self.assertEqual(d.execute_script("return document.querySelectorAll('img').length;"), 0)
         self.assertFalse(page_has_alert(d))

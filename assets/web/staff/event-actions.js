@@ -1,15 +1,18 @@
 // The actions dialog (event.html #action-dialog): one correction for one person, or the same
 // one for a selection (POST .../corrections with {"items": [...]}, all or nothing). Each is
 // an append-only correction with a reason; the UUIDs are made when the dialog opens, so a
-// Save sent twice (no answer the first time) is stored once. After the event's sign-off the
-// dialog asks for an amendment reason and says why; the hub is the judge (422 without one).
+// Save sent twice (no answer the first time) is stored once. Once the event is signed off
+// every dialog (an alternate-date link too, which amends this event's unexpected list, or
+// the event it is stored on when that one is signed off) shows the amendment reason from
+// the start and will not send without it; the hub stays the judge (422 without one).
 'use strict';
 
 window.Recon = window.Recon || {};
 
 Recon.actions = (() => {
   const $ = (id) => document.getElementById(id);
-  let current = null;  // {people, action, target_uuid, attended_event_id, event_id, uuids}
+  // {people, action, target_uuid, attended_event_id, event_id, target_signed_off, uuids, amend}
+  let current = null;
   let sending = false;
 
   const DEFAULT_REASON = { present: 'Forgot badge' };
@@ -26,6 +29,25 @@ Recon.actions = (() => {
   function showAmendment(why) {
     $('amendment-why').textContent = why;
     $('amendment-fields').hidden = false;
+    $('action-amendment').required = true;
+    if (current) current.amend = true;
+  }
+
+  // Why this change is an amendment, or null: this event is signed off (every action here is
+  // about it; a link changes its unexpected list), or a link's mark goes on an event that is.
+  function amendmentWhy() {
+    const data = Recon.state.data;
+    const why = [];
+    if (data && data.signed_off) {
+      why.push(`This event was signed off on ${data.signed_off.at_local} by ${data.signed_off.by.name}`);
+    }
+    if (current.action === 'alternate' && current.target_signed_off) {
+      why.push(`the event ${current.people[0].name} was expected at is signed off`);
+    }
+    if (!why.length) return null;
+    const text = why.join('; ');
+    return `${text.charAt(0).toUpperCase()}${text.slice(1)}: a change now is an amendment. ` +
+      'Say why it is needed; it is flagged in the audit log.';
   }
 
   function showProblem(text) {
@@ -34,10 +56,10 @@ Recon.actions = (() => {
   }
 
   // opts: {people: [{participant_id, name}], action (fixed: void_scan, void_mark, alternate),
-  //        target_uuid, attended_event_id, event_id (the event the correction is for), title}
+  //        target_uuid, attended_event_id, event_id (the event the correction is for),
+  //        target_signed_off (alternate: that event is signed off), title}
   function open(opts) {
-    const data = Recon.state.data;
-    current = Object.assign({ action: null, event_id: Recon.state.eventId }, opts);
+    current = Object.assign({ action: null, event_id: Recon.state.eventId, amend: false }, opts);
     current.uuids = current.people.map(() => Recon.api.newUuid());
     const n = current.people.length;
     $('action-title').textContent = opts.title || (n === 1 ? `Settle ${current.people[0].name}` : `Settle ${n} people`);
@@ -47,12 +69,9 @@ Recon.actions = (() => {
     for (const id of ['action-reason', 'action-note', 'action-date', 'action-evidence', 'action-amendment']) $(id).value = '';
     showProblem('');
     $('amendment-fields').hidden = true;
-    // Signed off: every change is an amendment (the linked event of an alternate is judged by
-    // the hub, which asks for a reason if that one is signed off).
-    if (data && data.signed_off && current.event_id === Recon.state.eventId) {
-      showAmendment(`This event was signed off on ${data.signed_off.at_local} by ${data.signed_off.by.name}: ` +
-        'a change now is an amendment. Say why it is needed; it is flagged in the audit log.');
-    }
+    $('action-amendment').required = false;
+    const why = amendmentWhy();
+    if (why) showAmendment(why);
     showFields();
     const d = $('action-dialog');
     if (!d.open) d.showModal();
@@ -84,6 +103,11 @@ Recon.actions = (() => {
   async function save(ev) {
     ev.preventDefault();
     if (!current || sending) return;
+    if (current.amend && !$('action-amendment').value.trim()) {
+      showProblem('Give the amendment reason: the event is signed off, so this change is an amendment.');
+      $('action-amendment').focus();
+      return;
+    }
     const items = current.people.map((p, i) => item(p, current.uuids[i]));
     const body = items.length === 1 ? items[0] : { items };
     sending = true;

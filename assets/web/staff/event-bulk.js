@@ -1,6 +1,8 @@
 // Bulk selection on the reconciliation table: ticked rows (kept across redraws), a "select
 // every row shown" box that follows the filter and search, and one action for the selection
-// (the actions dialog sends them as one all-or-nothing request).
+// (the actions dialog sends them as one all-or-nothing request). The selection is only ever
+// rows shown: a row the filter or search hides leaves it, so a bulk action never reaches a
+// row staff cannot see, and the box is ticked exactly when every row shown is selected.
 'use strict';
 
 window.Recon = window.Recon || {};
@@ -11,13 +13,12 @@ Recon.bulk = (() => {
 
   function isSelected(id) { return selected.has(id); }
 
+  // Called by the table after every filter, search or redraw.
   function show() {
-    const data = Recon.state.data;
-    // Someone no longer listed cannot stay selected.
-    if (data) {
-      const listed = new Set(data.rows.map((r) => r.participant_id));
-      for (const id of [...selected]) if (!listed.has(id)) selected.delete(id);
-    }
+    const shown = Recon.filters.shownIds();
+    // Someone no longer listed, or not shown, cannot stay selected.
+    const visible = new Set(shown);
+    for (const id of [...selected]) if (!visible.has(id)) selected.delete(id);
     $('bulk').hidden = selected.size === 0;
     $('bulk-count').textContent = `${selected.size} selected`;
     for (const box of document.querySelectorAll('#rows tr.row input.select')) {
@@ -25,8 +26,8 @@ Recon.bulk = (() => {
     }
     const all = $('select-all');
     if (all) {
-      const shown = Recon.filters.shownIds();
       all.checked = shown.length > 0 && shown.every((id) => selected.has(id));
+      all.disabled = shown.length === 0;
     }
   }
 
@@ -68,5 +69,5 @@ Recon.bulk = (() => {
   }
 
   document.addEventListener('DOMContentLoaded', wire);
-  return { isSelected, toggle, clear, wireSelectAll };
+  return { isSelected, toggle, clear, show, wireSelectAll };
 })();

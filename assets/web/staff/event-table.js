@@ -1,7 +1,9 @@
 // The reconciliation table (event.html): one row per expected participant with the scans'
 // times per session part, the check-out, the derived status, minutes late, left early, and
 // a history toggle listing the facts (scans) and corrections, each voidable. Drawn from the
-// JSON of GET /staff/api/events/{id}; textContent only.
+// JSON of GET /staff/api/events/{id}, which counts each history but does not carry it: a
+// history is fetched (GET .../participants/{pid}) when it is opened, and again after each
+// reload while it stays open. textContent only.
 'use strict';
 
 window.Recon = window.Recon || {};
@@ -36,7 +38,13 @@ Recon.table = (() => {
       a.href = `event.html?id=${encodeURIComponent(row.alternate_event_id)}`;
       td.appendChild(a);
     }
-    if (row.marked_by_staff) td.appendChild(el('span', ' · by staff', 'hint by-staff'));
+    if (row.marked_by_staff) {
+      const by = el('span', ' · by staff', 'hint by-staff');
+      // Who decided and why, from the row itself (the history is not loaded yet).
+      if (row.mark_author || row.mark_reason) by.title = [row.mark_author, row.mark_reason].filter(Boolean).join(': ');
+      td.appendChild(by);
+    }
+    if (row.amended) td.appendChild(el('span', ' · amended', 'amendment-flag'));
     if (row.unsettled) td.appendChild(el('span', ' · unsettled', 'unsettled-flag'));
     return td;
   }
@@ -51,10 +59,10 @@ Recon.table = (() => {
     return b;
   }
 
-  function historyList(row) {
-    const person = { participant_id: row.participant_id, name: row.name };
+  // The list from GET .../participants/{pid}: {scans, corrections}.
+  function historyList(person, history) {
     const ul = document.createElement('ul');
-    for (const s of row.scans) {
+    for (const s of history.scans) {
       const li = el('li', null, s.voided ? 'scan voided' : 'scan');
       li.dataset.uuid = s.uuid;
       li.appendChild(el('span', `${s.at_local} — scan ${s.direction} (${s.outcome.replace(/_/g, ' ')}) on ${s.device}`));
@@ -65,7 +73,7 @@ Recon.table = (() => {
       }
       ul.appendChild(li);
     }
-    for (const c of row.corrections) {
+    for (const c of history.corrections) {
       const li = el('li', null, c.voided ? 'correction voided' : 'correction');
       li.dataset.uuid = c.uuid;
       const what = c.kind === 'mark' ? `marked ${c.status_label}` : 'voided a record';
@@ -83,6 +91,23 @@ Recon.table = (() => {
     }
     if (!ul.children.length) ul.appendChild(el('li', 'No scans or corrections.'));
     return ul;
+  }
+
+  // Fetches one person's history into its row (td); `hist.dataset.state` says where it is
+  // (loading, loaded, failed), so a test or a slow link can tell.
+  async function loadHistory(row, hist, td) {
+    const person = { participant_id: row.participant_id, name: row.name };
+    hist.dataset.state = 'loading';
+    td.replaceChildren(el('p', 'Loading the history…', 'hint'));
+    const r = await Recon.api.get(`/staff/api/events/${Recon.state.eventId}/participants/${row.participant_id}`);
+    if (!hist.isConnected) return;  // the table was drawn again meanwhile
+    if (r.status !== 200 || !r.body) {
+      hist.dataset.state = 'failed';
+      td.replaceChildren(el('p', Recon.api.problem(r), 'problem'));
+      return;
+    }
+    td.replaceChildren(historyList(person, r.body));
+    hist.dataset.state = 'loaded';
   }
 
   function drawRow(tbody, row, nParts) {
@@ -117,7 +142,7 @@ Recon.table = (() => {
     const settle = el('button', 'Settle…', 'settle');
     settle.type = 'button';
     settle.addEventListener('click', () => Recon.actions.open({ people: [{ participant_id: row.participant_id, name: row.name }] }));
-    const toggle = el('button', 'History', 'history-toggle');
+    const toggle = el('button', `History (${row.scan_count + row.correction_count})`, 'history-toggle');
     toggle.type = 'button';
     toggle.setAttribute('aria-expanded', openHistories.has(row.participant_id) ? 'true' : 'false');
     actions.append(settle, document.createTextNode(' '), toggle);
@@ -130,15 +155,17 @@ Recon.table = (() => {
     hist.hidden = !openHistories.has(row.participant_id);
     const td = el('td');
     td.colSpan = 10 + nParts;
-    td.appendChild(historyList(row));
     hist.appendChild(td);
     tbody.appendChild(hist);
+    if (!hist.hidden) loadHistory(row, hist, td);
     toggle.addEventListener('click', () => {
       const open = hist.hidden;
       hist.hidden = !open;
       toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
-      if (open) openHistories.add(row.participant_id);
-      else openHistories.delete(row.participant_id);
+      if (open) {
+        openHistories.add(row.participant_id);
+        loadHistory(row, hist, td);
+      } else openHistories.delete(row.participant_id);
     });
   }
 
@@ -158,6 +185,8 @@ Recon.table = (() => {
     }
     document.getElementById('shown').textContent = `${shown} of ${data.rows.length} shown`;
     document.getElementById('no-rows').hidden = shown > 0;
+    // The selection follows what is shown ("select every row shown" ticked when all are).
+    if (Recon.bulk) Recon.bulk.show();
   }
 
   function draw(data) {

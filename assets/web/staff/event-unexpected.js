@@ -26,7 +26,7 @@ Recon.unexpected = (() => {
     select.className = 'candidates';
     select.setAttribute('aria-label', `Event ${u.name} was expected at`);
     for (const c of u.candidates) {
-      const o = el('option', `${c.date} — ${c.title}${c.same_item ? ' (same element)' : ''}`);
+      const o = el('option', `${c.date} — ${c.title}${c.same_item ? ' (same element)' : ''}${c.signed_off ? ' (signed off)' : ''}`);
       o.value = String(c.event_id);
       select.appendChild(o);
     }
@@ -40,6 +40,7 @@ Recon.unexpected = (() => {
         action: 'alternate',
         event_id: target,
         attended_event_id: Recon.state.eventId,
+        target_signed_off: Boolean(chosen && chosen.signed_off),
         title: `Link ${u.name}'s attendance here to ${chosen ? chosen.title + ' (' + chosen.date + ')' : 'event ' + target}`,
       });
     });

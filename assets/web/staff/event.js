@@ -67,6 +67,8 @@ Recon.page = (() => {
       return;
     }
     Recon.state.eventId = Number(id);
+    // The per-school reports and notices of this event (school.html, docs/schools.md).
+    $('schools-link').href = `school.html?event=${encodeURIComponent(id)}`;
     Recon.state.me = await Recon.api.me();
     await reload();
   }

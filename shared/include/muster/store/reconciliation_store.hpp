@@ -88,8 +88,12 @@ struct ReconcileRow {
     // staff still have to settle. (A tablet's mark does not settle a row; staff confirm it.)
     bool unsettled = false;
     std::optional<EventId> alternate_event_id;  // an `alternate` mark: the event attended
-    std::vector<ScanFact> scans;                // the history, oldest first
-    std::vector<CorrectionFact> corrections;    // oldest first
+    // The history's size and whether any of it was made after sign-off: always set, so a
+    // table read without histories (Histories::counts) can still say what there is to open.
+    int scan_count = 0, correction_count = 0;
+    bool amended = false;  // some correction of this person here is an amendment
+    std::vector<ScanFact> scans;                // the history, oldest first (empty with Histories::counts)
+    std::vector<CorrectionFact> corrections;    // oldest first (empty with Histories::counts)
 };
 
 // An event of another date the unexpected person was expected at (a candidate to link to).
@@ -97,6 +101,7 @@ struct LinkCandidate {
     EventId event_id = 0;
     std::string title, local_date;
     bool same_item = false;  // the same programme item (another run of this element): offered first
+    bool signed_off = false; // that event is signed off: linking to it is an amendment there
 };
 
 // Someone scanned here without being expected: an alternate-date attendance to link.
@@ -105,7 +110,8 @@ struct UnexpectedRow {
     std::string full_name, school_name, school_urn;
     Role role = Role::ect;
     std::optional<TimeMs> first_in_ms;
-    std::vector<ScanFact> scans;
+    int scan_count = 0;
+    std::vector<ScanFact> scans;  // empty with Histories::counts
     std::vector<LinkCandidate> candidates;  // same item first, then by date
     std::optional<EventId> linked_to;       // an alternate mark on that event points here
 };
@@ -132,9 +138,31 @@ struct EventReconciliation {
     std::int64_t change = 0;                 // the hub's change clock when read
 };
 
+// Whether rows carry their histories (scans and corrections). The staff page's table reads
+// `counts` (the counts and the amendment flag only; a person's history is fetched when it is
+// opened, load_participant_history); the CLI and the sign-off read everything.
+enum class Histories { full, counts };
+
 // Everything the reconciliation page shows for one event; nullopt when there is no such event.
 // One read transaction.
-std::optional<EventReconciliation> load_reconciliation(db::Database& db, EventId event, TimeMs now);
+std::optional<EventReconciliation> load_reconciliation(db::Database& db, EventId event, TimeMs now,
+                                                       Histories histories = Histories::full);
+
+// One person at one event: their row (expected) or their unexpected row, as the event's page
+// shows it, with the whole history. Read by the same rules as load_reconciliation, limited to
+// that person (one read transaction).
+struct ParticipantHistory {
+    std::optional<ReconcileRow> row;          // expected here (row.scans/corrections empty: see below)
+    std::optional<UnexpectedRow> unexpected;  // scanned or marked here without being expected
+    std::vector<ScanFact> scans;              // every scan here, voided and rejected ones flagged, oldest first
+    std::vector<CorrectionFact> corrections;  // every correction about them here, oldest first
+    std::optional<SignOff> signed_off;        // the event's
+    std::int64_t change = 0;                  // the hub's change clock when read
+};
+// nullopt: no such event, or the person is neither expected nor listed there (no counted scan,
+// no mark).
+std::optional<ParticipantHistory> load_participant_history(db::Database& db, EventId event, ParticipantId participant,
+                                                           TimeMs now);
 
 // One line of the staff pages' event list.
 struct EventOverview {
