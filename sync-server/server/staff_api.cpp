@@ -1,5 +1,6 @@
 #include "staff_api.hpp"
 
+#include "register_api.hpp"
 #include "request_parts.hpp"
 #include "staff_web.hpp"
 
@@ -15,14 +16,9 @@ namespace muster::server {
 
 namespace json = boost::json;
 
-std::vector<std::pair<std::string, std::string>> staff_security_headers() {
-    return {{"Content-Security-Policy",
-             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-             "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"},
-            {"X-Content-Type-Options", "nosniff"},
-            {"Referrer-Policy", "no-referrer"},
-            {"Cache-Control", "no-store"}};
-}
+// The register's policy, word for word: the staff pages load only their own script, style and
+// data, cannot be framed, send no referrer and are never cached (they are personal data).
+std::vector<std::pair<std::string, std::string>> staff_security_headers() { return register_security_headers(); }
 
 ApiResponse staff_reply(HttpStatus status, std::string body, TimeMs now) {
     return ApiResponse{status, std::move(body), now, "application/json; charset=utf-8", staff_security_headers()};
