@@ -42,6 +42,16 @@ echo "  whole event, for hub staff:  $event_link"
 echo "  room 1, for its facilitator: $room_link"
 echo "  (QR codes of both: $hub/register-event.svg, $hub/register-room-1.svg; more: muster register link --help)"
 echo
+
+# The hub staff's pages (docs/staff.md, docs/reconciliation.md): a demo admin account whose
+# password is made for this run and shown only here (never written to a file).
+staff_email=demo-admin@hub.example.org
+staff_password=$(openssl rand -base64 18 | tr -d '/+=' | cut -c1-20)
+printf '%s\n' "$staff_password" |
+  "$build/sync-server/admin/muster" --hub "$hub" staff add --name "Demo Admin" --email "$staff_email" --role admin >/dev/null
+echo "Staff pages (reconciliation, schools, accounts): https://localhost:8443/staff/"
+echo "  log in as $staff_email with the password $staff_password (made for this run)"
+echo
 if [ -n "${DISPLAY:-}" ]; then
   echo "Opening kiosk 'entrance-1' full screen (Staff button: PIN 2468; Escape is not an exit, staff Quit is)."
   "$build/kiosk/app/muster-kiosk" --config "$config"
