@@ -47,6 +47,9 @@ constexpr std::array<std::pair<AttendanceStatus, std::string_view>, 7> status_co
     {AttendanceStatus::left_early, "left_early"}, {AttendanceStatus::absent, "absent"},
     {AttendanceStatus::excused, "excused"}, {AttendanceStatus::caught_up, "caught_up"},
     {AttendanceStatus::alternate, "alternate"}}};
+constexpr std::array<std::pair<SatisfactionAnswerKind, std::string_view>, 3> answer_codes{{
+    {SatisfactionAnswerKind::agree, "agree"}, {SatisfactionAnswerKind::not_sure, "not_sure"},
+    {SatisfactionAnswerKind::disagree, "disagree"}}};
 
 // Other spellings of the roles that rosters use (normalised: lower case, single spaces).
 constexpr std::array<std::pair<std::string_view, Role>, 19> role_spellings_table{{
@@ -79,6 +82,16 @@ std::string_view to_string(Method m) { return code_of(method_codes, m); }
 std::string_view to_string(DeviceMode m) { return code_of(mode_codes, m); }
 std::string_view to_string(Outcome o) { return code_of(outcome_codes, o); }
 std::string_view to_string(AttendanceStatus s) { return code_of(status_codes, s); }
+std::string_view to_string(SatisfactionAnswerKind a) { return code_of(answer_codes, a); }
+
+std::string_view label(SatisfactionAnswerKind a) {
+    switch (a) {
+        case SatisfactionAnswerKind::agree: return "Agree";
+        case SatisfactionAnswerKind::not_sure: return "Not sure";
+        case SatisfactionAnswerKind::disagree: return "Disagree";
+    }
+    return "?";
+}
 
 std::string_view label(Role r) {
     switch (r) {
@@ -132,6 +145,7 @@ std::vector<std::string_view> role_spellings(Role r) {
 }
 
 std::optional<AttendanceStatus> parse_attendance_status(std::string_view s) { return find_code(status_codes, s); }
+std::optional<SatisfactionAnswerKind> parse_satisfaction_answer(std::string_view s) { return find_code(answer_codes, s); }
 
 std::string Participant::public_name() const {
     std::string first = preferred_name && !preferred_name->empty() ? *preferred_name : first_name;

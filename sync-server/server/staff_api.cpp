@@ -109,6 +109,8 @@ StaffApi::StaffApi(const std::filesystem::path& database, log::Logger& log, Cloc
 
 StaffApi::~StaffApi() = default;
 
+void StaffApi::on_outbox_change(std::function<void()> wake) { impl_->outbox_changed = std::move(wake); }
+
 bool StaffApi::serves(std::string_view target) {
     auto path = path_of(target);
     return path == "/staff" || path.rfind("/staff/", 0) == 0;
@@ -213,7 +215,7 @@ ApiResponse StaffApi::Impl::api(const ApiRequest& r, std::string_view path, Time
     auto q = r.target.find('?');
     std::string_view query = q == std::string::npos ? std::string_view() : std::string_view(r.target).substr(q + 1);
     return with_db([&](db::Database& db) -> ApiResponse {
-        StaffRequest request{r, path, query, s.who, db, log, feed, now};
+        StaffRequest request{r, path, query, s.who, db, log, feed, now, &outbox_changed};
         if (auto answer = accounts(request)) return std::move(*answer);
         for (auto handler : handlers)
             if (auto answer = handler(request)) return std::move(*answer);

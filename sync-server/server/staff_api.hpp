@@ -34,6 +34,9 @@ public:
     StaffApi(const std::filesystem::path& database, log::Logger& log, Clock clock, int connections, ChangeFeed* feed,
              std::vector<StaffHandler> handlers);
     ~StaffApi();
+    // Called (from a request's thread) after a handler changed the central outbox: the
+    // delivery worker's wake. Set before the server starts.
+    void on_outbox_change(std::function<void()> wake);
 
     // Is this request target under /staff ("/staff" or "/staff/...")?
     static bool serves(std::string_view target);

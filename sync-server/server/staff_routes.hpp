@@ -9,6 +9,7 @@
 #include "muster/log/logger.hpp"
 #include "muster/store/staff_store.hpp"
 
+#include <functional>
 #include <optional>
 
 namespace muster::server {
@@ -25,7 +26,14 @@ struct StaffRequest {
     log::Logger& log;
     ChangeFeed* feed;        // publish the change after a write devices or registers must hear (may be null)
     TimeMs now;
+    // Tell the delivery worker the central outbox changed (a sign-off, an amendment, a retry)
+    // so it looks now rather than at its next poll; null when the server runs no worker.
+    const std::function<void()>* outbox_changed = nullptr;
 };
+
+inline void tell_outbox_changed(const StaffRequest& r) {
+    if (r.outbox_changed && *r.outbox_changed) (*r.outbox_changed)();
+}
 
 // StaffApi is given its handlers (server_main.cpp lists them), tried in order; none answering
 // is a 404. So StaffApi and its tests need no handler, and each handler is tested on its own.

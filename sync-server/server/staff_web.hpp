@@ -45,6 +45,7 @@ struct StaffApi::Impl {
     Clock clock;
     ChangeFeed* feed;  // may be null
     std::vector<StaffHandler> handlers;
+    std::function<void()> outbox_changed;  // the delivery worker's wake (empty: none)
     std::vector<std::unique_ptr<Slot>> slots;
     std::atomic<std::size_t> next{0};
     LoginGate gate;

@@ -44,7 +44,8 @@ function staffElement(tag, text, attrs = {}) {
 
 function staffNav(me) {
   const nav = staffElement("nav", null, {"class": "staff-nav", "aria-label": "Staff pages"});
-  const links = [["Events", "/staff/"]];
+  const links = [["Events", "/staff/"], ["Deliveries", "/staff/delivery.html"],
+                 ["Facilitators", "/staff/facilitators.html"], ["Satisfaction", "/staff/satisfaction.html"]];
   if (me.role === "admin") links.push(["Accounts", "/staff/accounts.html"]);
   for (const [label, href] of links) {
     const a = staffElement("a", label, {href});

@@ -105,6 +105,14 @@ json::object write(const NfcCardRow& c) {
             {"detached_ms", opt(c.detached_ms)}};
 }
 
+json::object write(const SatisfactionAnswer& a) {
+    return {{"uuid", a.uuid},
+            {"event_id", a.event_id},
+            {"session_id", opt(a.session_id)},
+            {"answer", to_string(a.answer)},
+            {"answered_hour_ms", a.answered_hour_ms}};
+}
+
 json::object write(const RoomFacilitators& r);  // holds a list: after write_all
 
 template <typename T>
@@ -257,6 +265,19 @@ Correction read_correction(const Fields& f) {
     return c;
 }
 
+SatisfactionAnswer read_satisfaction(const Fields& f) {
+    SatisfactionAnswer a;
+    a.uuid = f.text("uuid");
+    if (a.uuid.empty() || a.uuid.size() > 64) f.fail("uuid", "expected 1-64 characters");
+    a.event_id = f.integer("event_id");
+    a.session_id = f.opt_integer("session_id");
+    a.answer = f.enumeration("answer", parse_satisfaction_answer);
+    a.answered_hour_ms = f.integer("answered_hour_ms");
+    if (a.answered_hour_ms < 0 || a.answered_hour_ms % 3'600'000 != 0)
+        f.fail("answered_hour_ms", "expected a whole hour in milliseconds");
+    return a;
+}
+
 Participant read_participant(const Fields& f) {
     Participant p;
     p.id = f.integer("id");
@@ -344,7 +365,10 @@ json::value parse_body(std::string_view text) {
 
 std::string to_json(const UploadBatch& b) {
     return json::serialize(json::object{
-        {"device_time_ms", b.device_time_ms}, {"check_ins", write_all(b.check_ins)}, {"corrections", write_all(b.corrections)}});
+        {"device_time_ms", b.device_time_ms},
+        {"check_ins", write_all(b.check_ins)},
+        {"corrections", write_all(b.corrections)},
+        {"satisfaction", write_all(b.satisfaction)}});
 }
 
 std::string to_json(const UploadReply& r) {
@@ -446,7 +470,8 @@ UploadBatch parse_upload_batch(std::string_view text) {
     b.device_time_ms = f.integer("device_time_ms");
     b.check_ins = f.list("check_ins", read_check_in);
     b.corrections = f.list("corrections", read_correction);
-    if (b.check_ins.size() + b.corrections.size() > max_batch_records)
+    b.satisfaction = f.list("satisfaction", read_satisfaction);  // absent from older devices: empty
+    if (b.check_ins.size() + b.corrections.size() + b.satisfaction.size() > max_batch_records)
         throw ProtocolError("body: more than " + std::to_string(max_batch_records) + " records in one upload");
     return b;
 }

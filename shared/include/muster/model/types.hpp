@@ -37,6 +37,12 @@ enum class Outcome {
 // Attendance status of a participant at an event (derived; or set by hub staff).
 enum class AttendanceStatus { present, late, left_early, absent, excused, caught_up, alternate };
 
+// "Will this activity help you improve your practice?" at check-out (issue 13).
+enum class SatisfactionAnswerKind { agree, not_sure, disagree };
+std::string_view to_string(SatisfactionAnswerKind);  // "agree", "not_sure", "disagree"
+std::string_view label(SatisfactionAnswerKind);      // "Agree", "Not sure", "Disagree"
+std::optional<SatisfactionAnswerKind> parse_satisfaction_answer(std::string_view);
+
 std::string_view to_string(Role);
 std::string_view to_string(EventKind);
 std::string_view to_string(Direction);

@@ -22,11 +22,24 @@ public:
 inline constexpr std::size_t max_batch_records = 500;  // per upload request
 inline constexpr TimeMs clock_skew_flag_ms = 2 * 60'000;
 
+// An answer to the satisfaction question at an exit kiosk (migration 0011): nothing in it
+// names the person, the badge, the device or the check-out it followed.
+struct SatisfactionAnswer {
+    std::string uuid;  // random (v4)
+    EventId event_id = 0;
+    std::optional<SessionId> session_id;
+    SatisfactionAnswerKind answer = SatisfactionAnswerKind::agree;
+    TimeMs answered_hour_ms = 0;  // the hour it was given in: a multiple of 3,600,000
+};
+
 // POST /v1/upload
 struct UploadBatch {
     TimeMs device_time_ms = 0;  // the device clock when it sent this, to measure its skew
     std::vector<CheckIn> check_ins;
     std::vector<Correction> corrections;
+    // Read as empty when absent (older devices). Acked and rejected by uuid like the records;
+    // they count towards max_batch_records.
+    std::vector<SatisfactionAnswer> satisfaction;
 };
 
 // Why the hub refused one uploaded record, for machines (the reason is for people). The
