@@ -1,6 +1,7 @@
 // `muster school report|progress` and `muster notice draft|sent|list`: the per-school report
 // for induction tutors and the non-attendance notices sent to schools (docs/schools.md).
 #include "command.hpp"
+#include "csv_output.hpp"
 
 #include "muster/attendance/school_report.hpp"
 #include "muster/store/event_store.hpp"
@@ -8,6 +9,7 @@
 #include "muster/time/uk_time.hpp"
 
 #include <ostream>
+#include <sstream>
 
 namespace muster::admin {
 namespace {
@@ -97,9 +99,10 @@ int school_report(const Args& a, Context& ctx) {
         if (!all) throw UsageError("no event " + std::to_string(event) + " (muster event list)");
         reports = std::move(*all);
     }
-    if (a.flag("csv")) {
-        attendance::write_school_report_csv(reports, ctx.out);
-        return 0;
+    if (auto to = csv_destination(a); to.wanted) {
+        std::ostringstream text;
+        auto rows = attendance::write_school_report_csv(reports, text);
+        return write_csv_output(ctx, "muster school report", to, text.str(), rows);
     }
     if (!urn.empty()) {
         print_report(reports.front(), ctx.out);
@@ -129,9 +132,10 @@ int school_progress(const Args& a, Context& ctx) {
     auto db = ctx.hub.open();
     TimeMs now = uk_time::now_ms();
     auto school = store::load_school_programme(*db, urn, now);
-    if (a.flag("csv")) {
-        attendance::write_school_progress_csv(school.people, ctx.out);
-        return 0;
+    if (auto to = csv_destination(a); to.wanted) {
+        std::ostringstream text;
+        auto rows = attendance::write_school_progress_csv(school.people, text);
+        return write_csv_output(ctx, "muster school progress", to, text.str(), rows);
     }
     if (school.people.empty()) {
         ctx.err << "muster school progress: no ECTs or mentors at school " << urn << "\n";
@@ -239,16 +243,18 @@ int notice_list(const Args& a, Context& ctx) {
 std::vector<Command> school_commands() {
     return {
         {"school report", "Each school's ECTs and mentors at an event: status, lateness, left early, programme progress",
-         "--event ID [--urn URN] [--csv]\n\n"
+         "--event ID [--urn URN] [--csv | --out FILE]\n\n"
          "  --event  the event (muster event list)\n"
          "  --urn    one school (its 6-digit URN): each person in full; without it, one line per school\n"
-         "  --csv    write the rows as CSV for Excel to standard output (muster help school-columns)",
-         {"event", "urn"}, {"csv"}, school_report},
+         "  --csv    write the rows as CSV for Excel to standard output (muster help school-columns)\n"
+         "  --out    write that CSV to FILE instead (replaced whole; an earlier file stays if writing fails)",
+         {"event", "urn", "out"}, {"csv"}, school_report},
         {"school progress", "A school's ECTs and mentors over their programme: counted, required, at risk, each event",
-         "--urn URN [--csv]\n\n"
+         "--urn URN [--csv | --out FILE]\n\n"
          "  --urn  the school's 6-digit URN\n"
-         "  --csv  write one row per person as CSV for Excel to standard output",
-         {"urn"}, {"csv"}, school_progress},
+         "  --csv  write one row per person as CSV for Excel to standard output\n"
+         "  --out  write that CSV to FILE instead (replaced whole; an earlier file stays if writing fails)",
+         {"urn", "out"}, {"csv"}, school_progress},
         {"notice draft", "The non-attendance notice for a school's induction tutor after an event, as it stands",
          "--event ID --urn URN\n\n"
          "Prints the text and its version. People an earlier notice told about are left out (muster help notices).\n"
