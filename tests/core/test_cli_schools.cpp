@@ -8,6 +8,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <iterator>
+
 using namespace muster;
 using namespace muster::test;
 
@@ -63,6 +66,17 @@ TEST_CASE("school report lists an event's schools and gives one school in full o
     auto all_csv = hub.run({"school", "report", "--event", "1", "--csv"});
     REQUIRE(all_csv.code == 0);
     CHECK_THAT(all_csv.out, Catch::Contains("Rhys") && Catch::Contains("Siân"));
+
+    // --out writes the same CSV to a file, replaced whole, and says how many rows (the three
+    // ECTs; the induction tutor is in no school report).
+    auto file = hub.dir.file("schools.csv");
+    auto written = hub.run({"school", "report", "--event", "1", "--out", file});
+    REQUIRE(written.code == 0);
+    CHECK_THAT(written.out, Catch::Contains("Wrote 3 row(s) to " + file));
+    std::ifstream in(file, std::ios::binary);
+    std::string on_disk((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(on_disk == all_csv.out);
+    CHECK(hub.run({"school", "report", "--event", "1", "--out", ""}).code == 2);
 
     CHECK(hub.run({"school", "report", "--event", "1", "--urn", "12345"}).code == 2);
     CHECK(hub.run({"school", "report", "--event", "99"}).code == 2);
