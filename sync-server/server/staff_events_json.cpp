@@ -229,15 +229,20 @@ void unexpected(Out& o, const store::UnexpectedRow& u) {
     o.f("linked_to", u.linked_to).end_obj();
 }
 
+// The fields that name an event, the same in the event list and on the event's page.
+Out& event_heading(Out& o, EventId id, const std::string& title, const std::string& venue, const std::string& date,
+                   const std::string& programme, const std::string& item, EventKind kind) {
+    return o.f("id", id)
+        .f("title", title)
+        .f("venue", venue)
+        .f("date", date)
+        .f("programme", programme)
+        .f("item", item)
+        .f("kind", to_string(kind));
+}
+
 void event(Out& o, const Event& e) {
-    o.obj()
-        .f("id", e.id)
-        .f("title", e.title)
-        .f("venue", e.venue)
-        .f("date", e.local_date)
-        .f("programme", e.programme)
-        .f("item", e.item)
-        .f("kind", to_string(e.kind))
+    event_heading(o.obj(), e.id, e.title, e.venue, e.local_date, e.programme, e.item, e.kind)
         .f("late_after_min", e.late_after_min);
     list(o, "sessions", e.sessions, [](Out& out, const Session& s) {
         out.obj().f("id", s.id).f("name", s.name).time("starts", s.starts_ms, false).time("ends", s.ends_ms, false).end_obj();
@@ -258,14 +263,7 @@ std::string overview_json(std::span<const store::EventOverview> events, TimeMs n
     Out o(256 + events.size() * 400);
     o.obj().key("events").arr();
     for (const auto& e : events) {
-        o.obj()
-            .f("id", e.event_id)
-            .f("title", e.title)
-            .f("venue", e.venue)
-            .f("date", e.local_date)
-            .f("programme", e.programme)
-            .f("item", e.item)
-            .f("kind", to_string(e.kind))
+        event_heading(o.obj(), e.event_id, e.title, e.venue, e.local_date, e.programme, e.item, e.kind)
             .f("held", e.held)
             .f("cancelled", e.cancelled)
             .key("signed_off");
