@@ -199,6 +199,8 @@ TEST_CASE("Bulk amendments queue one version per person", "[central][outbox]") {
     CHECK(h.newest(h.sian).version == 2);
     CHECK(h.newest(h.sian).record.status == AttendanceStatus::late);
     CHECK(h.newest(h.sian).record.cause == "register checked");
+    CHECK(h.newest(h.sian).record.evidence == central::EvidenceHeld::training_event_attended);
+    CHECK(h.newest(h.rhys).record.evidence == central::EvidenceHeld::none);
     CHECK(h.count("SELECT count(*) FROM central_records") == 7);
 
     // A refused batch writes no version either.

@@ -88,10 +88,11 @@ bool write_next_version(db::Database& db, central::CentralRecord record, std::st
         "SELECT 1 FROM central_deliveries d JOIN central_records r ON r.id = d.record_row WHERE r.record_id = ?1 AND "
         "r.version < ?2 AND d.target = ?3 AND d.state IN ('delivered', 'sending') LIMIT 1");
     // Never a `sending` entry: it may be at the target already; the new one follows it.
+    // Found from the record's versions (a few rows), not from the target's pending backlog.
     auto& supersede = db.cached(
-        "UPDATE central_deliveries SET state = 'superseded', updated_ms = ?4 WHERE target = ?3 AND "
-        "state IN ('pending', 'rejected') AND record_row IN (SELECT id FROM central_records WHERE record_id = ?1 AND "
-        "version < ?2)");
+        "UPDATE central_deliveries SET state = 'superseded', updated_ms = ?4 WHERE id IN (SELECT d.id FROM "
+        "central_records r JOIN central_deliveries d ON d.record_row = r.id WHERE r.record_id = ?1 AND r.version < ?2 "
+        "AND d.target = ?3 AND d.state IN ('pending', 'rejected'))");
     for (const auto& t : targets) {
         const bool correction = newest && followed.bind_all(record.record_id, record.version, t)
                                               .query_one([](const db::Statement&) { return true; })
