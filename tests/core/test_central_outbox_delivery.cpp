@@ -235,3 +235,29 @@ TEST_CASE("Targets are registered from the server's file", "[central][outbox][ta
         CHECK(store::parse_delivery_state(store::to_string(s)) == s);
     CHECK_FALSE(store::parse_delivery_state("lost"));
 }
+
+TEST_CASE("A version rejected while a newer one waits behind it gives way to it", "[central][outbox][worker]") {
+    test::CentralHub h;
+    h.ready();
+    const TimeMs t = h.signed_at + 10;
+    REQUIRE(store::claim_due_deliveries(h.db, "crm", 100, t).size() == 5);
+    REQUIRE(h.amend(h.correction(StaffAction::absent, h.rhys, "not ill after all"), t + 5).outcome ==
+            CorrectionOutcome::stored);
+    REQUIRE(h.entry(h.rhys, 2, "crm") == "pending/correction");  // version 1 was on its way
+    // The target refuses version 1: it never arrived, so version 2 is no correction, and
+    // version 1 is never sent after it.
+    std::vector<DeliveryResult> refused{{h.delivery(h.rhys, 1, "crm"), DeliveryResult::Kind::rejected, 422, "bad", {}, 0}};
+    store::record_delivery_results(h.db, refused, t + 10);
+    CHECK(h.entry(h.rhys, 1, "crm") == "superseded");
+    CHECK(h.entry(h.rhys, 2, "crm") == "pending");
+    CHECK(store::retry_rejected(h.db, {h.delivery(h.rhys, 1, "crm"), std::nullopt, std::nullopt}, "Bea Admin", t + 20) == 0);
+    auto next = store::claim_due_deliveries(h.db, "crm", 100, t + 30);
+    REQUIRE(next.size() == 1);
+    CHECK(next[0].version == 2);
+    CHECK_FALSE(next[0].correction);
+
+    // Rejected with nothing behind it: it stays rejected, for staff to see.
+    std::vector<DeliveryResult> sian{{h.delivery(h.sian, 1, "crm"), DeliveryResult::Kind::rejected, 422, "bad", {}, 0}};
+    store::record_delivery_results(h.db, sian, t + 40);
+    CHECK(h.entry(h.sian, 1, "crm") == "rejected");
+}

@@ -15,6 +15,28 @@ constexpr std::string_view in_order =
     "WHERE o.record_id = r.record_id AND o.version < r.version AND od.target = d.target AND "
     "od.state IN ('pending', 'sending')))";
 
+// An entry rejected while a newer version of its record was queued behind it (an amendment
+// made while it was being sent) gives way to that version, as it would have had it not been
+// on its way: never retried after it, which would put the older record back. The newer
+// entries there are corrections only if an older version did reach the target.
+void give_way_if_newer(db::Database& db, std::int64_t delivery_id, TimeMs now) {
+    auto& newer = db.cached(
+        "SELECT nd.id FROM central_deliveries d JOIN central_records r ON r.id = d.record_row JOIN central_records nr "
+        "ON nr.record_id = r.record_id AND nr.version > r.version JOIN central_deliveries nd ON nd.record_row = nr.id "
+        "AND nd.target = d.target WHERE d.id = ?1 AND nd.state = 'pending'");
+    auto ids = newer.bind(1, delivery_id).query_all([](const db::Statement& r) { return r.int64(0); });
+    if (ids.empty()) return;
+    db.cached("UPDATE central_deliveries SET state = 'superseded', updated_ms = ?2 WHERE id = ?1")
+        .bind_all(delivery_id, now)
+        .run();
+    auto& correction = db.cached(
+        "UPDATE central_deliveries SET correction = EXISTS (SELECT 1 FROM central_records me JOIN central_records o ON "
+        "o.record_id = me.record_id AND o.version < me.version JOIN central_deliveries od ON od.record_row = o.id AND "
+        "od.target = central_deliveries.target WHERE me.id = central_deliveries.record_row AND od.state IN "
+        "('delivered', 'sending')) WHERE id = ?1");
+    for (auto id : ids) correction.bind(1, id).run();
+}
+
 }  // namespace
 
 std::vector<DeliveryItem> claim_due_deliveries(db::Database& db, std::string_view target, std::size_t limit,
@@ -71,6 +93,7 @@ void record_delivery_results(db::Database& db, std::span<const DeliveryResult> r
                 break;
             case DeliveryResult::Kind::rejected:
                 rejected.bind_all(r.delivery_id, r.http_status, r.error, now).run();
+                if (db.changes() == 1) give_way_if_newer(db, r.delivery_id, now);
                 break;
         }
     }
