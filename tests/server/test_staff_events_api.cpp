@@ -6,6 +6,7 @@
 
 #include "test_hub.hpp"
 
+#include "muster/store/central_outbox.hpp"
 #include "muster/store/check_in_store.hpp"
 #include "muster/store/event_store.hpp"
 #include "muster/store/staff_store.hpp"
@@ -14,6 +15,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <functional>
 
 using namespace muster;
 using namespace muster::server;
@@ -51,6 +53,10 @@ struct World {
     }
     ~World() { std::fclose(devnull); }
 
+    // The delivery worker's wake (StaffRequest::outbox_changed): how often a write rang it.
+    int wakes = 0;
+    std::function<void()> outbox = [this] { ++wakes; };
+
     void scan(const std::string& uuid, ParticipantId who, EventId event, TimeMs at, std::int64_t seq,
               Outcome outcome = Outcome::checked_in) {
         CheckIn c;
@@ -71,7 +77,7 @@ struct World {
         auto q = target.find('?');
         std::string path = target.substr(0, q);
         StaffRequest r{http, path, q == std::string::npos ? std::string_view{} : std::string_view(target).substr(q + 1),
-                       who ? *who : admin, *hub.db, log, &feed, now ? now : later};
+                       who ? *who : admin, *hub.db, log, &feed, now ? now : later, &outbox};
         auto res = handle_staff_events(r);
         REQUIRE(res);
         return *res;
@@ -265,9 +271,17 @@ TEST_CASE("staff events API: sign-off is for admins, then changes are amendments
     }
     REQUIRE(w.call("POST", ev(w.hub.event, "/corrections"), json::serialize(json::object{{"items", items}})).status ==
             HttpStatus::created);
+    std::vector<store::CentralTarget> crm{{"crm", store::TargetKind::https}};
+    store::register_central_targets(*w.hub.db, crm, w.start);
+    CHECK(w.wakes == 0);  // corrections before the sign-off queue nothing
     auto signed_off = w.call("POST", ev(w.hub.event, "/sign-off"), R"({"note": "all settled"})");
     INFO(signed_off.body);
     REQUIRE(signed_off.status == HttpStatus::created);
+    // The sign-off queued the event's central records and woke the delivery worker.
+    CHECK(w.wakes == 1);
+    auto records = w.hub.db->prepare("SELECT count(*) FROM central_deliveries WHERE target = 'crm'");
+    REQUIRE(records.step());
+    CHECK(records.int64(0) == static_cast<std::int64_t>(rec.at("rows").as_array().size()));
     CHECK(json::parse(signed_off.body).at("signed_off").at("by").at("name").as_string() == "Ann Admin");
     CHECK(w.call("POST", ev(w.hub.event, "/sign-off"), "{}").status == HttpStatus::ok);  // already
     CHECK_FALSE(w.get(ev(w.hub.event)).at("signed_off").is_null());
@@ -286,6 +300,7 @@ TEST_CASE("staff events API: sign-off is for admins, then changes are amendments
     INFO(with.body);
     REQUIRE(with.status == HttpStatus::created);
     CHECK(json::parse(with.body).at("amendment").as_bool());
+    CHECK(w.wakes == 2);  // the amendment queued version 2 of Siân's record (refusals and "already" did not wake it)
 
     auto audit = w.get(ev(w.hub.event, "/audit"));
     const auto& entries = audit.at("entries").as_array();
