@@ -1,11 +1,11 @@
 // `muster attendance show` and `attendance history`: an event's reconciliation as the staff
 // pages show it (docs/reconciliation.md), read through store::load_reconciliation, as a
 // table or as CSV for Excel (docs/exports.md).
+#include "csv_output.hpp"
 #include "event_command_support.hpp"
 #include "reconcile_text.hpp"
 
 #include "muster/csv/csv_writer.hpp"
-#include "muster/util/private_files.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -118,35 +118,21 @@ void write_csv(const EventReconciliation& rec, bool unsettled_only, std::ostream
 
 int show(const Args& a, Context& ctx) {
     auto event = a.require_int("event");
-    auto out_path = a.get("out");
-    if (out_path && out_path->empty()) throw UsageError("--out needs a file name");
-    bool csv = a.flag("csv") || out_path;
+    auto csv = csv_output_option(a);
     auto db = ctx.hub.open();
     auto rec = require_reconciliation(*db, event);
     bool unsettled_only = a.flag("unsettled");
-    if (rec.rows.empty() && (csv || rec.unexpected.empty())) {
+    if (rec.rows.empty() && (csv.wanted || rec.unexpected.empty())) {
         ctx.err << "muster attendance show: nobody is expected at event " << event
                 << (rec.unexpected.empty() ? " and nobody scanned there" : "")
-                << (out_path ? "; " + *out_path + " was not written" : "") << "\n";
+                << (csv.path ? "; " + *csv.path + " was not written" : "") << "\n";
         return 1;
     }
-    if (csv) {
+    if (csv.wanted) {
         std::ostringstream text;
         write_csv(rec, unsettled_only, text);
-        if (!out_path) {
-            ctx.out << text.str();
-            return 0;
-        }
-        try {
-            replace_private_file(*out_path, text.str());
-        } catch (const std::exception& e) {
-            ctx.err << "muster attendance show: cannot write " << *out_path << " (" << e.what()
-                    << "); any earlier file there is unchanged\n";
-            return 1;
-        }
-        ctx.out << "Wrote " << (unsettled_only ? rec.unsettled : static_cast<int>(rec.rows.size())) << " row(s) to "
-                << *out_path << "\n";
-        return 0;
+        return put_csv(csv, text.str(), unsettled_only ? static_cast<std::size_t>(rec.unsettled) : rec.rows.size(),
+                       "muster attendance show", ctx);
     }
     print_heading(rec, ctx.out);
     if (unsettled_only && rec.unsettled == 0) ctx.out << "Every row is settled.\n";

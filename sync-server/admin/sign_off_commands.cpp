@@ -1,11 +1,11 @@
 // `muster event sign-off` and `event audit`: an event's sign-off from the hub's terminal (it
 // acts as an admin: whoever runs `muster` holds the hub's folder and keys), and the event's
 // audit log of every correction and the sign-off, as a table or CSV for Excel.
+#include "csv_output.hpp"
 #include "event_command_support.hpp"
 #include "reconcile_text.hpp"
 
 #include "muster/csv/csv_writer.hpp"
-#include "muster/util/private_files.hpp"
 
 #include <ostream>
 #include <sstream>
@@ -62,32 +62,19 @@ void write_csv(const std::vector<store::AuditEntry>& entries, std::ostream& out)
 
 int audit(const Args& a, Context& ctx) {
     auto event = a.require_int("event");
-    auto out_path = a.get("out");
-    if (out_path && out_path->empty()) throw UsageError("--out needs a file name");
+    auto csv = csv_output_option(a);
     auto db = ctx.hub.open();
     require_event(*db, event);
     auto entries = store::event_audit(*db, event);
     if (entries.empty()) {
         ctx.err << "muster event audit: event " << event << " has no corrections and no sign-off yet"
-                << (out_path ? "; " + *out_path + " was not written" : "") << "\n";
+                << (csv.path ? "; " + *csv.path + " was not written" : "") << "\n";
         return 1;
     }
-    if (a.flag("csv") || out_path) {
+    if (csv.wanted) {
         std::ostringstream text;
         write_csv(entries, text);
-        if (!out_path) {
-            ctx.out << text.str();
-            return 0;
-        }
-        try {
-            replace_private_file(*out_path, text.str());
-        } catch (const std::exception& e) {
-            ctx.err << "muster event audit: cannot write " << *out_path << " (" << e.what()
-                    << "); any earlier file there is unchanged\n";
-            return 1;
-        }
-        ctx.out << "Wrote " << entries.size() << " row(s) to " << *out_path << "\n";
-        return 0;
+        return put_csv(csv, text.str(), entries.size(), "muster event audit", ctx);
     }
     ctx.out << "Audit log of event " << event << ", oldest first:\n";
     for (const auto& e : entries) {
