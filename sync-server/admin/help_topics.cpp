@@ -148,6 +148,28 @@ void marks_brief(std::ostream& out) {
     out << " (caught_up needs --caught-up-on and --evidence; alternate needs --attended-event)\n";
 }
 
+// The outbox of records for the central attendance records (docs/central.md).
+void central(std::ostream& out) {
+    out << "Central records (muster central status|retry; docs/central.md): when an event is signed off, one\n"
+           "attendance record per expected person is queued for every target in sync-server.toml\n"
+           "([[central.target]], kind https, csv or evidence-csv); each later amendment that changes a record\n"
+           "queues its next version, sent as a correction when the one before was delivered. The server's\n"
+           "delivery worker sends them; every delivery carries the idempotency key target:record_id:version.\n"
+           "Entry states:\n"
+           "  pending     waiting to be sent (again: failures are retried with growing waits)\n"
+           "  sending     being sent now (a stopped server's are sent again at its next start)\n"
+           "  delivered   the target took it\n"
+           "  rejected    the target refused it (an HTTP 4xx other than 429, or a record it cannot read): it\n"
+           "              waits for a person; fix the cause, then muster central retry\n"
+           "  superseded  a newer version of the record was queued before this one was delivered\n"
+           "File targets write one CSV file per batch into their folder (UTF-8 with BOM, batch id, record id,\n"
+           "version and idempotency key on each row).\n";
+}
+
+void central_brief(std::ostream& out) {
+    out << "Central records: states pending, sending, delivered, rejected (waits for muster central retry), superseded.\n";
+}
+
 constexpr HelpTopic topics[] = {
     {"roles", "roles a roster may give and their other spellings", roles, roles_brief},
     {"programmes", "programme templates and their item codes", programmes, programmes_brief},
@@ -156,6 +178,7 @@ constexpr HelpTopic topics[] = {
     {"school-columns", "the school report's CSV columns", school_columns, school_columns_brief},
     {"notices", "what a non-attendance notice says and to whom", notices, notices_brief},
     {"marks", "the statuses staff mark and what each needs; voids and amendments", marks, marks_brief},
+    {"central", "records sent to the CRM and the lead provider: targets, entry states, retry", central, central_brief},
 };
 
 }  // namespace
@@ -187,6 +210,7 @@ std::vector<const HelpTopic*> topics_for_command(const std::string& name, const 
         out.push_back(find_help_topic("marks"));
     if (group == "school") out.push_back(find_help_topic("school-columns"));
     if (group == "notice") out.push_back(find_help_topic("notices"));
+    if (group == "central") out.push_back(find_help_topic("central"));
     return out;
 }
 
