@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <functional>
 
 using namespace muster;
 using namespace muster::server;
@@ -38,6 +39,8 @@ struct World {
     log::Logger log{log::Level::info, devnull};
     ChangeFeed feed;
     TimeMs later = start + 2 * 24 * 3'600'000LL;  // two days on: today's event is held
+    int outbox_wakes = 0;  // the delivery worker's wake, as StaffApi passes it
+    std::function<void()> wake = [this] { ++outbox_wakes; };
 
     World() {
         other = store::create_event(*hub.db, {"ect-y1", "conference-1", 2025, uk_time::format_date(start + 7 * 86'400'000LL),
@@ -71,7 +74,7 @@ struct World {
         auto q = target.find('?');
         std::string path = target.substr(0, q);
         StaffRequest r{http, path, q == std::string::npos ? std::string_view{} : std::string_view(target).substr(q + 1),
-                       who ? *who : admin, *hub.db, log, &feed, now ? now : later};
+                       who ? *who : admin, *hub.db, log, &feed, now ? now : later, &wake};
         auto res = handle_staff_events(r);
         REQUIRE(res);
         return *res;
@@ -265,11 +268,14 @@ TEST_CASE("staff events API: sign-off is for admins, then changes are amendments
     }
     REQUIRE(w.call("POST", ev(w.hub.event, "/corrections"), json::serialize(json::object{{"items", items}})).status ==
             HttpStatus::created);
+    CHECK(w.outbox_wakes == 0);  // not an amendment: nothing queued for the central records
     auto signed_off = w.call("POST", ev(w.hub.event, "/sign-off"), R"({"note": "all settled"})");
     INFO(signed_off.body);
     REQUIRE(signed_off.status == HttpStatus::created);
     CHECK(json::parse(signed_off.body).at("signed_off").at("by").at("name").as_string() == "Ann Admin");
+    CHECK(w.outbox_wakes == 1);  // the sign-off queued the event's records: the worker is woken
     CHECK(w.call("POST", ev(w.hub.event, "/sign-off"), "{}").status == HttpStatus::ok);  // already
+    CHECK(w.outbox_wakes == 1);
     CHECK_FALSE(w.get(ev(w.hub.event)).at("signed_off").is_null());
 
     // A change now needs an amendment reason: 422 without, 201 (flagged) with.
@@ -286,6 +292,7 @@ TEST_CASE("staff events API: sign-off is for admins, then changes are amendments
     INFO(with.body);
     REQUIRE(with.status == HttpStatus::created);
     CHECK(json::parse(with.body).at("amendment").as_bool());
+    CHECK(w.outbox_wakes == 2);  // an amendment queues a new version
 
     auto audit = w.get(ev(w.hub.event, "/audit"));
     const auto& entries = audit.at("entries").as_array();
