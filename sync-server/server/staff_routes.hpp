@@ -42,5 +42,7 @@ using StaffHandler = std::optional<ApiResponse> (*)(const StaffRequest&);
 // The handlers, each in its own file (staff_<area>_api.cpp):
 std::optional<ApiResponse> handle_staff_events(const StaffRequest& r);   // /staff/api/events...
 std::optional<ApiResponse> handle_staff_schools(const StaffRequest& r);  // /staff/api/schools..., /staff/api/notices...
+// /staff/api/central..., and /staff/api/events/{id}/deliveries: listed before handle_staff_events.
+std::optional<ApiResponse> handle_staff_central(const StaffRequest& r);
 
 }  // namespace muster::server

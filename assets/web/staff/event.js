@@ -69,6 +69,7 @@ Recon.page = (() => {
     Recon.state.eventId = Number(id);
     // The per-school reports and notices of this event (school.html, docs/schools.md).
     $('schools-link').href = `school.html?event=${encodeURIComponent(id)}`;
+    $('deliveries-link').href = `delivery.html?event=${encodeURIComponent(id)}`;  // docs/staff.md, "Deliveries"
     Recon.state.me = await Recon.api.me();
     await reload();
   }
