@@ -42,5 +42,6 @@ using StaffHandler = std::optional<ApiResponse> (*)(const StaffRequest&);
 // The handlers, each in its own file (staff_<area>_api.cpp):
 std::optional<ApiResponse> handle_staff_events(const StaffRequest& r);   // /staff/api/events...
 std::optional<ApiResponse> handle_staff_schools(const StaffRequest& r);  // /staff/api/schools..., /staff/api/notices...
+std::optional<ApiResponse> handle_staff_facilitators(const StaffRequest& r);  // /staff/api/facilitators[.csv]
 
 }  // namespace muster::server
