@@ -137,3 +137,25 @@ TEST_CASE("muster facilitators refuses bad options", "[cli][facilitators]") {
     CHECK_THAT(help.out, Catch::Contains("evidence"));
     CHECK_THAT(help.out, Catch::Contains("register"));
 }
+
+TEST_CASE("hub staff mark a room's facilitator who came without scanning", "[cli][facilitators]") {
+    FacilitatorCliHub hub;
+    auto db = store::open_database(hub.dir.file("hub/hub.db"));
+    // Without the fixture's mark Grace has no fact at the event: she is listed for a room only.
+    db->exec("DELETE FROM corrections");
+    auto grace = *db->prepare("SELECT id FROM participants WHERE last_name = '=Hughes'")
+                      .query_one([](const db::Statement& r) { return r.int64(0); });
+    CHECK_THAT(hub.run({"facilitators", "--school", "345678"}).err, Catch::Contains("no delivered sessions"));
+    auto mark = hub.run({"attendance", "mark", "--event", "1", "--participant", std::to_string(grace), "--status", "present",
+                         "--reason", "forgot badge", "--author", "Ann Example"});
+    INFO(mark.err);
+    REQUIRE(mark.code == 0);
+    auto r = hub.run({"facilitators", "--school", "345678"});
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.out, Catch::Contains("Grace =Hughes (id " + std::to_string(grace) + "): 2 session(s)"));
+    CHECK_THAT(r.out, Catch::Contains("staff mark"));
+    // Someone neither expected, scanned nor listed for a room is still refused.
+    auto ect = hub.run({"attendance", "mark", "--event", "1", "--participant", "999", "--status", "present", "--reason", "x",
+                        "--author", "Ann Example"});
+    CHECK(ect.code == 2);
+}
