@@ -210,7 +210,11 @@ CorrectionResult apply(db::Database& db, const CorrectionAuthor& by, const Staff
         return refused(CorrectionOutcome::not_found, "There is no such participant.");
     if (!exists(db, "SELECT 1 FROM enrolments WHERE event_id = ?1 AND participant_id = ?2", c.event_id, c.participant_id) &&
         !exists(db, "SELECT 1 FROM check_ins WHERE event_id = ?1 AND participant_id = ?2", c.event_id, c.participant_id) &&
-        !exists(db, "SELECT 1 FROM corrections WHERE event_id = ?1 AND participant_id = ?2", c.event_id, c.participant_id))
+        !exists(db, "SELECT 1 FROM corrections WHERE event_id = ?1 AND participant_id = ?2", c.event_id, c.participant_id) &&
+        // A room's facilitator is not enrolled (event create lists them for rooms), and hub
+        // staff mark one who came without scanning (docs/facilitators.md).
+        !exists(db, "SELECT 1 FROM room_facilitators f JOIN rooms r ON r.id = f.room_id WHERE r.event_id = ?1 AND "
+                    "f.participant_id = ?2", c.event_id, c.participant_id))
         return refused(CorrectionOutcome::not_found, "That person is neither expected nor scanned at this event.");
 
     switch (c.action) {

@@ -2,6 +2,7 @@
 
 #include "muster/attendance/attendance_export.hpp"
 #include "muster/attendance/attendance_rules.hpp"
+#include "muster/attendance/facilitator_report.hpp"
 #include "muster/attendance/school_report.hpp"
 #include "muster/programme/templates.hpp"
 
@@ -168,6 +169,27 @@ void central(std::ostream& out) {
 
 void central_brief(std::ostream& out) {
     out << "Central records: states pending, sending, delivered, rejected (waits for muster central retry), superseded.\n";
+// What counts as a delivered session (facilitator_report.hpp's rule) and the CSV's columns.
+void facilitators(std::ostream& out) {
+    out << "Facilitators' delivered sessions (muster facilitators; docs/facilitators.md):\n"
+           "  A facilitator is listed for a room of the event, or has the facilitator role and is expected there.\n"
+           "  They delivered a session of a held, not cancelled event when their entry scan (counted, not\n"
+           "  voided) is in it, or hub staff marked them present or late (every session; evidence \"staff\n"
+           "  mark\" where no scan shows it). Left early: the sessions they scanned into, else the first.\n"
+           "  A hub mark of absent, excused, caught up or alternate removes the event. Marks from a register\n"
+           "  tablet or a device do not count (facilitators run the tablets).\n"
+           "CSV columns (--csv, --out; one row per delivered session, in this order):\n";
+    for (const auto& c : attendance::facilitator_report_columns()) {
+        out << "  " << c.name;
+        pad(out, c.name.size(), 16);
+        out << c.meaning << "\n";
+    }
+}
+
+void facilitators_brief(std::ostream& out) {
+    out << "Facilitators' CSV columns:";
+    for (const auto& c : attendance::facilitator_report_columns()) out << ' ' << c.name;
+    out << "\n";
 }
 
 constexpr HelpTopic topics[] = {
@@ -179,6 +201,7 @@ constexpr HelpTopic topics[] = {
     {"notices", "what a non-attendance notice says and to whom", notices, notices_brief},
     {"marks", "the statuses staff mark and what each needs; voids and amendments", marks, marks_brief},
     {"central", "records sent to the CRM and the lead provider: targets, entry states, retry", central, central_brief},
+    {"facilitators", "what counts as a facilitator's delivered session; the CSV's columns", facilitators, facilitators_brief},
 };
 
 }  // namespace
@@ -189,7 +212,8 @@ const HelpTopic* find_help_topic(std::string_view name) {
     // The singular, and "templates", find the same lists.
     constexpr std::pair<std::string_view, std::string_view> aliases[] = {
         {"role", "roles"}, {"programme", "programmes"}, {"templates", "programmes"}, {"column", "columns"}, {"status", "statuses"},
-        {"mark", "marks"}, {"corrections", "marks"}};
+        {"mark", "marks"}, {"corrections", "marks"},
+        {"facilitator", "facilitators"}, {"facilitator-columns", "facilitators"}};
     for (auto& [alias, topic] : aliases)
         if (name == alias) name = topic;
     for (const auto& t : topics)
@@ -211,6 +235,7 @@ std::vector<const HelpTopic*> topics_for_command(const std::string& name, const 
     if (group == "school") out.push_back(find_help_topic("school-columns"));
     if (group == "notice") out.push_back(find_help_topic("notices"));
     if (group == "central") out.push_back(find_help_topic("central"));
+    if (name == "facilitators") out.push_back(find_help_topic("facilitators"));
     return out;
 }
 

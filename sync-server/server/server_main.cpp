@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
         // The areas' handlers, tried in order: deliveries (first: it answers one path under
         // /staff/api/events/, .../{id}/deliveries), reconciliation, then schools and notices.
         StaffApi staff_api(config.database, logger, [] { return muster::uk_time::now_ms(); }, config.threads, &feed,
-                           {handle_staff_central, handle_staff_events, handle_staff_schools});
+                           {handle_staff_central, handle_staff_events, handle_staff_schools, handle_staff_facilitators});
         HttpServer server(config, api, logger, &register_api, &feed, &staff_api);
         server.run(true);
         return 0;  // the store closes here, after the last request

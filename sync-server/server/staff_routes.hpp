@@ -44,5 +44,6 @@ std::optional<ApiResponse> handle_staff_events(const StaffRequest& r);   // /sta
 std::optional<ApiResponse> handle_staff_schools(const StaffRequest& r);  // /staff/api/schools..., /staff/api/notices...
 // /staff/api/central..., and /staff/api/events/{id}/deliveries: listed before handle_staff_events.
 std::optional<ApiResponse> handle_staff_central(const StaffRequest& r);
+std::optional<ApiResponse> handle_staff_facilitators(const StaffRequest& r);  // /staff/api/facilitators[.csv]
 
 }  // namespace muster::server
