@@ -169,6 +169,8 @@ void central(std::ostream& out) {
 
 void central_brief(std::ostream& out) {
     out << "Central records: states pending, sending, delivered, rejected (waits for muster central retry), superseded.\n";
+}
+
 // What counts as a delivered session (facilitator_report.hpp's rule) and the CSV's columns.
 void facilitators(std::ostream& out) {
     out << "Facilitators' delivered sessions (muster facilitators; docs/facilitators.md):\n"
