@@ -9,11 +9,10 @@ namespace muster::central {
 std::unique_ptr<DeliveryTarget> make_target(const TargetConfig& config) {
     switch (config.kind) {
         case store::TargetKind::https: return make_https_target(config);
-        case store::TargetKind::csv:
-        case store::TargetKind::evidence_csv: break;
+        case store::TargetKind::csv: return make_csv_target(config);
+        case store::TargetKind::evidence_csv: return make_evidence_csv_target(config);
     }
-    // The file targets arrive with the core's csv_target.cpp (issue 13, helper central-files).
-    throw ConfigError("central target " + config.name + ": kind: file targets are not available in this build yet");
+    throw ConfigError("central target " + config.name + ": kind: unknown");
 }
 
 std::vector<std::unique_ptr<DeliveryTarget>> make_targets(const CentralConfig& config) {

@@ -11,22 +11,6 @@
 namespace muster::central {
 namespace {
 
-// The outbox's own rules (central_outbox.hpp) restated here so the file is checked without
-// the store: 1..40 of [a-z0-9_-], and the three kinds.
-bool name_ok(std::string_view name) {
-    if (name.empty() || name.size() > 40) return false;
-    for (char c : name)
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
-    return true;
-}
-
-std::optional<store::TargetKind> kind_of(std::string_view s) {
-    if (s == "https") return store::TargetKind::https;
-    if (s == "csv") return store::TargetKind::csv;
-    if (s == "evidence-csv") return store::TargetKind::evidence_csv;
-    return std::nullopt;
-}
-
 std::optional<AuthKind> auth_of(std::string_view s) {
     if (s == "none") return AuthKind::none;
     if (s == "bearer") return AuthKind::bearer;
@@ -133,9 +117,9 @@ CentralConfig load_central_config(const config::TomlFile& f) {
         const std::string at = "central.target[" + std::to_string(i) + "].";
         TargetConfig t;
         t.name = f.text(at + "name", std::nullopt);
-        if (!name_ok(t.name)) f.fail(at + "name", "must be 1 to 40 of a-z, 0-9, _ and -");
+        if (!store::valid_target_name(t.name)) f.fail(at + "name", "must be 1 to 40 of a-z, 0-9, _ and -");
         if (!names.insert(t.name).second) f.fail(at + "name", "'" + t.name + "' names another target too");
-        auto kind = kind_of(f.text(at + "kind", std::nullopt));
+        auto kind = store::parse_target_kind(f.text(at + "kind", std::nullopt));
         if (!kind) f.fail(at + "kind", "must be https, csv or evidence-csv");
         t.kind = *kind;
         t.batch_size = static_cast<std::size_t>(
