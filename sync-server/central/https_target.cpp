@@ -191,7 +191,10 @@ private:
             return all(Kind::retry, status_text(status), after);
         }
         if (status >= 500) return all(Kind::retry, status_text(status));
-        if (status >= 400 && which.size() > 1) {
+        // Refusals of the request itself (credentials, URL, method) say nothing about a record:
+        // the whole batch waits for a person, without a request per record.
+        const bool request_refused = status == 401 || status == 403 || status == 404 || status == 405 || status == 407;
+        if (status >= 400 && which.size() > 1 && !request_refused) {
             for (auto i : which) send(batch, mapped, {i}, outcomes);
             return;
         }

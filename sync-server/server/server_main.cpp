@@ -47,6 +47,9 @@ void usage(std::FILE* to) {
                  "quarter of max_connections), min_reply_bytes_per_s, changes_page, changes_bytes,\n"
                  "stop_grace_ms, stream_heartbeat_ms, stream_min_interval_ms, stream_queue_bytes\n"
                  "(see the example file and docs/api.md).\n\n"
+                 "Records to the central attendance records (the hub's CRM, the lead provider's files) are\n"
+                 "delivered by a worker inside the server when the file has [[central.target]] tables\n"
+                 "(docs/central.md, \"Delivery\").\n\n"
                  "Logs are JSON lines on stderr, without personal data. SIGTERM or Ctrl-C stops it\n"
                  "gracefully: requests being handled finish, then the store is closed.\n");
 }

@@ -264,3 +264,16 @@ TEST_CASE("A target that cannot be set up is refused", "[central][https]") {
     bad_map.config.mapping = bad_map.dir.file("m.json");
     CHECK_THROWS_WITH(central::make_https_target(bad_map.config), Catch::Contains("fields.version"));
 }
+
+TEST_CASE("A 401 rejects the whole batch without a request per record", "[central][https]") {
+    test::DeliveryReceiver crm([](const test::ReceivedRequest&, std::size_t) { return test::ReceiverReply{401, "", {}, {}}; });
+    Setup s(crm.url());
+    s.secret("expired", AuthKind::bearer);
+    auto out = central::make_https_target(s.config)->deliver(test::delivery_items(3));
+    for (const auto& o : out) {
+        CHECK(o.kind == Kind::rejected);
+        CHECK(o.http_status == 401);
+        CHECK(o.error == "HTTP 401 Unauthorized");
+    }
+    CHECK(crm.requests().size() == 1);
+}

@@ -5,6 +5,9 @@
 #include "delivery_receiver.hpp"
 #include "delivery_worker.hpp"
 #include "https_target.hpp"
+#include "target_factory.hpp"
+
+#include "muster/util/config_error.hpp"
 #include "log_lines.hpp"
 #include "server_process.hpp"
 
@@ -152,4 +155,26 @@ TEST_CASE("A real server with an https target in its file delivers a signed-off 
     server.terminate();
     CHECK(server.wait(std::chrono::seconds(20)) == 0);
     CHECK(delivered(h, 5));
+}
+
+TEST_CASE("Targets are made by kind, the file kinds by the core", "[central][worker]") {
+    test::TempDir dir;
+    std::filesystem::create_directories(dir.path() / "out");
+    central::CentralConfig c;
+    central::TargetConfig crm;
+    crm.name = "crm";
+    crm.url = "https://crm.example.org/api";
+    central::TargetConfig files;
+    files.name = "files";
+    files.kind = store::TargetKind::csv;
+    files.folder = dir.path() / "out";
+    central::TargetConfig evidence = files;
+    evidence.name = "lp";
+    evidence.kind = store::TargetKind::evidence_csv;
+    c.targets = {crm, files, evidence};
+    auto made = central::make_targets(c);
+    REQUIRE(made.size() == 3);
+    for (const auto& t : made) CHECK(t != nullptr);
+    c.targets[1].folder = dir.path() / "missing";
+    CHECK_THROWS_AS(central::make_targets(c), muster::ConfigError);
 }
