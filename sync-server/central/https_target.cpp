@@ -172,6 +172,15 @@ private:
             records.push_back(std::move(r));
         }
         body["records"] = std::move(records);
+        // The rate limit: a slot more than a second away is not waited for here.
+        if (auto later = rate_.wait_at_most(std::chrono::seconds(1))) {
+            for (auto i : which) {
+                outcomes[i].kind = Kind::retry;
+                outcomes[i].error = "waiting for the target's request rate";
+                outcomes[i].retry_after = std::chrono::ceil<std::chrono::milliseconds>(*later);
+            }
+            return;
+        }
         const Reply reply = post(json::serialize(body), request_key);
 
         auto all = [&](Kind kind, const std::string& error, std::optional<std::chrono::milliseconds> after = {}) {
@@ -257,7 +266,6 @@ private:
     }
 
     Reply post(const std::string& body, const std::string& request_key) {
-        rate_.wait();
         http::request<http::string_body> req{http::verb::post, url_.target, 11};
         req.set(http::field::host, url_.host.find(':') != std::string::npos ? "[" + url_.host + "]:" + url_.port
                                                                            : url_.host + ":" + url_.port);

@@ -11,10 +11,11 @@ RequestRate::Clock::time_point RequestRate::reserve(Clock::time_point now) {
     return at;
 }
 
-void RequestRate::wait() {
-    const auto at = reserve(Clock::now());
-    // The worker's stop waits for this too: at most one interval (1 s at the default 5/s... 0.2 s).
-    std::this_thread::sleep_until(at);
+std::optional<RequestRate::Clock::duration> RequestRate::wait_at_most(Clock::duration limit) {
+    const auto now = Clock::now();
+    if (per_second_ > 0 && next_ > now + limit) return next_ - now;
+    std::this_thread::sleep_until(reserve(now));
+    return std::nullopt;
 }
 
 }  // namespace muster::central

@@ -277,3 +277,16 @@ TEST_CASE("A 401 rejects the whole batch without a request per record", "[centra
     }
     CHECK(crm.requests().size() == 1);
 }
+
+TEST_CASE("Requests beyond the target's rate are retried after the interval, not sent", "[central][https]") {
+    test::DeliveryReceiver crm([](const test::ReceivedRequest& r, std::size_t) { return test::created_reply(r); });
+    Setup s(crm.url());
+    s.config.requests_per_s = 0.2;  // one request each 5 s
+    auto target = central::make_https_target(s.config);
+    CHECK(target->deliver(test::delivery_items(1))[0].kind == Kind::delivered);
+    auto second = target->deliver(test::delivery_items(1));
+    CHECK(second[0].kind == Kind::retry);
+    REQUIRE(second[0].retry_after);
+    CHECK(*second[0].retry_after > std::chrono::seconds(3));
+    CHECK(crm.requests().size() == 1);
+}

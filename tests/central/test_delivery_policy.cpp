@@ -60,6 +60,14 @@ TEST_CASE("Requests are spaced by the target's rate", "[central][rate]") {
     CHECK(five.reserve(t0) == t0 + std::chrono::milliseconds(200));
     CHECK(five.reserve(t0) == t0 + std::chrono::milliseconds(400));
     CHECK(five.reserve(t0 + std::chrono::seconds(10)) == t0 + std::chrono::seconds(10));  // idle time is not saved up
+    // A slot further away than the caller will wait is left untaken, and its distance said.
+    RequestRate slow(0.5);
+    CHECK_FALSE(slow.wait_at_most(std::chrono::seconds(1)));  // the first goes at once
+    auto left = slow.wait_at_most(std::chrono::seconds(1));
+    REQUIRE(left);
+    CHECK(*left > std::chrono::milliseconds(1500));
+    CHECK(*left <= std::chrono::seconds(2));
+    CHECK(slow.wait_at_most(std::chrono::seconds(1)).has_value());  // still not taken
     RequestRate none(0);
     CHECK(none.reserve(t0) == t0);
     CHECK(none.reserve(t0) == t0);
