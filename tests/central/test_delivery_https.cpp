@@ -290,3 +290,20 @@ TEST_CASE("Requests beyond the target's rate are retried after the interval, not
     CHECK(*second[0].retry_after > std::chrono::seconds(3));
     CHECK(crm.requests().size() == 1);
 }
+
+// Not run by ctest (hidden): the https target's own throughput against the in-process
+// receiver, 10,000 records in batches of 100 over one kept-alive connection.
+TEST_CASE("https target throughput", "[.][bench]") {
+    test::DeliveryReceiver crm([](const test::ReceivedRequest& r, std::size_t) { return test::created_reply(r); });
+    Setup s(crm.url());
+    auto target = central::make_https_target(s.config);
+    std::vector<store::DeliveryItem> batch;
+    for (int n = 1; n <= 100; ++n) batch.push_back(test::delivery_item(n));
+    const auto started = std::chrono::steady_clock::now();
+    std::size_t delivered = 0;
+    for (int i = 0; i < 100; ++i)
+        for (const auto& o : target->deliver(batch)) delivered += o.kind == Kind::delivered;
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    WARN("10000 records in " << ms << " ms, " << crm.requests().size() << " requests");
+    CHECK(delivered == 10'000);
+}
