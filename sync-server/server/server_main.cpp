@@ -6,6 +6,9 @@
 #include "staff_routes.hpp"
 #include "sync_api.hpp"
 
+#include "delivery_worker.hpp"
+#include "target_factory.hpp"
+
 #include "muster/store/device_secrets.hpp"
 #include "muster/store/schema.hpp"
 #include "muster/time/uk_time.hpp"
@@ -44,6 +47,9 @@ void usage(std::FILE* to) {
                  "quarter of max_connections), min_reply_bytes_per_s, changes_page, changes_bytes,\n"
                  "stop_grace_ms, stream_heartbeat_ms, stream_min_interval_ms, stream_queue_bytes\n"
                  "(see the example file and docs/api.md).\n\n"
+                 "Records to the central attendance records (the hub's CRM, the lead provider's files) are\n"
+                 "delivered by a worker inside the server when the file has [[central.target]] tables\n"
+                 "(docs/central.md, \"Delivery\").\n\n"
                  "Logs are JSON lines on stderr, without personal data. SIGTERM or Ctrl-C stops it\n"
                  "gracefully: requests being handled finish, then the store is closed.\n");
 }
@@ -145,8 +151,21 @@ int main(int argc, char** argv) {
         // /staff/api/events/, .../{id}/deliveries), reconciliation, then schools and notices.
         StaffApi staff_api(config.database, logger, [] { return muster::uk_time::now_ms(); }, config.threads, &feed,
                            {handle_staff_central, handle_staff_events, handle_staff_schools, handle_staff_facilitators});
+        // Records to the central attendance records (docs/central.md): a worker thread per
+        // configured target, woken when staff sign off, amend or retry.
+        std::optional<muster::central::DeliveryWorker> delivery;
+        if (!config.central.targets.empty()) {
+            delivery.emplace(config.database, config.central, logger, [] { return muster::uk_time::now_ms(); },
+                             muster::central::make_targets(config.central));
+            staff_api.on_outbox_change([&delivery] { delivery->wake(); });
+        }
         HttpServer server(config, api, logger, &register_api, &feed, &staff_api);
+        if (delivery) {
+            delivery->start();
+            logger.info("central_delivery_started", {{"targets", config.central.targets.size()}});
+        }
         server.run(true);
+        if (delivery) delivery->stop();  // the batch in hand finishes; the rest stays queued
         return 0;  // the store closes here, after the last request
     } catch (const ServerConfigError& e) {
         start_log.error("start_failed", {{"reason", "configuration"}, {"error", e.what()}});

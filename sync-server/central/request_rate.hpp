@@ -1,0 +1,26 @@
+#pragma once
+// A target's request rate limit (requests_per_s): requests are spaced at least 1/rate apart,
+// so a backlog of thousands of records reaches the CRM at the pace it allows. One target's
+// worker thread uses it; not shared.
+#include <chrono>
+#include <optional>
+
+namespace muster::central {
+
+class RequestRate {
+public:
+    using Clock = std::chrono::steady_clock;
+    explicit RequestRate(double per_second) : per_second_(per_second) {}
+    // When the next request may start (now or later), and counts it as made then.
+    Clock::time_point reserve(Clock::time_point now);
+    // Blocks until a request may start, when that is at most `limit` away, and counts it;
+    // otherwise counts nothing and says how long is left (the worker then waits for it where
+    // stop() and wake() can reach it, rather than in a sleep here).
+    std::optional<Clock::duration> wait_at_most(Clock::duration limit);
+
+private:
+    double per_second_;  // 0: no limit
+    Clock::time_point next_{};
+};
+
+}  // namespace muster::central
