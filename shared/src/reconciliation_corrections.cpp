@@ -2,6 +2,7 @@
 // (reconciliation_store.hpp): checked, then appended as a correction with no device (so
 // every device of the event downloads it) carrying the change clock's next value.
 #include "muster/model/field_limits.hpp"
+#include "muster/store/central_outbox.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/store/reconciliation_store.hpp"
 #include "muster/time/uk_time.hpp"
@@ -10,6 +11,7 @@
 #include "store_sql.hpp"
 
 #include <array>
+#include <map>
 #include <utility>
 
 namespace muster::store {
@@ -181,8 +183,14 @@ void insert(db::Database& db, const Row& r, const std::string& uuid, TimeMs now)
     s.run();
 }
 
+// The people whose central record an amendment may change, (event, person) → the
+// amendment's reason: their records are made again once the transaction's corrections are
+// all written (central_outbox.hpp).
+using Amended = std::map<std::pair<EventId, ParticipantId>, std::string>;
+
 // One correction inside the caller's immediate transaction: written when it is fine.
-CorrectionResult apply(db::Database& db, const CorrectionAuthor& by, const StaffCorrection& c, TimeMs now) {
+CorrectionResult apply(db::Database& db, const CorrectionAuthor& by, const StaffCorrection& c, TimeMs now,
+                       Amended& amended) {
     if (auto p = form_problem(by, c)) return refused(CorrectionOutcome::invalid, *p);
     Row row = row_of(by, c);
     if (auto s = stored(db, c.uuid)) {
@@ -249,7 +257,8 @@ CorrectionResult apply(db::Database& db, const CorrectionAuthor& by, const Staff
     // programme progress stops counting its own record for that person.
     const bool linked_signed_off = c.action == StaffAction::alternate &&
                                    exists(db, "SELECT 1 FROM event_sign_offs WHERE event_id = ?1", *c.attended_event_id);
-    if (linked_signed_off || exists(db, "SELECT 1 FROM event_sign_offs WHERE event_id = ?1", c.event_id)) {
+    const bool signed_off = exists(db, "SELECT 1 FROM event_sign_offs WHERE event_id = ?1", c.event_id);
+    if (linked_signed_off || signed_off) {
         auto why = c.amendment_reason ? text::trim(*c.amendment_reason) : std::string_view{};
         if (why.empty())
             return refused(CorrectionOutcome::amendment_reason_needed,
@@ -260,9 +269,18 @@ CorrectionResult apply(db::Database& db, const CorrectionAuthor& by, const Staff
     }
     row.sync_seq = next_change(db);
     insert(db, row, c.uuid, now);
+    // The record is about the event the correction is stored at (for `alternate`, the one
+    // the person was expected at); the event attended instead holds no record of theirs.
+    if (signed_off) amended[{c.event_id, c.participant_id}] = *row.amendment_reason;
     r.outcome = CorrectionOutcome::stored;
     r.change = row.sync_seq;
     return r;
+}
+
+// Once per person however many of the batch's items touched them: one new version of their
+// record with everything the batch changed.
+void queue_amended(db::Database& db, const Amended& amended, TimeMs now) {
+    for (const auto& [who, reason] : amended) queue_amended_record(db, who.first, who.second, reason, now);
 }
 
 bool is_refusal(CorrectionOutcome o) { return o != CorrectionOutcome::stored && o != CorrectionOutcome::already; }
@@ -297,8 +315,11 @@ std::string_view to_string(CorrectionOutcome o) {
 CorrectionResult record_staff_correction(db::Database& db, const CorrectionAuthor& by, const StaffCorrection& c,
                                          TimeMs now) {
     db::Transaction tx(db);
-    auto r = apply(db, by, c, now);
-    if (r.outcome == CorrectionOutcome::stored) tx.commit();
+    Amended amended;
+    auto r = apply(db, by, c, now, amended);
+    if (r.outcome != CorrectionOutcome::stored) return r;
+    queue_amended(db, amended, now);
+    tx.commit();
     return r;
 }
 
@@ -309,12 +330,14 @@ std::vector<CorrectionResult> record_staff_corrections(db::Database& db, const C
     db::Transaction tx(db);
     std::vector<CorrectionResult> out;
     out.reserve(items.size());
+    Amended amended;
     bool any_refused = false;
     for (const auto& c : items) {
-        out.push_back(apply(db, by, c, now));
+        out.push_back(apply(db, by, c, now, amended));
         any_refused = any_refused || is_refusal(out.back().outcome);
     }
     if (!any_refused) {
+        queue_amended(db, amended, now);
         tx.commit();
         return out;
     }

@@ -1,6 +1,8 @@
 // Signing an event off and its audit log (reconciliation_store.hpp).
 #include "reconciliation_facts.hpp"
 
+#include "central/central_outbox_internal.hpp"
+
 #include "muster/model/field_limits.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/time/uk_time.hpp"
@@ -47,7 +49,9 @@ SignOffResult sign_off_event(db::Database& db, EventId event, const CorrectionAu
         r.sign_off = facts->signed_off;
         return r;
     }
-    auto view = recon::build_reconciliation(std::move(*facts), now, Histories::counts);
+    // Full histories: the same read makes the records queued for the central targets.
+    auto people = outbox::expected_people(*facts);
+    auto view = recon::build_reconciliation(std::move(*facts), now, Histories::full);
     if (!view.held) {
         r.outcome = SignOffOutcome::not_held;
         return r;
@@ -62,6 +66,9 @@ SignOffResult sign_off_event(db::Database& db, EventId event, const CorrectionAu
                         "VALUES (?1, ?2, ?3, ?4, ?5)");
     s.bind_all(event, record.at_ms, record.by.staff_id, record.by.name, record.note);
     s.run();
+    // Version 1 of every expected participant's record, in the same transaction: a signed-off
+    // event always has its outbox (docs/central.md).
+    outbox::queue_sign_off(db, view, people, record.at_ms, now);
     tx.commit();
     r.outcome = SignOffOutcome::signed_off;
     r.sign_off = std::move(record);

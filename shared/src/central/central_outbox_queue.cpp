@@ -1,0 +1,152 @@
+// Queuing record versions (central_outbox.hpp): version 1 of every expected participant's
+// record at sign-off, the next version after an amendment that changes it. Both run inside
+// the caller's write transaction, so a sign-off or an amendment and its outbox entries are
+// written together or not at all.
+#include "central_outbox_internal.hpp"
+
+#include <openssl/rand.h>
+
+#include <array>
+#include <stdexcept>
+#include <unordered_set>
+
+namespace muster::store {
+namespace outbox {
+namespace {
+
+// A random (version 4) UUID: the record's identity at the central side, the same in every
+// version. Random rather than time-ordered (new_uuid): it is sent out, and says nothing.
+std::string random_uuid() {
+    std::array<unsigned char, 16> b{};
+    if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) throw std::runtime_error("no randomness for a record id");
+    b[6] = static_cast<unsigned char>(0x40 | (b[6] & 0x0f));  // version 4
+    b[8] = static_cast<unsigned char>(0x80 | (b[8] & 0x3f));  // RFC 4122 variant
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(36);
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+        out += digits[b[i] >> 4];
+        out += digits[b[i] & 0x0f];
+    }
+    return out;
+}
+
+std::int64_t insert_record(db::Database& db, const central::CentralRecord& r) {
+    auto& s = db.cached("INSERT INTO central_records (record_id, version, event_id, participant_id, created_ms, cause, "
+                        "payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    s.bind_all(r.record_id, r.version, r.event_id, r.participant_id, r.created_ms, r.cause, central::to_json(r)).run();
+    return db.last_insert_rowid();
+}
+
+void insert_delivery(db::Database& db, const std::string& target, std::int64_t record_row, bool correction, TimeMs now) {
+    auto& s = db.cached("INSERT INTO central_deliveries (target, record_row, state, attempts, next_attempt_ms, "
+                        "correction, queued_ms, updated_ms) VALUES (?1, ?2, 'pending', 0, ?3, ?4, ?3, ?3)");
+    s.bind_all(target, record_row, now, correction ? 1 : 0).run();
+}
+
+}  // namespace
+
+int queue_sign_off(db::Database& db, const EventReconciliation& view,
+                   const std::unordered_map<ParticipantId, Participant>& people, TimeMs signed_off_ms, TimeMs now) {
+    const auto targets = active_target_names(db);
+    if (targets.empty()) return 0;  // a hub that delivers nowhere keeps no outbox
+    std::unordered_set<ParticipantId> recorded;
+    db.cached("SELECT DISTINCT participant_id FROM central_records WHERE event_id = ?1")
+        .bind(1, view.event.id)
+        .for_each_row([&](const db::Statement& r) { recorded.insert(r.int64(0)); });
+    int written = 0;
+    for (const auto& row : view.rows) {
+        auto person = people.find(row.participant_id);
+        if (person == people.end() || recorded.count(row.participant_id)) continue;
+        central::CentralRecord r = record_of(db, view, row, person->second, signed_off_ms);
+        r.record_id = random_uuid();
+        r.version = 1;
+        r.created_ms = now;
+        r.cause = "sign_off";
+        const auto record_row = insert_record(db, r);
+        for (const auto& t : targets) insert_delivery(db, t, record_row, false, now);
+        ++written;
+    }
+    return written;
+}
+
+}  // namespace outbox
+
+int queue_sign_off_records(db::Database& db, EventId event, TimeMs now) {
+    auto facts = recon::load_event_facts(db, event);
+    if (!facts || !facts->signed_off) return 0;
+    auto people = outbox::expected_people(*facts);
+    const TimeMs signed_off_ms = facts->signed_off->at_ms;
+    auto view = recon::build_reconciliation(std::move(*facts), now, Histories::full);
+    return outbox::queue_sign_off(db, view, people, signed_off_ms, now);
+}
+
+bool queue_amended_record(db::Database& db, EventId event, ParticipantId participant, std::string_view cause,
+                          TimeMs now) {
+    const auto targets = outbox::active_target_names(db);
+    if (targets.empty()) return false;
+    // The event's outbox starts at its sign-off: an event signed off while nothing was
+    // configured (or before the outbox existed) has no records, and an amendment does not
+    // start one for a single person. Someone without a record on an event that has them
+    // (enrolled after the sign-off) gets version 1.
+    auto& any = db.cached("SELECT 1 FROM central_records WHERE event_id = ?1 LIMIT 1");
+    if (!any.bind(1, event).query_one([](const db::Statement&) { return true; })) return false;
+
+    auto facts = recon::load_event_facts(db, event, participant);
+    if (!facts || !facts->signed_off) return false;
+    auto people = outbox::expected_people(*facts);
+    auto person = people.find(participant);
+    if (person == people.end()) return false;  // not expected here: no record of theirs
+    const TimeMs signed_off_ms = facts->signed_off->at_ms;
+    auto view = recon::build_reconciliation(std::move(*facts), now, Histories::full);
+    const ReconcileRow* row = nullptr;
+    for (const auto& r : view.rows)
+        if (r.participant_id == participant) row = &r;
+    if (!row) return false;
+    central::CentralRecord record = outbox::record_of(db, view, *row, person->second, signed_off_ms);
+
+    struct Newest {
+        std::string record_id;
+        int version = 0;
+        std::string payload;
+    };
+    auto& newest_sql = db.cached("SELECT record_id, version, payload FROM central_records WHERE event_id = ?1 AND "
+                                 "participant_id = ?2 ORDER BY version DESC LIMIT 1");
+    auto newest = newest_sql.bind_all(event, participant).query_one([](const db::Statement& r) {
+        return Newest{r.text(0), r.int32(1), r.text(2)};
+    });
+    if (newest) {
+        bool same = false;
+        try {
+            same = central::same_content(central::parse_central_record(newest->payload), record);
+        } catch (const std::runtime_error&) {
+            same = false;  // a stored payload that does not read: the new version replaces it
+        }
+        if (same) return false;
+    }
+    record.record_id = newest ? newest->record_id : outbox::random_uuid();
+    record.version = newest ? newest->version + 1 : 1;
+    record.created_ms = now;
+    record.cause = std::string(cause);
+    const auto record_row = outbox::insert_record(db, record);
+
+    auto& followed = db.cached(
+        "SELECT 1 FROM central_deliveries d JOIN central_records r ON r.id = d.record_row WHERE r.record_id = ?1 AND "
+        "r.version < ?2 AND d.target = ?3 AND d.state IN ('delivered', 'sending') LIMIT 1");
+    // Never a `sending` entry: it may be at the target already; the new one follows it.
+    auto& supersede = db.cached(
+        "UPDATE central_deliveries SET state = 'superseded', updated_ms = ?4 WHERE target = ?3 AND "
+        "state IN ('pending', 'rejected') AND record_row IN (SELECT id FROM central_records WHERE record_id = ?1 AND "
+        "version < ?2)");
+    for (const auto& t : targets) {
+        const bool correction = newest && followed.bind_all(record.record_id, record.version, t)
+                                              .query_one([](const db::Statement&) { return true; })
+                                              .value_or(false);
+        if (newest) supersede.bind_all(record.record_id, record.version, t, now).run();
+        outbox::insert_delivery(db, t, record_row, correction, now);
+    }
+    return true;
+}
+
+}  // namespace muster::store
