@@ -42,6 +42,7 @@ ServerConfig load_server_config(const std::filesystem::path& given) {
     c.changes_bytes = static_cast<std::size_t>(
         f.integer_between("limits.changes_bytes", static_cast<std::int64_t>(c.changes_bytes), 64 << 10, 32LL << 20));
     c.log_level = f.text("log.level", c.log_level);
+    c.central = central::load_central_config(f);
     return c;
 }
 

@@ -2,6 +2,7 @@
 // The sync server's configuration file (TOML; device-config/sync-server.example.toml, and
 // each hub's sync-server.toml written by `muster init`). Paths are relative to the file.
 // A bad file is refused with the field named.
+#include "muster/central/target_config.hpp"
 #include "muster/util/config_error.hpp"
 
 #include <chrono>
@@ -56,6 +57,9 @@ struct ServerConfig {
     std::size_t changes_page = 5000;      // check-ins per /v1/changes reply
     std::size_t changes_bytes = 4 << 20;  // and about this many bytes of them (whole uploads)
     std::string log_level = "info";
+    // [central] and [[central.target]]: where signed-off attendance records are delivered
+    // (docs/central.md). No targets: the delivery worker does not run.
+    central::CentralConfig central;
 };
 
 ServerConfig load_server_config(const std::filesystem::path& file);

@@ -6,6 +6,9 @@
 #include "staff_routes.hpp"
 #include "sync_api.hpp"
 
+#include "delivery_worker.hpp"
+#include "target_factory.hpp"
+
 #include "muster/store/device_secrets.hpp"
 #include "muster/store/schema.hpp"
 #include "muster/time/uk_time.hpp"
@@ -144,8 +147,21 @@ int main(int argc, char** argv) {
         // The areas' handlers, tried in order: reconciliation, then schools and notices.
         StaffApi staff_api(config.database, logger, [] { return muster::uk_time::now_ms(); }, config.threads, &feed,
                            {handle_staff_events, handle_staff_schools});
+        // Records to the central attendance records (docs/central.md): a worker thread per
+        // configured target, woken when staff sign off, amend or retry.
+        std::optional<muster::central::DeliveryWorker> delivery;
+        if (!config.central.targets.empty()) {
+            delivery.emplace(config.database, config.central, logger, [] { return muster::uk_time::now_ms(); },
+                             muster::central::make_targets(config.central));
+            staff_api.on_outbox_change([&delivery] { delivery->wake(); });
+        }
         HttpServer server(config, api, logger, &register_api, &feed, &staff_api);
+        if (delivery) {
+            delivery->start();
+            logger.info("central_delivery_started", {{"targets", config.central.targets.size()}});
+        }
         server.run(true);
+        if (delivery) delivery->stop();  // the batch in hand finishes; the rest stays queued
         return 0;  // the store closes here, after the last request
     } catch (const ServerConfigError& e) {
         start_log.error("start_failed", {{"reason", "configuration"}, {"error", e.what()}});

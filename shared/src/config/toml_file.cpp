@@ -26,6 +26,14 @@ void TomlFile::fail(std::string_view field, std::string_view what) const {
     throw ConfigError(file_.string() + ": " + std::string(field) + ": " + std::string(what));
 }
 
+std::size_t TomlFile::count(std::string_view array_field) const {
+    const toml::node* n = document_->find(array_field);
+    if (!n) return 0;
+    const toml::array* a = n->as_array();
+    if (!a || !a->is_array_of_tables()) fail(array_field, "must be tables, each started with [[" + std::string(array_field) + "]]");
+    return a->size();
+}
+
 TomlFile::Kind TomlFile::kind(std::string_view field) const {
     const toml::node* n = document_->find(field);
     if (!n) return Kind::absent;
@@ -54,6 +62,14 @@ std::optional<bool> TomlFile::flag(std::string_view field) const {
     if (!n) return std::nullopt;
     if (!n->is_boolean()) fail(field, "must be true or false");
     return *n->value<bool>();
+}
+
+std::optional<double> TomlFile::number(std::string_view field) const {
+    const toml::node* n = document_->find(field);
+    if (!n) return std::nullopt;
+    if (n->is_integer()) return static_cast<double>(*n->value<std::int64_t>());
+    if (!n->is_floating_point()) fail(field, "must be a number");
+    return *n->value<double>();
 }
 
 std::string TomlFile::text(std::string_view field, std::optional<std::string> fallback) const {

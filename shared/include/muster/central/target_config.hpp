@@ -34,6 +34,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace muster::config {
@@ -68,7 +69,19 @@ struct CentralConfig {
     std::vector<TargetConfig> targets;  // none: the worker does not run
 };
 
-// Reads [central] and every [[central.target]]; throws muster::ConfigError naming the field.
+// Reads [central] and every [[central.target]]; throws muster::ConfigError naming the field
+// ("central.target[0].url: ...", counting tables from 0 as the TOML path does).
 CentralConfig load_central_config(const config::TomlFile& file);
+
+// An https target's URL taken apart: "https://crm.example.org:8443/api/x?y=1" → tls, host
+// "crm.example.org", port "8443" (default 443 / 80), target "/api/x?y=1" (default "/").
+// IPv6 hosts are written in brackets and given without them. nullopt: not an http(s) URL.
+struct TargetUrl {
+    bool tls = true;
+    std::string host, port, target;
+};
+std::optional<TargetUrl> parse_target_url(std::string_view url);
+// 127.0.0.0/8 and ::1: the only hosts a plain http:// target may name (a test's receiver).
+bool is_loopback_host(std::string_view host);
 
 }  // namespace muster::central

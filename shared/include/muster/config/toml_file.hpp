@@ -5,6 +5,7 @@
 // between 0 and 65535". toml++ stays inside the .cpp: it is heavy to compile.
 #include "muster/util/config_error.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -28,11 +29,17 @@ public:
     const std::filesystem::path& file() const { return file_; }  // absolute
     Kind kind(std::string_view field) const;
     bool has(std::string_view field) const { return kind(field) != Kind::absent; }
+    // Arrays of tables ([[central.target]]): how many tables `array_field` holds (0 when
+    // absent; ConfigError when it is something else). Their fields are addressed with the
+    // index, "central.target[1].url", and errors name that path.
+    std::size_t count(std::string_view array_field) const;
 
     // nullopt when absent; ConfigError when present with another type.
     std::optional<std::string> text(std::string_view field) const;
     std::optional<std::int64_t> integer(std::string_view field) const;
     std::optional<bool> flag(std::string_view field) const;
+    // A number, whole or with a fraction (a rate).
+    std::optional<double> number(std::string_view field) const;
 
     // `fallback` when absent; with no fallback, absent is "<field>: missing".
     std::string text(std::string_view field, std::optional<std::string> fallback) const;
