@@ -41,7 +41,8 @@ void check_exactly_once(CentralHub& h, const std::string& store) {
         INFO(key);
         CHECK(seen[key] == 1);
     }
-    for (const auto& d : *store::event_deliveries(*h.db, h.event)) {
+    auto deliveries = *store::event_deliveries(*h.db, h.event);  // a copy: the loop must not run over a temporary's inside
+    for (const auto& d : deliveries) {
         if (d.state != store::DeliveryState::delivered) continue;
         auto key = d.target + ":" + d.record_id + ":" + std::to_string(d.version);
         INFO(key);
@@ -151,7 +152,8 @@ TEST_CASE("Records wait while the CRM is down and are delivered once when it is 
     // The server keeps trying: an entry is back to pending after a failed attempt, with the
     // error for staff, and nothing is lost.
     auto retried_while_down = [&] {
-        for (const auto& d : *store::event_deliveries(*h.db, h.event))
+        auto deliveries = *store::event_deliveries(*h.db, h.event);
+        for (const auto& d : deliveries)
             if (d.state == store::DeliveryState::pending && d.attempts >= 2 && !d.last_error.empty()) return true;
         return false;
     };
