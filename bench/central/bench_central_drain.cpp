@@ -32,8 +32,9 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr int records = 10'000;
-constexpr int runs = 5;
+// Arguments (a quick check in a Debug build): [records] [runs].
+int records = 10'000;
+int runs = 5;
 
 double seconds_since(bench::bench_clock::time_point t0) { return bench::micros_since(t0) / 1e6; }
 
@@ -96,7 +97,7 @@ Run one_run(const std::string& template_hub, std::size_t batch) {
         append_https_target(hub, crm.port(), t);
         auto t0 = bench::bench_clock::now();
         ServerProcess server(hub + "/sync-server.toml", hub + "/server.log");
-        if (!wait_for([&] { return crm.stats().records >= records; }, 300s))
+        if (!wait_for([&] { return crm.stats().records >= static_cast<std::uint64_t>(records); }, 300s))
             throw std::runtime_error("the server did not drain the outbox within 300 s");
         r.drain_s = seconds_since(t0);
     }
@@ -109,15 +110,17 @@ Run one_run(const std::string& template_hub, std::size_t batch) {
             if (http_request(crm.port(), "POST", "/api/attendance", body, auth, 30s).status != 200)
                 throw std::runtime_error("the stand-in refused a batch");
         r.direct_s = seconds_since(t0);
-        if (crm.stats().records != records) throw std::runtime_error("the stand-in did not store every record");
+        if (crm.stats().records != static_cast<std::uint64_t>(records)) throw std::runtime_error("the stand-in did not store every record");
     }
     return r;
 }
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
     try {
+        if (argc > 1) records = std::stoi(argv[1]);
+        if (argc > 2) runs = std::stoi(argv[2]);
         std::printf("muster-bench-central-drain: %d signed-off records to a loopback stand-in CRM, %d runs per batch size\n",
                     records, runs);
         auto t0 = bench::bench_clock::now();
@@ -138,8 +141,8 @@ int main() {
             }
             auto d = bench::stats(drain), s = bench::stats(direct);
             std::printf("batch_size %zu (%zu requests):\n", batch, requests);
-            bench::print_row("sign-off queuing 10,000 records", bench::stats(sign_off), "ms");
-            bench::print_row("server start to all 10,000 at the CRM", d, "s ");
+            bench::print_row("sign-off (queuing the outbox)", bench::stats(sign_off), "ms");
+            bench::print_row("server start to every record at the CRM", d, "s ");
             bench::print_row("the same batches POSTed straight to the CRM", s, "s ");
             std::printf("  drain: %.0f records/s (%.1f requests/s); receiver alone: %.0f records/s (%.1f requests/s); target <= 10 s: %s\n",
                         records / d.median, static_cast<double>(requests) / d.median, records / s.median,
