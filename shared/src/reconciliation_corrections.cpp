@@ -2,7 +2,6 @@
 // (reconciliation_store.hpp): checked, then appended as a correction with no device (so
 // every device of the event downloads it) carrying the change clock's next value.
 #include "muster/model/field_limits.hpp"
-#include "muster/store/central_outbox.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/store/reconciliation_store.hpp"
 #include "muster/time/uk_time.hpp"
@@ -10,7 +9,10 @@
 #include "muster/util/uuid.hpp"
 #include "store_sql.hpp"
 
+#include "central/central_outbox_internal.hpp"
+
 #include <array>
+#include <iterator>
 #include <map>
 #include <utility>
 
@@ -280,7 +282,16 @@ CorrectionResult apply(db::Database& db, const CorrectionAuthor& by, const Staff
 // Once per person however many of the batch's items touched them: one new version of their
 // record with everything the batch changed.
 void queue_amended(db::Database& db, const Amended& amended, TimeMs now) {
-    for (const auto& [who, reason] : amended) queue_amended_record(db, who.first, who.second, reason, now);
+    // The map is ordered by event: each event's people go together.
+    std::vector<std::pair<ParticipantId, std::string>> people;
+    for (auto it = amended.begin(); it != amended.end(); ++it) {
+        people.emplace_back(it->first.second, it->second);
+        auto next = std::next(it);
+        if (next == amended.end() || next->first.first != it->first.first) {
+            outbox::queue_amended(db, it->first.first, people, now);
+            people.clear();
+        }
+    }
 }
 
 bool is_refusal(CorrectionOutcome o) { return o != CorrectionOutcome::stored && o != CorrectionOutcome::already; }

@@ -12,6 +12,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <limits>
@@ -253,6 +254,8 @@ ApiResponse corrections(const StaffRequest& r, EventId id) {
                                         {"amendment", results.front().amendment},
                                         {"change", change}});
         if (r.feed) r.feed->publish(change);  // after the commit: devices' long polls and registers hear it
+        // An amendment may have queued a new version of a central record.
+        if (std::any_of(results.begin(), results.end(), [](const auto& x) { return x.amendment; })) tell_outbox_changed(r);
     }
     const auto status = any_stored ? HttpStatus::created : HttpStatus::ok;
     if (bulk) return reply(status, json::object{{"results", std::move(list)}, {"change", change}}, r.now);
@@ -289,7 +292,10 @@ ApiResponse sign_off(const StaffRequest& r, EventId id) {
         case O::signed_off:
         case O::already: break;
     }
-    if (res.outcome == O::signed_off) r.log.info("event_signed_off", {{"event_id", id}, {"staff_id", r.who.id}});
+    if (res.outcome == O::signed_off) {
+        r.log.info("event_signed_off", {{"event_id", id}, {"staff_id", r.who.id}});
+        tell_outbox_changed(r);  // the sign-off queued the event's central records
+    }
     json::object body{{"outcome", store::to_string(res.outcome)}};
     body["signed_off"] = res.sign_off ? json::value(sign_off_json(*res.sign_off)) : json::value(nullptr);
     return reply(res.outcome == O::signed_off ? HttpStatus::created : HttpStatus::ok, std::move(body), r.now);

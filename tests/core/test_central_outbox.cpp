@@ -210,3 +210,40 @@ TEST_CASE("Bulk amendments queue one version per person", "[central][outbox]") {
     CHECK(refused[0].outcome == CorrectionOutcome::batch_refused);
     CHECK(h.count("SELECT count(*) FROM central_records") == 7);
 }
+
+TEST_CASE("A bulk amendment of many people reads the event once and queues what changed", "[central][outbox]") {
+    test::CentralHub h;
+    h.targets();
+    h.usual_day();
+    // Eight more expected (none came), excused before the sign-off.
+    std::vector<ParticipantId> extra;
+    for (int i = 0; i < 8; ++i) {
+        h.db.prepare("INSERT INTO participants (first_name, last_name, role) VALUES ('Extra', ?1, 'ect')")
+            .bind_all("Person" + std::to_string(i))
+            .run();
+        extra.push_back(h.db.last_insert_rowid());
+        h.db.prepare("INSERT INTO enrolments (event_id, participant_id) VALUES (?1, ?2)").bind_all(h.event, extra.back()).run();
+        REQUIRE(h.record(h.correction(StaffAction::excused, extra.back(), "training day at school"), h.next_day).outcome ==
+                CorrectionOutcome::stored);
+    }
+    h.settle();
+    h.sign_off();
+    REQUIRE(h.count("SELECT count(*) FROM central_records") == 13);
+
+    std::vector<store::StaffCorrection> batch;
+    for (auto id : extra) batch.push_back(h.correction(StaffAction::absent, id, "school says not released"));
+    batch.push_back(h.correction(StaffAction::excused, h.rhys, "illness"));  // the same again: no new version
+    batch.push_back(h.correction(StaffAction::present, h.aisha, "came as a guest"));  // not expected: no record
+    for (auto& c : batch) c.amendment_reason = "school replied";
+    for (const auto& r : store::record_staff_corrections(h.db, h.ann, batch, h.signed_at + 100))
+        REQUIRE(r.outcome == CorrectionOutcome::stored);
+    CHECK(h.count("SELECT count(*) FROM central_records WHERE version = 2 AND cause = 'school replied'") == 8);
+    CHECK(h.count("SELECT count(*) FROM central_records") == 21);
+    for (auto id : extra) {
+        CHECK(h.newest(id).record.status == AttendanceStatus::absent);
+        CHECK(h.entry(id, 1, "crm") == "superseded");
+        CHECK(h.entry(id, 2, "crm") == "pending");
+    }
+    CHECK(h.newest(h.rhys).version == 1);
+    CHECK(h.count("SELECT count(*) FROM central_records WHERE participant_id = " + std::to_string(h.aisha)) == 0);
+}

@@ -28,6 +28,13 @@ central::CentralRecord record_of(db::Database& db, const EventReconciliation& vi
 int queue_sign_off(db::Database& db, const EventReconciliation& view,
                    const std::unordered_map<ParticipantId, Participant>& people, TimeMs signed_off_ms, TimeMs now);
 
+// After amendments on a signed-off event: each person's record made again (`who`: the
+// people and each one's amendment reason) and, when it changed, written as the next version
+// and queued (central_outbox.hpp, queue_amended_record). Many people at once (a bulk
+// marking) read the event's facts once. Returns the versions written.
+int queue_amended(db::Database& db, EventId event, const std::vector<std::pair<ParticipantId, std::string>>& who,
+                  TimeMs now);
+
 // The names of the active targets (one small read; the outbox's writes follow it).
 std::vector<std::string> active_target_names(db::Database& db);
 
