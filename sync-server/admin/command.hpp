@@ -50,6 +50,7 @@ std::vector<Command> staff_commands();     // hub staff accounts (docs/staff.md)
 std::vector<Command> school_commands();    // per-school reports and notices (docs/schools.md)
 std::vector<Command> central_commands();   // deliveries to the central attendance records (docs/central.md)
 std::vector<Command> facilitator_commands();  // facilitators' delivered sessions (docs/facilitators.md)
+std::vector<Command> satisfaction_commands();  // the satisfaction question per event (docs/satisfaction.md)
 std::vector<Command> card_enrol_commands();  // empty without NFC support
 
 std::vector<Command> all_commands();

@@ -148,9 +148,11 @@ int main(int argc, char** argv) {
         RegisterApi register_api(config.database, logger, [] { return muster::uk_time::now_ms(); }, config.threads, &feed);
         // The hub staff's pages (docs/staff.md): login, accounts, and the areas' handlers.
         // The areas' handlers, tried in order: deliveries (first: it answers one path under
-        // /staff/api/events/, .../{id}/deliveries), reconciliation, then schools and notices.
+        // /staff/api/events/, .../{id}/deliveries), reconciliation, schools and notices,
+        // facilitators' sessions, satisfaction figures.
         StaffApi staff_api(config.database, logger, [] { return muster::uk_time::now_ms(); }, config.threads, &feed,
-                           {handle_staff_central, handle_staff_events, handle_staff_schools, handle_staff_facilitators});
+                           {handle_staff_central, handle_staff_events, handle_staff_schools, handle_staff_facilitators,
+                            handle_staff_satisfaction});
         // Records to the central attendance records (docs/central.md): a worker thread per
         // configured target, woken when staff sign off, amend or retry.
         std::optional<muster::central::DeliveryWorker> delivery;

@@ -45,5 +45,6 @@ std::optional<ApiResponse> handle_staff_schools(const StaffRequest& r);  // /sta
 // /staff/api/central..., and /staff/api/events/{id}/deliveries: listed before handle_staff_events.
 std::optional<ApiResponse> handle_staff_central(const StaffRequest& r);
 std::optional<ApiResponse> handle_staff_facilitators(const StaffRequest& r);  // /staff/api/facilitators[.csv]
+std::optional<ApiResponse> handle_staff_satisfaction(const StaffRequest& r);  // /staff/api/satisfaction...
 
 }  // namespace muster::server
