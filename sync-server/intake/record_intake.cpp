@@ -6,6 +6,7 @@
 #include "muster/store/event_store.hpp"
 #include "muster/store/hub_sync_store.hpp"
 #include "muster/store/participant_store.hpp"
+#include "muster/store/satisfaction_store.hpp"
 #include "muster/store/upload_facts_store.hpp"
 
 #include <cstdlib>
@@ -26,6 +27,26 @@ public:
 private:
     db::Database& db_;
 };
+
+// Why the hub refuses an answer to the satisfaction question (docs/satisfaction.md), from
+// what the store said and the sender's event: only the sender's own event's answers, and
+// its sessions, are taken. Nothing of the device is stored with an answer.
+std::optional<sync::Rejection> answer_refusal(store::AnswerIntake result, const EventScope& event,
+                                              const sync::SatisfactionAnswer& a) {
+    using sync::RejectionCode;
+    switch (result) {
+    case store::AnswerIntake::stored:
+    case store::AnswerIntake::already: return std::nullopt;
+    case store::AnswerIntake::conflict:
+        return sync::Rejection{a.uuid, "this uuid is already stored with other content", RejectionCode::conflict};
+    case store::AnswerIntake::invalid: break;
+    }
+    if (a.session_id && !event.sessions.count(*a.session_id))
+        return sync::Rejection{a.uuid, "session " + std::to_string(*a.session_id) + " is not one of the event's",
+                               RejectionCode::unknown_session};
+    if (a.uuid.empty()) return sync::Rejection{a.uuid, "uuid: empty", RejectionCode::bad_field};
+    return sync::Rejection{a.uuid, "answered_hour_ms: expected a whole hour in milliseconds", RejectionCode::bad_field};
+}
 
 sync::Rejection sequence_taken(const CheckIn& c) {
     // The device's database was replaced or copied: staff must look at the second record.
@@ -89,6 +110,15 @@ IntakeResult take_records(db::Database& hub, const DeviceRecord& device, const s
         }
         if (write.correction(c, device.id) == store::UploadWriter::Result::stored) stored(c.uuid);
         else decide(c.uuid, sync::Rejection{c.uuid, "this uuid is already stored", sync::RejectionCode::conflict});
+    }
+    for (const auto& a : batch.satisfaction) {
+        if (!event.exists || a.event_id != device.event_id) {
+            decide(a.uuid, sync::Rejection{a.uuid, "not an answer for this device's event", sync::RejectionCode::wrong_event});
+            continue;
+        }
+        auto result = store::store_satisfaction_answer(hub, a);
+        if (result == store::AnswerIntake::stored) stored(a.uuid);
+        else decide(a.uuid, answer_refusal(result, event, a));
     }
     return out;
 }

@@ -208,6 +208,7 @@ ApiResponse SyncApi::upload(const ApiRequest& request, const DeviceRecord& devic
     log_.log(reply.rejected.empty() ? log::Level::info : log::Level::warn, "upload",
              {{"device", device.id},
               {"records", batch.check_ins.size() + batch.corrections.size()},
+              {"answers", batch.satisfaction.size()},  // a count only: nothing ties an answer to a check-out
               {"acked", reply.acked.size()},
               {"rejected", reply.rejected.size()},
               {"rejected_codes", rejected_codes(reply)},

@@ -19,6 +19,7 @@ public:
     std::set<std::pair<std::string, std::string>> nonces;  // (device, nonce)
     std::map<std::string, CheckIn> check_ins;              // by uuid
     std::vector<std::string> arrival;                      // uuids in arrival order; index + 1 is the sync_seq
+    std::map<std::string, sync::SatisfactionAnswer> answers;  // by uuid
     std::optional<int> fail_with;                          // an SQLite extended code to throw
     bool is_healthy = true;
 
@@ -49,6 +50,14 @@ public:
             }
             if (check_ins.emplace(c.uuid, c).second) arrival.push_back(c.uuid);
             reply.acked.push_back(c.uuid);
+        }
+        for (const auto& a : batch.satisfaction) {
+            if (a.event_id != device.event_id) {
+                reply.rejected.push_back({a.uuid, "not this device's event", sync::RejectionCode::wrong_event});
+                continue;
+            }
+            answers.emplace(a.uuid, a);
+            reply.acked.push_back(a.uuid);
         }
         return reply;
     }
