@@ -48,6 +48,7 @@ std::vector<Command> demo_commands();
 std::vector<Command> register_commands();  // the live register's links (docs/register.md)
 std::vector<Command> staff_commands();     // hub staff accounts (docs/staff.md)
 std::vector<Command> school_commands();    // per-school reports and notices (docs/schools.md)
+std::vector<Command> satisfaction_commands();  // the satisfaction question per event (docs/satisfaction.md)
 std::vector<Command> card_enrol_commands();  // empty without NFC support
 
 std::vector<Command> all_commands();

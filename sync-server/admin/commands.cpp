@@ -166,7 +166,7 @@ std::vector<Command> all_commands() {
     std::vector<Command> all;
     for (auto group : {hub_commands, roster_commands, event_commands, badge_commands, card_enrol_commands,
                        attendance_commands, progress_commands, device_commands, register_commands, staff_commands,
-                       school_commands,
+                       school_commands, satisfaction_commands,
                        demo_commands})
         for (auto& c : group()) all.push_back(std::move(c));
     return all;

@@ -125,6 +125,21 @@ void notices_brief(std::ostream& out) {
     out << "Notices: absent, left early, late, excused; each person told once per status.\n";
 }
 
+// The satisfaction question (docs/satisfaction.md): what is asked, kept and reported.
+void satisfaction(std::ostream& out) {
+    out << "The satisfaction question (muster satisfaction; docs/satisfaction.md):\n"
+           "  An exit kiosk asks after a check-out \"Will this activity help you improve your practice?\",\n"
+           "  answered with one tap: agree, not sure or disagree (or skipped). An answer is kept with its event,\n"
+           "  session and hour only: nothing names the person, the badge or the device.\n"
+           "  Per event: answers, agree / not sure / disagree, % agree = agree / answers (not sure counts as not\n"
+           "  agreeing), and whether it meets the alliance's target of at least 90 % agree (exactly 90 % does).\n"
+           "  An event without answers shows \"no answers\" and does not meet it.\n";
+}
+
+void satisfaction_brief(std::ostream& out) {
+    out << "Satisfaction: agree / not sure / disagree per event; meets the target at >= 90 % agree.\n";
+}
+
 // The statuses staff decide (`muster attendance mark`, the staff pages' actions) and what each needs.
 void marks(std::ostream& out) {
     out << "Staff marks (muster attendance mark --status S --reason TEXT --author NAME): each is a new\n"
@@ -156,6 +171,7 @@ constexpr HelpTopic topics[] = {
     {"school-columns", "the school report's CSV columns", school_columns, school_columns_brief},
     {"notices", "what a non-attendance notice says and to whom", notices, notices_brief},
     {"marks", "the statuses staff mark and what each needs; voids and amendments", marks, marks_brief},
+    {"satisfaction", "the satisfaction question: what is kept and the 90 % target", satisfaction, satisfaction_brief},
 };
 
 }  // namespace
@@ -187,6 +203,7 @@ std::vector<const HelpTopic*> topics_for_command(const std::string& name, const 
         out.push_back(find_help_topic("marks"));
     if (group == "school") out.push_back(find_help_topic("school-columns"));
     if (group == "notice") out.push_back(find_help_topic("notices"));
+    if (name == "satisfaction") out.push_back(find_help_topic("satisfaction"));
     return out;
 }
 

@@ -143,7 +143,7 @@ int main(int argc, char** argv) {
         // The hub staff's pages (docs/staff.md): login, accounts, and the areas' handlers.
         // The areas' handlers, tried in order: reconciliation, then schools and notices.
         StaffApi staff_api(config.database, logger, [] { return muster::uk_time::now_ms(); }, config.threads, &feed,
-                           {handle_staff_events, handle_staff_schools});
+                           {handle_staff_events, handle_staff_schools, handle_staff_satisfaction});
         HttpServer server(config, api, logger, &register_api, &feed, &staff_api);
         server.run(true);
         return 0;  // the store closes here, after the last request
