@@ -96,6 +96,8 @@ TEST_CASE("a bad device file is refused with the field named", "[kiosk][config]"
 TEST_CASE("the example device files in device-config/ are valid", "[kiosk][config]") {
     auto entrance = load_device_config(std::string(MUSTER_SOURCE_DIR) + "/device-config/entrance-kiosk.example.toml");
     CHECK(entrance.mode == DeviceMode::entrance);
+    CHECK(entrance.satisfaction_question);
+    CHECK(entrance.satisfaction_timeout_s == 10);
     CHECK_FALSE(entrance.session_id);  // "auto"
     auto room = load_device_config(std::string(MUSTER_SOURCE_DIR) + "/device-config/room-device.example.toml");
     CHECK(room.mode == DeviceMode::room);
