@@ -21,7 +21,8 @@ void usage(std::FILE* to) {
                  "  (no --headless)    the full-screen kiosk window; staff screens behind the PIN\n"
                  "  --scripted-stdin   window mode: stdin lines are scans too (automation)\n"
                  "  --screenshot PNG --screenshot-when WHEN   window mode: save the screen and exit at the first\n"
-                 "                     frame showing WHEN: ready, result, ready:N or result:N (after N scans)\n"
+                 "                     frame showing WHEN: ready, result, question or thanks, each\n"
+                 "                     optionally :N (after N scans)\n"
                  "  --config FILE      the device file written by `muster device add`\n"
                  "  --headless         no window: badge payloads are read as lines on stdin (as a\n"
                  "                     wedge scanner types them); one JSON object per scan on stdout\n"
@@ -75,7 +76,7 @@ int main(int argc, char** argv) {
 #ifdef MUSTER_HAVE_GUI
         auto when = muster::kiosk::parse_screenshot_when(screenshot_when);
         if (!when) {
-            std::fprintf(stderr, "muster-kiosk: --screenshot-when: expected ready, result, ready:N or result:N\n");
+            std::fprintf(stderr, "muster-kiosk: --screenshot-when: expected ready, result, question or thanks, each optionally :N\n");
             return 2;
         }
         return muster::kiosk::run_window({options.config, scripted_stdin, screenshot, *when}, log);

@@ -24,6 +24,8 @@ DeviceConfig load_device_config(const std::filesystem::path& file) {
     auto direction = parse_direction(r.text("device.direction", "entry"));
     if (!direction) r.fail("device.direction", "must be \"entry\" or \"exit\"");
     c.direction = *direction;
+    c.satisfaction_question = r.flag("device.satisfaction_question", true);
+    c.satisfaction_timeout_s = static_cast<int>(r.integer_between("device.satisfaction_timeout_s", 10, 3, 120));
 
     c.wedge = r.flag("inputs.wedge", true);
     c.camera = r.flag("inputs.camera", false);

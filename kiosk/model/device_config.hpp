@@ -24,6 +24,10 @@ struct DeviceConfig {
     std::optional<SessionId> session_id;  // nullopt: "auto", follow the clock
     std::optional<RoomId> room_id;
     Direction direction = Direction::entry;
+    // At an exit kiosk, the satisfaction question after each check-out (docs/satisfaction.md),
+    // skipped after this many seconds without an answer.
+    bool satisfaction_question = true;
+    int satisfaction_timeout_s = 10;
 
     bool wedge = true;
     bool camera = false;

@@ -1,6 +1,7 @@
 #include "kiosk_model.hpp"
 
 #include "muster/store/participant_store.hpp"
+#include "muster/store/satisfaction_store.hpp"
 #include "muster/time/uk_time.hpp"
 #include "muster/util/pin_hash.hpp"
 
@@ -24,7 +25,10 @@ Tone tone_of(Outcome outcome) {
 }
 
 KioskModel::KioskModel(DeviceConfig config, ScanQueue& queue)
-    : config_(std::move(config)), queue_(queue), station_(config_) {
+    : config_(std::move(config)),
+      queue_(queue),
+      station_(config_),
+      question_(QuestionSettings{config_.satisfaction_question, std::chrono::seconds(config_.satisfaction_timeout_s)}) {
     station_.start_sync();
 }
 
@@ -36,18 +40,56 @@ KioskModel::~KioskModel() {
 
 std::optional<SyncStatus> KioskModel::sync_status() const { return station_.sync_status(); }
 
+bool KioskModel::asks_question() const {
+    return config_.satisfaction_question && station_.desk().setup().direction == Direction::exit;
+}
+
 void KioskModel::show(checkin::ScanResult result, Clock::time_point now) {
+    // A scan while the question (or its thank-you) is up is a scan like any other: the
+    // question goes, unanswered, and nothing is stored for it.
+    question_.close();
+    question_due_ = result.decision.outcome == Outcome::checked_out && asks_question();
     last_ = std::move(result);
     shown_at_ = now;
     ++results_shown_;
-    if (screen_ == Screen::ready || screen_ == Screen::result) screen_ = Screen::result;
+    if (screen_ == Screen::ready || screen_ == Screen::result || screen_ == Screen::question || screen_ == Screen::thanks)
+        screen_ = Screen::result;
+    else
+        question_due_ = false;  // staff had the screen: they are not asked
 }
 
 void KioskModel::tick(Clock::time_point now) {
     for (const auto& scan : queue_.drain())
         show(station_.handle(scan), now);  // committed before it is shown, and before it is sent
     station_.follow_hub();
+    follow_question(now);
     if (screen_ == Screen::result && now - shown_at_ > result_time) screen_ = Screen::ready;
+}
+
+void KioskModel::follow_question(Clock::time_point now) {
+    if (screen_ == Screen::result && question_due_ && now - shown_at_ > goodbye_time) {
+        question_due_ = false;
+        // The event and the session of the check-out: all the answer will be stored with.
+        question_.ask({station_.event().id, station_.desk().setup().session_id}, now);
+        screen_ = Screen::question;
+    }
+    if (screen_ == Screen::thanks && now - thanks_at_ > thanks_time) screen_ = Screen::ready;
+    if (screen_ != Screen::question) return;
+    switch (question_.poll(now)) {
+    case SatisfactionQuestion::State::answered: {
+        const auto& a = question_.answer();
+        // Stored with no log line: a timestamped line beside the scan's would join them again.
+        // Not nudged to the hub either: it goes with the next regular pass (docs/satisfaction.md).
+        store::record_satisfaction_answer(station_.database(), a.context.event_id, a.context.session_id, a.answer,
+                                          uk_time::now_ms());
+        thanks_at_ = now;
+        screen_ = Screen::thanks;
+        break;
+    }
+    case SatisfactionQuestion::State::timed_out:
+    case SatisfactionQuestion::State::closed: screen_ = Screen::ready; break;  // skipped: nothing stored
+    case SatisfactionQuestion::State::waiting: break;
+    }
 }
 
 void KioskModel::open_staff() {

@@ -5,6 +5,7 @@
 // thread, before the result screen shows them.
 #include "device_config.hpp"
 #include "kiosk_station.hpp"
+#include "satisfaction_question.hpp"
 #include "scan_queue.hpp"
 
 #include "muster/store/check_in_store.hpp"
@@ -17,7 +18,9 @@
 
 namespace muster::kiosk {
 
-enum class Screen { ready, result, staff_pin, staff };
+// question: the satisfaction question after a check-out at an exit kiosk; thanks: its
+// brief thank-you (docs/satisfaction.md).
+enum class Screen { ready, result, question, thanks, staff_pin, staff };
 
 // How a result looks: the colour is never alone (icon and words too).
 enum class Tone { welcome, attention, refused };
@@ -49,6 +52,9 @@ class KioskModel {
 public:
     using Clock = std::chrono::steady_clock;
     static constexpr auto result_time = std::chrono::seconds(4);
+    // At an exit kiosk the goodbye shows this long before the satisfaction question.
+    static constexpr auto goodbye_time = std::chrono::milliseconds(1500);
+    static constexpr auto thanks_time = std::chrono::seconds(2);
 
     // Starts the station's hub sync when the device file names a server (throws ConfigError
     // when its secret or certificate cannot be read).
@@ -68,6 +74,18 @@ public:
     // Staff screens take the keyboard; elsewhere its keys are the wedge scanner's.
     bool staff_open() const { return screen_ == Screen::staff_pin || screen_ == Screen::staff; }
     std::map<InputKind, SourceStatus> input_statuses() const { return queue_.statuses(); }
+
+    // The satisfaction question (Screen::question). Whoever answers, the answer is stored
+    // with the event and session only: these take no person, and the question holds none.
+    // Keys from the window (1/2/3, arrows, Enter, Esc; any other key too, for the scanner
+    // rule in satisfaction_question.hpp).
+    void question_key(QuestionKey key, Clock::time_point at) { question_.key(key, at); }
+    // A tap on Agree / Not sure / Disagree: stored at the next tick.
+    void answer_question(SatisfactionAnswerKind answer) { question_.choose(answer); }
+    void skip_question() { question_.close(); }  // Skip: back to ready at the next tick, nothing stored
+    std::optional<SatisfactionAnswerKind> question_highlight() const { return question_.highlighted(); }
+    // Whether an exit kiosk asks at all (device file; also false at an entry kiosk).
+    bool asks_question() const;
 
     // Staff.
     void open_staff();  // asks for the PIN
@@ -124,6 +142,7 @@ private:
     std::vector<UnsyncedRow> read_unsynced(std::size_t limit);
 
     void show(checkin::ScanResult result, Clock::time_point now);
+    void follow_question(Clock::time_point now);
 
     DeviceConfig config_;
     ScanQueue& queue_;
@@ -132,6 +151,9 @@ private:
     std::optional<checkin::ScanResult> last_;
     Clock::time_point shown_at_{};
     std::uint64_t results_shown_ = 0;
+    bool question_due_ = false;  // the result on screen is a check-out the question follows
+    SatisfactionQuestion question_;
+    Clock::time_point thanks_at_{};
     int pin_failures_ = 0;
     std::string staff_message_;
     bool quit_ = false;

@@ -49,6 +49,7 @@ public:
     const Session& session() const;
     db::Database& database() { return *db_; }
     checkin::CheckInDesk& desk() { return *desk_; }
+    const checkin::CheckInDesk& desk() const { return *desk_; }
 
 private:
     DeviceConfig config_;

@@ -3,6 +3,7 @@
 #include "muster/store/check_in_store.hpp"
 #include "muster/store/outbox_store.hpp"
 #include "muster/store/replica_store.hpp"
+#include "muster/store/satisfaction_store.hpp"
 #include "muster/store/schema.hpp"
 #include "muster/store/settings_store.hpp"
 
@@ -39,11 +40,20 @@ sync::UploadBatch DeviceSyncStore::next_batch(std::size_t limit, TimeMs device_n
                 else gone.push_back(item.uuid);
             }
         }
+        std::size_t room = limit - std::min(limit, batch.check_ins.size() + batch.corrections.size() + gone.size());
+        if (room > 0) {
+            bool a_group = store::pending_satisfaction_answers(*db_, satisfaction_group).size() >= satisfaction_group;
+            for (auto& a : store::pending_satisfaction_answers(*db_, room))
+                if (a_group || a.answered_hour_ms + store::satisfaction_hour_ms <= device_now)
+                    batch.satisfaction.push_back(std::move(a));
+        }
         tx.commit();
     }
     if (!gone.empty()) acknowledge(gone);
     return batch;
 }
+
+void DeviceSyncStore::forget_answers(const std::vector<std::string>& uuids) { store::forget_satisfaction_answers(*db_, uuids); }
 
 std::size_t DeviceSyncStore::pending() { return store::outbox_counts(*db_).pending; }
 std::size_t DeviceSyncStore::rejected() { return store::outbox_counts(*db_).rejected; }

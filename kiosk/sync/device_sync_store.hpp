@@ -23,12 +23,21 @@ struct StoredSyncState {
     std::int64_t clock_offset_ms = 0;
 };
 
+// An answer is held on the device until it can go among others: while fewer than this many
+// are waiting, only answers from an hour that has ended are sent. Sent one by one, each
+// would reach the hub seconds after the check-out it followed, and the arrival times
+// would join them again (docs/satisfaction.md, "Privacy").
+inline constexpr std::size_t satisfaction_group = 3;
+
 class DeviceSyncStore {
 public:
     explicit DeviceSyncStore(const std::filesystem::path& database);
 
-    // The oldest unsent, unrefused records, at most `limit`, both kinds.
+    // The oldest unsent, unrefused records, at most `limit`, both kinds; then, in the room
+    // left, satisfaction answers ready to go (satisfaction_ready).
     sync::UploadBatch next_batch(std::size_t limit, TimeMs device_now);
+    // The hub stored these answers or refused them for good: the device forgets them.
+    void forget_answers(const std::vector<std::string>& uuids);
     std::size_t pending();
     std::size_t rejected();
     // Removes these from the outbox (and only these).

@@ -6,6 +6,7 @@
 
 #include "muster/util/version.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace muster::kiosk {
@@ -26,7 +27,7 @@ bool SyncPass::upload() {
     for (;;) {
         if (stop_.stop_requested()) return true;  // the rest waits for the next start
         auto batch = link_.store.next_batch(link_.batch_limit, link_.hub.now());
-        std::size_t records = batch.check_ins.size() + batch.corrections.size();
+        std::size_t records = batch.check_ins.size() + batch.corrections.size() + batch.satisfaction.size();
         if (records == 0) {
             link_.batch_limit = sync::max_batch_records;
             return true;
@@ -40,7 +41,9 @@ bool SyncPass::upload() {
         }
         switch (step) {
         case UploadStep::stopped: return true;  // cancelled by stop(): not a failure to record
-        case UploadStep::acknowledged: acknowledge(reply); continue;
+        case UploadStep::acknowledged:
+            if (!acknowledge(batch, reply)) return true;
+            continue;
         case UploadStep::revoked: return revoked();
         case UploadStep::narrow: link_.batch_limit = narrowed_limit(link_.batch_limit); continue;
         case UploadStep::refuse_record: refuse_only_record(batch, reply); continue;
@@ -54,10 +57,32 @@ bool SyncPass::upload() {
     }
 }
 
-void SyncPass::acknowledge(const HttpResult& reply) {
+bool SyncPass::acknowledge(const sync::UploadBatch& batch, const HttpResult& reply) {
     auto answer = sync::parse_upload_reply(reply.body);
-    link_.store.acknowledge(answer.acked);
-    link_.store.reject(answer.rejected);
+    auto is_answer = [&](const std::string& uuid) {
+        return std::any_of(batch.satisfaction.begin(), batch.satisfaction.end(), [&](const auto& a) { return a.uuid == uuid; });
+    };
+    // Satisfaction answers leave the device whether stored or refused: a refusal is final,
+    // and an answer is not worth keeping a person's trace for. Only their count is logged.
+    std::vector<std::string> records_acked, answers_done;
+    std::vector<sync::Rejection> records_refused;
+    std::size_t answers_refused = 0;
+    for (auto& u : answer.acked) (is_answer(u) ? answers_done : records_acked).push_back(std::move(u));
+    for (auto& r : answer.rejected) {
+        if (is_answer(r.uuid)) {
+            answers_done.push_back(std::move(r.uuid));
+            ++answers_refused;
+        } else {
+            records_refused.push_back(std::move(r));
+        }
+    }
+    bool answered_any = !records_acked.empty() || !records_refused.empty() || !answers_done.empty();
+    link_.store.acknowledge(records_acked);
+    link_.store.reject(records_refused);
+    link_.store.forget_answers(answers_done);
+    if (log_ && answers_refused > 0)
+        log_->warn("satisfaction_refused", {{"device", link_.hub.device_id()}, {"count", static_cast<std::int64_t>(answers_refused)}});
+    answer.acked = std::move(records_acked);  // what staff count as sent: records
     auto pending = link_.store.pending();
     auto rejected = link_.store.rejected();
     board_.update([&](SyncStatus& st) {
@@ -68,6 +93,7 @@ void SyncPass::acknowledge(const HttpResult& reply) {
         st.queued = pending;
         st.rejected = rejected;
     });
+    return answered_any;
 }
 
 bool SyncPass::takes_empty_batch() {
@@ -78,6 +104,13 @@ bool SyncPass::takes_empty_batch() {
 
 // One record the server cannot take at all: keep it, stop sending it, tell staff.
 void SyncPass::refuse_only_record(const sync::UploadBatch& batch, const HttpResult& reply) {
+    if (batch.check_ins.empty() && batch.corrections.empty()) {
+        // The one item is a satisfaction answer the hub cannot read: it is dropped, counted.
+        link_.store.forget_answers({batch.satisfaction.at(0).uuid});
+        link_.batch_limit = sync::max_batch_records;
+        if (log_) log_->warn("satisfaction_refused", {{"device", link_.hub.device_id()}, {"count", 1}, {"status", reply.status}});
+        return;
+    }
     std::string uuid = batch.check_ins.empty() ? batch.corrections[0].uuid : batch.check_ins[0].uuid;
     link_.store.reject({{uuid, error_text(reply), sync::RejectionCode::unknown}});
     link_.batch_limit = sync::max_batch_records;

@@ -49,7 +49,9 @@ public:
 
 private:
     std::string changes_target();
-    void acknowledge(const HttpResult& reply);
+    // False when the reply answered for nothing in the batch (a hub that predates the
+    // satisfaction answers leaves them unanswered: they wait for the next pass).
+    bool acknowledge(const sync::UploadBatch& batch, const HttpResult& reply);
     bool takes_empty_batch();
     void refuse_only_record(const sync::UploadBatch& batch, const HttpResult& reply);
     bool revoked();

@@ -22,7 +22,7 @@ enum class UploadStep {
 
 struct UploadReplyFacts {
     HubAnswer answer = HubAnswer::no_reply;
-    std::size_t records = 0;      // in the batch that was sent (check-ins and corrections)
+    std::size_t records = 0;      // in the batch that was sent (check-ins, corrections, satisfaction answers)
     bool stop_requested = false;  // read after the reply came back
     // Whether the server takes a batch with no records; known once probe_empty_batch ran.
     std::optional<bool> empty_batch_taken;

@@ -31,6 +31,21 @@ std::string utf8_of(unsigned int codepoint) {
     return out;
 }
 
+PressedKey pressed_key(int key) {
+    switch (key) {
+        case GLFW_KEY_1: case GLFW_KEY_KP_1: return PressedKey::one;
+        case GLFW_KEY_2: case GLFW_KEY_KP_2: return PressedKey::two;
+        case GLFW_KEY_3: case GLFW_KEY_KP_3: return PressedKey::three;
+        case GLFW_KEY_LEFT: return PressedKey::left;
+        case GLFW_KEY_RIGHT: return PressedKey::right;
+        case GLFW_KEY_UP: return PressedKey::up;
+        case GLFW_KEY_DOWN: return PressedKey::down;
+        case GLFW_KEY_ENTER: case GLFW_KEY_KP_ENTER: return PressedKey::enter;
+        case GLFW_KEY_ESCAPE: return PressedKey::escape;
+        default: return PressedKey::other;
+    }
+}
+
 GlfwBackend& backend_of(GLFWwindow* window) { return *static_cast<GlfwBackend*>(glfwGetWindowUserPointer(window)); }
 
 }  // namespace
@@ -82,6 +97,7 @@ void GlfwBackend::on_char(GLFWwindow* window, unsigned int codepoint) {
 
 void GlfwBackend::on_key(GLFWwindow* window, int key, int, int action, int) {
     auto& self = backend_of(window);
+    if (action == GLFW_PRESS && self.keys_.pressed) self.keys_.pressed(pressed_key(key), Clock::now());
     if (action == GLFW_PRESS && (key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER) && self.keys_.enter)
         self.keys_.enter(Clock::now());
 }

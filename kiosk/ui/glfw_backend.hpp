@@ -31,6 +31,10 @@ struct Screenshot {
     std::vector<unsigned char> rgb;
 };
 
+// Keys pressed, as the satisfaction question reads them (kiosk_window.cpp maps them): the
+// digits 1-3 (top row or keypad), the arrows, Enter, Esc; any other key is `other`.
+enum class PressedKey { one, two, three, left, right, up, down, enter, escape, other };
+
 class GlfwBackend {
 public:
     using Clock = std::chrono::steady_clock;
@@ -39,6 +43,7 @@ public:
     struct Keys {
         std::function<void(std::string_view, Clock::time_point)> character;
         std::function<void(Clock::time_point)> enter;
+        std::function<void(PressedKey, Clock::time_point)> pressed;  // every key press
     };
 
     // Opens the window and creates the ImGui context; throws BackendError.

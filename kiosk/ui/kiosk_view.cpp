@@ -52,6 +52,8 @@ void KioskView::draw() {
     switch (model_.screen()) {
         case Screen::ready: ready_.draw(); break;
         case Screen::result: result_.draw(); break;
+        case Screen::question: question_.draw(); break;
+        case Screen::thanks: thanks_.draw(); break;
         case Screen::staff_pin: staff_pin_.draw(); break;
         case Screen::staff: staff_.draw(); break;
     }

@@ -24,6 +24,8 @@ private:
     Fonts fonts_;
     ReadyScreen ready_{model_, fonts_};
     ResultScreen result_{model_, fonts_};
+    QuestionScreen question_{model_, fonts_};
+    ThanksScreen thanks_{fonts_};
     StaffPinScreen staff_pin_{model_, fonts_};
     StaffScreen staff_{model_, fonts_};
 };

@@ -72,17 +72,24 @@ int run_window(const WindowOptions& options, log::Logger& log) {
     }
 
     // The scanner types into the window; while staff use the keyboard, its keys are theirs.
+    // While the satisfaction question is up, every key press goes to it too: it tells a
+    // person's lone "2" from the same digit inside a scanner's burst (satisfaction_question.hpp).
     WakingSink sink(queue);
     KeyboardWedgeSource wedge;
+    GlfwBackend::Keys keys;
+    keys.pressed = [&](PressedKey k, GlfwBackend::Clock::time_point at) {
+        if (model->screen() == Screen::question) model->question_key(question_key_of(k), at);
+    };
     if (config.wedge) {
-        backend->set_keys({[&](std::string_view c, GlfwBackend::Clock::time_point at) {
-                               if (!model->staff_open()) wedge.key(c, at);
-                           },
-                           [&](GlfwBackend::Clock::time_point at) {
-                               if (!model->staff_open()) wedge.enter(at);
-                           }});
+        keys.character = [&](std::string_view c, GlfwBackend::Clock::time_point at) {
+            if (!model->staff_open()) wedge.key(c, at);
+        };
+        keys.enter = [&](GlfwBackend::Clock::time_point at) {
+            if (!model->staff_open()) wedge.enter(at);
+        };
         wedge.start(sink);
     }
+    backend->set_keys(std::move(keys));
     auto sources = device_inputs(config, log);
     if (options.scripted_stdin) sources.push_back(std::make_unique<ScriptedSource>(0));
     for (auto& s : sources) s->start(sink);
@@ -132,12 +139,30 @@ int run_window(const WindowOptions& options, log::Logger& log) {
     return exit_code;
 }
 
+QuestionKey question_key_of(PressedKey key) {
+    switch (key) {
+        case PressedKey::one: return QuestionKey::agree;
+        case PressedKey::two: return QuestionKey::not_sure;
+        case PressedKey::three: return QuestionKey::disagree;
+        case PressedKey::left:
+        case PressedKey::up: return QuestionKey::previous;
+        case PressedKey::right:
+        case PressedKey::down: return QuestionKey::next;
+        case PressedKey::enter: return QuestionKey::choose;
+        case PressedKey::escape: return QuestionKey::skip;
+        case PressedKey::other: return QuestionKey::other;
+    }
+    return QuestionKey::other;
+}
+
 std::optional<ScreenshotWhen> parse_screenshot_when(std::string_view text) {
     ScreenshotWhen when;
     auto colon = text.find(':');
     auto screen = text.substr(0, colon);
     if (screen == "ready") when.screen = Screen::ready;
     else if (screen == "result") when.screen = Screen::result;
+    else if (screen == "question") when.screen = Screen::question;
+    else if (screen == "thanks") when.screen = Screen::thanks;
     else return std::nullopt;
     if (colon != std::string_view::npos) {
         auto count = text.substr(colon + 1);

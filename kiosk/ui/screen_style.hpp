@@ -15,6 +15,10 @@ inline const ImVec4 welcome{0.10f, 0.48f, 0.20f, 1.0f};      // green, white tex
 inline const ImVec4 attention{0.98f, 0.69f, 0.05f, 1.0f};    // amber, dark text
 inline const ImVec4 refused{0.70f, 0.15f, 0.12f, 1.0f};      // red, white text
 inline const ImVec4 dark_text{0.08f, 0.08f, 0.08f, 1.0f};
+// The satisfaction question's three answers: one neutral colour for all, so no answer looks
+// like the right one (green "Agree" would steer the figure).
+inline const ImVec4 choice{0.16f, 0.36f, 0.58f, 1.0f};
+inline const ImVec4 choice_hovered{0.22f, 0.44f, 0.68f, 1.0f};
 
 ImVec4 colour(Tone tone);
 ImVec4 text_on(Tone tone);

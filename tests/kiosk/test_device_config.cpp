@@ -56,6 +56,13 @@ TEST_CASE("a device file is read, with paths relative to it", "[kiosk][config]")
     CHECK(c.public_key == dir.path() / "hub-public.pem");
     CHECK(c.database == "/var/lib/muster/device.db");
     CHECK(c.width == 1920);
+    CHECK(c.satisfaction_question);  // an exit kiosk asks by default
+    CHECK(c.satisfaction_timeout_s == 10);
+    std::ofstream(dir.file("quiet.toml")) << with(good, "direction = \"exit\"\n",
+                                                   "direction = \"exit\"\nsatisfaction_question = false\nsatisfaction_timeout_s = 20\n");
+    auto quiet = load_device_config(dir.file("quiet.toml"));
+    CHECK_FALSE(quiet.satisfaction_question);
+    CHECK(quiet.satisfaction_timeout_s == 20);
 }
 
 TEST_CASE("a bad device file is refused with the field named", "[kiosk][config]") {
@@ -77,6 +84,10 @@ TEST_CASE("a bad device file is refused with the field named", "[kiosk][config]"
     CHECK_THAT(error_for(with(good, "nfc = true", "nfc = \"yes\"")), Catch::Contains("inputs.nfc: must be true or false"));
     CHECK_THAT(error_for(with(good, "pbkdf2-sha256$1000$00$00", "2468")), Catch::Contains("staff.pin_hash") && Catch::Contains("never the PIN"));
     CHECK_THAT(error_for(with(good, "width = 1920", "width = 10")), Catch::Contains("screen.width"));
+    CHECK_THAT(error_for(with(good, "direction = \"exit\"", "direction = \"exit\"\nsatisfaction_question = \"yes\"")),
+               Catch::Contains("device.satisfaction_question"));
+    CHECK_THAT(error_for(with(good, "direction = \"exit\"", "direction = \"exit\"\nsatisfaction_timeout_s = 0")),
+               Catch::Contains("device.satisfaction_timeout_s"));
     CHECK_THAT(error_for(with(good, "[storage]\ndatabase = \"/var/lib/muster/device.db\"\n", "")), Catch::Contains("storage.database: missing"));
     CHECK_THAT(error_for("[device\nid = 1"), Catch::Contains("d.toml:1") && Catch::Contains("not valid TOML"));
     CHECK_THROWS_AS(load_device_config(dir.file("missing.toml")), ConfigError);
@@ -85,6 +96,8 @@ TEST_CASE("a bad device file is refused with the field named", "[kiosk][config]"
 TEST_CASE("the example device files in device-config/ are valid", "[kiosk][config]") {
     auto entrance = load_device_config(std::string(MUSTER_SOURCE_DIR) + "/device-config/entrance-kiosk.example.toml");
     CHECK(entrance.mode == DeviceMode::entrance);
+    CHECK(entrance.satisfaction_question);
+    CHECK(entrance.satisfaction_timeout_s == 10);
     CHECK_FALSE(entrance.session_id);  // "auto"
     auto room = load_device_config(std::string(MUSTER_SOURCE_DIR) + "/device-config/room-device.example.toml");
     CHECK(room.mode == DeviceMode::room);

@@ -7,7 +7,10 @@
 #include "kiosk_fixture.hpp"
 #include "kiosk_model.hpp"
 #include "kiosk_view.hpp"
+#include "kiosk_window.hpp"
 #include "xvfb.hpp"
+
+#include "muster/store/satisfaction_store.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -27,6 +30,8 @@ constexpr Colour navy{10, 31, 51}, white{255, 255, 255}, green{26, 122, 51}, amb
     dark_ink{20, 20, 20}, muted{191, 209, 224};
 // ImGui's dark-style button (66, 150, 250) at 40% over the navy.
 constexpr Colour button{32, 79, 131};
+// The satisfaction question's answer buttons (style::choice).
+constexpr Colour choice{41, 92, 148};
 
 struct Region {
     double x0 = 0, y0 = 0, x1 = 1, y1 = 1;  // fractions of the screen
@@ -189,6 +194,62 @@ TEST_CASE("screen: a room device shows its register beside the call to scan", "[
     // Someone from elsewhere walks in: they appear in amber, under "not on this room's list".
     k.model->station().desk().scan({Method::qr, k.hub.token(121), ""}, uk_time::now_ms());  // another event's person
     CHECK(share(k.frame("room-device-visitor"), amber, register_panel) > 0.002);
+}
+
+TEST_CASE("screen: the satisfaction question draws three answers and Skip, and answers by key", "[kiosk][gui][satisfaction]") {
+    Kiosk k;
+    k.model->toggle_direction();  // staff made this kiosk a check-out desk
+    auto goodbye = k.after_scans({k.hub.token(1)}, "goodbye");
+    CHECK(k.model->last_result()->decision.outcome == Outcome::checked_out);
+    CHECK(share(goodbye, green) > 0.6);
+    // The goodbye stays a moment, then the question (the model's clock: no sleeping).
+    auto asked = KioskModel::Clock::now() + KioskModel::goodbye_time + 10ms;
+    k.model->tick(asked);
+    REQUIRE(k.model->screen() == Screen::question);
+    auto q = k.frame("satisfaction-question");
+    CHECK(share(q, navy) > 0.4);
+    CHECK(share(q, white, {0, 0.1, 1, 0.38}) > 0.04);  // the question, in large words
+    // Three large buttons side by side, each with its word and key in white.
+    const double left = (1 - 3 * 0.26 - 2 * 0.04) / 2;
+    for (int i = 0; i < 3; ++i) {
+        Region b{left + i * 0.30 + 0.01, 0.43, left + i * 0.30 + 0.25, 0.67};
+        CHECK(share(q, choice, b) > 0.6);
+        CHECK(share(q, white, b) > 0.01);
+    }
+    CHECK(share(q, choice, {0, 0.72, 0.75, 1}) == 0);  // nothing else in the answers' colour
+    CHECK(share(q, button, {0.78, 0.86, 1, 1}) > 0.3);  // Skip
+    CHECK(share(q, green) == 0);                       // no answer looks like the right one
+    CHECK(share(q, red) == 0);
+
+    // The arrow highlights an answer with a white frame; the keys go the window's way.
+    k.model->question_key(question_key_of(PressedKey::right), asked + 1s);
+    auto highlighted = k.frame("satisfaction-question-highlighted");
+    CHECK(k.model->question_highlight() == SatisfactionAnswerKind::agree);
+    CHECK(share(highlighted, white, {left - 0.02, 0.40, left + 0.28, 0.425}) > 0.2);  // the frame's top edge
+    CHECK(share(q, white, {left - 0.02, 0.40, left + 0.28, 0.425}) < 0.05);
+
+    auto pressed = asked + 3s;  // after the arrow, on the model's clock
+    k.model->question_key(question_key_of(PressedKey::two), pressed);
+    k.model->tick(pressed + 50ms);  // past the scanner's gap: a person's key
+    REQUIRE(k.model->screen() == Screen::thanks);
+    auto thanks = k.frame("satisfaction-thanks");
+    CHECK(share(thanks, navy) > 0.8);
+    CHECK(share(thanks, white, {0, 0.35, 1, 0.5}) > 0.04);  // "Thank you"
+    CHECK(share(thanks, choice) == 0);
+    auto answers = store::pending_satisfaction_answers(k.model->station().database(), 10);
+    REQUIRE(answers.size() == 1);
+    CHECK(answers[0].answer == SatisfactionAnswerKind::not_sure);
+    k.model->tick(pressed + 50ms + KioskModel::thanks_time + 10ms);
+    CHECK(k.model->screen() == Screen::ready);
+
+    // The window's keys: 1 2 3, arrows, Enter and Esc mean what the screen says.
+    CHECK(question_key_of(PressedKey::one) == QuestionKey::agree);
+    CHECK(question_key_of(PressedKey::three) == QuestionKey::disagree);
+    CHECK(question_key_of(PressedKey::left) == QuestionKey::previous);
+    CHECK(question_key_of(PressedKey::down) == QuestionKey::next);
+    CHECK(question_key_of(PressedKey::enter) == QuestionKey::choose);
+    CHECK(question_key_of(PressedKey::escape) == QuestionKey::skip);
+    CHECK(question_key_of(PressedKey::other) == QuestionKey::other);
 }
 
 TEST_CASE("screen words: the line under a headline does not say the headline again", "[kiosk]") {

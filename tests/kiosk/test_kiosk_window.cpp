@@ -97,6 +97,21 @@ TEST_CASE("window: a repeat scan is amber, a torn badge red", "[kiosk][gui]") {
     CHECK(red.share(179, 38, 31) > 0.6);
 }
 
+TEST_CASE("window: at an exit kiosk a check-out is followed by the satisfaction question", "[kiosk][gui][satisfaction]") {
+    test::DemoHub hub;
+    {
+        std::ifstream in(hub.entrance());
+        std::string text((std::istreambuf_iterator<char>(in)), {});
+        auto at = text.find("direction = \"entry\"");
+        REQUIRE(at != std::string::npos);
+        text.replace(at, 19, "direction = \"exit\"");
+        std::ofstream(hub.entrance(), std::ios::trunc) << text;
+    }
+    auto p = screen_after(hub, {hub.token(1)}, "question", "", "question:1");
+    CHECK(p.share(41, 92, 148, 12) > 0.1);  // the three answer buttons (style::choice; one may be hovered)
+    CHECK(p.share(26, 122, 51) == 0);        // the goodbye has gone
+}
+
 TEST_CASE("window: a room device shows the room's register beside the call to scan", "[kiosk][gui][room]") {
     test::DemoHub hub;
     auto p = screen_after(hub, {}, "room", hub.room());

@@ -12,7 +12,9 @@
 
 #include <atomic>
 #include <functional>
+#include <mutex>
 #include <string>
+#include <vector>
 #include <thread>
 #include <utility>
 
@@ -39,7 +41,12 @@ public:
     }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()); }
     int uploads() const { return uploads_.load(); }
-    int changes_asked() const { return changes_asked_.load(); }  // GET /v1/changes served (wait_ms ignored: an old hub)
+    int changes_asked() const { return changes_asked_.load(); }
+    // Every upload's body as it came over the wire, oldest first.
+    std::vector<std::string> upload_bodies() const {
+        std::lock_guard lock(bodies_mutex_);
+        return bodies_;
+    }  // GET /v1/changes served (wait_ms ignored: an old hub)
 
 private:
     void serve() {
@@ -56,6 +63,10 @@ private:
                 boost::beast::http::response<boost::beast::http::string_body> res{boost::beast::http::status::ok, 11};
                 TimeMs now = uk_time::now_ms();
                 if (req.target().starts_with("/v1/upload")) {
+                    {
+                        std::lock_guard lock(bodies_mutex_);
+                        bodies_.push_back(req.body());
+                    }
                     ++uploads_;
                     auto [status, body] = decide_(sync::parse_upload_batch(req.body()));
                     res.result(static_cast<unsigned>(status));
@@ -82,6 +93,8 @@ private:
     std::atomic<bool> stopping_{false};
     std::atomic<int> uploads_{0};
     std::atomic<int> changes_asked_{0};
+    mutable std::mutex bodies_mutex_;
+    std::vector<std::string> bodies_;
     std::thread thread_;
 };
 

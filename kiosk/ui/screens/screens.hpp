@@ -54,6 +54,27 @@ private:
     const Fonts& fonts_;
 };
 
+// The satisfaction question after a check-out: three large answers and Skip.
+class QuestionScreen {
+public:
+    QuestionScreen(KioskModel& model, const Fonts& fonts) : model_(model), fonts_(fonts) {}
+    void draw();
+
+private:
+    KioskModel& model_;
+    const Fonts& fonts_;
+};
+
+// The brief thank-you after an answer.
+class ThanksScreen {
+public:
+    explicit ThanksScreen(const Fonts& fonts) : fonts_(fonts) {}
+    void draw();
+
+private:
+    const Fonts& fonts_;
+};
+
 class StaffPinScreen {
 public:
     StaffPinScreen(KioskModel& model, const Fonts& fonts) : model_(model), fonts_(fonts) {}
