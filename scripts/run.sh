@@ -49,8 +49,9 @@ staff_email=demo-admin@hub.example.org
 staff_password=$(openssl rand -base64 18 | tr -d '/+=' | cut -c1-20)
 printf '%s\n' "$staff_password" |
   "$build/sync-server/admin/muster" --hub "$hub" staff add --name "Demo Admin" --email "$staff_email" --role admin >/dev/null
-echo "Staff pages (reconciliation, schools, accounts): https://localhost:8443/staff/"
+echo "Staff pages (reconciliation, schools, deliveries, facilitators, satisfaction, accounts): https://localhost:8443/staff/"
 echo "  log in as $staff_email with the password $staff_password (made for this run)"
+echo "  an event signed off there is delivered as CSV files to $hub/outgoing (docs/central.md)"
 echo
 if [ -n "${DISPLAY:-}" ]; then
   echo "Opening kiosk 'entrance-1' full screen (Staff button: PIN 2468; Escape is not an exit, staff Quit is)."

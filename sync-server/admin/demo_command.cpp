@@ -43,6 +43,27 @@ bool open_sessions_now(db::Database& db, EventId event, TimeMs now) {
     return true;
 }
 
+// The demo delivers its signed-off events' records to files, so the Deliveries page and
+// `muster central status` show real deliveries without a CRM (docs/central.md): a CRM import
+// CSV and the lead provider's evidence CSV, in folders beside the hub database.
+void add_demo_central_targets(const HubDir& hub) {
+    for (const char* folder : {"outgoing/crm", "outgoing/lead-provider"}) {
+        std::filesystem::create_directories(hub.dir() / folder);
+        std::filesystem::permissions(hub.dir() / folder, std::filesystem::perms::owner_all,
+                                     std::filesystem::perm_options::replace);
+    }
+    std::ofstream(hub.server_config_path(), std::ios::app)
+        << "\n# Records to the central attendance records (docs/central.md): the demo writes files.\n"
+        << "[[central.target]]\n"
+        << "name = \"crm-import\"\n"
+        << "kind = \"csv\"\n"
+        << "folder = \"outgoing/crm\"\n\n"
+        << "[[central.target]]\n"
+        << "name = \"lead-provider\"\n"
+        << "kind = \"evidence-csv\"\n"
+        << "folder = \"outgoing/lead-provider\"\n";
+}
+
 int demo(const Args& a, Context& ctx) {
     const HubDir& hub = ctx.hub;
     if (hub.exists()) {
@@ -56,6 +77,7 @@ int demo(const Args& a, Context& ctx) {
     // command starts it beside a kiosk on this one machine.
     hub.create("Northbridge Teaching School Hub (demo)", ServerSetup{{}, "127.0.0.1", demo_port});
     std::ofstream(hub.dir() / "DEMO") << "This folder was made by `muster demo` and may be replaced by it.\n";
+    add_demo_central_targets(hub);
     auto db = hub.open();
 
     auto report = roster::import_roster(*db, demo_roster_csv({}));
@@ -125,7 +147,9 @@ int demo(const Args& a, Context& ctx) {
     ctx.out << "  badges: " << sheet.size() << " signed badges in " << (hub.dir() / "badges.html").string()
             << "; one revoked and reissued; 2 NFC cards attached\n"
             << "  devices: " << entrance_file.string() << "\n           " << room_file.string() << "  (staff PIN 2468)\n"
-            << "  sample scans to type into a kiosk: " << (hub.dir() / "demo-scans.txt").string() << "\n";
+            << "  sample scans to type into a kiosk: " << (hub.dir() / "demo-scans.txt").string() << "\n"
+            << "  central records: an event's records go to " << (hub.dir() / "outgoing").string()
+            << " (CRM import and lead-provider evidence CSVs) once it is signed off\n";
     return 0;
 }
 

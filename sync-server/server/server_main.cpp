@@ -9,6 +9,7 @@
 #include "delivery_worker.hpp"
 #include "target_factory.hpp"
 
+#include "muster/store/central_outbox.hpp"
 #include "muster/store/device_secrets.hpp"
 #include "muster/store/schema.hpp"
 #include "muster/time/uk_time.hpp"
@@ -62,6 +63,14 @@ muster::sync::DeviceSecretsKey device_secrets_key(const muster::server::ServerCo
     if (at_rest.key_created) log.warn("device_secrets_key_created", {{"file", config.device_secrets_key.filename().string()}});
     if (at_rest.sealed > 0) log.info("device_secrets_sealed", {{"devices", at_rest.sealed}});
     return at_rest.key;
+}
+
+// A file with no [[central.target]] runs no delivery worker; the targets an earlier start
+// registered become inactive, so sign-offs stop queuing records nobody will send (the worker
+// does the same at its start for a file that lists some).
+void retire_central_targets(const muster::server::ServerConfig& config) {
+    auto db = muster::store::open_database(config.database.string());
+    muster::store::register_central_targets(*db, {}, muster::uk_time::now_ms());
 }
 
 // A listening socket the server could not open, said in one line that names the setting to
@@ -156,7 +165,8 @@ int main(int argc, char** argv) {
         // Records to the central attendance records (docs/central.md): a worker thread per
         // configured target, woken when staff sign off, amend or retry.
         std::optional<muster::central::DeliveryWorker> delivery;
-        if (!config.central.targets.empty()) {
+        if (config.central.targets.empty()) retire_central_targets(config);
+        else {
             delivery.emplace(config.database, config.central, logger, [] { return muster::uk_time::now_ms(); },
                              muster::central::make_targets(config.central));
             staff_api.on_outbox_change([&delivery] { delivery->wake(); });

@@ -155,6 +155,15 @@ TEST_CASE("A real server with an https target in its file delivers a signed-off 
     server.terminate();
     CHECK(server.wait(std::chrono::seconds(20)) == 0);
     CHECK(delivered(h, 5));
+
+    // The target taken out of the file: the next start leaves it inactive, so a later sign-off
+    // queues nothing for a target nobody sends to.
+    std::ofstream(config) << "[server]\nlisten = \"127.0.0.1\"\nport = 0\n[tls]\nenabled = false\n[hub]\n"
+                             "database = \"hub.db\"\ndevice_secrets_key = \"device-secrets.key\"\n";
+    test::ServerProcess again(config, log);  // returns once it listens: after the targets were read
+    REQUIRE(store::active_central_targets(*h.hub.db).empty());
+    again.terminate();
+    CHECK(again.wait(std::chrono::seconds(20)) == 0);
 }
 
 TEST_CASE("Targets are made by kind, the file kinds by the core", "[central][worker]") {

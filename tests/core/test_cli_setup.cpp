@@ -6,6 +6,8 @@
 #include "server_address.hpp"
 
 #include "muster/attendance/attendance_export.hpp"
+#include "muster/central/target_config.hpp"
+#include "muster/config/toml_file.hpp"
 #include "muster/programme/templates.hpp"
 #include "muster/util/text.hpp"
 
@@ -146,6 +148,12 @@ TEST_CASE("the demo's server stays on loopback with a localhost public_url", "[c
     CHECK(toml_value(toml, "listen") == "127.0.0.1");
     CHECK(toml_value(toml, "public_url") == "https://localhost:8443");
     CHECK_THAT(read_file(dir.file("demo/devices/entrance-1/device.toml")), Catch::Contains("https://localhost:8443"));
+    // Its signed-off events go to two file targets, as the server reads them, in folders that exist.
+    auto central = central::load_central_config(config::TomlFile(dir.file("demo/sync-server.toml")));
+    REQUIRE(central.targets.size() == 2);
+    CHECK(central.targets[0].kind == store::TargetKind::csv);
+    CHECK(central.targets[1].kind == store::TargetKind::evidence_csv);
+    for (const auto& t : central.targets) CHECK(std::filesystem::is_directory(t.folder));
 }
 
 TEST_CASE("server cert --host sets public_url's host, keeps the rest of the file and names the devices to update", "[cli][setup]") {
