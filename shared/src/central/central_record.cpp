@@ -5,6 +5,8 @@
 // read back is found, not half-sent.
 #include "muster/central/central_record.hpp"
 
+#include "../json_fields.hpp"
+
 #include <boost/json.hpp>
 
 #include <cstdint>
@@ -69,83 +71,10 @@ json::object write(const RecordPart& p) {
 
 // ---- reading ----
 
-// One JSON object being read, with its path for error messages ("parts[1].in_ms"). Every
-// field must be present: a record is written whole, so a missing one is damage.
-class Fields {
-public:
-    Fields(const json::value& v, std::string path) : path_(std::move(path)) {
-        if (!v.is_object()) fail("", "expected an object");
-        obj_ = &v.get_object();
-    }
-
-    std::int64_t integer(std::string_view key) const {
-        auto v = opt_integer(key);
-        if (!v) fail(key, "expected an integer");
-        return *v;
-    }
-    std::optional<std::int64_t> opt_integer(std::string_view key) const {
-        const json::value& v = get(key);
-        if (v.is_null()) return std::nullopt;
-        if (v.is_int64()) return v.get_int64();
-        if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
-            return static_cast<std::int64_t>(v.get_uint64());
-        fail(key, "expected an integer");
-    }
-    int small_int(std::string_view key) const {
-        auto v = opt_small_int(key);
-        if (!v) fail(key, "expected an integer");
-        return *v;
-    }
-    std::optional<int> opt_small_int(std::string_view key) const {
-        auto v = opt_integer(key);
-        if (!v) return std::nullopt;
-        if (*v < INT32_MIN || *v > INT32_MAX) fail(key, "out of range");
-        return static_cast<int>(*v);
-    }
-    std::string text(std::string_view key) const {
-        auto v = opt_text(key);
-        if (!v) fail(key, "expected a string");
-        return *v;
-    }
-    std::optional<std::string> opt_text(std::string_view key) const {
-        const json::value& v = get(key);
-        if (v.is_null()) return std::nullopt;
-        if (!v.is_string()) fail(key, "expected a string");
-        return std::string(v.get_string());
-    }
-    bool boolean(std::string_view key) const {
-        const json::value& v = get(key);
-        if (!v.is_bool()) fail(key, "expected true or false");
-        return v.get_bool();
-    }
-    template <typename E>
-    E enumeration(std::string_view key, std::optional<E> (*parse)(std::string_view)) const {
-        auto e = parse(text(key));
-        if (!e) fail(key, "unknown value");
-        return *e;
-    }
-    const json::array& array(std::string_view key) const {
-        const json::value& v = get(key);
-        if (!v.is_array()) fail(key, "expected an array");
-        return v.get_array();
-    }
-    std::string at(std::string_view key) const { return path_.empty() ? std::string(key) : path_ + "." + std::string(key); }
-
-    [[noreturn]] void fail(std::string_view key, std::string_view what) const {
-        auto where = key.empty() ? (path_.empty() ? std::string("record") : path_) : at(key);
-        throw std::runtime_error("central record: " + where + ": " + std::string(what));
-    }
-
-private:
-    const json::value& get(std::string_view key) const {
-        const json::value* v = obj_->if_contains(key);
-        if (!v) fail(key, "missing");
-        return *v;
-    }
-
-    const json::object* obj_ = nullptr;
-    std::string path_;
-};
+// A record is written whole, so a field missing from a stored one is damage.
+[[noreturn]] void raise_record_error(const std::string& message) { throw std::runtime_error("central record: " + message); }
+constexpr json_fields::Rules record_rules{false, "record", raise_record_error};
+using json_fields::Fields;
 
 RecordPart read_part(const Fields& f) {
     RecordPart p;
@@ -219,7 +148,7 @@ CentralRecord parse_central_record(std::string_view text) {
     json::error_code ec;
     json::value v = json::parse(text, ec);
     if (ec) throw std::runtime_error("central record: not valid JSON (" + ec.message() + ")");
-    Fields f(v, "");
+    Fields f(v, "", record_rules);
     CentralRecord r;
     r.record_id = f.text("record_id");
     if (r.record_id.empty()) f.fail("record_id", "empty");
@@ -250,21 +179,13 @@ CentralRecord parse_central_record(std::string_view text) {
     r.minutes_late = f.opt_small_int("minutes_late");
     r.left_early = f.boolean("left_early");
     r.checked_out_ms = f.opt_integer("checked_out_ms");
-    const auto& parts = f.array("parts");
-    r.parts.reserve(parts.size());
-    for (std::size_t i = 0; i < parts.size(); ++i)
-        r.parts.push_back(read_part(Fields(parts[i], f.at("parts") + "[" + std::to_string(i) + "]")));
+    r.parts = f.list("parts", read_part);
     r.evidence = f.enumeration("evidence", parse_evidence);
     r.evidence_note = f.text("evidence_note");
     r.caught_up_on = f.opt_text("caught_up_on");
     r.alternate_event_id = f.opt_integer("alternate_event_id");
     r.alternate_event_date = f.text("alternate_event_date");
-    const auto& uuids = f.array("check_in_uuids");
-    r.check_in_uuids.reserve(uuids.size());
-    for (std::size_t i = 0; i < uuids.size(); ++i) {
-        if (!uuids[i].is_string()) f.fail(f.at("check_in_uuids") + "[" + std::to_string(i) + "]", "expected a string");
-        r.check_in_uuids.emplace_back(uuids[i].get_string());
-    }
+    r.check_in_uuids = f.strings("check_in_uuids");
     r.reason = f.text("reason");
     return r;
 }

@@ -3,6 +3,8 @@
 // record's text may hold is judged per record by its receiver (docs/security.md, "Field limits").
 #include "muster/sync/sync_messages.hpp"
 
+#include "../json_fields.hpp"
+
 #include <boost/json.hpp>
 
 namespace muster::sync {
@@ -127,96 +129,12 @@ json::object write(const RoomFacilitators& r) { return {{"room_id", r.room_id}, 
 
 // ---- reading ----
 
-// One JSON object being read, with its path for error messages ("check_ins[2]").
-class Fields {
-public:
-    Fields(const json::value& v, std::string path) : path_(std::move(path)) {
-        if (!v.is_object()) fail("", "expected an object");
-        obj_ = &v.get_object();
-    }
+// A message may leave out what it does not carry (absent reads as null, an absent list as
+// empty); a failure is a ProtocolError naming the field.
+[[noreturn]] void raise_protocol_error(const std::string& message) { throw ProtocolError(message); }
+constexpr json_fields::Rules message_rules{true, "body", raise_protocol_error};
 
-    std::int64_t integer(std::string_view key) const {
-        auto v = opt_integer(key);
-        if (!v) fail(key, "expected an integer");
-        return *v;
-    }
-    std::optional<std::int64_t> opt_integer(std::string_view key) const {
-        const json::value* v = find(key);
-        if (!v || v->is_null()) return std::nullopt;
-        if (v->is_int64()) return v->get_int64();
-        if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
-            return static_cast<std::int64_t>(v->get_uint64());
-        fail(key, "expected an integer");
-    }
-    int small_int(std::string_view key) const {
-        auto v = integer(key);
-        if (v < INT32_MIN || v > INT32_MAX) fail(key, "out of range");
-        return static_cast<int>(v);
-    }
-    std::optional<int> opt_small_int(std::string_view key) const {
-        auto v = opt_integer(key);
-        if (v && (*v < INT32_MIN || *v > INT32_MAX)) fail(key, "out of range");
-        if (!v) return std::nullopt;
-        return static_cast<int>(*v);
-    }
-    std::string text(std::string_view key) const {
-        auto v = opt_text(key);
-        if (!v) fail(key, "expected a string");
-        return *v;
-    }
-    std::optional<std::string> opt_text(std::string_view key) const {
-        const json::value* v = find(key);
-        if (!v || v->is_null()) return std::nullopt;
-        if (!v->is_string()) fail(key, "expected a string");
-        return std::string(v->get_string());
-    }
-    bool boolean(std::string_view key) const {
-        const json::value* v = find(key);
-        if (!v || !v->is_bool()) fail(key, "expected true or false");
-        return v->get_bool();
-    }
-    template <typename E>
-    E enumeration(std::string_view key, std::optional<E> (*parse)(std::string_view)) const {
-        auto t = text(key);
-        auto e = parse(t);
-        if (!e) fail(key, "unknown value");
-        return *e;
-    }
-    // Arrays default to empty when absent, so a reply can leave out what did not change.
-    template <typename T>
-    std::vector<T> list(std::string_view key, T (*read)(const Fields&)) const {
-        std::vector<T> out;
-        const json::value* v = find(key);
-        if (!v || v->is_null()) return out;
-        if (!v->is_array()) fail(key, "expected an array");
-        const auto& a = v->get_array();
-        out.reserve(a.size());
-        for (std::size_t i = 0; i < a.size(); ++i) out.push_back(read(Fields(a[i], at(key) + "[" + std::to_string(i) + "]")));
-        return out;
-    }
-    std::vector<std::string> strings(std::string_view key) const {
-        std::vector<std::string> out;
-        const json::value* v = find(key);
-        if (!v || v->is_null()) return out;
-        if (!v->is_array()) fail(key, "expected an array");
-        for (const auto& s : v->get_array()) {
-            if (!s.is_string()) fail(key, "expected an array of strings");
-            out.emplace_back(s.get_string());
-        }
-        return out;
-    }
-
-    [[noreturn]] void fail(std::string_view key, std::string_view what) const {
-        throw ProtocolError((key.empty() ? (path_.empty() ? std::string("body") : path_) : at(key)) + ": " + std::string(what));
-    }
-
-private:
-    const json::value* find(std::string_view key) const { return obj_->if_contains(key); }
-    std::string at(std::string_view key) const { return path_.empty() ? std::string(key) : path_ + "." + std::string(key); }
-
-    const json::object* obj_ = nullptr;
-    std::string path_;
-};
+using json_fields::Fields;
 
 std::optional<CorrectionKind> parse_correction_kind(std::string_view s) {
     if (s == "void") return CorrectionKind::void_scan;
@@ -465,7 +383,7 @@ std::string to_json(const ErrorReply& e) {
 
 UploadBatch parse_upload_batch(std::string_view text) {
     auto v = parse_body(text);
-    Fields f(v, "");
+    Fields f(v, "", message_rules);
     UploadBatch b;
     b.device_time_ms = f.integer("device_time_ms");
     b.check_ins = f.list("check_ins", read_check_in);
@@ -478,7 +396,7 @@ UploadBatch parse_upload_batch(std::string_view text) {
 
 UploadReply parse_upload_reply(std::string_view text) {
     auto v = parse_body(text);
-    Fields f(v, "");
+    Fields f(v, "", message_rules);
     UploadReply r;
     r.server_time_ms = f.integer("server_time_ms");
     r.acked = f.strings("acked");
@@ -490,7 +408,7 @@ UploadReply parse_upload_reply(std::string_view text) {
 
 Changes parse_changes(std::string_view text) {
     auto v = parse_body(text);
-    Fields f(v, "");
+    Fields f(v, "", message_rules);
     Changes c;
     c.server_time_ms = f.integer("server_time_ms");
     c.cursor = f.integer("cursor");
@@ -512,7 +430,7 @@ Changes parse_changes(std::string_view text) {
 
 ErrorReply parse_error_reply(std::string_view text) {
     auto v = parse_body(text);
-    Fields f(v, "");
+    Fields f(v, "", message_rules);
     ErrorReply e{f.text("error"), f.integer("server_time_ms")};
     // Optional: servers before the code was added sent only the message.
     if (const auto* code = v.as_object().if_contains("code"); code && code->is_string())
