@@ -4,23 +4,13 @@ filter by date and school through the page's form, and download the CSV the link
 import datetime
 import unittest
 
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 from recon_page import add_scan, past_event, rename
-from staff_harness import StaffCase, add_staff, staff_login, staff_me
+from staff_harness import StaffCase, add_staff, staff_log_in
 
 NAME_FIRST, NAME_LAST = "<img src=x onerror=alert(1)>", "O'Hara <b>bold</b>"
 
-
-def log_in(driver, origin, email):
-    """staff_login, when its check races the login page leaving (a stale element): logged in all the same."""
-    try:
-        staff_login(driver, origin, email)
-    except StaleElementReferenceException:
-        pass
-    if not staff_me(driver):
-        raise AssertionError("the login did not give a session")
 
 
 class StaffFacilitators(StaffCase):
@@ -70,7 +60,7 @@ class StaffFacilitators(StaffCase):
             "  body: await r.text()})).catch(e => done({status: -1, body: String(e)}));", path)
 
     def test_the_delivered_session_names_as_text_filters_and_the_csv(self):
-        log_in(self.driver, self.world.origin, "bo@hub.example.org")
+        staff_log_in(self.driver, self.world.origin, "bo@hub.example.org")
         self.driver.get(f"{self.world.origin}/staff/facilitators.html")
         s = self.wait_loaded()
         mine = [f for f in s["facilitators"] if f["id"] == self.lead]
