@@ -3,15 +3,23 @@
 // fails on purpose, a SIGKILL of the server mid-delivery, and of the CRM itself. The CRM must
 // end with every record version exactly once by idempotency key, a correction after the
 // record it corrects, and the refused record shown to staff, retried after the fix and
-// delivered. Every wait is on a condition (the stand-in's /stats, the hub's outbox) with a
-// deadline.
+// delivered. And a CRM holding its reply does not hold up a device's upload. Every wait is
+// on a condition (the stand-in's /stats, the hub's outbox) with a deadline.
 #include "central_hub.hpp"
 #include "crm_stand_in_process.hpp"
+#include "http_probe.hpp"
 #include "server_process.hpp"
+
+#include "muster/store/event_store.hpp"
+#include "muster/sync/request_signing.hpp"
+#include "muster/sync/sync_messages.hpp"
+#include "muster/time/uk_time.hpp"
+#include "muster/util/uuid.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 
 using namespace muster;
@@ -166,4 +174,57 @@ TEST_CASE("Records wait while the CRM is down and are delivered once when it is 
     INFO(stats_text(end));
     CHECK(end.records == 40);
     check_exactly_once(h, store);
+}
+
+TEST_CASE("A CRM holding its reply does not hold up device sync", "[central][chaos]") {
+    CentralHub h(20);
+    // Today's event with a door device, beside the signed-off one whose records go out.
+    const EventId today = store::create_event(
+        *h.db, {"ect-y1", "conference-2", 2025, uk_time::format_date(uk_time::now_ms()), "Test venue", 0, 10});
+    CentralHub::run({"badges", "issue", "--all", "--hub", h.hub});  // serial 1 each
+    CentralHub::run({"device", "add", "--id", "door-1", "--event", std::to_string(today), "--pin", "1357", "--hub", h.hub});
+    std::ifstream secret_file(h.hub + "/devices/door-1/device.secret");
+    std::string secret_hex;
+    secret_file >> secret_hex;
+    auto secret = sync::secret_from_hex(secret_hex);
+    REQUIRE(secret);
+
+    // Every reply held 8 s (the records stored first), within the target's 10 s timeout.
+    std::string store = h.dir.file("crm.jsonl");
+    StandInProcess crm(store, {"--slow-rate", "1", "--slow-ms", "8000", "--token", "stand-in-token"});
+    auto options = CentralTargetOptions::paced(20, 0);
+    options.timeout_ms = 10'000;
+    h.add_https_target(crm.port(), options);
+    ServerProcess server(h.config(), h.log());
+    h.sign_off();
+    REQUIRE(wait_for([&] { return crm.stats().slow >= 1; }, 30s));  // the worker is waiting on the CRM
+
+    // A device uploads meanwhile: stored and acknowledged while the batch is still out.
+    auto event = store::load_event(*h.db, today);
+    REQUIRE(event);
+    CheckIn scan;
+    const TimeMs now = uk_time::now_ms();
+    scan.uuid = new_uuid(now);
+    scan.device_id = "door-1";
+    scan.device_seq = 1;
+    scan.participant_id = store::enrolments(*h.db, today).at(0).participant_id;
+    scan.event_id = today;
+    scan.session_id = event->sessions.at(0).id;
+    scan.direction = Direction::entry;
+    scan.method = Method::qr;
+    scan.outcome = Outcome::checked_in;
+    scan.badge_serial = 1;
+    scan.device_ms = now;
+    scan.device_offset_min = uk_time::offset_minutes(now);
+    sync::UploadBatch batch;
+    batch.device_time_ms = now;
+    batch.check_ins = {scan};
+    auto reply = signed_request(server.port(), "POST", "/v1/upload", sync::to_json(batch), SignedParts{"door-1", *secret, {}, {}, {}});
+    INFO(reply.body);
+    REQUIRE(reply.status == 200);
+    auto upload = sync::parse_upload_reply(reply.body);
+    REQUIRE(upload.acked.size() == 1);
+    CHECK(upload.acked[0] == scan.uuid);
+    CHECK(h.counts().sending == 20);  // the CRM still holds its reply: the upload did not wait for it
+    server.kill_hard();
 }

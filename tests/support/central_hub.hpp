@@ -167,7 +167,7 @@ struct CentralHub {
         return s;
     }
 
-private:
+    // `muster ARGS...`, throwing with its error when it fails.
     static void run(const std::vector<std::string>& args) {
         std::ostringstream out, err;
         if (admin::run_cli(args, out, err) != 0) throw std::runtime_error("muster " + args[0] + " failed: " + err.str());
