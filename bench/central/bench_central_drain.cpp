@@ -15,6 +15,7 @@
 #include "server_process.hpp"
 #include "stats.hpp"
 
+#include "muster/log/logger.hpp"
 #include "muster/store/central_outbox.hpp"
 
 #include <boost/json.hpp>
@@ -97,7 +98,7 @@ Run one_run(const std::string& template_hub, std::size_t batch) {
         append_https_target(hub, crm.port(), t);
         auto t0 = bench::bench_clock::now();
         ServerProcess server(hub + "/sync-server.toml", hub + "/server.log");
-        if (!wait_for([&] { return crm.stats().records >= static_cast<std::uint64_t>(records); }, 300s))
+        if (!wait_until([&] { return crm.stats().records >= static_cast<std::uint64_t>(records); }, 300s))
             throw std::runtime_error("the server did not drain the outbox within 300 s");
         r.drain_s = seconds_since(t0);
     }
@@ -150,7 +151,7 @@ int main(int argc, char** argv) {
         }
         return 0;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "muster-bench-central-drain: %s\n", e.what());
+        muster::log::Logger().error("bench_failed", {{"error", e.what()}});
         return 1;
     }
 }

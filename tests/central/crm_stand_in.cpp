@@ -22,6 +22,8 @@
 // delivery. The counters are this run's; the store outlives restarts.
 #include "crm_store.hpp"
 
+#include "muster/log/logger.hpp"
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -321,7 +323,7 @@ int main(int argc, char** argv) {
         ioc.run();
         return 0;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "muster-crm-stand-in: %s\n", e.what());
+        muster::log::Logger().error("stand_in_failed", {{"error", e.what()}});
         return 2;
     }
 }

@@ -74,7 +74,7 @@ TEST_CASE("Through 500s, slow replies, 429s, a 422 and a killed sync server, eve
     h.sign_off();
     REQUIRE(h.expected_keys().size() == 80);
 
-    REQUIRE(wait_for([&] { return crm.stats().records >= 10; }, 30s));
+    REQUIRE(wait_until([&] { return crm.stats().records >= 10; }, 30s));
     server->kill_hard();
     auto at_kill = crm.stats();
     INFO("at the kill: " << stats_text(at_kill));
@@ -86,7 +86,7 @@ TEST_CASE("Through 500s, slow replies, 429s, a 422 and a killed sync server, eve
         auto c = h.counts();
         return c.delivered == 79 && c.rejected == 1;
     };
-    REQUIRE(wait_for(settled, 90s));
+    REQUIRE(wait_until(settled, 90s));
 
     // The refused record waits for a person, and staff see why.
     auto rejected = *store::event_deliveries(*h.db, h.event);
@@ -106,14 +106,14 @@ TEST_CASE("Through 500s, slow replies, 429s, a 422 and a killed sync server, eve
     ParticipantId amended = h.people.front();
     REQUIRE(h.amend(amended, store::StaffAction::excused, "illness").outcome == store::CorrectionOutcome::stored);
     REQUIRE(h.expected_keys().size() == 81);
-    REQUIRE(wait_for([&] { return h.counts().delivered == 80; }, 60s));
+    REQUIRE(wait_until([&] { return h.counts().delivered == 80; }, 60s));
 
     // The CRM is fixed; staff retry the refused record and it goes.
     REQUIRE(crm.control(R"({"reject_last_name":""})"));
     store::RetrySelection all_of_event;
     all_of_event.event_id = h.event;
     CHECK(store::retry_rejected(*h.db, all_of_event, "Test Staff", uk_time::now_ms()) == 1);
-    REQUIRE(wait_for([&] { return h.counts().delivered == 81 && h.counts().rejected == 0; }, 60s));
+    REQUIRE(wait_until([&] { return h.counts().delivered == 81 && h.counts().rejected == 0; }, 60s));
 
     auto end = crm.stats();
     INFO("at the end: " << stats_text(end));
@@ -154,7 +154,7 @@ TEST_CASE("Records wait while the CRM is down and are delivered once when it is 
     ServerProcess server(h.config(), h.log());
     h.sign_off();
 
-    REQUIRE(wait_for([&] { return crm.stats().records >= 5; }, 30s));
+    REQUIRE(wait_until([&] { return crm.stats().records >= 5; }, 30s));
     crm.kill_hard();
     CHECK_FALSE(crm.stats().reached);
     // The server keeps trying: an entry is back to pending after a failed attempt, with the
@@ -165,11 +165,11 @@ TEST_CASE("Records wait while the CRM is down and are delivered once when it is 
             if (d.state == store::DeliveryState::pending && d.attempts >= 2 && !d.last_error.empty()) return true;
         return false;
     };
-    REQUIRE(wait_for(retried_while_down, 30s));
+    REQUIRE(wait_until(retried_while_down, 30s));
     CHECK(h.counts().delivered < 40);
 
     crm.restart();  // the same port and store
-    REQUIRE(wait_for([&] { return h.counts().delivered == 40; }, 60s));
+    REQUIRE(wait_until([&] { return h.counts().delivered == 40; }, 60s));
     auto end = crm.stats();
     INFO(stats_text(end));
     CHECK(end.records == 40);
@@ -197,7 +197,7 @@ TEST_CASE("A CRM holding its reply does not hold up device sync", "[central][cha
     h.add_https_target(crm.port(), options);
     ServerProcess server(h.config(), h.log());
     h.sign_off();
-    REQUIRE(wait_for([&] { return crm.stats().slow >= 1; }, 30s));  // the worker is waiting on the CRM
+    REQUIRE(wait_until([&] { return crm.stats().slow >= 1; }, 30s));  // the worker is waiting on the CRM
 
     // A device uploads meanwhile: stored and acknowledged while the batch is still out.
     auto event = store::load_event(*h.db, today);

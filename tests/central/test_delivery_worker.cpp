@@ -6,6 +6,7 @@
 #include "delivery_worker.hpp"
 #include "https_target.hpp"
 #include "target_factory.hpp"
+#include "wait_until.hpp"
 
 #include "muster/util/config_error.hpp"
 #include "log_lines.hpp"
@@ -68,15 +69,12 @@ struct Worker {
 
 int count(test::CentralHub& h, const std::string& sql) { return static_cast<int>(h.count(sql)); }
 
-// The worker records results after the reply: waits until the database says `n` are delivered
-// (looking every 10 ms, as wait_for_log does), for at most `patience`.
+// The worker records results after the reply: waits until the database says `n` are delivered,
+// for at most `patience`.
 bool delivered(test::CentralHub& h, int n) {
-    const auto until = std::chrono::steady_clock::now() + patience;
-    while (count(h, "SELECT count(*) FROM central_deliveries WHERE target = 'crm' AND state = 'delivered'") < n) {
-        if (std::chrono::steady_clock::now() >= until) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return true;
+    return test::wait_until(
+        [&] { return count(h, "SELECT count(*) FROM central_deliveries WHERE target = 'crm' AND state = 'delivered'") >= n; },
+        patience);
 }
 
 }  // namespace

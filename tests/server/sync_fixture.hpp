@@ -5,6 +5,7 @@
 #include "http_probe.hpp"
 #include "kiosk_fixture.hpp"
 #include "server_process.hpp"
+#include "wait_until.hpp"
 
 #include "muster/store/device_secrets.hpp"
 #include "muster/sync/request_signing.hpp"
@@ -79,18 +80,6 @@ struct RunningHub {
     unsigned short port() const { return server.port(); }
     int health() const { return http_request(server.port(), "GET", "/v1/health").status; }
 };
-
-// Polls `condition` until it holds or `timeout` passes; true if it held. For states another
-// process reaches (a server's log line, a count in its database) that cannot be awaited directly.
-template <class Condition>
-bool wait_until(Condition condition, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return true;
-}
 
 // A plausible scan record from `device` for demo event 1, made now: participant `who` with
 // badge serial 1 (the demo issues one to everyone), session 1, at an entrance (no room).

@@ -4,6 +4,7 @@
 // appended to its sync-server.toml, pointing at a stand-in CRM (crm_stand_in_process.hpp).
 // For the delivery tests (tests/central) and the drain bench (bench/central).
 #include "temp_dir.hpp"
+#include "wait_until.hpp"
 
 #include "command.hpp"
 #include "muster/store/central_outbox.hpp"
@@ -24,18 +25,6 @@
 #include <vector>
 
 namespace muster::test {
-
-// Polls `condition` until it holds or `timeout` passes; true if it held. For what another
-// process reaches (the stand-in's counts, the hub's outbox) that cannot be awaited directly.
-template <class Condition>
-bool wait_for(Condition condition, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return true;
-}
 
 // The target's table; the defaults are a test's (small back-off, a short timeout).
 struct CentralTargetOptions {
