@@ -4,7 +4,6 @@
 #include "pg_rows.hpp"
 #include "pg_schema.hpp"
 #include "postgres_cluster.hpp"
-#include "wait_until.hpp"
 
 #include <catch2/catch.hpp>
 #include <poll.h>
@@ -156,10 +155,7 @@ TEST_CASE("The hub schema applies as a database owner who is not a superuser", "
 }
 
 TEST_CASE("A private PostgreSQL cluster listens on 127.0.0.1 only and is gone once stopped", "[postgres]") {
-    PostgresCluster::Options options;
-    options.durable = true;
-    options.settings = {{"synchronous_commit", "on"}, {"max_connections", "50"}};
-    PostgresCluster cluster(options);
+    PostgresCluster cluster({.durable = true, .settings = {{"synchronous_commit", "on"}, {"max_connections", "50"}}});
     auto dir = cluster.directory();
     REQUIRE(std::filesystem::exists(dir / "data" / "postmaster.pid"));
     {
