@@ -1,19 +1,20 @@
 #include "muster/store/schema.hpp"
 
-#include "migrations.hpp"  // generated from shared/migrations/*.sql
+#include "migrations.hpp"  // generated from shared/migrations/*.sql and shared/migrations/postgresql/*.sql
 
 #include <sqlite3.h>
 
 namespace muster::store {
+namespace {
 
-int latest_schema_version() { return static_cast<int>(generated::migrations.size()); }
+[[noreturn]] void too_new(db::Database& db, int current, int latest) {
+    throw db::Error(SQLITE_MISMATCH, db.path() + " has schema version " + std::to_string(current) +
+                                         ", newer than this program knows (" + std::to_string(latest) + ")");
+}
 
-void migrate(db::Database& db) {
+void migrate_sqlite(db::Database& db) {
     int current = db.prepare("PRAGMA user_version").query_one([](const db::Statement& r) { return r.int32(0); }).value();
-    if (current > latest_schema_version())
-        throw db::Error(SQLITE_MISMATCH, db.path() + " has schema version " + std::to_string(current) +
-                                             ", newer than this program knows (" +
-                                             std::to_string(latest_schema_version()) + ")");
+    if (current > latest_schema_version()) too_new(db, current, latest_schema_version());
     for (int v = current + 1; v <= latest_schema_version(); ++v) {
         db::Transaction tx(db);
         db.exec(generated::migrations[static_cast<std::size_t>(v - 1)]);
@@ -22,11 +23,45 @@ void migrate(db::Database& db) {
     }
 }
 
+// PostgreSQL has its own numbered migrations (shared/migrations/postgresql), recorded in the
+// one row of muster_schema (made by the first). The write transaction's advisory lock makes
+// two server processes starting at once migrate one after the other: the second finds the
+// work done.
+void migrate_postgresql(db::Database& db) {
+    const int latest = latest_postgresql_schema_version();
+    db::Transaction tx(db);
+    auto read_int = [](const db::Statement& r) { return r.int32(0); };
+    bool made = db.prepare("SELECT to_regclass('muster_schema') IS NOT NULL").query_one(read_int).value_or(0) != 0;
+    int from = made ? db.prepare("SELECT version FROM muster_schema").query_one(read_int).value_or(0) : 0;
+    if (from > latest) too_new(db, from, latest);
+    for (int v = from + 1; v <= latest; ++v) {
+        db.exec(generated::postgresql_migrations[static_cast<std::size_t>(v - 1)]);
+        db.prepare("UPDATE muster_schema SET version = ?1").bind(1, std::int64_t{v}).run();
+    }
+    tx.commit();
+}
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(generated::migrations.size()); }
+int latest_postgresql_schema_version() { return static_cast<int>(generated::postgresql_migrations.size()); }
+
+void migrate(db::Database& db) {
+    if (db.engine() == db::Engine::postgresql) migrate_postgresql(db);
+    else migrate_sqlite(db);
+}
+
 std::unique_ptr<db::Database> open_database(const std::string& path) {
     auto db = std::make_unique<db::Database>(path);
-    db->exec("PRAGMA journal_mode = WAL");
-    db->exec("PRAGMA synchronous = FULL");
-    db->exec("PRAGMA foreign_keys = ON");
+    if (db->engine() == db::Engine::sqlite) {
+        db->exec("PRAGMA journal_mode = WAL");
+        db->exec("PRAGMA synchronous = FULL");
+        db->exec("PRAGMA foreign_keys = ON");
+    } else {
+        // A scan the hub acknowledged must survive a crash: never commit asynchronously,
+        // whatever the server's default says.
+        db->exec("SET synchronous_commit = on");
+    }
     migrate(*db);
     return db;
 }

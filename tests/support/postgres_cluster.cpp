@@ -1,5 +1,7 @@
 #include "postgres_cluster.hpp"
 
+#include "muster/db/postgresql.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -279,6 +281,7 @@ PostgresDatabase::~PostgresDatabase() {
 
 PostgresDatabase fresh_postgres_database() {
     static std::atomic<int> counter{0};
+    db::enable_postgresql();  // whoever asks for a database will open it through db::Database
     std::string server = shared_postgres_url();
     // The name is made of numbers only: nothing from a test goes into the SQL.
     std::string name = "muster_t_" + std::to_string(getpid()) + "_" + std::to_string(++counter);

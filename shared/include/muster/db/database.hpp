@@ -1,8 +1,17 @@
 #pragma once
-// The one SQLite wrapper: a connection, prepared statements, RAII transactions and one
+// The one database wrapper: a connection, prepared statements, RAII transactions and one
 // exception type carrying SQLite's extended result code. Values are always bound, never
-// spliced into SQL text. Only this wrapper and the store functions in shared/src know
-// SQLite; callers see no sqlite3 handle.
+// spliced into SQL text. Only this wrapper and the store functions in shared/src know SQL;
+// callers see no engine handle.
+//
+// Two engines sit behind it (docs/scale.md). A file path opens SQLite, the embedded default
+// of kiosks and hubs. A `postgresql://` URL opens PostgreSQL through libpq, for a hub whose
+// store outgrew one machine; a program enables that engine once (muster/db/postgresql.hpp),
+// so a kiosk never links libpq. The store's SQL is written in the dialect both accept:
+// `?N` parameters (rewritten to `$N` for PostgreSQL), ON CONFLICT, RETURNING. Where the
+// engines must differ a store function asks engine(). Errors from PostgreSQL carry the
+// SQLite code of the same meaning (a unique violation is SQLITE_CONSTRAINT_UNIQUE, a full
+// disk SQLITE_FULL), so callers judge one vocabulary.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,10 +24,14 @@
 #include <utility>
 #include <vector>
 
-struct sqlite3;
-struct sqlite3_stmt;
-
 namespace muster::db {
+
+enum class Engine { sqlite, postgresql };
+
+namespace detail {
+class StatementImpl;
+class ConnectionImpl;
+}  // namespace detail
 
 class Error : public std::runtime_error {
 public:
@@ -34,13 +47,13 @@ private:
 
 class Statement {
 public:
-    Statement(sqlite3* db, std::string_view sql);
+    explicit Statement(std::unique_ptr<detail::StatementImpl> impl);
     ~Statement();
     Statement(Statement&& other) noexcept;
     Statement& operator=(Statement&&) = delete;
     Statement(const Statement&) = delete;
 
-    // Parameters are 1-based as in SQLite.
+    // Parameters are 1-based as in SQLite. An unbound parameter is NULL.
     Statement& bind(int index, std::int64_t value);
     Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
     Statement& bind(int index, double value);
@@ -112,14 +125,15 @@ private:
         ~ResetOnExit() { statement.reset(); }
     };
 
-    sqlite3_stmt* stmt_;
-    sqlite3* db_;
+    std::unique_ptr<detail::StatementImpl> impl_;
 };
 
 enum class OpenMode { read_write_create, read_write, read_only };
 
 class Database {
 public:
+    // A file path (SQLite) or a postgresql:// URL (PostgreSQL, once enabled; `mode` then
+    // only tells read_only apart: its transactions are read-only).
     explicit Database(const std::string& path, OpenMode mode = OpenMode::read_write_create);
     ~Database();
     Database(const Database&) = delete;
@@ -131,19 +145,23 @@ public:
     // (scan, lookup, import) use these to avoid re-parsing SQL.
     Statement& cached(std::string_view sql);
 
+    Engine engine() const noexcept { return engine_; }
+
+    // The id the last INSERT through this connection gave (SQLite's rowid; PostgreSQL's
+    // lastval(), the last identity this session drew). New code says RETURNING id instead.
     std::int64_t last_insert_rowid() const;
     int changes() const;
     // Rows written through this connection since it opened.
     std::int64_t total_changes() const;
     // A number that changes when another connection commits to the file (PRAGMA
-    // data_version). With total_changes() it tells a reader whether what it read earlier
-    // may be stale, without reading it again.
+    // data_version; on PostgreSQL, the snapshot's). With total_changes() it tells a reader
+    // whether what it read earlier may be stale, without reading it again.
     std::int64_t data_version();
+    // The file, or the URL without its password: safe to show and log.
     const std::string& path() const noexcept { return path_; }
 
 private:
-    friend class Transaction;  // its destructor rolls back through the handle, never throwing
-    sqlite3* handle() const noexcept { return db_; }
+    friend class Transaction;
 
     // Looked up by string_view, so finding a cached statement allocates nothing.
     struct SqlHash {
@@ -151,12 +169,17 @@ private:
         std::size_t operator()(std::string_view sql) const noexcept { return std::hash<std::string_view>{}(sql); }
     };
 
-    sqlite3* db_ = nullptr;
+    std::unique_ptr<detail::ConnectionImpl> impl_;
+    Engine engine_ = Engine::sqlite;
     std::string path_;
     std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> cache_;
 };
 
 // BEGIN .. COMMIT; the destructor rolls back unless commit() ran, and never throws.
+// immediate: a write transaction. SQLite takes its one write lock at BEGIN; PostgreSQL takes
+// one advisory lock shared by every Muster process on the database, so writers run one at a
+// time there too: what the store's read-then-write logic and the ordered change sequence
+// rely on. deferred: a read transaction, one snapshot (PostgreSQL: REPEATABLE READ).
 class Transaction {
 public:
     enum class Kind { deferred, immediate };

@@ -1,6 +1,8 @@
 #pragma once
 // Opening a Muster database: pragmas chosen for durability, then the numbered migrations
-// in shared/migrations/ applied in order and recorded in PRAGMA user_version.
+// in shared/migrations/ applied in order and recorded in PRAGMA user_version. A hub's
+// database on PostgreSQL (a postgresql:// URL) has its own migrations,
+// shared/migrations/postgresql/, recorded in the table muster_schema.
 #include "muster/db/database.hpp"
 
 #include <string>
@@ -9,13 +11,17 @@ namespace muster::store {
 
 // Number of the newest migration compiled into this binary.
 int latest_schema_version();
+// The same for the PostgreSQL migrations (shared/migrations/postgresql).
+int latest_postgresql_schema_version();
 
 // Applies every migration newer than the database's user_version, each in its own
 // transaction. Throws db::Error if the file is from a newer Muster.
 void migrate(db::Database& db);
 
 // Opens (creating if needed) a Muster database: WAL, synchronous=FULL (a scan the kiosk
-// has confirmed must survive power loss), foreign keys on, schema migrated.
+// has confirmed must survive power loss), foreign keys on, schema migrated. A postgresql://
+// URL opens that database instead (synchronous_commit on), once the program has called
+// db::enable_postgresql().
 std::unique_ptr<db::Database> open_database(const std::string& path);
 
 // The hub's indexes differ from a device's in one place: check_ins_participant serves the
