@@ -168,7 +168,7 @@ TEST_CASE("the hub's devices: added once, found with their secret, revoked once,
     CHECK(listed[1].records_on_hub == 1);
 }
 
-TEST_CASE("the hub row, settings, and a session moved in time", "[store]") {
+TEST_CASE("the hub row, settings, and a session moved in time", "[store][engines]") {
     test::TempDir dir;
     auto db = store::open_database(dir.file("hub.db"));
     CHECK_FALSE(store::read_hub(*db));  // a device database before provisioning, say
@@ -198,7 +198,7 @@ TEST_CASE("the hub row, settings, and a session moved in time", "[store]") {
     CHECK(store::current_change(h) == change);
 }
 
-TEST_CASE("an enrolment taken away is remembered for devices until the person is enrolled again", "[store]") {
+TEST_CASE("an enrolment taken away is remembered for devices until the person is enrolled again", "[store][engines]") {
     test::TestHub hub;
     auto& db = *hub.db;
     auto rhys = hub.id_of_trn("3456789");

@@ -1,7 +1,8 @@
 #pragma once
-// A small hub for core tests: a real SQLite file, a key pair, a roster and one event
+// A small hub for core tests: a real SQLite file (or PostgreSQL database, test_database.hpp), a key pair, a roster and one event
 // whose sessions are placed around a chosen "now".
 #include "temp_dir.hpp"
+#include "test_database.hpp"
 
 #include "muster/badge/badge_token.hpp"
 #include "muster/badge/hub_keys.hpp"
@@ -26,6 +27,7 @@ inline const char* small_roster_csv =
 
 struct TestHub {
     TempDir dir;
+    TestDatabase database{dir};  // SQLite, or PostgreSQL in the engines' second run
     std::unique_ptr<db::Database> db;
     badge::HubKeyPair keys = badge::HubKeyPair::generate();
     EventId event = 0;
@@ -34,7 +36,7 @@ struct TestHub {
     // Event "ect-y1/conference-1" on the UK date of `now`, morning session moved so that
     // it started 30 minutes before `now`; two rooms.
     explicit TestHub(TimeMs now = uk_time::now_ms()) {
-        db = store::open_database(dir.file("hub.db"));
+        db = store::open_database(database.location());
         auto ins = db->prepare("INSERT INTO hub (id, name, public_key, key_id, created_ms) VALUES (1, 'Test hub', ?1, ?2, 0)");
         ins.bind_blob(1, keys.public_key().data(), keys.public_key().size()).bind(2, badge::key_id(keys.public_key()));
         ins.run();
