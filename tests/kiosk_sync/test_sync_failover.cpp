@@ -96,6 +96,61 @@ std::string acknowledged() {
     return sync::to_json(reply);
 }
 
+// Stands in front of a real server and passes each request on, but drops the connection
+// instead of passing the reply back: a server that stored an upload and died before it
+// answered, every time. Plain HTTP on loopback, one connection at a time.
+class ReplyDroppingProxy {
+public:
+    using tcp = boost::asio::ip::tcp;
+    explicit ReplyDroppingProxy(unsigned short server_port) : server_port_(server_port) {
+        acceptor_.open(tcp::v4());
+        acceptor_.bind({boost::asio::ip::make_address("127.0.0.1"), 0});
+        acceptor_.listen();
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~ReplyDroppingProxy() {
+        stopping_ = true;
+        boost::system::error_code ec;
+        tcp::socket poke(ioc_);
+        poke.connect(acceptor_.local_endpoint(), ec);  // wakes accept()
+        thread_.join();
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()); }
+    int uploads_dropped() const { return uploads_dropped_.load(); }
+
+private:
+    void serve() {
+        namespace http = boost::beast::http;
+        while (!stopping_) {
+            boost::system::error_code ec;
+            tcp::socket client(ioc_);
+            acceptor_.accept(client, ec);
+            if (ec || stopping_) return;
+            boost::beast::flat_buffer buffer;
+            http::request<http::string_body> req;
+            http::read(client, buffer, req, ec);
+            if (ec) continue;
+            tcp::socket server(ioc_);
+            server.connect({boost::asio::ip::make_address("127.0.0.1"), server_port_}, ec);
+            if (ec) continue;
+            req.keep_alive(false);
+            http::write(server, req, ec);
+            boost::beast::flat_buffer reply_buffer;
+            http::response<http::string_body> res;
+            if (!ec) http::read(server, reply_buffer, res, ec);  // the server has answered: it stored the upload
+            if (!ec && req.target().starts_with("/v1/upload") && res.result_int() == 200) ++uploads_dropped_;
+            client.close(ec);  // and the device never hears it
+        }
+    }
+
+    unsigned short server_port_;
+    boost::asio::io_context ioc_;
+    tcp::acceptor acceptor_{ioc_};
+    std::atomic<bool> stopping_{false};
+    std::atomic<int> uploads_dropped_{0};
+    std::thread thread_;
+};
+
 std::string refusal(sync::ErrorCode code) { return sync::to_json(sync::ErrorReply{"refused", uk_time::now_ms(), code}); }
 
 }  // namespace
@@ -158,6 +213,28 @@ TEST_CASE("A kiosk whose first server is killed carries on with the second, noth
         if (!reported.count(uuid)) others.insert(uuid);
     REQUIRE(others.size() == 1);
     CHECK(wait_until([&] { return world.device_uuids("entrance-1").count(*others.begin()) == 1; }, 15s));
+}
+
+TEST_CASE("An upload stored by a server whose reply never came is sent to the next one and stored once", "[sync][failover]") {
+    SyncWorld world;
+    ServerProcess first(world.config(1 << 20, 10'000, 500), world.log(), /*plain_http=*/true);
+    ServerProcess second(world.config(1 << 20, 10'000, 500), world.hub + "/server-b.log", /*plain_http=*/true);
+    ReplyDroppingProxy dying_first(first.port());
+    auto config = kiosk::load_device_config(world.device_toml("entrance-1"));
+    config.server_urls = {dying_first.url(), "http://127.0.0.1:" + std::to_string(second.port())};
+    config.sync_push = false;  // uploads are the point here
+    queue_scans(config.database, "entrance-1", 30);
+    kiosk::SyncClient client(config.sync_settings());
+    client.start();
+    REQUIRE(client.flush(15s));
+    CHECK(dying_first.uploads_dropped() >= 1);  // the first stored the batch; the device never heard
+    CHECK(world.stored_check_ins() == 30);
+    CHECK(world.count("SELECT COUNT(DISTINCT uuid) FROM check_ins WHERE device_id = 'entrance-1'") == 30);
+    CHECK(world.count("SELECT COUNT(DISTINCT device_seq) FROM check_ins WHERE device_id = 'entrance-1'") == 30);
+    auto st = client.status();
+    CHECK(st.rejected == 0);  // the repeat is acknowledged, not refused as a conflict
+    CHECK(st.sent == 30);
+    CHECK(st.server == 1);
 }
 
 TEST_CASE("A first server that refuses connections is skipped, and the listener uses the second too", "[sync][failover]") {
