@@ -67,6 +67,10 @@ std::unique_ptr<db::Database> open_database(const std::string& path) {
 }
 
 void use_hub_indexes(db::Database& db) {
+    // A PostgreSQL hub has these from its first migration (0001_hub.sql). Not run there
+    // anyway: CREATE INDEX takes a lock on the table that waits for, and holds up, other
+    // processes' writes, even when the index is already there.
+    if (db.engine() == db::Engine::postgresql) return;
     db.exec("DROP INDEX IF EXISTS check_ins_participant");
     db.exec("CREATE INDEX IF NOT EXISTS nfc_cards_participant ON nfc_cards(participant_id)");
 }

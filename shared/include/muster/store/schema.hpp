@@ -30,7 +30,8 @@ std::unique_ptr<db::Database> open_database(const std::string& path);
 // participant, is the costliest part of storing an uploaded scan (it halved the server's
 // ingest rate in bench/server). The hub drops it; devices keep it. The hub adds one a
 // device never needs: nfc_cards_participant, for judging an uploaded NFC check-in ("did the
-// hub ever give this person a card?", docs/security.md). Idempotent.
+// hub ever give this person a card?", docs/security.md). Idempotent. Nothing to do on
+// PostgreSQL, whose hub schema is made with the hub's indexes.
 void use_hub_indexes(db::Database& db);
 
 }  // namespace muster::store
