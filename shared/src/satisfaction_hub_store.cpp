@@ -62,11 +62,11 @@ namespace {
 // event with no answers gives zero counts (the LEFT JOIN's NULL answer is counted by none).
 constexpr const char* figures_sql =
     "SELECT e.id, e.title, e.local_date, "
-    "       COALESCE(SUM(a.answer = 'agree'), 0), COALESCE(SUM(a.answer = 'not_sure'), 0), "
-    "       COALESCE(SUM(a.answer = 'disagree'), 0) "
+    "       COUNT(CASE WHEN a.answer = 'agree' THEN 1 END), COUNT(CASE WHEN a.answer = 'not_sure' THEN 1 END), "
+    "       COUNT(CASE WHEN a.answer = 'disagree' THEN 1 END) "
     "FROM events e LEFT JOIN satisfaction_answers a ON a.event_id = e.id "
-    "WHERE (?1 IS NULL OR e.id = ?1) "
-    "GROUP BY e.id HAVING ?1 IS NOT NULL OR COUNT(a.uuid) > 0 "
+    "WHERE (CAST(?1 AS BIGINT) IS NULL OR e.id = ?1) "
+    "GROUP BY e.id HAVING CAST(?1 AS BIGINT) IS NOT NULL OR COUNT(a.uuid) > 0 "
     "ORDER BY e.local_date DESC, e.id DESC";
 
 SatisfactionFigure read_figure(const db::Statement& r) {

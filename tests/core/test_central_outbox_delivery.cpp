@@ -11,7 +11,7 @@ using store::DeliveryResult;
 using store::DeliveryState;
 using store::StaffAction;
 
-TEST_CASE("A claim never hands out a version while an older one is being sent", "[central][outbox][worker]") {
+TEST_CASE("A claim never hands out a version while an older one is being sent", "[central][outbox][worker][engines]") {
     test::CentralHub h;
     h.ready();
     const TimeMs t = h.signed_at + 10;
@@ -53,7 +53,7 @@ TEST_CASE("A claim never hands out a version while an older one is being sent", 
     CHECK(second[0].record_id == again[0].record_id);
 }
 
-TEST_CASE("Entries a stopped server left sending are released at start", "[central][outbox][worker]") {
+TEST_CASE("Entries a stopped server left sending are released at start", "[central][outbox][worker][engines]") {
     test::CentralHub h;
     h.ready();
     const TimeMs t = h.signed_at + 10;
@@ -78,7 +78,7 @@ TEST_CASE("Entries a stopped server left sending are released at start", "[centr
     CHECK(attempts == std::set<int>{1, 2});
 }
 
-TEST_CASE("Results are recorded: retries wait their time, rejections wait for a person", "[central][outbox][worker]") {
+TEST_CASE("Results are recorded: retries wait their time, rejections wait for a person", "[central][outbox][worker][engines]") {
     test::CentralHub h;
     h.ready();
     const TimeMs t = h.signed_at + 10;
@@ -143,7 +143,7 @@ TEST_CASE("Results are recorded: retries wait their time, rejections wait for a 
     CHECK(retried[0].attempts == 2);
 }
 
-TEST_CASE("Staff see delivery counts per event and target", "[central][outbox][staff]") {
+TEST_CASE("Staff see delivery counts per event and target", "[central][outbox][staff][engines]") {
     test::CentralHub h;
     CHECK(store::central_status(h.db).empty());
     h.ready();
@@ -203,7 +203,7 @@ TEST_CASE("Staff see delivery counts per event and target", "[central][outbox][s
     CHECK(store::event_deliveries(h.db, h.event)->back().status == AttendanceStatus::present);  // Zoë, last by name
 }
 
-TEST_CASE("Targets are registered from the server's file", "[central][outbox][targets]") {
+TEST_CASE("Targets are registered from the server's file", "[central][outbox][targets][engines]") {
     test::CentralHub h;
     CHECK(store::valid_target_name("crm-main_2"));
     CHECK_FALSE(store::valid_target_name(""));
@@ -236,7 +236,7 @@ TEST_CASE("Targets are registered from the server's file", "[central][outbox][ta
     CHECK_FALSE(store::parse_delivery_state("lost"));
 }
 
-TEST_CASE("A version rejected while a newer one waits behind it gives way to it", "[central][outbox][worker]") {
+TEST_CASE("A version rejected while a newer one waits behind it gives way to it", "[central][outbox][worker][engines]") {
     test::CentralHub h;
     h.ready();
     const TimeMs t = h.signed_at + 10;

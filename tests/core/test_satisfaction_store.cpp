@@ -54,7 +54,7 @@ struct AnswerHub {
 
 }  // namespace
 
-TEST_CASE("An uploaded answer is stored once and the same uuid again is already stored", "[satisfaction]") {
+TEST_CASE("An uploaded answer is stored once and the same uuid again is already stored", "[satisfaction][engines]") {
     AnswerHub h;
     auto a = h.answer(SatisfactionAnswerKind::agree, h.morning);
     CHECK(store::store_satisfaction_answer(h.db, a) == AnswerIntake::stored);
@@ -76,7 +76,7 @@ TEST_CASE("An uploaded answer is stored once and the same uuid again is already 
     }
 }
 
-TEST_CASE("An answer with a session of another event or a time within the hour is invalid", "[satisfaction]") {
+TEST_CASE("An answer with a session of another event or a time within the hour is invalid", "[satisfaction][engines]") {
     AnswerHub h;
     auto other_event = store::create_event(h.db, {"ect-y1", "conference-2", 2025, "2025-11-20", "Elsewhere", 0, 10});
     auto other_session = store::load_event(h.db, other_event)->sessions.at(0).id;
@@ -92,7 +92,7 @@ TEST_CASE("An answer with a session of another event or a time within the hour i
     CHECK(store::store_satisfaction_answer(h.db, h.answer(SatisfactionAnswerKind::not_sure)) == AnswerIntake::stored);
 }
 
-TEST_CASE("The figure counts agree against all answers and meets the target at 90 percent or more", "[satisfaction]") {
+TEST_CASE("The figure counts agree against all answers and meets the target at 90 percent or more", "[satisfaction][engines]") {
     AnswerHub h;
     SECTION("no answers: zero counts, no share, not met") {
         auto f = store::satisfaction_for_event(h.db, h.event);
@@ -129,7 +129,7 @@ TEST_CASE("The figure counts agree against all answers and meets the target at 9
     SECTION("no such event") { CHECK_FALSE(store::satisfaction_for_event(h.db, 999'999)); }
 }
 
-TEST_CASE("Figures by event list each event with answers newest first with its own counts", "[satisfaction]") {
+TEST_CASE("Figures by event list each event with answers newest first with its own counts", "[satisfaction][engines]") {
     AnswerHub h;
     auto later = store::create_event(h.db, {"ect-y1", "conference-2", 2025, "2099-06-30", "Elsewhere", 0, 10});
     auto earlier = store::create_event(h.db, {"ect-y1", "clinic-1", 2025, "2000-01-10", "Elsewhere", 0, 10});
@@ -148,7 +148,7 @@ TEST_CASE("Figures by event list each event with answers newest first with its o
     CHECK_FALSE(all[0].meets_target());
 }
 
-TEST_CASE("The answers table holds no identity and no order and nothing ties it to check-ins", "[satisfaction][privacy]") {
+TEST_CASE("The answers table holds no identity and no order and nothing ties it to check-ins", "[satisfaction][privacy][engines]") {
     AnswerHub h;
     std::vector<std::string> columns;
     h.db.prepare("PRAGMA table_info(satisfaction_answers)").for_each_row([&](const db::Statement& r) {
