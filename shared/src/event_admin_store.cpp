@@ -153,13 +153,13 @@ std::vector<Room> add_rooms(db::Database& db, EventId event, int count, std::int
         return std::any_of(loaded->rooms.begin(), loaded->rooms.end(), [&](const Room& r) { return r.name == name; });
     };
     std::vector<Room> added;
-    auto& ins = db.cached("INSERT INTO rooms (event_id, name, changed_at) VALUES (?1, ?2, ?3)");
+    auto& ins = db.cached("INSERT INTO rooms (event_id, name, changed_at) VALUES (?1, ?2, ?3) RETURNING id");
     for (int k = static_cast<int>(loaded->rooms.size()) + 1; static_cast<int>(loaded->rooms.size()) < count; ++k) {
         std::string name = "Room " + std::to_string(k);
         if (taken(name)) continue;
         ins.bind_all(event, name, change);
-        ins.run();
-        loaded->rooms.push_back({db.last_insert_rowid(), event, name});
+        auto id = ins.query_one([](const db::Statement& r) { return r.int64(0); }).value_or(0);
+        loaded->rooms.push_back({id, event, name});
         added.push_back(loaded->rooms.back());
     }
     return added;

@@ -27,7 +27,7 @@ std::optional<Person> find_person(db::Database& db, ParticipantId id) {
 }
 
 std::vector<Person> list_people(db::Database& db, const PersonFilter& filter) {
-    auto& s = db.cached("SELECT " + person_columns + " FROM participants WHERE (?1 IS NULL OR role = ?1) "
+    auto& s = db.cached("SELECT " + person_columns + " FROM participants WHERE (CAST(?1 AS TEXT) IS NULL OR role = ?1) "
                         "AND (?2 = 0 OR withdrawn_ms IS NOT NULL) ORDER BY id");
     std::optional<std::string> role;
     if (filter.role) role = std::string(to_string(*filter.role));
@@ -38,15 +38,22 @@ std::vector<Person> list_people(db::Database& db, const PersonFilter& filter) {
 std::vector<Person> search_people(db::Database& db, std::string_view text) {
     std::string q(text::trim(text));
     if (q.empty()) return {};
-    // instr on lower(): a substring match with no LIKE wildcards to escape. SQLite's lower()
-    // folds ASCII only, so "sian" finds "Sian" but not "Siân" (accents as stored).
-    auto& s = db.cached("SELECT " + person_columns + " FROM participants WHERE "
-                        "instr(lower(first_name), lower(?1)) OR instr(lower(last_name), lower(?1)) "
-                        "OR instr(lower(coalesce(preferred_name, '')), lower(?1)) "
-                        "OR instr(lower(first_name || ' ' || last_name), lower(?1)) "
-                        "OR instr(lower(coalesce(preferred_name, '') || ' ' || last_name), lower(?1)) "
-                        "OR instr(coalesce(trn, ''), ?1) OR instr(lower(coalesce(email, '')), lower(?1)) "
-                        "OR instr(lower(coalesce(school_name, '')), lower(?1)) ORDER BY id");
+    // A substring match on lower(): no LIKE wildcards to escape. lower() folds ASCII only on
+    // both engines (SQLite's own; PostgreSQL's in the hub's C-collation database), so "sian"
+    // finds "Sian" but not "Siân" (accents as stored). SQLite calls the function instr,
+    // PostgreSQL strpos (same arguments, same 1-based answer, 0 when absent).
+    const std::string at = db.engine() == db::Engine::postgresql ? "strpos" : "instr";
+    auto found = [&](const std::string& haystack, const std::string& needle) {
+        return at + "(" + haystack + ", " + needle + ") > 0";
+    };
+    auto& s = db.cached("SELECT " + person_columns + " FROM participants WHERE " +
+                        found("lower(first_name)", "lower(?1)") + " OR " + found("lower(last_name)", "lower(?1)") +
+                        " OR " + found("lower(coalesce(preferred_name, ''))", "lower(?1)") +
+                        " OR " + found("lower(first_name || ' ' || last_name)", "lower(?1)") +
+                        " OR " + found("lower(coalesce(preferred_name, '') || ' ' || last_name)", "lower(?1)") +
+                        " OR " + found("coalesce(trn, '')", "CAST(?1 AS TEXT)") +
+                        " OR " + found("lower(coalesce(email, ''))", "lower(?1)") +
+                        " OR " + found("lower(coalesce(school_name, ''))", "lower(?1)") + " ORDER BY id");
     s.bind(1, q);
     return s.query_all(read_person);
 }

@@ -19,14 +19,14 @@ namespace {
 
 // The scope as a condition on participants `p` (?1 participant id, ?2 URN; NULL = any).
 constexpr std::string_view scope_sql =
-    "p.withdrawn_ms IS NULL AND p.role IN ('ect', 'mentor', 'npq') AND (?1 IS NULL OR p.id = ?1) AND "
-    "(?2 IS NULL OR p.school_urn = ?2)";
+    "p.withdrawn_ms IS NULL AND p.role IN ('ect', 'mentor', 'npq') AND (CAST(?1 AS BIGINT) IS NULL OR p.id = ?1) AND "
+    "(CAST(?2 AS TEXT) IS NULL OR p.school_urn = ?2)";
 
 // The facts' filter on `column` for a scope. The whole hub reads the tables through (a scan
 // is cheaper than an index search per person) and leaves out the others in memory.
 bool whole_hub(const ProgressScope& scope);
 std::string facts_filter(const ProgressScope& scope, std::string_view column) {
-    if (whole_hub(scope)) return "1";
+    if (whole_hub(scope)) return "1 = 1";  // a boolean on PostgreSQL, which takes no bare 1 as a condition
     return std::string(column) + " IN (SELECT p.id FROM participants p WHERE " + std::string(scope_sql) + ")";
 }
 

@@ -103,11 +103,10 @@ LinkCreation create_link(db::Database& db, const NewRegisterLink& spec, TimeMs n
     CreatedLink link{0, register_access::make_link_code(), *expires};
     auto& s = db.cached(
         "INSERT INTO register_links (event_id, room_id, code_hash, label, created_ms, expires_ms) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id");
     s.bind(1, spec.event_id).bind(2, spec.room_id);
     bind_hash(s, 3, register_access::hash_secret(link.code)).bind(4, spec.label).bind(5, now).bind(6, *expires);
-    s.run();
-    link.id = db.last_insert_rowid();
+    link.id = s.query_one([](const db::Statement& r) { return r.int64(0); }).value_or(0);
     tx.commit();
     return {std::move(link), {}};
 }
@@ -116,7 +115,7 @@ std::vector<LinkListing> list_links(db::Database& db, std::optional<EventId> eve
     auto& s = db.cached(
         "SELECT l.id, l.event_id, l.room_id, l.label, l.created_ms, l.expires_ms, l.used_ms, l.revoked_ms, "
         "(SELECT max(last_seen_ms) FROM register_sessions WHERE link_id = l.id) "
-        "FROM register_links l WHERE ?1 IS NULL OR l.event_id = ?1 ORDER BY l.id");
+        "FROM register_links l WHERE CAST(?1 AS BIGINT) IS NULL OR l.event_id = ?1 ORDER BY l.id");
     s.bind(1, event);
     return s.query_all([now](const db::Statement& r) {
         LinkListing l;

@@ -115,10 +115,9 @@ MarkSentResult mark_notice_sent(db::Database& db, EventId event, std::string_vie
     }
     auto ins = db.prepare(
         "INSERT INTO school_notices (event_id, school_urn, sent_ms, staff_id, author, body, version) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id");
     ins.bind(1, event).bind(2, urn).bind(3, now).bind(4, by.staff_id).bind(5, author).bind(6, draft.text).bind(7, draft.version);
-    ins.run();
-    const auto id = db.last_insert_rowid();
+    const auto id = ins.query_one([](const db::Statement& r) { return r.int64(0); }).value_or(0);
     auto person = db.prepare("INSERT INTO school_notice_people (notice_id, participant_id, status) VALUES (?1, ?2, ?3)");
     for (const auto& l : draft.lines) {
         person.bind(1, id).bind(2, l.participant_id).bind(3, to_string(l.status));
@@ -137,7 +136,7 @@ std::vector<SentNotice> list_notices(db::Database& db, std::optional<EventId> ev
     auto s = db.prepare(
         "SELECT n.id, n.event_id, e.title, e.local_date, n.school_urn, n.sent_ms, n.staff_id, n.author, n.body, n.version "
         "FROM school_notices n JOIN events e ON e.id = n.event_id "
-        "WHERE (?1 IS NULL OR n.event_id = ?1) AND (?2 IS NULL OR n.school_urn = ?2) ORDER BY n.sent_ms DESC, n.id DESC");
+        "WHERE (CAST(?1 AS BIGINT) IS NULL OR n.event_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR n.school_urn = ?2) ORDER BY n.sent_ms DESC, n.id DESC");
     s.bind(1, event);
     if (urn) s.bind(2, *urn);
     else s.bind(2, nullptr);
@@ -162,7 +161,7 @@ std::vector<SentNotice> list_notices(db::Database& db, std::optional<EventId> ev
     auto people = db.prepare(
         "SELECT np.notice_id, np.participant_id, p.first_name, p.last_name, np.status FROM school_notice_people np "
         "JOIN school_notices n ON n.id = np.notice_id JOIN participants p ON p.id = np.participant_id "
-        "WHERE (?1 IS NULL OR n.event_id = ?1) AND (?2 IS NULL OR n.school_urn = ?2) ORDER BY p.last_name, p.first_name");
+        "WHERE (CAST(?1 AS BIGINT) IS NULL OR n.event_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR n.school_urn = ?2) ORDER BY p.last_name, p.first_name");
     people.bind(1, event);
     if (urn) people.bind(2, *urn);
     else people.bind(2, nullptr);

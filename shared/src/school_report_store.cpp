@@ -26,7 +26,7 @@ namespace {
 std::vector<Participant> school_people(db::Database& db, std::optional<std::string_view> urn, bool tutors) {
     auto s = db.prepare("SELECT " + std::string(participant_columns) +
                         " FROM participants WHERE withdrawn_ms IS NULL AND school_urn IS NOT NULL AND "
-                        "(?1 IS NULL OR school_urn = ?1) AND " +
+                        "(CAST(?1 AS TEXT) IS NULL OR school_urn = ?1) AND " +
                         (tutors ? "role = 'induction_tutor'" : "role IN ('ect', 'mentor')") +
                         " ORDER BY school_urn, last_name, first_name, id");
     if (urn) s.bind(1, *urn);

@@ -131,15 +131,15 @@ StaffAddition add_staff(db::Database& db, const NewStaffAccount& spec, std::stri
     std::string hash = staff::hash_password(password, cost);  // before the transaction: it takes a while
 
     db::Transaction tx(db);
-    auto& taken = db.cached("SELECT 1 FROM staff_accounts WHERE email = ?1");  // COLLATE NOCASE column
+    // The column is COLLATE NOCASE on SQLite and citext on PostgreSQL: either way, case-blind.
+    auto& taken = db.cached("SELECT 1 FROM staff_accounts WHERE email = ?1");
     taken.bind(1, email);
     if (taken.query_one([](const db::Statement&) { return true; })) return {std::nullopt, StaffAddRefusal::email_taken};
     auto& s = db.cached(
         "INSERT INTO staff_accounts (name, email, role, password_hash, created_ms, password_changed_ms) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?5)");
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?5) RETURNING id");
     s.bind(1, name).bind(2, email).bind(3, to_string(spec.role)).bind(4, hash).bind(5, now);
-    s.run();
-    StaffId id = db.last_insert_rowid();
+    StaffId id = s.query_one([](const db::Statement& r) { return r.int64(0); }).value_or(0);
     audit(db, now, id, actor, "account_added", "role " + std::string(to_string(spec.role)));
     tx.commit();
     return {id, {}};
@@ -234,10 +234,24 @@ LoginResult login(db::Database& db, std::string_view email, std::string_view pas
 
     bool right = staff::verify_password(password, row->hash) && !oversized;
     if (!right) {
+        // Counted and locked in one write transaction, so failures told apart by two server
+        // processes at once are both counted (on PostgreSQL the transaction's lock serializes
+        // them as SQLite's one writer does). Locked meanwhile by another attempt: this one is
+        // not counted, as if it had come after.
         db::Transaction tx(db);
-        auto& count = db.cached("UPDATE staff_accounts SET failed_logins = failed_logins + 1 WHERE id = ?1 RETURNING failed_logins");
-        count.bind(1, row->who.id);
-        int failures = count.query_one([](const db::Statement& r) { return r.int32(0); }).value_or(0);
+        auto& count = db.cached(
+            "UPDATE staff_accounts SET failed_logins = failed_logins + 1 "
+            "WHERE id = ?1 AND (locked_until_ms IS NULL OR locked_until_ms <= ?2) RETURNING failed_logins");
+        count.bind(1, row->who.id).bind(2, now);
+        auto counted = count.query_one([](const db::Statement& r) { return r.int32(0); });
+        if (!counted) {
+            auto& until = db.cached("SELECT locked_until_ms FROM staff_accounts WHERE id = ?1");
+            until.bind(1, row->who.id);
+            auto locked_until = until.query_one([](const db::Statement& r) { return r.opt_int64(0); });
+            if (locked_until && *locked_until) return {std::nullopt, LoginRefusal::locked, *locked_until};
+            return wrong;  // the account went meanwhile
+        }
+        int failures = *counted;
         audit(db, now, row->who.id, std::nullopt, "login_failed", "failure " + std::to_string(failures));
         if (TimeMs lock = staff::lock_after(failures); lock > 0) {
             auto& locked = db.cached("UPDATE staff_accounts SET locked_until_ms = ?2 WHERE id = ?1");
@@ -331,7 +345,7 @@ bool logout(db::Database& db, std::string_view cookie_value, TimeMs now) {
 
 std::vector<StaffAuditEntry> staff_audit(db::Database& db, std::optional<StaffId> about) {
     auto& s = db.cached(
-        "SELECT id, at_ms, staff_id, actor_id, kind, detail FROM staff_audit WHERE ?1 IS NULL OR staff_id = ?1 ORDER BY id");
+        "SELECT id, at_ms, staff_id, actor_id, kind, detail FROM staff_audit WHERE CAST(?1 AS BIGINT) IS NULL OR staff_id = ?1 ORDER BY id");
     s.bind(1, about);
     return s.query_all([](const db::Statement& r) {
         return StaffAuditEntry{r.int64(0), r.int64(1), r.opt_int64(2), r.opt_int64(3), r.text(4), r.opt_text(5)};

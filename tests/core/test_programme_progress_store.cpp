@@ -84,7 +84,7 @@ const attendance::ParticipantProgress& row_of(const std::vector<attendance::Part
 
 }  // namespace
 
-TEST_CASE("progress is read from the hub for the whole hub, a school and a participant", "[progress][store]") {
+TEST_CASE("progress is read from the hub for the whole hub, a school and a participant", "[progress][store][engines]") {
     ProgressHub h;
     // Siân: everything held so far, both conference parts.
     h.attend(h.sian, h.conf1);

@@ -41,7 +41,7 @@ std::string file_bytes(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("a link's code is exchanged once for a session, and a second exchange is refused", "[register][store]") {
+TEST_CASE("a link's code is exchanged once for a session, and a second exchange is refused", "[register][store][engines]") {
     TimeMs now = utc(2026, 10, 14, 8, 0);
     test::TestHub hub(now);
     auto room1 = hub.loaded.rooms.at(0).id;
@@ -78,7 +78,7 @@ TEST_CASE("a link's code is exchanged once for a session, and a second exchange 
     CHECK(listed[0].label == "Room 1 pack");
 }
 
-TEST_CASE("unknown and malformed codes and cookie values are refused as unknown", "[register][store]") {
+TEST_CASE("unknown and malformed codes and cookie values are refused as unknown", "[register][store][engines]") {
     TimeMs now = utc(2026, 10, 14, 8, 0);
     test::TestHub hub(now);
     REQUIRE(store::create_link(*hub.db, {hub.event, {}, {}}, now).link);
@@ -93,7 +93,7 @@ TEST_CASE("unknown and malformed codes and cookie values are refused as unknown"
     }
 }
 
-TEST_CASE("links and sessions expire at 24:00 UK time of the event's day, in GMT and in BST", "[register][store]") {
+TEST_CASE("links and sessions expire at 24:00 UK time of the event's day, in GMT and in BST", "[register][store][engines]") {
     TimeMs now = utc(2026, 1, 10, 12, 0);
     test::TestHub hub(now);
     struct Case {
@@ -131,7 +131,7 @@ TEST_CASE("links and sessions expire at 24:00 UK time of the event's day, in GMT
     }
 }
 
-TEST_CASE("a revoked link and its session are refused, and revoking twice says so", "[register][store]") {
+TEST_CASE("a revoked link and its session are refused, and revoking twice says so", "[register][store][engines]") {
     TimeMs now = utc(2026, 10, 14, 8, 0);
     test::TestHub hub(now);
     auto used = store::create_link(*hub.db, {hub.event, {}, {}}, now);
@@ -170,7 +170,7 @@ TEST_CASE("a revoked link and its session are refused, and revoking twice says s
     CHECK(listed[2].status == store::LinkStatus::in_use);
 }
 
-TEST_CASE("a room link's session reads its room only, an event link's every room of its event", "[register][store]") {
+TEST_CASE("a room link's session reads its room only, an event link's every room of its event", "[register][store][engines]") {
     TimeMs now = utc(2026, 10, 14, 8, 0);
     test::TestHub hub(now);
     auto room1 = hub.loaded.rooms.at(0).id, room2 = hub.loaded.rooms.at(1).id;
@@ -195,7 +195,7 @@ TEST_CASE("a room link's session reads its room only, an event link's every room
     CHECK_FALSE(ra::may_read(event_scope, other_event, std::nullopt));
 }
 
-TEST_CASE("a link is refused for no event, a cancelled event, a room of another event, or a bad label", "[register][store]") {
+TEST_CASE("a link is refused for no event, a cancelled event, a room of another event, or a bad label", "[register][store][engines]") {
     TimeMs now = utc(2026, 10, 14, 8, 0);
     test::TestHub hub(now);
     auto other_event = event_on(hub, "2026-10-15");
@@ -236,10 +236,10 @@ TEST_CASE("neither a link's code nor a session's cookie value is written to the 
     CHECK(files.find(std::string(reinterpret_cast<const char*>(h.data()), h.size())) != std::string::npos);
 }
 
-TEST_CASE("two tablets racing with one code on two connections get one session between them", "[register][store]") {
+TEST_CASE("two tablets racing with one code on two connections get one session between them", "[register][store][engines]") {
     TimeMs now = utc(2026, 10, 14, 8, 0);
     test::TestHub hub(now);
-    auto other = store::open_database(hub.dir.file("hub.db"));
+    auto other = store::open_database(hub.database.location());
     for (int round = 0; round < 20; ++round) {
         auto made = store::create_link(*hub.db, {hub.event, {}, {}}, now);
         REQUIRE(made.link);
@@ -262,7 +262,7 @@ TEST_CASE("two tablets racing with one code on two connections get one session b
     CHECK(count.query_one([](const db::Statement& r) { return r.int64(0); }) == 20);
 }
 
-TEST_CASE("cancelling an event after its link was made refuses the link and its session", "[register][store]") {
+TEST_CASE("cancelling an event after its link was made refuses the link and its session", "[register][store][engines]") {
     TimeMs now = utc(2026, 10, 14, 8, 0);
     test::TestHub hub(now);
     auto used = store::create_link(*hub.db, {hub.event, {}, {}}, now);

@@ -86,7 +86,7 @@ std::vector<ParticipantId> ids(const Rows& rows) {
 
 }  // namespace
 
-TEST_CASE("A room's register lists here with arrival and lateness, the missing and the visitors", "[register][view]") {
+TEST_CASE("A room's register lists here with arrival and lateness, the missing and the visitors", "[register][view][engines]") {
     RegisterHub h;
     h.room_device(h.room1);  // the room's own device counts: the entrance's scans do not
     h.db.exec("UPDATE participants SET preferred_name = 'Sia' WHERE trn = '1234567'");
@@ -133,7 +133,7 @@ TEST_CASE("A room's register lists here with arrival and lateness, the missing a
 }
 
 TEST_CASE("The whole event's register counts a scan anywhere, the earliest one, and lists everyone enrolled",
-          "[register][view]") {
+          "[register][view][engines]") {
     RegisterHub h;
     h.scan(h.zoe, h.start - 10 * minute, std::nullopt);  // entrance, on time
     h.scan(h.zoe, h.start + 25 * minute, h.room1);       // later in the room: the entrance counts
@@ -159,7 +159,7 @@ TEST_CASE("The whole event's register counts a scan anywhere, the earliest one, 
     CHECK(v.counts.late == 1);
 }
 
-TEST_CASE("A register of a room that is not the event's, or of no event, is nothing", "[register][view]") {
+TEST_CASE("A register of a room that is not the event's, or of no event, is nothing", "[register][view][engines]") {
     RegisterHub h;
     CHECK_FALSE(store::load_register_view(h.db, h.hub.event + 100, std::nullopt, h.now));
     CHECK_FALSE(store::load_register_view(h.db, h.hub.event, 9999, h.now));
@@ -168,7 +168,7 @@ TEST_CASE("A register of a room that is not the event's, or of no event, is noth
 }
 
 TEST_CASE("Seen from a room, someone enrolled at the event without a room is a visitor from the event's list",
-          "[register][view]") {
+          "[register][view][engines]") {
     RegisterHub h;
     store::enrol(h.db, h.hub.event, h.kwame, std::nullopt, 2);
     h.scan(h.kwame, h.start, h.room2);
@@ -179,7 +179,7 @@ TEST_CASE("Seen from a room, someone enrolled at the event without a room is a v
     CHECK(ids(v.missing) == std::vector<ParticipantId>{h.aisha});
 }
 
-TEST_CASE("A room with no room device in service counts the entrance, for its own list only", "[register][view]") {
+TEST_CASE("A room with no room device in service counts the entrance, for its own list only", "[register][view][engines]") {
     RegisterHub h;
     h.room_device(h.room2, "room2-dev");  // another room's device changes nothing for room 1
     h.scan(h.sian, h.start - 5 * minute, std::nullopt);   // room 1's list, at the entrance
@@ -211,7 +211,7 @@ TEST_CASE("A room with no room device in service counts the entrance, for its ow
     CHECK(v2.here.empty());
 }
 
-TEST_CASE("Someone turned away at a room's door as on another room's list is that room's visitor", "[register][view]") {
+TEST_CASE("Someone turned away at a room's door as on another room's list is that room's visitor", "[register][view][engines]") {
     RegisterHub h;
     h.room_device(h.room1, "room1-dev");
     h.scan(h.aisha, h.start + 2 * minute, h.room1, Outcome::wrong_room);  // room 2's list, at room 1's door
@@ -266,7 +266,7 @@ register_view::Mark mark(std::string uuid, ParticipantId who, AttendanceStatus s
 }  // namespace
 
 TEST_CASE("Someone marked present by hand is here from the mark, flagged, and undoable only by its own link",
-          "[register][view][marks]") {
+          "[register][view][marks][engines]") {
     RegisterHub h;
     auto f = marks_facts(h);
     f.viewer_link = 7;
@@ -302,7 +302,7 @@ TEST_CASE("Someone marked present by hand is here from the mark, flagged, and un
     CHECK(sian->marks.by_hand);
 }
 
-TEST_CASE("An undone mark counts as never made, and a left-early mark gives the time they left", "[register][view][marks]") {
+TEST_CASE("An undone mark counts as never made, and a left-early mark gives the time they left", "[register][view][marks][engines]") {
     RegisterHub h;
     auto f = marks_facts(h);
     f.viewer_link = 7;

@@ -11,7 +11,7 @@ using namespace muster;
 using muster::store::MarkSentOutcome;
 using muster::test::SchoolHub;
 
-TEST_CASE("a notice marked sent is recorded once and the next draft leaves its people out", "[school][notice][store]") {
+TEST_CASE("a notice marked sent is recorded once and the next draft leaves its people out", "[school][notice][store][engines]") {
     SchoolHub h;
     h.usual_day();
     auto& db = *h.hub.db;
@@ -64,7 +64,7 @@ TEST_CASE("a notice marked sent is recorded once and the next draft leaves its p
     CHECK(store::list_notices(db, h.hub.event, std::string_view("234567")).empty());
 }
 
-TEST_CASE("marking a notice sent refuses what is not well formed or has nothing to send", "[school][notice][store]") {
+TEST_CASE("marking a notice sent refuses what is not well formed or has nothing to send", "[school][notice][store][engines]") {
     SchoolHub h;
     h.usual_day();
     auto& db = *h.hub.db;

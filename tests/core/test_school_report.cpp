@@ -21,7 +21,7 @@ const attendance::SchoolPerson& person(const attendance::SchoolEventReport& r, P
 
 }  // namespace
 
-TEST_CASE("a school's report gives each ECT and mentor's status, lateness, left early and progress", "[school][store]") {
+TEST_CASE("a school's report gives each ECT and mentor's status, lateness, left early and progress", "[school][store][engines]") {
     SchoolHub h;
     h.usual_day();
 
@@ -67,7 +67,7 @@ TEST_CASE("a school's report gives each ECT and mentor's status, lateness, left 
     CHECK(nobody->people.empty());
 }
 
-TEST_CASE("an event's schools are listed by URN with their counts", "[school][store]") {
+TEST_CASE("an event's schools are listed by URN with their counts", "[school][store][engines]") {
     SchoolHub h;
     h.usual_day();
     auto schools = store::event_schools(*h.hub.db, h.hub.event, h.after);
@@ -92,7 +92,7 @@ TEST_CASE("an event's schools are listed by URN with their counts", "[school][st
     CHECK_FALSE(store::event_schools(*h.hub.db, 999, h.after));
 }
 
-TEST_CASE("a school over the programme lists its ECTs and mentors with their events", "[school][store]") {
+TEST_CASE("a school over the programme lists its ECTs and mentors with their events", "[school][store][engines]") {
     SchoolHub h;
     h.usual_day();
     auto brook = store::load_school_programme(*h.hub.db, "234567", h.after);
@@ -106,7 +106,7 @@ TEST_CASE("a school over the programme lists its ECTs and mentors with their eve
     CHECK_FALSE(store::is_urn("12345a"));
 }
 
-TEST_CASE("the notice names who missed, who was late and who was excused, in plain words", "[school][notice]") {
+TEST_CASE("the notice names who missed, who was late and who was excused, in plain words", "[school][notice][engines]") {
     SchoolHub h;
     h.usual_day();
     auto oak = store::load_school_report(*h.hub.db, h.hub.event, "123456", h.after);
