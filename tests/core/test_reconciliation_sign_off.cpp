@@ -170,7 +170,8 @@ TEST_CASE("The audit log lists every correction and the sign-off oldest first", 
     CHECK(store::event_audit(h.db, 9999).empty());
 }
 
-TEST_CASE("A hub correction reaches the devices and a kiosk counts only present, late and left-early marks", "[reconciliation][sync][engines]") {
+// SQLite only: it provisions the kiosk with copy_hub_to_device, which reads the hub's database file.
+TEST_CASE("A hub correction reaches the devices and a kiosk counts only present, late and left-early marks", "[reconciliation][sync]") {
     test::ReconHub h;
     // A kiosk provisioned before the day: its copy of the event, and its cursor.
     auto device_db = store::open_database(h.hub.dir.file("device.db"));

@@ -150,31 +150,49 @@ TEST_CASE("Figures by event list each event with answers newest first with its o
 
 TEST_CASE("The answers table holds no identity and no order and nothing ties it to check-ins", "[satisfaction][privacy][engines]") {
     AnswerHub h;
+    const std::vector<std::string> expected_columns{"uuid", "event_id", "session_id", "answer", "answered_hour_ms"};
     std::vector<std::string> columns;
-    h.db.prepare("PRAGMA table_info(satisfaction_answers)").for_each_row([&](const db::Statement& r) {
-        columns.push_back(r.text(1));
-    });
-    CHECK(columns == std::vector<std::string>{"uuid", "event_id", "session_id", "answer", "answered_hour_ms"});
-
-    // WITHOUT ROWID: there is no insertion order to read back.
-    CHECK_THROWS_AS(h.db.prepare("SELECT rowid FROM satisfaction_answers"), db::Error);
-
-    // No index on it names a check-in column, no trigger touches it or check_ins with it,
-    // and no foreign key leads from it to anything about a person.
     std::set<std::string> index_columns;
-    h.db.prepare("SELECT name FROM pragma_index_list('satisfaction_answers')").for_each_row([&](const db::Statement& r) {
-        auto s = h.db.prepare("SELECT name FROM pragma_index_info(?1)");
-        s.bind(1, r.text(0));
-        s.for_each_row([&](const db::Statement& c) {
-            if (!c.is_null(0)) index_columns.insert(c.text(0));
+    if (h.hub.database.on_postgresql()) {
+        // The same facts from PostgreSQL's catalog. Its heap keeps insertion order (there is no
+        // WITHOUT ROWID): the store reads answers by event and counts them, never in storage
+        // order (docs/scale.md, "Satisfaction answers on PostgreSQL").
+        h.db.prepare("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND "
+                     "table_name = 'satisfaction_answers' ORDER BY ordinal_position")
+            .for_each_row([&](const db::Statement& r) { columns.push_back(r.text(0)); });
+        h.db.prepare("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND "
+                     "a.attnum = ANY (i.indkey) WHERE i.indrelid = 'satisfaction_answers'::regclass")
+            .for_each_row([&](const db::Statement& r) { index_columns.insert(r.text(0)); });
+        CHECK(h.count("SELECT COUNT(*) FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN "
+                      "('satisfaction_answers'::regclass, 'check_ins'::regclass)") == 0);
+        CHECK(h.count("SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'check_ins' AND indexdef LIKE '%satisfaction%'") == 0);
+        CHECK(h.count("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND "
+                      "conrelid = 'satisfaction_answers'::regclass") == 0);
+    } else {
+        h.db.prepare("PRAGMA table_info(satisfaction_answers)").for_each_row([&](const db::Statement& r) {
+            columns.push_back(r.text(1));
         });
-    });
+        // WITHOUT ROWID: there is no insertion order to read back.
+        CHECK_THROWS_AS(h.db.prepare("SELECT rowid FROM satisfaction_answers"), db::Error);
+
+        // No index on it names a check-in column, no trigger touches it or check_ins with it,
+        // and no foreign key leads from it to anything about a person.
+        h.db.prepare("SELECT name FROM pragma_index_list('satisfaction_answers')").for_each_row([&](const db::Statement& r) {
+            auto s = h.db.prepare("SELECT name FROM pragma_index_info(?1)");
+            s.bind(1, r.text(0));
+            s.for_each_row([&](const db::Statement& c) {
+                if (!c.is_null(0)) index_columns.insert(c.text(0));
+            });
+        });
+        CHECK(h.count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND "
+                      "(tbl_name = 'satisfaction_answers' OR sql LIKE '%satisfaction_answers%')") == 0);
+        CHECK(h.count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'check_ins' AND "
+                      "sql LIKE '%satisfaction%'") == 0);
+        CHECK(h.count("SELECT COUNT(*) FROM pragma_foreign_key_list('satisfaction_answers')") == 0);
+    }
+    CHECK(columns == expected_columns);
+    REQUIRE_FALSE(index_columns.empty());
     for (const auto& c : index_columns) CHECK((c == "uuid" || c == "event_id"));
-    CHECK(h.count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND "
-                  "(tbl_name = 'satisfaction_answers' OR sql LIKE '%satisfaction_answers%')") == 0);
-    CHECK(h.count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'check_ins' AND "
-                  "sql LIKE '%satisfaction%'") == 0);
-    CHECK(h.count("SELECT COUNT(*) FROM pragma_foreign_key_list('satisfaction_answers')") == 0);
 
     // What is stored is the answer and nothing else: no device id anywhere in its row.
     auto a = h.answer(SatisfactionAnswerKind::agree, h.morning);
