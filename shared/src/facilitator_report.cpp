@@ -11,6 +11,7 @@
 #include "muster/store/event_store.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/time/uk_time.hpp"
+#include "sql_json.hpp"
 #include "store_sql.hpp"
 
 #include <algorithm>
@@ -25,7 +26,8 @@ namespace {
 // The events the report covers, for queries joining `events e`: not cancelled, in the date
 // range (?1, ?2: YYYY-MM-DD or NULL; text order is date order).
 const std::string in_range =
-    " e.cancelled_ms IS NULL AND (?1 IS NULL OR e.local_date >= ?1) AND (?2 IS NULL OR e.local_date <= ?2) ";
+    " e.cancelled_ms IS NULL AND (CAST(?1 AS TEXT) IS NULL OR e.local_date >= ?1) AND "
+    "(CAST(?2 AS TEXT) IS NULL OR e.local_date <= ?2) ";
 
 // "Participant `alias`.participant_id facilitated event `alias`.event_id": listed for one of
 // its rooms, or a facilitator by role who is enrolled there. Keeps the scans and marks read
@@ -240,8 +242,9 @@ std::vector<FacilitatorSessions> facilitator_report(db::Database& db, const Faci
         for (const auto& [key, f] : facts)
             if (seen.insert(key.second).second) ids += (ids.empty() ? "" : ",") + std::to_string(key.second);
         auto& who = db.cached("SELECT " + std::string(store::participant_columns) +
-                              " FROM participants WHERE id IN (SELECT value FROM json_each(?1)) AND "
-                              "(?2 IS NULL OR school_urn = ?2) AND (?3 IS NULL OR id = ?3)");
+                              " FROM participants WHERE id IN " + store::sql_json::ids_in(db, 1) +
+                              " AND (CAST(?2 AS TEXT) IS NULL OR school_urn = ?2) AND "
+                              "(CAST(?3 AS BIGINT) IS NULL OR id = ?3)");
         who.bind(1, "[" + ids + "]").bind(2, q.school_urn).bind(3, q.facilitator).for_each_row([&](const db::Statement& r) {
             auto p = store::read_participant(r);
             people.emplace(p.id, std::move(p));

@@ -9,6 +9,7 @@
 #include "muster/store/event_store.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/time/uk_time.hpp"
+#include "sql_json.hpp"
 #include "store_sql.hpp"
 
 #include <algorithm>
@@ -89,11 +90,15 @@ std::optional<EventFacts> load_event_facts(db::Database& db, EventId event_id, s
         return SignOff{r.int64(0), CorrectionAuthor{r.opt_int64(1), r.text(2)}, r.text(3)};
     });
 
-    // One person's history: the queries below limited to them, as parameter ?9 (a statement
-    // of its own, cached once, so the whole event's read keeps its plain plan).
-    auto one = [&](std::string_view column) { return only ? " AND " + std::string(column) + " = ?9" : std::string(); };
-    auto for_one = [&](db::Statement& s) -> db::Statement& {
-        if (only) s.bind(9, *only);
+    // One person's history: the queries below limited to them, as the parameter after the
+    // query's own (a statement of its own, cached once, so the whole event's read keeps its
+    // plain plan). The next number, not a fixed high one: PostgreSQL refuses a statement
+    // whose parameters skip numbers (it cannot tell the skipped ones' types).
+    auto one = [&](std::string_view column, int n) {
+        return only ? " AND " + std::string(column) + " = ?" + std::to_string(n) : std::string();
+    };
+    auto for_one = [&](db::Statement& s, int n) -> db::Statement& {
+        if (only) s.bind(n, *only);
         return s;
     };
 
@@ -102,9 +107,9 @@ std::optional<EventFacts> load_event_facts(db::Database& db, EventId event_id, s
     auto& expected = db.cached("SELECT " + prefixed(participant_columns, "p") +
                                ", e.room_id FROM enrolments e JOIN participants p ON p.id = e.participant_id "
                                "WHERE e.event_id = ?1 AND (p.withdrawn_ms IS NULL OR p.withdrawn_ms > ?2)" +
-                               one("e.participant_id") +
-                               " ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE, p.id");
-    for_one(expected).bind(1, event_id).bind(2, event_start(e)).for_each_row([&](const db::Statement& r) {
+                               one("e.participant_id", 3) +
+                               " ORDER BY lower(p.last_name), lower(p.first_name), p.id");
+    for_one(expected, 3).bind(1, event_id).bind(2, event_start(e)).for_each_row([&](const db::Statement& r) {
         PersonFacts p;
         p.person = read_participant(r);
         p.expected = true;
@@ -130,8 +135,8 @@ std::optional<EventFacts> load_event_facts(db::Database& db, EventId event_id, s
     auto& scans = db.cached("SELECT c.participant_id, c.uuid, c.device_ms, c.direction, c.outcome, c.method, "
                             "c.session_id, c.room_id, c.device_id, " + voided("c") +
                             " FROM check_ins c WHERE c.event_id = ?1 AND c.participant_id IS NOT NULL" +
-                            one("c.participant_id") + " ORDER BY c.device_ms, c.device_id, c.device_seq");
-    for_one(scans).bind(1, event_id).for_each_row([&](const db::Statement& r) {
+                            one("c.participant_id", 2) + " ORDER BY c.device_ms, c.device_id, c.device_seq");
+    for_one(scans, 2).bind(1, event_id).for_each_row([&](const db::Statement& r) {
         ScanFact& s = person(r.int64(0)).scans.emplace_back();
         s.uuid = r.text(1);
         s.at_ms = r.int64(2);
@@ -148,8 +153,8 @@ std::optional<EventFacts> load_event_facts(db::Database& db, EventId event_id, s
 
     // 3. Every correction about a person here.
     auto& corrections = db.cached(loaded_correction_sql() + "WHERE m.event_id = ?1 AND m.participant_id IS NOT NULL" +
-                                  one("m.participant_id") + " ORDER BY m.created_ms, m.uuid");
-    for_one(corrections).bind(1, event_id).for_each_row([&](const db::Statement& r) {
+                                  one("m.participant_id", 2) + " ORDER BY m.created_ms, m.uuid");
+    for_one(corrections, 2).bind(1, event_id).for_each_row([&](const db::Statement& r) {
         auto c = read_loaded_correction(r);
         person(*c.c.participant_id).corrections.push_back(std::move(c));
     });
@@ -161,7 +166,7 @@ std::optional<EventFacts> load_event_facts(db::Database& db, EventId event_id, s
         ids += (ids.empty() ? "" : ",") + std::to_string(facts.people[i].person.id);
     ids = "[" + ids + "]";
     auto& others = db.cached("SELECT " + std::string(participant_columns) +
-                             " FROM participants WHERE id IN (SELECT value FROM json_each(?1))");
+                             " FROM participants WHERE id IN " + sql_json::ids_in(db, 1));
     std::unordered_set<ParticipantId> known;
     others.bind(1, ids).for_each_row([&](const db::Statement& r) {
         known.insert(r.int64(0));
@@ -170,7 +175,7 @@ std::optional<EventFacts> load_event_facts(db::Database& db, EventId event_id, s
     auto& candidates = db.cached(
         "SELECT e.participant_id, ev.id, ev.title, ev.local_date, ev.programme = ?2 AND ev.item = ?3, "
         "EXISTS (SELECT 1 FROM event_sign_offs so WHERE so.event_id = ev.id) FROM enrolments e JOIN events ev ON ev.id = e.event_id WHERE ev.id <> ?1 AND ev.cancelled_ms IS NULL AND "
-        "e.participant_id IN (SELECT value FROM json_each(?4))");
+        "e.participant_id IN " + sql_json::ids_in(db, 4));
     candidates.bind_all(event_id, e.programme, e.item, ids).for_each_row([&](const db::Statement& r) {
         person(r.int64(0)).candidates.push_back(LinkCandidate{r.int64(1), r.text(2), r.text(3), r.int64(4) != 0, r.int64(5) != 0});
     });

@@ -49,10 +49,19 @@ AnswerIntake store_satisfaction_answer(db::Database& db, const sync::Satisfactio
     if (a.uuid.empty() || a.answered_hour_ms < 0 || a.answered_hour_ms % satisfaction_hour_ms != 0) return AnswerIntake::invalid;
     if (!event_exists(db, a.event_id)) return AnswerIntake::invalid;
     if (a.session_id && !session_of_event(db, *a.session_id, a.event_id)) return AnswerIntake::invalid;
+    // ON CONFLICT rather than a caught unique violation: on PostgreSQL a failed statement
+    // would abort the caller's whole upload transaction. The intake's write transaction
+    // serializes uploads, so the uuid is new here unless a caller writes outside one; then the
+    // row another connection stored first answers as a retry would.
     auto& s = db.cached(
-        "INSERT INTO satisfaction_answers (uuid, event_id, session_id, answer, answered_hour_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
+        "INSERT INTO satisfaction_answers (uuid, event_id, session_id, answer, answered_hour_ms) VALUES (?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT (uuid) DO NOTHING");
     s.bind_all(a.uuid, a.event_id, a.session_id, to_string(a.answer), a.answered_hour_ms);
     s.run();
+    if (db.changes() == 0) {
+        auto before = stored_answer(db, a.uuid);
+        return before && same_content(*before, a) ? AnswerIntake::already : AnswerIntake::conflict;
+    }
     return AnswerIntake::stored;
 }
 
@@ -62,11 +71,11 @@ namespace {
 // event with no answers gives zero counts (the LEFT JOIN's NULL answer is counted by none).
 constexpr const char* figures_sql =
     "SELECT e.id, e.title, e.local_date, "
-    "       COALESCE(SUM(a.answer = 'agree'), 0), COALESCE(SUM(a.answer = 'not_sure'), 0), "
-    "       COALESCE(SUM(a.answer = 'disagree'), 0) "
+    "       COUNT(CASE WHEN a.answer = 'agree' THEN 1 END), COUNT(CASE WHEN a.answer = 'not_sure' THEN 1 END), "
+    "       COUNT(CASE WHEN a.answer = 'disagree' THEN 1 END) "
     "FROM events e LEFT JOIN satisfaction_answers a ON a.event_id = e.id "
-    "WHERE (?1 IS NULL OR e.id = ?1) "
-    "GROUP BY e.id HAVING ?1 IS NOT NULL OR COUNT(a.uuid) > 0 "
+    "WHERE (CAST(?1 AS BIGINT) IS NULL OR e.id = ?1) "
+    "GROUP BY e.id HAVING CAST(?1 AS BIGINT) IS NOT NULL OR COUNT(a.uuid) > 0 "
     "ORDER BY e.local_date DESC, e.id DESC";
 
 SatisfactionFigure read_figure(const db::Statement& r) {

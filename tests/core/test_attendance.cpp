@@ -126,7 +126,7 @@ TEST_CASE("attendance status is derived from the scans", "[attendance]") {
     }
 }
 
-TEST_CASE("the export has one row per participant per event, expected and unexpected", "[attendance][export]") {
+TEST_CASE("the export has one row per participant per event, expected and unexpected", "[attendance][export][engines]") {
     TimeMs now = uk_time::now_ms();
     test::TestHub hub(now);
     checkin::CheckInDesk desk(*hub.db, hub.keys.public_key(),

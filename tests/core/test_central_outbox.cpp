@@ -13,7 +13,7 @@ using store::CorrectionOutcome;
 using store::StaffAction;
 using test::uk;
 
-TEST_CASE("Sign-off queues one record per expected participant for every active target", "[central][outbox]") {
+TEST_CASE("Sign-off queues one record per expected participant for every active target", "[central][outbox][engines]") {
     test::CentralHub h;
     h.ready();
     // Siân, Zoë, Rhys and the two facilitators are expected; Aisha (scanned, not expected) is not.
@@ -42,7 +42,7 @@ TEST_CASE("Sign-off queues one record per expected participant for every active 
     CHECK(h.count("SELECT count(*) FROM central_deliveries") == 10);
 }
 
-TEST_CASE("Sign-off with no active target queues nothing, nor do its amendments", "[central][outbox]") {
+TEST_CASE("Sign-off with no active target queues nothing, nor do its amendments", "[central][outbox][engines]") {
     test::CentralHub h;
     h.usual_day();
     h.settle();
@@ -57,7 +57,7 @@ TEST_CASE("Sign-off with no active target queues nothing, nor do its amendments"
     CHECK(h.count("SELECT count(*) FROM central_deliveries") == 0);
 }
 
-TEST_CASE("The records state each participant's attendance and its evidence", "[central][outbox]") {
+TEST_CASE("The records state each participant's attendance and its evidence", "[central][outbox][engines]") {
     test::CentralHub h;
     h.ready();
     auto sian = h.newest(h.sian).record;
@@ -121,7 +121,7 @@ TEST_CASE("The records state each participant's attendance and its evidence", "[
     CHECK(h.count("SELECT count(*) FROM central_records WHERE event_id = " + std::to_string(other_run)) == 0);
 }
 
-TEST_CASE("An amendment supersedes an undelivered version", "[central][outbox]") {
+TEST_CASE("An amendment supersedes an undelivered version", "[central][outbox][engines]") {
     test::CentralHub h;
     h.ready();
     const auto v1 = h.newest(h.rhys);
@@ -149,7 +149,7 @@ TEST_CASE("An amendment supersedes an undelivered version", "[central][outbox]")
     CHECK(h.entry(h.sian, 1, "crm") == "pending");
 }
 
-TEST_CASE("An amendment after delivery follows it as a correction", "[central][outbox]") {
+TEST_CASE("An amendment after delivery follows it as a correction", "[central][outbox][engines]") {
     test::CentralHub h;
     h.ready();
     CHECK(h.deliver_all("crm", h.signed_at + 10) == 5);
@@ -168,7 +168,7 @@ TEST_CASE("An amendment after delivery follows it as a correction", "[central][o
     CHECK(central::parse_central_record(items[0].payload).status == AttendanceStatus::absent);
 }
 
-TEST_CASE("An amendment that changes nothing queues nothing", "[central][outbox]") {
+TEST_CASE("An amendment that changes nothing queues nothing", "[central][outbox][engines]") {
     test::CentralHub h;
     h.ready();
     // The same status for the same reason: the record states the same.
@@ -182,7 +182,7 @@ TEST_CASE("An amendment that changes nothing queues nothing", "[central][outbox]
     CHECK(h.count("SELECT count(*) FROM central_deliveries") == 10);
 }
 
-TEST_CASE("Bulk amendments queue one version per person", "[central][outbox]") {
+TEST_CASE("Bulk amendments queue one version per person", "[central][outbox][engines]") {
     test::CentralHub h;
     h.ready();
     std::vector<store::StaffCorrection> batch;
@@ -213,7 +213,7 @@ TEST_CASE("Bulk amendments queue one version per person", "[central][outbox]") {
     CHECK(h.count("SELECT count(*) FROM central_records") == 7);
 }
 
-TEST_CASE("A bulk amendment of many people reads the event once and queues what changed", "[central][outbox]") {
+TEST_CASE("A bulk amendment of many people reads the event once and queues what changed", "[central][outbox][engines]") {
     test::CentralHub h;
     h.targets();
     h.usual_day();

@@ -3,7 +3,14 @@
 // the counts staff see per event and target.
 #include "central_fixture.hpp"
 
+#include "muster/store/schema.hpp"
+
+#include <array>
+#include <exception>
+#include <latch>
+#include <memory>
 #include <set>
+#include <thread>
 
 using namespace muster;
 using store::CorrectionOutcome;
@@ -11,7 +18,7 @@ using store::DeliveryResult;
 using store::DeliveryState;
 using store::StaffAction;
 
-TEST_CASE("A claim never hands out a version while an older one is being sent", "[central][outbox][worker]") {
+TEST_CASE("A claim never hands out a version while an older one is being sent", "[central][outbox][worker][engines]") {
     test::CentralHub h;
     h.ready();
     const TimeMs t = h.signed_at + 10;
@@ -53,7 +60,7 @@ TEST_CASE("A claim never hands out a version while an older one is being sent", 
     CHECK(second[0].record_id == again[0].record_id);
 }
 
-TEST_CASE("Entries a stopped server left sending are released at start", "[central][outbox][worker]") {
+TEST_CASE("Entries a stopped server left sending are released at start", "[central][outbox][worker][engines]") {
     test::CentralHub h;
     h.ready();
     const TimeMs t = h.signed_at + 10;
@@ -78,7 +85,7 @@ TEST_CASE("Entries a stopped server left sending are released at start", "[centr
     CHECK(attempts == std::set<int>{1, 2});
 }
 
-TEST_CASE("Results are recorded: retries wait their time, rejections wait for a person", "[central][outbox][worker]") {
+TEST_CASE("Results are recorded: retries wait their time, rejections wait for a person", "[central][outbox][worker][engines]") {
     test::CentralHub h;
     h.ready();
     const TimeMs t = h.signed_at + 10;
@@ -143,7 +150,7 @@ TEST_CASE("Results are recorded: retries wait their time, rejections wait for a 
     CHECK(retried[0].attempts == 2);
 }
 
-TEST_CASE("Staff see delivery counts per event and target", "[central][outbox][staff]") {
+TEST_CASE("Staff see delivery counts per event and target", "[central][outbox][staff][engines]") {
     test::CentralHub h;
     CHECK(store::central_status(h.db).empty());
     h.ready();
@@ -203,7 +210,7 @@ TEST_CASE("Staff see delivery counts per event and target", "[central][outbox][s
     CHECK(store::event_deliveries(h.db, h.event)->back().status == AttendanceStatus::present);  // Zoë, last by name
 }
 
-TEST_CASE("Targets are registered from the server's file", "[central][outbox][targets]") {
+TEST_CASE("Targets are registered from the server's file", "[central][outbox][targets][engines]") {
     test::CentralHub h;
     CHECK(store::valid_target_name("crm-main_2"));
     CHECK_FALSE(store::valid_target_name(""));
@@ -236,7 +243,7 @@ TEST_CASE("Targets are registered from the server's file", "[central][outbox][ta
     CHECK_FALSE(store::parse_delivery_state("lost"));
 }
 
-TEST_CASE("A version rejected while a newer one waits behind it gives way to it", "[central][outbox][worker]") {
+TEST_CASE("A version rejected while a newer one waits behind it gives way to it", "[central][outbox][worker][engines]") {
     test::CentralHub h;
     h.ready();
     const TimeMs t = h.signed_at + 10;
@@ -260,4 +267,74 @@ TEST_CASE("A version rejected while a newer one waits behind it gives way to it"
     std::vector<DeliveryResult> sian{{h.delivery(h.sian, 1, "crm"), DeliveryResult::Kind::rejected, 422, "bad", {}, 0}};
     store::record_delivery_results(h.db, sian, t + 40);
     CHECK(h.entry(h.sian, 1, "crm") == "rejected");
+}
+
+// Several server processes each run a delivery worker on the one hub database (docs/scale.md):
+// a claim reads the due entries and marks them sending inside one write transaction, which
+// PostgreSQL serializes by the store's advisory lock as SQLite does by its write lock. Two
+// workers on two connections, claiming at once in small batches, must never both hand out
+// the same entry, and between them hand out every one.
+TEST_CASE("Two delivery workers claiming at once never claim the same entry twice", "[central][outbox][worker][engines]") {
+    test::CentralHub h;
+    h.ready();
+    const TimeMs t = h.signed_at + 10;
+    // Many more entries than the usual day's: each a version 1 (nothing holds one back).
+    {
+        db::Transaction tx(h.db);
+        auto& record = h.db.cached("INSERT INTO central_records (record_id, version, event_id, participant_id, created_ms, "
+                                   "cause, payload) VALUES (?1, 1, ?2, ?3, ?4, 'sign_off', '{}') RETURNING id");
+        auto& entry = h.db.cached("INSERT INTO central_deliveries (target, record_row, state, attempts, next_attempt_ms, "
+                                  "correction, queued_ms, updated_ms) VALUES ('crm', ?1, 'pending', 0, ?2, 0, ?2, ?2)");
+        for (int i = 0; i < 400; ++i) {
+            record.bind_all("load-" + std::to_string(i), h.event, 1'000'000 + i, t);
+            const auto row = *record.query_one([](const db::Statement& r) { return r.int64(0); });
+            entry.bind_all(row, t).run();
+        }
+        tx.commit();
+    }
+    const auto due = h.count("SELECT count(*) FROM central_deliveries WHERE target = 'crm' AND state = 'pending'");
+    REQUIRE(due == 405);
+
+    struct Worker {
+        std::unique_ptr<db::Database> db;
+        std::vector<std::int64_t> claimed;
+        std::exception_ptr failed;
+    };
+    std::array<Worker, 2> workers;
+    for (auto& w : workers) w.db = store::open_database(h.hub.database.location());  // a connection each
+    std::latch start(2);
+    auto work = [&](Worker& w) {
+        try {
+            start.arrive_and_wait();
+            for (;;) {
+                auto items = store::claim_due_deliveries(*w.db, "crm", 3, t + 1);
+                if (items.empty()) return;  // every due entry is claimed (by one or the other)
+                std::vector<DeliveryResult> results;
+                for (const auto& i : items) {
+                    w.claimed.push_back(i.delivery_id);
+                    results.push_back({i.delivery_id, DeliveryResult::Kind::delivered, 201, "", "r-" + i.record_id, 0});
+                }
+                store::record_delivery_results(*w.db, results, t + 2);
+            }
+        } catch (...) {
+            w.failed = std::current_exception();
+        }
+    };
+    std::thread a(work, std::ref(workers[0])), b(work, std::ref(workers[1]));
+    a.join();
+    b.join();
+    for (auto& w : workers)
+        if (w.failed) std::rethrow_exception(w.failed);
+
+    std::set<std::int64_t> all;
+    std::size_t handed_out = 0;
+    for (const auto& w : workers) {
+        handed_out += w.claimed.size();
+        all.insert(w.claimed.begin(), w.claimed.end());
+    }
+    INFO("claims: " << workers[0].claimed.size() << " and " << workers[1].claimed.size());
+    CHECK(handed_out == all.size());  // no entry twice
+    CHECK(all.size() == static_cast<std::size_t>(due));
+    CHECK(h.count("SELECT count(*) FROM central_deliveries WHERE target = 'crm' AND state = 'delivered' AND attempts = 1") ==
+          due);
 }

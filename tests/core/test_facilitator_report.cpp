@@ -51,7 +51,7 @@ struct FacilitatorHub : SchoolHub {
 
 }  // namespace
 
-TEST_CASE("a facilitator who scanned into the morning only delivered the morning", "[facilitators]") {
+TEST_CASE("a facilitator who scanned into the morning only delivered the morning", "[facilitators][engines]") {
     FacilitatorHub h;
     auto room = h.room_of(h.kwame);
     REQUIRE_FALSE(room.empty());
@@ -76,7 +76,7 @@ TEST_CASE("a facilitator who scanned into the morning only delivered the morning
     CHECK_FALSE(s.signed_off);
 }
 
-TEST_CASE("a hub staff mark of present counts every session as a staff mark", "[facilitators]") {
+TEST_CASE("a hub staff mark of present counts every session as a staff mark", "[facilitators][engines]") {
     FacilitatorHub h;
     h.mark(h.kwame, AttendanceStatus::present, "forgot badge");
     auto r = h.report();
@@ -95,7 +95,7 @@ TEST_CASE("a hub staff mark of present counts every session as a staff mark", "[
     CHECK(h.of(r, h.kwame)->sessions[1].evidence == "staff mark");
 }
 
-TEST_CASE("a mark of absent or excused, or a voided scan, delivers nothing", "[facilitators]") {
+TEST_CASE("a mark of absent or excused, or a voided scan, delivers nothing", "[facilitators][engines]") {
     FacilitatorHub h;
     h.enter(h.kwame, 0);
     h.enter(h.kwame, 1);
@@ -125,7 +125,7 @@ TEST_CASE("a mark of absent or excused, or a voided scan, delivers nothing", "[f
     }
 }
 
-TEST_CASE("a voided scan counts for nothing", "[facilitators]") {
+TEST_CASE("a voided scan counts for nothing", "[facilitators][engines]") {
     FacilitatorHub h;
     auto scan = h.enter(h.kwame, 0);
     REQUIRE(h.report().size() == 1);
@@ -133,7 +133,7 @@ TEST_CASE("a voided scan counts for nothing", "[facilitators]") {
     CHECK(h.report().empty());
 }
 
-TEST_CASE("a register tablet's or a device's mark does not pay a facilitator", "[facilitators]") {
+TEST_CASE("a register tablet's or a device's mark does not pay a facilitator", "[facilitators][engines]") {
     FacilitatorHub h;
     h.mark(h.kwame, AttendanceStatus::present, "forgot badge");
     SECTION("tablet") {
@@ -145,7 +145,7 @@ TEST_CASE("a register tablet's or a device's mark does not pay a facilitator", "
     CHECK(h.report().empty());
 }
 
-TEST_CASE("a left-early mark counts the sessions scanned into, else the first", "[facilitators]") {
+TEST_CASE("a left-early mark counts the sessions scanned into, else the first", "[facilitators][engines]") {
     FacilitatorHub h;
     h.mark(h.kwame, AttendanceStatus::left_early, "left at lunch");
     auto r = h.report();
@@ -160,7 +160,7 @@ TEST_CASE("a left-early mark counts the sessions scanned into, else the first", 
     CHECK(r.front().sessions.front().evidence == "scan");
 }
 
-TEST_CASE("only facilitators are in the report, an exit alone is no delivery", "[facilitators]") {
+TEST_CASE("only facilitators are in the report, an exit alone is no delivery", "[facilitators][engines]") {
     FacilitatorHub h;
     h.enter(h.sian, 0);
     h.enter(h.rhys, 1);
@@ -179,7 +179,7 @@ TEST_CASE("only facilitators are in the report, an exit alone is no delivery", "
     CHECK(h.report().empty());
 }
 
-TEST_CASE("a facilitator by role who is enrolled counts without a room", "[facilitators]") {
+TEST_CASE("a facilitator by role who is enrolled counts without a room", "[facilitators][engines]") {
     FacilitatorHub h;
     Participant p;
     p.first_name = "Nia";
@@ -198,7 +198,7 @@ TEST_CASE("a facilitator by role who is enrolled counts without a room", "[facil
     CHECK_FALSE(n->sessions.front().lead);
 }
 
-TEST_CASE("a cancelled event or one not over yet delivers nothing", "[facilitators]") {
+TEST_CASE("a cancelled event or one not over yet delivers nothing", "[facilitators][engines]") {
     FacilitatorHub h;
     h.enter(h.kwame, 0);
     REQUIRE(h.report().size() == 1);
@@ -209,7 +209,7 @@ TEST_CASE("a cancelled event or one not over yet delivers nothing", "[facilitato
     CHECK(h.report().empty());
 }
 
-TEST_CASE("the date range, school and facilitator filters", "[facilitators]") {
+TEST_CASE("the date range, school and facilitator filters", "[facilitators][engines]") {
     FacilitatorHub h;
     h.enter(h.kwame, 0);
     h.enter(h.grace, 1);
@@ -237,7 +237,7 @@ TEST_CASE("the query's problems are named by field", "[facilitators]") {
     CHECK(query_problem({{}, {}, std::string("12345a"), {}}).value_or("").rfind("school:", 0) == 0);
 }
 
-TEST_CASE("two facilitators of two schools are grouped by school, then name", "[facilitators]") {
+TEST_CASE("two facilitators of two schools are grouped by school, then name", "[facilitators][engines]") {
     FacilitatorHub h;
     h.move_school(h.grace, "Abbey Primary", "012345");
     h.enter(h.kwame, 0);
@@ -254,7 +254,7 @@ TEST_CASE("two facilitators of two schools are grouped by school, then name", "[
     CHECK(r[1].sessions[0].starts_ms < r[1].sessions[1].starts_ms);
 }
 
-TEST_CASE("the CSV opens in a spreadsheet with the URN intact and formulas neutralised", "[facilitators][csv]") {
+TEST_CASE("the CSV opens in a spreadsheet with the URN intact and formulas neutralised", "[facilitators][csv][engines]") {
     FacilitatorHub h;
     h.move_school(h.grace, "=HYPERLINK(\"http://x\")", "012345");
     h.hub.db->exec("UPDATE participants SET first_name = '@Grace' WHERE id = " + std::to_string(h.grace));

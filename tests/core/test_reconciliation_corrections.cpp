@@ -12,7 +12,7 @@ using store::CorrectionOutcome;
 using store::StaffAction;
 using test::uk;
 
-TEST_CASE("Every staff mark is stored as a hub correction and decides the derived status", "[reconciliation][corrections]") {
+TEST_CASE("Every staff mark is stored as a hub correction and decides the derived status", "[reconciliation][corrections][engines]") {
     test::ReconHub h;
     h.usual_day();
     const std::pair<StaffAction, AttendanceStatus> marks[] = {
@@ -64,7 +64,7 @@ TEST_CASE("Every staff mark is stored as a hub correction and decides the derive
     CHECK(row.corrections.back().evidence == "quiz completed");
 }
 
-TEST_CASE("A staff correction is refused when malformed or about someone not at the event", "[reconciliation][corrections]") {
+TEST_CASE("A staff correction is refused when malformed or about someone not at the event", "[reconciliation][corrections][engines]") {
     test::ReconHub h;
     h.usual_day();
     auto outcome = [&](auto change) {
@@ -94,7 +94,7 @@ TEST_CASE("A staff correction is refused when malformed or about someone not at 
     CHECK(h.count("SELECT count(*) FROM corrections") == 1);
 }
 
-TEST_CASE("A staff correction is stored once by uuid and another content under it is a conflict", "[reconciliation][corrections]") {
+TEST_CASE("A staff correction is stored once by uuid and another content under it is a conflict", "[reconciliation][corrections][engines]") {
     test::ReconHub h;
     auto c = h.correction(StaffAction::excused, h.rhys, "illness");
     auto first = h.record(c);
@@ -115,7 +115,7 @@ TEST_CASE("A staff correction is stored once by uuid and another content under i
     CHECK(h.count("SELECT count(*) FROM corrections") == 1);
 }
 
-TEST_CASE("Bulk marking writes every item or none", "[reconciliation][corrections]") {
+TEST_CASE("Bulk marking writes every item or none", "[reconciliation][corrections][engines]") {
     test::ReconHub h;
     h.usual_day();
     std::vector<store::StaffCorrection> items{h.correction(StaffAction::excused, h.rhys, "illness"),
@@ -146,7 +146,7 @@ TEST_CASE("Bulk marking writes every item or none", "[reconciliation][correction
     CHECK(h.count("SELECT count(*) FROM corrections") == 2);
 }
 
-TEST_CASE("Voiding a scan or a mark changes the derived status", "[reconciliation][corrections]") {
+TEST_CASE("Voiding a scan or a mark changes the derived status", "[reconciliation][corrections][engines]") {
     test::ReconHub h;
     h.usual_day();
     // Zoë's late morning scan was a colleague's badge: voided, she missed the morning.
@@ -188,7 +188,7 @@ TEST_CASE("Voiding a scan or a mark changes the derived status", "[reconciliatio
     CHECK(row.corrections[2].target_uuid == mark.uuid);
 }
 
-TEST_CASE("An alternate-date attendance is linked on both events", "[reconciliation][corrections]") {
+TEST_CASE("An alternate-date attendance is linked on both events", "[reconciliation][corrections][engines]") {
     test::ReconHub h;
     // Rhys was expected at conference 1 on 1 October but came to the run of 8 October.
     auto other_run = store::create_event(h.db, {"ect-y1", "conference-1", 2025, "2025-10-08", "York", 0, 10});

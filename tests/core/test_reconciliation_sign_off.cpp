@@ -29,7 +29,7 @@ void settle(test::ReconHub& h, TimeMs at) {
 
 }  // namespace
 
-TEST_CASE("Sign-off is refused before the event is held and while rows are unsettled", "[reconciliation][sign-off]") {
+TEST_CASE("Sign-off is refused before the event is held and while rows are unsettled", "[reconciliation][sign-off][engines]") {
     test::ReconHub h;
     h.usual_day();
     store::CorrectionAuthor admin{2, "Bea Admin"};
@@ -72,7 +72,7 @@ TEST_CASE("Sign-off is refused before the event is held and while rows are unset
     CHECK(overview[0].signed_off->by.name == "Bea Admin");
 }
 
-TEST_CASE("After sign-off a correction is an amendment and needs a reason", "[reconciliation][sign-off]") {
+TEST_CASE("After sign-off a correction is an amendment and needs a reason", "[reconciliation][sign-off][engines]") {
     test::ReconHub h;
     h.usual_day();
     settle(h, h.next_day);
@@ -107,7 +107,7 @@ TEST_CASE("After sign-off a correction is an amendment and needs a reason", "[re
     CHECK(h.count("SELECT count(*) FROM corrections") == 3);
 }
 
-TEST_CASE("The audit log lists every correction and the sign-off oldest first", "[reconciliation][audit]") {
+TEST_CASE("The audit log lists every correction and the sign-off oldest first", "[reconciliation][audit][engines]") {
     test::ReconHub h;
     h.usual_day();
     // A void of Zoë's morning scan at 09:50, then the settling marks, sign-off, an amendment.
@@ -170,6 +170,7 @@ TEST_CASE("The audit log lists every correction and the sign-off oldest first", 
     CHECK(store::event_audit(h.db, 9999).empty());
 }
 
+// SQLite only: it provisions the kiosk with copy_hub_to_device, which reads the hub's database file.
 TEST_CASE("A hub correction reaches the devices and a kiosk counts only present, late and left-early marks", "[reconciliation][sync]") {
     test::ReconHub h;
     // A kiosk provisioned before the day: its copy of the event, and its cursor.
@@ -232,7 +233,7 @@ TEST_CASE("A hub correction reaches the devices and a kiosk counts only present,
     }
 }
 
-TEST_CASE("Alternate and caught-up marks count toward programme progress", "[reconciliation][progress]") {
+TEST_CASE("Alternate and caught-up marks count toward programme progress", "[reconciliation][progress][engines]") {
     test::ReconHub h;
     auto other_run = store::create_event(h.db, {"ect-y1", "conference-1", 2025, "2025-10-08", "York", 0, 10});
     h.db.prepare("DELETE FROM enrolments WHERE event_id = ?1 AND participant_id = ?2").bind_all(other_run, h.rhys).run();
@@ -273,7 +274,7 @@ TEST_CASE("Alternate and caught-up marks count toward programme progress", "[rec
     CHECK(rows[0].progress.all.caught_up == 1);
 }
 
-TEST_CASE("An attendance linked as another event's alternate counts once", "[reconciliation][progress]") {
+TEST_CASE("An attendance linked as another event's alternate counts once", "[reconciliation][progress][engines]") {
     test::ReconHub h;
     // Rhys missed conference 1 and came, unexpected, to conference 2 on 22 October; staff
     // credit that day to conference 1.
@@ -306,7 +307,7 @@ TEST_CASE("An attendance linked as another event's alternate counts once", "[rec
     CHECK(conferences().attended == 1);
 }
 
-TEST_CASE("Linking a signed-off event's scans as an alternate-date attendance is an amendment", "[reconciliation][sign-off]") {
+TEST_CASE("Linking a signed-off event's scans as an alternate-date attendance is an amendment", "[reconciliation][sign-off][engines]") {
     test::ReconHub h;
     h.usual_day();
     settle(h, h.next_day);

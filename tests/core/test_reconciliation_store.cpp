@@ -8,7 +8,7 @@
 using namespace muster;
 using test::uk;
 
-TEST_CASE("An event's rows show the parts with times, derived statuses and what is unsettled", "[reconciliation]") {
+TEST_CASE("An event's rows show the parts with times, derived statuses and what is unsettled", "[reconciliation][engines]") {
     test::ReconHub h;
     h.usual_day();
     h.scan(h.zoe, h.event, h.afternoon.id, uk(2025, 10, 1, 15, 0), Direction::exit);
@@ -79,7 +79,7 @@ TEST_CASE("An event's rows show the parts with times, derived statuses and what 
     CHECK_FALSE(store::load_reconciliation(h.db, 9999, h.next_day));
 }
 
-TEST_CASE("A rejected or voided scan is in the history, flagged, but counts nothing", "[reconciliation]") {
+TEST_CASE("A rejected or voided scan is in the history, flagged, but counts nothing", "[reconciliation][engines]") {
     test::ReconHub h;
     h.scan(h.rhys, h.event, h.morning.id, uk(2025, 10, 1, 8, 0), Direction::entry, Outcome::outside_window);
     auto r = h.load();
@@ -95,7 +95,7 @@ TEST_CASE("A rejected or voided scan is in the history, flagged, but counts noth
     CHECK(again.rows.size() == 5);
 }
 
-TEST_CASE("The overview lists every event newest first with expected, unsettled and unexpected", "[reconciliation]") {
+TEST_CASE("The overview lists every event newest first with expected, unsettled and unexpected", "[reconciliation][engines]") {
     test::ReconHub h;
     h.usual_day();
     auto later = store::create_event(h.db, {"ect-y1", "conference-2", 2025, "2025-11-12", "Leeds", 0, 10});
@@ -117,7 +117,7 @@ TEST_CASE("The overview lists every event newest first with expected, unsettled 
     CHECK(o.unsettled == h.load().unsettled);
 }
 
-TEST_CASE("Parts keep their UK times and minutes late across both clock changes", "[reconciliation][time]") {
+TEST_CASE("Parts keep their UK times and minutes late across both clock changes", "[reconciliation][time][engines]") {
     test::ReconHub h;
     // Last Sunday of March 2026 (clocks go forward at 01:00 UTC) and of October 2026 (back).
     for (auto [date, y, m, d] : {std::tuple{"2026-03-29", 2026, 3, 29}, std::tuple{"2026-10-25", 2026, 10, 25}}) {
@@ -142,7 +142,7 @@ TEST_CASE("Parts keep their UK times and minutes late across both clock changes"
     }
 }
 
-TEST_CASE("Read without histories the rows count them, and one person's history has them all", "[reconciliation]") {
+TEST_CASE("Read without histories the rows count them, and one person's history has them all", "[reconciliation][engines]") {
     test::ReconHub h;
     h.usual_day();
     auto excused = h.correction(store::StaffAction::excused, h.rhys, "illness");

@@ -54,7 +54,7 @@ struct AnswerHub {
 
 }  // namespace
 
-TEST_CASE("An uploaded answer is stored once and the same uuid again is already stored", "[satisfaction]") {
+TEST_CASE("An uploaded answer is stored once and the same uuid again is already stored", "[satisfaction][engines]") {
     AnswerHub h;
     auto a = h.answer(SatisfactionAnswerKind::agree, h.morning);
     CHECK(store::store_satisfaction_answer(h.db, a) == AnswerIntake::stored);
@@ -76,7 +76,7 @@ TEST_CASE("An uploaded answer is stored once and the same uuid again is already 
     }
 }
 
-TEST_CASE("An answer with a session of another event or a time within the hour is invalid", "[satisfaction]") {
+TEST_CASE("An answer with a session of another event or a time within the hour is invalid", "[satisfaction][engines]") {
     AnswerHub h;
     auto other_event = store::create_event(h.db, {"ect-y1", "conference-2", 2025, "2025-11-20", "Elsewhere", 0, 10});
     auto other_session = store::load_event(h.db, other_event)->sessions.at(0).id;
@@ -92,7 +92,7 @@ TEST_CASE("An answer with a session of another event or a time within the hour i
     CHECK(store::store_satisfaction_answer(h.db, h.answer(SatisfactionAnswerKind::not_sure)) == AnswerIntake::stored);
 }
 
-TEST_CASE("The figure counts agree against all answers and meets the target at 90 percent or more", "[satisfaction]") {
+TEST_CASE("The figure counts agree against all answers and meets the target at 90 percent or more", "[satisfaction][engines]") {
     AnswerHub h;
     SECTION("no answers: zero counts, no share, not met") {
         auto f = store::satisfaction_for_event(h.db, h.event);
@@ -129,7 +129,7 @@ TEST_CASE("The figure counts agree against all answers and meets the target at 9
     SECTION("no such event") { CHECK_FALSE(store::satisfaction_for_event(h.db, 999'999)); }
 }
 
-TEST_CASE("Figures by event list each event with answers newest first with its own counts", "[satisfaction]") {
+TEST_CASE("Figures by event list each event with answers newest first with its own counts", "[satisfaction][engines]") {
     AnswerHub h;
     auto later = store::create_event(h.db, {"ect-y1", "conference-2", 2025, "2099-06-30", "Elsewhere", 0, 10});
     auto earlier = store::create_event(h.db, {"ect-y1", "clinic-1", 2025, "2000-01-10", "Elsewhere", 0, 10});
@@ -148,33 +148,51 @@ TEST_CASE("Figures by event list each event with answers newest first with its o
     CHECK_FALSE(all[0].meets_target());
 }
 
-TEST_CASE("The answers table holds no identity and no order and nothing ties it to check-ins", "[satisfaction][privacy]") {
+TEST_CASE("The answers table holds no identity and no order and nothing ties it to check-ins", "[satisfaction][privacy][engines]") {
     AnswerHub h;
+    const std::vector<std::string> expected_columns{"uuid", "event_id", "session_id", "answer", "answered_hour_ms"};
     std::vector<std::string> columns;
-    h.db.prepare("PRAGMA table_info(satisfaction_answers)").for_each_row([&](const db::Statement& r) {
-        columns.push_back(r.text(1));
-    });
-    CHECK(columns == std::vector<std::string>{"uuid", "event_id", "session_id", "answer", "answered_hour_ms"});
-
-    // WITHOUT ROWID: there is no insertion order to read back.
-    CHECK_THROWS_AS(h.db.prepare("SELECT rowid FROM satisfaction_answers"), db::Error);
-
-    // No index on it names a check-in column, no trigger touches it or check_ins with it,
-    // and no foreign key leads from it to anything about a person.
     std::set<std::string> index_columns;
-    h.db.prepare("SELECT name FROM pragma_index_list('satisfaction_answers')").for_each_row([&](const db::Statement& r) {
-        auto s = h.db.prepare("SELECT name FROM pragma_index_info(?1)");
-        s.bind(1, r.text(0));
-        s.for_each_row([&](const db::Statement& c) {
-            if (!c.is_null(0)) index_columns.insert(c.text(0));
+    if (h.hub.database.on_postgresql()) {
+        // The same facts from PostgreSQL's catalog. Its heap keeps insertion order (there is no
+        // WITHOUT ROWID): the store reads answers by event and counts them, never in storage
+        // order (docs/scale.md, "Satisfaction answers on PostgreSQL").
+        h.db.prepare("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND "
+                     "table_name = 'satisfaction_answers' ORDER BY ordinal_position")
+            .for_each_row([&](const db::Statement& r) { columns.push_back(r.text(0)); });
+        h.db.prepare("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND "
+                     "a.attnum = ANY (i.indkey) WHERE i.indrelid = 'satisfaction_answers'::regclass")
+            .for_each_row([&](const db::Statement& r) { index_columns.insert(r.text(0)); });
+        CHECK(h.count("SELECT COUNT(*) FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN "
+                      "('satisfaction_answers'::regclass, 'check_ins'::regclass)") == 0);
+        CHECK(h.count("SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'check_ins' AND indexdef LIKE '%satisfaction%'") == 0);
+        CHECK(h.count("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND "
+                      "conrelid = 'satisfaction_answers'::regclass") == 0);
+    } else {
+        h.db.prepare("PRAGMA table_info(satisfaction_answers)").for_each_row([&](const db::Statement& r) {
+            columns.push_back(r.text(1));
         });
-    });
+        // WITHOUT ROWID: there is no insertion order to read back.
+        CHECK_THROWS_AS(h.db.prepare("SELECT rowid FROM satisfaction_answers"), db::Error);
+
+        // No index on it names a check-in column, no trigger touches it or check_ins with it,
+        // and no foreign key leads from it to anything about a person.
+        h.db.prepare("SELECT name FROM pragma_index_list('satisfaction_answers')").for_each_row([&](const db::Statement& r) {
+            auto s = h.db.prepare("SELECT name FROM pragma_index_info(?1)");
+            s.bind(1, r.text(0));
+            s.for_each_row([&](const db::Statement& c) {
+                if (!c.is_null(0)) index_columns.insert(c.text(0));
+            });
+        });
+        CHECK(h.count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND "
+                      "(tbl_name = 'satisfaction_answers' OR sql LIKE '%satisfaction_answers%')") == 0);
+        CHECK(h.count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'check_ins' AND "
+                      "sql LIKE '%satisfaction%'") == 0);
+        CHECK(h.count("SELECT COUNT(*) FROM pragma_foreign_key_list('satisfaction_answers')") == 0);
+    }
+    CHECK(columns == expected_columns);
+    REQUIRE_FALSE(index_columns.empty());
     for (const auto& c : index_columns) CHECK((c == "uuid" || c == "event_id"));
-    CHECK(h.count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND "
-                  "(tbl_name = 'satisfaction_answers' OR sql LIKE '%satisfaction_answers%')") == 0);
-    CHECK(h.count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'check_ins' AND "
-                  "sql LIKE '%satisfaction%'") == 0);
-    CHECK(h.count("SELECT COUNT(*) FROM pragma_foreign_key_list('satisfaction_answers')") == 0);
 
     // What is stored is the answer and nothing else: no device id anywhere in its row.
     auto a = h.answer(SatisfactionAnswerKind::agree, h.morning);

@@ -34,9 +34,9 @@ std::string random_uuid() {
 
 std::int64_t insert_record(db::Database& db, const central::CentralRecord& r) {
     auto& s = db.cached("INSERT INTO central_records (record_id, version, event_id, participant_id, created_ms, cause, "
-                        "payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    s.bind_all(r.record_id, r.version, r.event_id, r.participant_id, r.created_ms, r.cause, central::to_json(r)).run();
-    return db.last_insert_rowid();
+                        "payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id");
+    s.bind_all(r.record_id, r.version, r.event_id, r.participant_id, r.created_ms, r.cause, central::to_json(r));
+    return *s.query_one([](const db::Statement& row) { return row.int64(0); });
 }
 
 void insert_delivery(db::Database& db, const std::string& target, std::int64_t record_row, bool correction, TimeMs now) {

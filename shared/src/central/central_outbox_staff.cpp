@@ -1,6 +1,7 @@
 // What staff see of the outbox and what they can do about it (central_outbox.hpp): counts
 // per event and target, every entry of an event, and a retry of what a target rejected.
 #include "central_outbox_internal.hpp"
+#include "../sql_json.hpp"
 
 #include <map>
 
@@ -98,14 +99,15 @@ std::optional<std::vector<RecordDelivery>> event_deliveries(db::Database& db, Ev
     if (!exists.bind(1, event).query_one([](const db::Statement&) { return true; })) return std::nullopt;
     // The names and status as the version states them (its payload), so the page shows what
     // was sent even if the roster changed since.
+    const auto field = [&](std::string_view name) { return sql_json::text_field(db, "r.payload", name); };
     auto& s = db.cached(
-        "SELECT d.id, d.target, r.record_id, r.version, d.correction, r.participant_id, "
-        "json_extract(r.payload, '$.first_name'), json_extract(r.payload, '$.last_name'), "
-        "json_extract(r.payload, '$.status'), d.state, d.attempts, d.queued_ms, d.updated_ms, d.next_attempt_ms, "
+        "SELECT d.id, d.target, r.record_id, r.version, d.correction, r.participant_id, " + field("first_name") + ", " +
+        field("last_name") + ", " + field("status") +
+        ", d.state, d.attempts, d.queued_ms, d.updated_ms, d.next_attempt_ms, "
         "d.last_status, COALESCE(d.last_error, ''), d.remote_id, d.delivered_ms, d.retried_by "
         "FROM central_deliveries d JOIN central_records r ON r.id = d.record_row WHERE r.event_id = ?1 "
-        "ORDER BY json_extract(r.payload, '$.last_name') COLLATE NOCASE, json_extract(r.payload, '$.first_name') "
-        "COLLATE NOCASE, r.participant_id, r.version, d.target");
+        "ORDER BY lower(" + field("last_name") + "), lower(" + field("first_name") +
+        "), r.participant_id, r.version, d.target");
     auto rows = s.bind(1, event).query_all([](const db::Statement& r) {
         RecordDelivery d;
         d.delivery_id = r.int64(0);
@@ -136,8 +138,9 @@ int retry_rejected(db::Database& db, const RetrySelection& which, std::string_vi
     db::Transaction tx(db);
     auto& s = db.cached(
         "UPDATE central_deliveries SET state = 'pending', next_attempt_ms = ?4, updated_ms = ?4, retried_by = ?5, "
-        "retried_ms = ?4 WHERE state = 'rejected' AND (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR record_row IN "
-        "(SELECT id FROM central_records WHERE event_id = ?2)) AND (?3 IS NULL OR target = ?3)");
+        "retried_ms = ?4 WHERE state = 'rejected' AND (CAST(?1 AS BIGINT) IS NULL OR id = ?1) AND "
+        "(CAST(?2 AS BIGINT) IS NULL OR record_row IN (SELECT id FROM central_records WHERE event_id = ?2)) AND "
+        "(CAST(?3 AS TEXT) IS NULL OR target = ?3)");
     s.bind_all(which.delivery_id, which.event_id, which.target, now, by).run();
     const int retried = db.changes();
     tx.commit();

@@ -2,6 +2,7 @@
 // registers its [[central.target]] entries at start; sign-off and amendments queue for the
 // active ones.
 #include "central_outbox_internal.hpp"
+#include "../sql_json.hpp"
 
 #include <array>
 #include <stdexcept>
@@ -61,8 +62,8 @@ void register_central_targets(db::Database& db, std::span<const CentralTarget> t
         names += (names.empty() ? "\"" : ",\"") + t.name + "\"";
     }
     // A target gone from the file stays on record (what it was sent), inactive.
-    auto& rest = db.cached("UPDATE central_targets SET active = 0 WHERE active <> 0 AND name NOT IN "
-                           "(SELECT value FROM json_each(?1))");
+    auto& rest = db.cached(std::string("UPDATE central_targets SET active = 0 WHERE active <> 0 AND name NOT IN ")
+                           + sql_json::texts_in(db, 1));
     rest.bind(1, "[" + names + "]").run();
     tx.commit();
 }

@@ -30,10 +30,10 @@ void give_way_if_newer(db::Database& db, std::int64_t delivery_id, TimeMs now) {
         .bind_all(delivery_id, now)
         .run();
     auto& correction = db.cached(
-        "UPDATE central_deliveries SET correction = EXISTS (SELECT 1 FROM central_records me JOIN central_records o ON "
-        "o.record_id = me.record_id AND o.version < me.version JOIN central_deliveries od ON od.record_row = o.id AND "
-        "od.target = central_deliveries.target WHERE me.id = central_deliveries.record_row AND od.state IN "
-        "('delivered', 'sending')) WHERE id = ?1");
+        "UPDATE central_deliveries SET correction = CASE WHEN EXISTS (SELECT 1 FROM central_records me JOIN "
+        "central_records o ON o.record_id = me.record_id AND o.version < me.version JOIN central_deliveries od ON "
+        "od.record_row = o.id AND od.target = central_deliveries.target WHERE me.id = central_deliveries.record_row "
+        "AND od.state IN ('delivered', 'sending')) THEN 1 ELSE 0 END WHERE id = ?1");
     for (auto id : ids) correction.bind(1, id).run();
 }
 
