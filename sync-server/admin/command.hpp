@@ -38,6 +38,7 @@ struct Command {
 };
 
 std::vector<Command> hub_commands();
+std::vector<Command> hub_migrate_commands();  // moving the hub to PostgreSQL (docs/scale.md)
 std::vector<Command> roster_commands();
 std::vector<Command> event_commands();
 std::vector<Command> badge_commands();

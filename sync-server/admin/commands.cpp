@@ -164,7 +164,7 @@ std::vector<Command> card_enrol_commands() { return {}; }
 
 std::vector<Command> all_commands() {
     std::vector<Command> all;
-    for (auto group : {hub_commands, roster_commands, event_commands, badge_commands, card_enrol_commands,
+    for (auto group : {hub_commands, hub_migrate_commands, roster_commands, event_commands, badge_commands, card_enrol_commands,
                        attendance_commands, progress_commands, device_commands, register_commands, staff_commands,
                        school_commands, central_commands, facilitator_commands, satisfaction_commands,
                        demo_commands})

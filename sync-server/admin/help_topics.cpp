@@ -209,6 +209,27 @@ void facilitators_brief(std::ostream& out) {
     out << "\n";
 }
 
+// Moving a hub from its SQLite file to PostgreSQL (muster hub migrate; docs/scale.md).
+void postgresql(std::ostream& out) {
+    out << "Moving a hub to PostgreSQL (muster hub migrate --to postgresql://...; docs/scale.md):\n"
+           "  1. Stop muster-sync-server. Make an empty database for the hub (createdb), owned by the user\n"
+           "     in the URL.\n"
+           "  2. muster hub migrate --to postgresql://USER:PASSWORD@HOST:PORT/DATABASE\n"
+           "     copies every table in one transaction (all or nothing), ids, change clock and sync\n"
+           "     positions included, checks each table's row count, and sets [hub] database in\n"
+           "     sync-server.toml to the URL. It prints the rows per table (counts only).\n"
+           "  3. Start muster-sync-server again: devices and tablets carry on where they were.\n"
+           "  hub.db is not changed: keep it as the backup of the hub before the move. To go back, set\n"
+           "  [hub] database = \"hub.db\" (anything recorded on PostgreSQL since is then not on it).\n"
+           "  Refused, nothing changed (exit 2): a database that already holds hub data, a hub already on\n"
+           "  PostgreSQL, a URL that is not postgresql://. A server that cannot be reached, or a copy\n"
+           "  that fails part way, leaves the database empty and the file as it was (exit 1).\n";
+}
+
+void postgresql_brief(std::ostream& out) {
+    out << "PostgreSQL: muster hub migrate --to postgresql://... copies the hub (all or nothing); hub.db stays as the backup.\n";
+}
+
 constexpr HelpTopic topics[] = {
     {"roles", "roles a roster may give and their other spellings", roles, roles_brief},
     {"programmes", "programme templates and their item codes", programmes, programmes_brief},
@@ -220,6 +241,7 @@ constexpr HelpTopic topics[] = {
     {"central", "records sent to the CRM and the lead provider: targets, entry states, retry", central, central_brief},
     {"facilitators", "what counts as a facilitator's delivered session; the CSV's columns", facilitators, facilitators_brief},
     {"satisfaction", "the satisfaction question: what is kept and the 90 % target", satisfaction, satisfaction_brief},
+    {"postgresql", "moving the hub's database to PostgreSQL: muster hub migrate", postgresql, postgresql_brief},
 };
 
 }  // namespace
@@ -231,7 +253,7 @@ const HelpTopic* find_help_topic(std::string_view name) {
     constexpr std::pair<std::string_view, std::string_view> aliases[] = {
         {"role", "roles"}, {"programme", "programmes"}, {"templates", "programmes"}, {"column", "columns"}, {"status", "statuses"},
         {"mark", "marks"}, {"corrections", "marks"},
-        {"facilitator", "facilitators"}, {"facilitator-columns", "facilitators"}};
+        {"facilitator", "facilitators"}, {"facilitator-columns", "facilitators"}, {"migrate", "postgresql"}};
     for (auto& [alias, topic] : aliases)
         if (name == alias) name = topic;
     for (const auto& t : topics)
@@ -255,6 +277,7 @@ std::vector<const HelpTopic*> topics_for_command(const std::string& name, const 
     if (group == "central") out.push_back(find_help_topic("central"));
     if (name == "facilitators") out.push_back(find_help_topic("facilitators"));
     if (name == "satisfaction") out.push_back(find_help_topic("satisfaction"));
+    if (name == "hub migrate") out.push_back(find_help_topic("postgresql"));
     return out;
 }
 

@@ -68,6 +68,10 @@ public:
     // Sets sync-server.toml's server.public_url, every other line of the file as it was
     // (the file is replaced whole, and only if it still reads back as TOML with that URL).
     void set_public_url(const std::string& url) const;
+    // Sets sync-server.toml's [hub] database (a file, or a postgresql:// URL after `muster hub
+    // migrate`), every other line as it was; checked as set_public_url checks
+    // (hub_database_location.cpp).
+    void set_database_location(const std::string& location) const;
     // sync-server.toml's server.listen and server.port (the server's defaults when absent).
     std::string server_listen() const;
     int server_port() const;
