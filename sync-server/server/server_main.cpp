@@ -160,7 +160,7 @@ int main(int argc, char** argv) {
         if (!muster::log::parse_level(config.log_level, level)) throw ServerConfigError("log.level: debug, info, warn or error");
         validate(config);
         muster::log::Logger logger(level);
-        logger.info("hub_database", {{"engine", muster::db::is_postgresql_url(config.database) ? "postgresql" : "sqlite"},
+        logger.debug("hub_database", {{"engine", muster::db::is_postgresql_url(config.database) ? "postgresql" : "sqlite"},
                                      {"location", muster::db::redact_url(config.database)}});
         DatabaseSyncStore store(config.database, device_secrets_key(config, logger), config.changes_page, config.changes_bytes);
         // The hub's change clock heard live: uploads and marks publish to it, the watcher

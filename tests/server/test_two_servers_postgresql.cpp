@@ -146,7 +146,8 @@ TEST_CASE("two servers on one PostgreSQL database: an upload to one is served by
     REQUIRE(acked(signed_request(s.a.port(), "POST", "/v1/upload", upload({record}), s.h.as("entrance-1")), record.uuid));
     CHECK(has(served_check_ins(s.b.port(), s.h, "entrance-2"), record.uuid));
     CHECK(s.h.count("SELECT COUNT(*) FROM check_ins") == 1);
-    CHECK(read_text_file(s.h.hub + "/a.log").find("\"engine\":\"postgresql\"") != std::string::npos);
+    CHECK(wait_until([&] { return read_text_file(s.h.hub + "/a.log").find("change_listen_started") != std::string::npos; },
+                     std::chrono::seconds(10)));
 }
 
 TEST_CASE("two servers on one PostgreSQL database: a request replayed to the other is refused", "[server][postgres]") {
