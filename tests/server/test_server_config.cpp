@@ -70,3 +70,27 @@ TEST_CASE("A reply is given the request timeout plus its size at the minimum rat
     CHECK(reply_deadline(c, 4 << 20) == std::chrono::milliseconds(10'000 + 64'000));  // a full 4 MiB changes page
     CHECK(reply_deadline(c, 32 * 1024) == std::chrono::milliseconds(10'500));
 }
+
+TEST_CASE("hub.database is a file beside the configuration or a postgresql URL without a password", "[sync][config]") {
+    muster::test::TempDir dir;
+    auto write = [&](const std::string& text) {
+        std::ofstream(dir.file("s.toml")) << "[tls]\nenabled = false\n" << text;
+        return dir.file("s.toml");
+    };
+    CHECK(load_server_config(write("")).database == dir.file("hub.db"));
+    CHECK(load_server_config(write("[hub]\ndatabase = \"data/x.db\"\n")).database == dir.file("data/x.db"));
+    auto pg = load_server_config(write("[hub]\ndatabase = \"postgresql://muster@db.example.org:5432/hub\"\n"));
+    CHECK(pg.database == "postgresql://muster@db.example.org:5432/hub");
+    pg.listen = "127.0.0.1";
+    CHECK_NOTHROW(validate(pg));  // no file to look for
+    try {
+        load_server_config(write("[hub]\ndatabase = \"postgresql://muster:hunter2@db.example.org/hub\"\n"));
+        FAIL("a URL with a password was taken");
+    } catch (const ServerConfigError& e) {
+        std::string said = e.what();
+        CHECK(said.find("hunter2") == std::string::npos);
+        CHECK(said.find("pgpass") != std::string::npos);
+    }
+    CHECK_THROWS_WITH(load_server_config(write("[hub]\ndatabase = \"postgres://m@h/db?password=hunter2\"\n")),
+                      Catch::Contains("PGPASSFILE") && !Catch::Contains("hunter2"));
+}
