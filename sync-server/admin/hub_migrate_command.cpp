@@ -4,7 +4,6 @@
 // "Moving a hub to PostgreSQL").
 #include "command.hpp"
 
-#include "muster/config/toml_file.hpp"
 #include "muster/db/postgresql.hpp"
 #include "muster/store/hub_copy.hpp"
 #include "muster/store/schema.hpp"
@@ -18,26 +17,17 @@
 namespace muster::admin {
 namespace {
 
-// The database sync-server.toml names today: [hub] database, a path relative to the file
-// (hub.db when the file or the field is absent), or a postgresql:// URL.
-std::string current_database(const HubDir& hub) {
-    if (!std::filesystem::exists(hub.server_config_path())) return hub.database_path().string();
-    try {
-        config::TomlFile toml(hub.server_config_path());
-        auto text = toml.text("hub.database");
-        if (text && db::is_postgresql_url(*text)) return *text;
-        return toml.path("hub.database", "hub.db").string();
-    } catch (const ConfigError& e) {
-        throw UsageError(e.what());
-    }
-}
-
 int hub_migrate(const Args& a, Context& ctx) {
     const std::string url = a.require("to");
     if (!db::is_postgresql_url(url))
         throw UsageError("--to: expected a postgresql:// URL (postgresql://USER@HOST:PORT/DATABASE), not '" + url + "'");
     const std::string shown = db::redact_url(url);
-    std::string source = current_database(ctx.hub);
+    // The same rule as `muster init --database` and the server: sync-server.toml is no place
+    // for a password.
+    if (shown != url)
+        throw UsageError("--to: leave the password out of the URL; put it in ~/.pgpass (or the file PGPASSFILE "
+                         "names, mode 600): " + shown);
+    std::string source = ctx.hub.database_location();
     if (db::is_postgresql_url(source))
         throw UsageError("this hub is already on PostgreSQL (" + ctx.hub.server_config_path().string() + " names " +
                          db::redact_url(source) + ")");
@@ -95,8 +85,9 @@ std::vector<Command> hub_migrate_commands() {
     return {{"hub migrate",
              "Copy the hub's SQLite database into an empty PostgreSQL database and point the sync server at it",
              "--to postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE [--hub DIR]\n\n"
-             "  --to  an empty database (made with createdb) that the hub will live in; its URL, password\n"
-             "        included, goes into sync-server.toml (mode 600). Stop muster-sync-server first.\n"
+             "  --to  an empty database (made with createdb) that the hub will live in; its URL (no\n"
+             "        password: libpq reads it from ~/.pgpass or PGPASSFILE) goes into sync-server.toml.\n"
+             "        Stop muster-sync-server first.\n"
              "Every table is copied in one transaction with its ids, change clock and sync positions (devices\n"
              "carry on where they were), and each table's row count is checked before it commits. hub.db is\n"
              "not changed: it stays as the backup. Refused, with nothing changed, when the database already\n"
