@@ -3,6 +3,7 @@
 
 #include "retry_policy.hpp"
 
+#include "muster/db/postgresql.hpp"
 #include "muster/store/central_outbox.hpp"
 #include "muster/store/schema.hpp"
 
@@ -16,6 +17,19 @@
 namespace muster::central {
 
 using Kind = store::DeliveryResult::Kind;
+
+namespace {
+
+// The longest a claimed batch can rightly stay `sending`: the batch's request, then (after a
+// 4xx) one request per record, each within timeout_ms and a rate-limit wait of up to 1 s,
+// and a minute for the database. On PostgreSQL an entry `sending` for longer than this was
+// claimed by a server process that died: another process releases it (several processes
+// share one outbox, and one starting must not resend what another is still sending).
+TimeMs send_lease_ms(const TargetConfig& t) {
+    return static_cast<TimeMs>(t.batch_size + 1) * (t.timeout_ms + 1'000) + 60'000;
+}
+
+}  // namespace
 
 struct DeliveryWorker::Impl {
     Impl(std::string d, CentralConfig c, log::Logger& l, Clock k, std::vector<std::unique_ptr<DeliveryTarget>> t)
@@ -96,11 +110,22 @@ struct DeliveryWorker::Impl {
         std::mt19937_64 random{std::random_device{}()};
         std::unique_ptr<db::Database> db;
         std::vector<store::DeliveryResult> unrecorded;  // outcomes the database refused once (busy): kept, tried again
+        // Several processes share a PostgreSQL hub's outbox: look for a dead one's entries now
+        // and then (start() already did once).
+        const bool shared_outbox = db::is_postgresql_url(database);
+        const TimeMs lease = send_lease_ms(target);
+        TimeMs next_release = clock() + std::min<TimeMs>(lease / 2, 60'000);
         while (!should_stop()) {
             const std::uint64_t seen = wake_count();
             std::optional<TimeMs> due;
             try {
                 if (!db) db = store::open_database(database);
+                if (shared_outbox && clock() >= next_release) {
+                    // Another process that died mid-send left these: theirs to take over.
+                    const int released = store::release_interrupted_deliveries(*db, clock(), target.name, lease);
+                    if (released > 0) log.info("central_released", {{"target", target.name}, {"entries", released}});
+                    next_release = clock() + std::min<TimeMs>(lease / 2, 60'000);
+                }
                 if (!unrecorded.empty()) {
                     store::record_delivery_results(*db, unrecorded, clock());
                     unrecorded.clear();
@@ -121,7 +146,8 @@ struct DeliveryWorker::Impl {
                 due = store::next_delivery_due(*db, target.name);
             } catch (const std::exception& e) {
                 // A busy or failing database: look again after the poll interval. Entries left
-                // `sending` are released at the next start.
+                // `sending` are released at the next start (or, on PostgreSQL, by any process
+                // once their lease is over).
                 log.warn("central_worker_error", {{"target", target.name}, {"error", e.what()}});
                 due.reset();
             }
@@ -154,7 +180,13 @@ void DeliveryWorker::start() {
         std::vector<store::CentralTarget> listed;
         for (const auto& t : s.config.targets) listed.push_back({t.name, t.kind});
         store::register_central_targets(*db, listed, s.clock());
-        const int released = store::release_interrupted_deliveries(*db, s.clock());
+        // A SQLite hub has one server process: what is `sending` as it starts was interrupted.
+        int released = 0;
+        if (!db::is_postgresql_url(s.database))
+            released = store::release_interrupted_deliveries(*db, s.clock());
+        else
+            for (const auto& t : s.config.targets)
+                released += store::release_interrupted_deliveries(*db, s.clock(), t.name, send_lease_ms(t));
         if (released > 0) s.log.info("central_released", {{"entries", released}});
     }
     s.started = true;

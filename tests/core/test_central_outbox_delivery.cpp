@@ -60,6 +60,26 @@ TEST_CASE("A claim never hands out a version while an older one is being sent", 
     CHECK(second[0].record_id == again[0].record_id);
 }
 
+TEST_CASE("With several processes on one outbox only a claim older than its lease is released, and only its target's",
+          "[central][outbox][worker][engines]") {
+    test::CentralHub h;
+    h.ready();
+    const TimeMs t = h.signed_at + 10;
+    const TimeMs lease = 120'000;
+    auto claimed = store::claim_due_deliveries(h.db, "crm", 2, t);  // another process, still sending
+    REQUIRE(claimed.size() == 2);
+    // A process starting a minute later leaves them: they may still be on their way.
+    CHECK(store::release_interrupted_deliveries(h.db, t + 60'000, "crm", lease) == 0);
+    // Another target's name releases nothing of this one's, however old.
+    CHECK(store::release_interrupted_deliveries(h.db, t + 10 * lease, "other", lease) == 0);
+    CHECK(h.count("SELECT count(*) FROM central_deliveries WHERE state = 'sending'") == 2);
+    // Past the lease, the process that claimed them is taken to be dead: they are pending again.
+    CHECK(store::release_interrupted_deliveries(h.db, t + lease, "crm", lease) == 2);
+    CHECK(h.count("SELECT count(*) FROM central_deliveries WHERE state = 'sending'") == 0);
+    CHECK(h.count("SELECT count(*) FROM central_deliveries WHERE target = 'crm' AND state = 'pending' AND attempts = 1 "
+                  "AND next_attempt_ms = " + std::to_string(t + lease)) == 2);
+}
+
 TEST_CASE("Entries a stopped server left sending are released at start", "[central][outbox][worker][engines]") {
     test::CentralHub h;
     h.ready();

@@ -100,11 +100,12 @@ void record_delivery_results(db::Database& db, std::span<const DeliveryResult> r
     tx.commit();
 }
 
-int release_interrupted_deliveries(db::Database& db, TimeMs now) {
+int release_interrupted_deliveries(db::Database& db, TimeMs now, std::string_view target, TimeMs stale_after_ms) {
     db::Transaction tx(db);
     auto& s = db.cached("UPDATE central_deliveries SET state = 'pending', next_attempt_ms = ?1, updated_ms = ?1, "
-                        "last_error = 'interrupted: the server stopped while sending' WHERE state = 'sending'");
-    s.bind(1, now).run();
+                        "last_error = 'interrupted: the server stopped while sending' "
+                        "WHERE state = 'sending' AND updated_ms <= ?2 AND (?3 = '' OR target = ?3)");
+    s.bind_all(now, now - stale_after_ms, target).run();
     const int released = db.changes();
     tx.commit();
     return released;

@@ -88,9 +88,13 @@ struct DeliveryResult {
 // Records outcomes of claimed entries (one transaction). An entry no longer `sending` (it was
 // released by a restart and claimed again) is left as it is.
 void record_delivery_results(db::Database& db, std::span<const DeliveryResult> results, TimeMs now);
-// At the worker's start: entries a stopped server left `sending` become pending, due now
-// (the receiver removes a duplicate by its idempotency key). Returns how many.
-int release_interrupted_deliveries(db::Database& db, TimeMs now);
+// Entries a stopped server left `sending` become pending, due now (the receiver removes a
+// duplicate by its idempotency key). Only those of `target` (empty: every target) claimed at
+// least `stale_after_ms` ago: 0 when the one server of a SQLite hub starts, since nothing
+// else can be sending; on PostgreSQL, where other server processes may be mid-send, the
+// longest a send can take (delivery_worker.cpp), so only a dead process's entries qualify.
+// Returns how many.
+int release_interrupted_deliveries(db::Database& db, TimeMs now, std::string_view target = {}, TimeMs stale_after_ms = 0);
 // The soonest next_attempt_ms among the target's pending entries (nullopt: none pending).
 std::optional<TimeMs> next_delivery_due(db::Database& db, std::string_view target);
 
