@@ -1,21 +1,16 @@
 #include "muster/store/hub_copy.hpp"
 
 #include "muster/store/schema.hpp"
+#include "row_copy.hpp"
 
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <map>
-#include <optional>
 #include <set>
 
 namespace muster::store {
 namespace {
-
-// Rows per INSERT: a statement of 500 rows costs one round trip instead of 500. PostgreSQL
-// takes at most 65535 parameters a statement, so a wide table gets fewer.
-constexpr std::size_t rows_per_insert = 500;
-constexpr std::size_t max_parameters = 60000;
 
 // Table and column names come from the two catalogs, never from rows; quoted all the same,
 // and refused if they are not the plain names the migrations make.
@@ -113,102 +108,16 @@ void require_empty_target(db::Database& pg, const std::vector<std::string>& orde
     }
 }
 
-// One cell as SQLite stored it; bound by that type, so PostgreSQL checks it against the
-// column (and refuses, aborting the copy, rather than coercing silently).
-struct Cell {
-    enum class Kind { null, integer, real, text, blob } kind = Kind::null;
-    std::int64_t integer = 0;
-    double real = 0;
-    std::string bytes;
-};
-
-Cell read_cell(const db::Statement& r, int value_column) {
-    Cell c;
-    std::string type = r.text(value_column + 1);  // typeof(x), selected after x
-    if (type == "integer") {
-        c.kind = Cell::Kind::integer;
-        c.integer = r.int64(value_column);
-    } else if (type == "real") {
-        c.kind = Cell::Kind::real;
-        c.real = r.real(value_column);
-    } else if (type == "text") {
-        c.kind = Cell::Kind::text;
-        c.bytes = r.text(value_column);
-    } else if (type == "blob") {
-        c.kind = Cell::Kind::blob;
-        c.bytes = r.blob(value_column);
-    }
-    return c;
-}
-
-void bind_cell(db::Statement& st, int index, const Cell& c) {
-    switch (c.kind) {
-    case Cell::Kind::null: st.bind(index, nullptr); break;
-    case Cell::Kind::integer: st.bind(index, c.integer); break;
-    case Cell::Kind::real: st.bind(index, c.real); break;
-    case Cell::Kind::text: st.bind(index, std::string_view(c.bytes)); break;
-    case Cell::Kind::blob: st.bind_blob(index, c.bytes.data(), c.bytes.size()); break;
-    }
-}
-
-std::string insert_sql(const std::string& table, const std::vector<std::string>& columns, std::size_t rows) {
-    std::string sql = "INSERT INTO " + quoted(table) + " (";
-    for (std::size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + quoted(columns[i]);
-    sql += ") VALUES ";
-    int parameter = 0;
-    for (std::size_t r = 0; r < rows; ++r) {
-        sql += r ? ", (" : "(";
-        for (std::size_t i = 0; i < columns.size(); ++i) sql += (i ? ", ?" : "?") + std::to_string(++parameter);
-        sql += ")";
-    }
-    return sql;
-}
-
-// Copies one table; returns the rows read from the source.
+// Copies one table; returns the rows read from the source. Each cell is bound as what
+// SQLite stored (row_copy), so PostgreSQL checks it against the column (and refuses,
+// aborting the copy, rather than coercing silently).
 std::int64_t copy_table(db::Database& from, db::Database& to, const std::string& table) {
     auto columns = sqlite_columns(from, table);
     std::string select = "SELECT ";
-    for (std::size_t i = 0; i < columns.size(); ++i)
-        select += (i ? ", " : "") + quoted(columns[i]) + ", typeof(" + quoted(columns[i]) + ")";
+    for (std::size_t i = 0; i < columns.size(); ++i) select += (i ? ", " : "") + quoted(columns[i]);
     select += " FROM " + quoted(table);
-
-    const std::size_t batch_rows = std::max<std::size_t>(1, std::min(rows_per_insert, max_parameters / columns.size()));
-    std::optional<db::Statement> full_batch;  // prepared once, used for every full batch
-    std::vector<std::vector<Cell>> batch;
-    std::int64_t copied = 0;
-    auto flush = [&] {
-        if (batch.empty()) return;
-        std::optional<db::Statement> partial;
-        db::Statement* st = nullptr;
-        if (batch.size() == batch_rows) {
-            if (!full_batch) full_batch.emplace(to.prepare(insert_sql(table, columns, batch_rows)));
-            st = &*full_batch;
-        } else {
-            partial.emplace(to.prepare(insert_sql(table, columns, batch.size())));
-            st = &*partial;
-        }
-        int index = 0;
-        for (const auto& row : batch)
-            for (const auto& cell : row) bind_cell(*st, ++index, cell);
-        try {
-            st->run();
-        } catch (const db::Error& e) {
-            throw db::Error(e.extended_code(), "copying table " + table + " (rows " + std::to_string(copied + 1) + " to " +
-                                                   std::to_string(copied + static_cast<std::int64_t>(batch.size())) +
-                                                   "): " + e.what());
-        }
-        copied += static_cast<std::int64_t>(batch.size());
-        batch.clear();
-    };
-    from.prepare(select).for_each_row([&](const db::Statement& r) {
-        std::vector<Cell> row;
-        row.reserve(columns.size());
-        for (std::size_t i = 0; i < columns.size(); ++i) row.push_back(read_cell(r, static_cast<int>(2 * i)));
-        batch.push_back(std::move(row));
-        if (batch.size() == batch_rows) flush();
-    });
-    flush();
-    return copied;
+    auto rows = from.prepare(select);
+    return copy_rows(rows, to, table, columns);
 }
 
 }  // namespace

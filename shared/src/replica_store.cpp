@@ -2,6 +2,9 @@
 
 #include "muster/store/check_in_store.hpp"
 #include "muster/util/text.hpp"
+#include "row_copy.hpp"
+
+#include <sqlite3.h>
 
 #include <set>
 
@@ -94,55 +97,71 @@ std::vector<ParticipantId> replace_facilitators(db::Database& db, const sync::Ro
     return before;
 }
 
+// The device's columns of `table`, in order (a device database is always SQLite).
+std::vector<std::string> device_columns(db::Database& device, const std::string& table) {
+    auto columns = device.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
+                       .bind(1, table)
+                       .query_all([](const db::Statement& r) { return r.text(0); });
+    if (columns.empty()) throw db::Error(SQLITE_ERROR, "the device database has no table " + table);
+    return columns;
+}
+
+std::string select_sql(const std::vector<std::string>& columns, const std::string& table) {
+    std::string sql = "SELECT ";
+    for (std::size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + quoted_name(columns[i]);
+    return sql + " FROM " + quoted_name(table);
+}
+
 }  // namespace
 
-void copy_hub_to_device(db::Database& device, const std::string& hub_path, EventId event) {
-    auto attach = device.prepare("ATTACH DATABASE ?1 AS hub");
-    attach.bind(1, hub_path);
-    attach.run();
-    {
-        db::Transaction tx(device);
-        device.exec("INSERT INTO hub SELECT * FROM hub.hub");
-        device.exec("UPDATE change_clock SET value = (SELECT value FROM hub.change_clock)");
-        // Only the event's people: those enrolled and its rooms' facilitators (the same scope
-        // as the hub's changes, docs/security.md). A device left in a venue holds no one else.
-        device.exec("CREATE TEMP TABLE scope (pid INTEGER PRIMARY KEY)");
-        for (const char* sql : {
-                 "INSERT OR IGNORE INTO temp.scope SELECT participant_id FROM hub.enrolments WHERE event_id = ?1",
-                 "INSERT OR IGNORE INTO temp.scope SELECT f.participant_id FROM hub.room_facilitators f "
-                 "JOIN hub.rooms r ON r.id = f.room_id WHERE r.event_id = ?1",
-             }) {
-            auto s = device.prepare(sql);
-            s.bind(1, event);
-            s.run();
-        }
-        device.exec("INSERT INTO participants (id, trn, email, first_name, last_name, preferred_name, school_name, school_urn, "
-                    "role, programme, cohort, programme_year, part_time, lead_provider, delivery_partner, changed_at) "
-                    "SELECT id, trn, NULL, first_name, last_name, preferred_name, school_name, school_urn, role, programme, "
-                    "cohort, programme_year, part_time, NULL, NULL, changed_at FROM hub.participants "
-                    "WHERE id IN (SELECT pid FROM temp.scope)");
-        for (const char* sql : {
-                 "INSERT INTO events SELECT * FROM hub.events WHERE id = ?1",
-                 "INSERT INTO sessions SELECT * FROM hub.sessions WHERE event_id = ?1",
-                 "INSERT INTO rooms SELECT * FROM hub.rooms WHERE event_id = ?1",
-                 "INSERT INTO room_facilitators SELECT f.* FROM hub.room_facilitators f JOIN hub.rooms r ON r.id = f.room_id "
-                 "WHERE r.event_id = ?1",
-                 "INSERT INTO enrolments SELECT * FROM hub.enrolments WHERE event_id = ?1",
-                 "INSERT INTO check_ins SELECT * FROM hub.check_ins WHERE event_id = ?1",
-                 "INSERT INTO corrections SELECT * FROM hub.corrections WHERE event_id = ?1",
-             }) {
-            auto s = device.prepare(sql);
-            s.bind(1, event);
-            s.run();
-        }
-        device.exec("INSERT INTO badges SELECT * FROM hub.badges WHERE participant_id IN (SELECT pid FROM temp.scope)");
-        device.exec("INSERT INTO nfc_cards SELECT * FROM hub.nfc_cards WHERE participant_id IN (SELECT pid FROM temp.scope)");
-        // The device has everything up to the hub's clock now: its first sync asks from here.
-        device.exec("INSERT INTO settings (key, value) SELECT 'sync.cursor', value FROM hub.change_clock");
-        device.exec("DROP TABLE temp.scope");
-        tx.commit();
-    }
-    device.exec("DETACH DATABASE hub");
+void copy_hub_to_device(db::Database& device, db::Database& hub, EventId event) {
+    // One snapshot of the hub (a server writing meanwhile cannot tear the copy) and one
+    // transaction on the device. The hub is read with SQL both engines accept, so a hub on
+    // PostgreSQL provisions devices as one on SQLite does.
+    db::Transaction reading(hub, db::Transaction::Kind::deferred);
+    db::Transaction tx(device);
+    // Every column the device's table has, read by name from the hub's twin: the schemas
+    // match (the same migrations; tests/pg compares PostgreSQL's column by column).
+    auto copy = [&](const std::string& table, const std::string& where) {
+        auto columns = device_columns(device, table);
+        auto select = hub.prepare(select_sql(columns, table) + where);
+        if (!where.empty()) select.bind(1, event);
+        copy_rows(select, device, table, columns);
+    };
+    copy("hub", "");
+    auto clock = hub.prepare("SELECT value FROM change_clock").query_one([](const db::Statement& r) { return r.int64(0); });
+    if (!clock) throw db::Error(SQLITE_ERROR, "the hub's database has no change clock");
+    device.prepare("UPDATE change_clock SET value = ?1").bind(1, *clock).run();
+
+    // Only the event's people: those enrolled and its rooms' facilitators (the same scope
+    // as the hub's changes, docs/security.md). A device left in a venue holds no one else.
+    const std::string in_scope =
+        " IN (SELECT participant_id FROM enrolments WHERE event_id = ?1 UNION "
+        "SELECT f.participant_id FROM room_facilitators f JOIN rooms r ON r.id = f.room_id WHERE r.event_id = ?1)";
+    // Emails, lead providers and delivery partners stay on the hub: read as NULL.
+    const std::vector<std::string> person{"id",          "trn",           "email",          "first_name", "last_name",
+                                          "preferred_name", "school_name", "school_urn",     "role",       "programme",
+                                          "cohort",      "programme_year", "part_time",      "lead_provider",
+                                          "delivery_partner", "changed_at"};
+    auto people = hub.prepare(
+        "SELECT id, trn, NULL, first_name, last_name, preferred_name, school_name, school_urn, role, programme, cohort, "
+        "programme_year, part_time, NULL, NULL, changed_at FROM participants WHERE id" + in_scope);
+    people.bind(1, event);
+    copy_rows(people, device, "participants", person);
+
+    copy("events", " WHERE id = ?1");
+    copy("sessions", " WHERE event_id = ?1");
+    copy("rooms", " WHERE event_id = ?1");
+    copy("room_facilitators", " WHERE room_id IN (SELECT id FROM rooms WHERE event_id = ?1)");
+    copy("enrolments", " WHERE event_id = ?1");
+    copy("check_ins", " WHERE event_id = ?1");
+    copy("corrections", " WHERE event_id = ?1");
+    copy("badges", " WHERE participant_id" + in_scope);
+    copy("nfc_cards", " WHERE participant_id" + in_scope);
+    // The device has everything up to the hub's clock now: its first sync asks from here.
+    device.prepare("INSERT INTO settings (key, value) VALUES ('sync.cursor', ?1)").bind(1, *clock).run();
+    tx.commit();
+    reading.commit();
 }
 
 void apply_changes(db::Database& db, const sync::Changes& c) {

@@ -61,11 +61,11 @@ bool is_valid_device_id(std::string_view id) {
     return true;
 }
 
-void write_device_database(const std::filesystem::path& hub_db_path, const std::filesystem::path& device_db_path,
+void write_device_database(db::Database& hub_db, const std::filesystem::path& device_db_path,
                            EventId event, std::int64_t seq_floor) {
     std::filesystem::remove(device_db_path);
     auto dev = store::open_database(device_db_path);
-    store::copy_hub_to_device(*dev, hub_db_path.string(), event);
+    store::copy_hub_to_device(*dev, hub_db, event);
     if (seq_floor > 0) store::set_setting(*dev, std::string(store::device_seq_floor_key), std::to_string(seq_floor));
 }
 
@@ -87,11 +87,6 @@ void check_device_spec(db::Database& hub_db, const DeviceSpec& spec) {
 std::filesystem::path provision_device(const HubDir& hub, db::Database& hub_db, const DeviceSpec& spec,
                                        const std::filesystem::path& out, bool reissue) {
     check_device_spec(hub_db, spec);
-    // The device's first database is copied from hub.db with SQLite's ATTACH, which cannot
-    // read a PostgreSQL hub: refused before any row is written (docs/scale.md).
-    if (hub.on_postgresql())
-        throw UsageError("device folders are made from a hub on SQLite: provision the device on the hub before moving "
-                         "it to PostgreSQL (muster hub migrate), or see docs/scale.md");
     if (std::filesystem::exists(out / "device.toml")) throw UsageError(out.string() + " already holds a device");
     std::string pin_hash = hash_pin(spec.pin);
     auto secret = sync::generate_secret();
@@ -108,7 +103,7 @@ std::filesystem::path provision_device(const HubDir& hub, db::Database& hub_db, 
                                    "for another event: muster device move)");
     create_private_folder(out);
     std::filesystem::copy_file(hub.public_key_path(), out / "hub-public.pem", std::filesystem::copy_options::overwrite_existing);
-    write_device_database(hub.database_path(), out / "device.db", spec.event_id, store::hub_device_seq_max(hub_db, spec.id));
+    write_device_database(hub_db, out / "device.db", spec.event_id, store::hub_device_seq_max(hub_db, spec.id));
     write_secret_file(out / "device.secret", secret);
     bool have_cert = std::filesystem::exists(hub.tls_certificate_path());
     if (have_cert)

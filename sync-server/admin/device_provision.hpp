@@ -38,8 +38,9 @@ void check_device_spec(db::Database& hub_db, const DeviceSpec& spec);
 std::filesystem::path provision_device(const HubDir& hub, db::Database& hub_db, const DeviceSpec& spec,
                                        const std::filesystem::path& out, bool reissue = false);
 
-// Copies what a device may hold from the hub database into a fresh device database.
-void write_device_database(const std::filesystem::path& hub_db_path, const std::filesystem::path& device_db_path,
+// Copies what a device may hold from the hub database (SQLite or PostgreSQL) into a fresh
+// device database.
+void write_device_database(db::Database& hub_db, const std::filesystem::path& device_db_path,
                            EventId event, std::int64_t seq_floor = 0);
 
 bool is_valid_device_id(std::string_view id);

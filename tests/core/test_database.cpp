@@ -58,6 +58,22 @@ TEST_CASE("values are bound, never spliced into SQL", "[db]") {
     CHECK(s.text(0) == evil);
 }
 
+TEST_CASE("a row says how many columns it has and what each cell holds (SQLite)", "[db]") {
+    test::TempDir dir;
+    db::Database db(dir.file("t.db"));
+    db.exec("CREATE TABLE t (i INTEGER, f REAL, s TEXT, b BLOB)");
+    const std::string blob("\x00\x01", 2);
+    db.prepare("INSERT INTO t VALUES (8, 0.5, 'x', ?1)").bind_blob(1, blob.data(), blob.size()).run();
+    auto s = db.prepare("SELECT i, f, s, b, NULL FROM t");
+    REQUIRE(s.step());
+    REQUIRE(s.column_count() == 5);
+    CHECK(s.column_type(0) == db::ColumnType::integer);
+    CHECK(s.column_type(1) == db::ColumnType::real);
+    CHECK(s.column_type(2) == db::ColumnType::text);
+    CHECK(s.column_type(3) == db::ColumnType::blob);
+    CHECK(s.column_type(4) == db::ColumnType::null);
+}
+
 TEST_CASE("migrations run once at open, are recorded, and a newer file is refused", "[db][schema]") {
     test::TempDir dir;
     auto path = dir.file("hub.db");

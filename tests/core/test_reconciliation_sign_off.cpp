@@ -170,12 +170,11 @@ TEST_CASE("The audit log lists every correction and the sign-off oldest first", 
     CHECK(store::event_audit(h.db, 9999).empty());
 }
 
-// SQLite only: it provisions the kiosk with copy_hub_to_device, which reads the hub's database file.
-TEST_CASE("A hub correction reaches the devices and a kiosk counts only present, late and left-early marks", "[reconciliation][sync]") {
+TEST_CASE("A hub correction reaches the devices and a kiosk counts only present, late and left-early marks", "[reconciliation][sync][engines]") {
     test::ReconHub h;
     // A kiosk provisioned before the day: its copy of the event, and its cursor.
     auto device_db = store::open_database(h.hub.dir.file("device.db"));
-    store::copy_hub_to_device(*device_db, h.hub.dir.file("hub.db"), h.event);
+    store::copy_hub_to_device(*device_db, h.db, h.event);
     const auto cursor = store::current_change(h.db);
 
     // Hub staff mark everyone (as an absence excused in advance would be).

@@ -80,6 +80,22 @@ TEST_CASE("values go in and come out as they do on SQLite", "[pg][engine]") {
     CHECK(db.last_insert_rowid() == *id + 1);
 }
 
+TEST_CASE("a row says how many columns it has and what each cell holds", "[pg][engine]") {
+    auto pg = test::fresh_postgres_database();
+    db::Database db(pg.url());
+    db.exec("CREATE TABLE t (i2 SMALLINT, i4 INTEGER, i8 BIGINT, f DOUBLE PRECISION, s TEXT, b BYTEA)");
+    const std::string blob("\x00\x01", 2);
+    db.prepare("INSERT INTO t VALUES (2, 4, 8, 0.5, 'x', ?1)").bind_blob(1, blob.data(), blob.size()).run();
+    auto s = db.prepare("SELECT i2, i4, i8, i8 > 1, f, sum(i8) OVER (), s, b, NULL, CAST(NULL AS BIGINT) FROM t");
+    REQUIRE(s.step());
+    REQUIRE(s.column_count() == 10);
+    using T = db::ColumnType;
+    const std::vector<T> expected{T::integer, T::integer, T::integer, T::integer, T::real,
+                                  T::real,    T::text,    T::blob,    T::null,    T::null};
+    for (int i = 0; i < 10; ++i) CHECK(s.column_type(i) == expected[static_cast<std::size_t>(i)]);
+    s.reset();
+}
+
 TEST_CASE("a cached statement is prepared once for each set of parameter types", "[pg][engine]") {
     auto pg = test::fresh_postgres_database();
     db::Database db(pg.url());

@@ -24,6 +24,8 @@ public:
     virtual bool step() = 0;
     virtual void reset() noexcept = 0;  // back to before the first step, bindings cleared
 
+    virtual int column_count() const = 0;
+    virtual ColumnType column_type(int column) const = 0;
     virtual bool is_null(int column) const = 0;
     virtual std::int64_t int64(int column) const = 0;
     virtual double real(int column) const = 0;

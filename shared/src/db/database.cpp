@@ -84,6 +84,8 @@ void Statement::run() {
 
 void Statement::reset() noexcept { impl_->reset(); }
 
+int Statement::column_count() const { return impl_->column_count(); }
+ColumnType Statement::column_type(int column) const { return impl_->column_type(column); }
 bool Statement::is_null(int column) const { return impl_->is_null(column); }
 std::int64_t Statement::int64(int column) const { return impl_->int64(column); }
 double Statement::real(int column) const { return impl_->real(column); }

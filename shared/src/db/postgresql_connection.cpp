@@ -32,6 +32,10 @@ constexpr Oid int8_oid = 20;
 constexpr Oid float8_oid = 701;
 constexpr Oid bytea_oid = 17;
 constexpr Oid bool_oid = 16;
+constexpr Oid int2_oid = 21;
+constexpr Oid int4_oid = 23;
+constexpr Oid float4_oid = 700;
+constexpr Oid numeric_oid = 1700;
 
 // The advisory lock every Muster write transaction holds: "MUST", 1.
 constexpr const char* begin_write = "BEGIN; SELECT pg_advisory_xact_lock(1297437524, 1)";
@@ -130,6 +134,21 @@ public:
         for (auto& p : parameters_) p = Parameter{};
     }
 
+    int column_count() const override { return result_ ? PQnfields(result_.get()) : 0; }
+    ColumnType column_type(int column) const override {
+        if (!value(column)) return ColumnType::null;
+        switch (PQftype(result_.get(), column)) {
+        case int2_oid:
+        case int4_oid:
+        case int8_oid:
+        case bool_oid: return ColumnType::integer;
+        case float4_oid:
+        case float8_oid:
+        case numeric_oid: return ColumnType::real;
+        case bytea_oid: return ColumnType::blob;
+        default: return ColumnType::text;
+        }
+    }
     bool is_null(int column) const override { return PQgetisnull(result_.get(), row_, column) != 0; }
     std::int64_t int64(int column) const override {
         const char* v = value(column);

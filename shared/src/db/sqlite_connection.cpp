@@ -79,6 +79,16 @@ public:
         sqlite3_clear_bindings(stmt_);
     }
 
+    int column_count() const override { return sqlite3_column_count(stmt_); }
+    ColumnType column_type(int column) const override {
+        switch (sqlite3_column_type(stmt_, column)) {
+        case SQLITE_INTEGER: return ColumnType::integer;
+        case SQLITE_FLOAT: return ColumnType::real;
+        case SQLITE_TEXT: return ColumnType::text;
+        case SQLITE_BLOB: return ColumnType::blob;
+        default: return ColumnType::null;
+        }
+    }
     bool is_null(int column) const override { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
     std::int64_t int64(int column) const override { return sqlite3_column_int64(stmt_, column); }
     double real(int column) const override { return sqlite3_column_double(stmt_, column); }

@@ -28,6 +28,12 @@ namespace muster::db {
 
 enum class Engine { sqlite, postgresql };
 
+// What a cell of the current row holds, as SQLite's storage classes name it. PostgreSQL's
+// column types map onto them (int2/int4/int8/bool: integer; float4/float8/numeric: real;
+// bytea: blob; anything else: text), so code that copies rows between the engines binds
+// each cell as what it is.
+enum class ColumnType { null, integer, real, text, blob };
+
 namespace detail {
 class StatementImpl;
 class ConnectionImpl;
@@ -110,6 +116,10 @@ public:
         while (step()) std::invoke(visit, std::as_const(*this));
     }
 
+    // The current row's shape: how many columns, and what each cell holds (read after a
+    // step() that returned true; PostgreSQL knows its columns only once the query ran).
+    int column_count() const;
+    ColumnType column_type(int column) const;
     bool is_null(int column) const;
     std::int64_t int64(int column) const;
     int int32(int column) const { return static_cast<int>(int64(column)); }

@@ -9,12 +9,13 @@
 
 namespace muster::store {
 
-// Fills a fresh device database from the hub database at `hub_path`: the hub row and
+// Fills a fresh device database from the hub's database (SQLite or PostgreSQL; read in one
+// snapshot, so no transaction may be open on it), in one device transaction: the hub row and
 // change clock, the event's people without emails (those enrolled and its rooms'
 // facilitators, with their badges and NFC cards; someone else's genuine badge is still
 // recorded, as not expected), the event with its sessions, rooms, enrolments and records,
 // and the sync cursor at the hub's clock.
-void copy_hub_to_device(db::Database& device, const std::string& hub_path, EventId event);
+void copy_hub_to_device(db::Database& device, db::Database& hub, EventId event);
 
 // Upserts every row of `changes` (a roster correction that moves a TRN to another person
 // included), replaces each sent room's facilitator list with the hub's and deletes the
