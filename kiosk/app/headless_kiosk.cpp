@@ -36,11 +36,16 @@ void handle_and_emit(KioskStation& station, const RawScan& scan) {
     emit(scan_report_json(station.handle(scan), scan.input));
 }
 
-// Logs the sync state when it changes (ids and counts, no personal data).
+// Logs the sync state when it changes (ids and counts, no personal data), and a move to
+// another of the device file's servers (indexes in server.url, from 0).
 class SyncWatcher {
 public:
     explicit SyncWatcher(log::Logger& log) : log_(log) {}
     void update(const SyncStatus& st) {
+        if (st.server != server_) {
+            log_.warn("sync_server_switched", {{"from", server_}, {"to", st.server}, {"servers", st.servers}});
+            server_ = st.server;
+        }
         auto key = std::make_tuple(st.online, st.revoked, st.queued == 0, st.rejected, st.clock_flagged);
         if (key == last_) return;
         last_ = key;
@@ -50,6 +55,7 @@ public:
 private:
     log::Logger& log_;
     std::tuple<bool, bool, bool, std::size_t, bool> last_{false, false, true, 0, false};
+    std::size_t server_ = 0;
 };
 
 // Logs source state changes ("NFC reader" ready / unavailable, with the source's sentence).

@@ -2,7 +2,55 @@
 
 #include "muster/config/toml_file.hpp"
 
+#include <algorithm>
+#include <string_view>
+
 namespace muster::kiosk {
+namespace {
+
+// The host a plain http:// URL may name: this machine (a test's server), nothing on a network.
+bool is_loopback(std::string_view host) {
+    return host == "localhost" || host.starts_with("127.") || host == "[::1]" || host == "::1";
+}
+
+// Why one server URL cannot be used ("" when it can): the shape HttpClient takes.
+std::string url_problem(std::string_view url) {
+    bool https = url.starts_with("https://");
+    if (!https && !url.starts_with("http://")) return "must start with https:// (or http:// on loopback)";
+    std::string_view rest = url.substr(https ? 8 : 7);
+    while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+    auto colon = rest.rfind(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == rest.size() || rest.find('/') != std::string_view::npos)
+        return "must be scheme://host:port, e.g. https://hub.local:8443";
+    if (!https && !is_loopback(rest.substr(0, colon))) return "http:// only to a loopback address (tests); a hub is https://";
+    return "";
+}
+
+std::string without_trailing_slash(std::string url) {
+    while (url.ends_with('/')) url.pop_back();
+    return url;
+}
+
+// [server] url: one URL, or a list of them to fail over between (the same hub's server
+// processes). "" (one empty string) or absent: the device does not sync.
+std::vector<std::string> server_urls(const config::TomlFile& r) {
+    auto urls = r.text_list("server.url");
+    bool one = r.kind("server.url") == config::TomlFile::Kind::text;
+    if (!urls || (one && urls->front().empty())) return {};
+    if (urls->empty()) r.fail("server.url", "the list is empty: give at least one URL (or url = \"\" for a device that does not sync)");
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < urls->size(); ++i) {
+        std::string field = one ? "server.url" : "server.url[" + std::to_string(i) + "]";
+        const auto& url = (*urls)[i];
+        if (auto why = url_problem(url); !why.empty()) r.fail(field, why);
+        auto same = std::find(out.begin(), out.end(), without_trailing_slash(url));
+        if (same != out.end()) r.fail(field, "the same as server.url[" + std::to_string(same - out.begin()) + "]: list each server once");
+        out.push_back(without_trailing_slash(url));
+    }
+    return out;
+}
+
+}  // namespace
 
 DeviceConfig load_device_config(const std::filesystem::path& file) {
     const config::TomlFile r(file);
@@ -38,12 +86,11 @@ DeviceConfig load_device_config(const std::filesystem::path& file) {
         r.fail("staff.pin_hash", "must be a hashed PIN (pbkdf2-sha256$...), never the PIN itself");
     c.public_key = r.path("security.public_key");
     c.database = r.path("storage.database");
-    c.server_url = r.text("server.url", "");
-    if (!c.server_url.empty()) {
-        bool https = c.server_url.rfind("https://", 0) == 0;
-        if (!https && c.server_url.rfind("http://", 0) != 0) r.fail("server.url", "must start with https:// (or http:// on loopback)");
+    c.server_urls = server_urls(r);
+    if (!c.server_urls.empty()) {
         c.server_secret = r.path("server.secret");
-        if (https) c.server_certificate = r.path("server.certificate");
+        bool any_https = std::any_of(c.server_urls.begin(), c.server_urls.end(), [](const std::string& u) { return u.starts_with("https://"); });
+        if (any_https) c.server_certificate = r.path("server.certificate");
         c.sync_poll_ms = static_cast<int>(r.integer_between("server.poll_ms", 2000, 100, 600'000));
         c.sync_push = r.flag("server.push", true);
     }
@@ -61,7 +108,7 @@ DeviceConfig load_device_config(const std::filesystem::path& file) {
 std::filesystem::path DeviceConfig::default_sounds() { return std::filesystem::path(MUSTER_ASSETS_DIR) / "sounds"; }
 
 SyncSettings DeviceConfig::sync_settings() const {
-    SyncSettings s{device_id, database, server_url, server_secret, server_certificate,
+    SyncSettings s{device_id, database, server_urls, server_secret, server_certificate,
                    std::chrono::milliseconds(sync_poll_ms)};
     s.push = sync_push;
     return s;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace muster::kiosk {
 
@@ -38,8 +39,9 @@ struct DeviceConfig {
     std::string staff_pin_hash;
     std::filesystem::path public_key;
     std::filesystem::path database;
-    // [server]: where and how this device syncs (docs/api.md). An empty url: no sync.
-    std::string server_url;                   // "https://hub.local:8443" or, on loopback only, "http://..."
+    // [server]: where and how this device syncs (docs/api.md). No url: no sync. Several: the
+    // same hub's server processes, failed over between in this order (docs/kiosk.md).
+    std::vector<std::string> server_urls;     // "https://hub.local:8443" or, on loopback only, "http://..."
     std::filesystem::path server_secret;      // file with the device's 64-hex-digit secret (mode 600)
     std::filesystem::path server_certificate; // the hub server's certificate, pinned (https)
     int sync_poll_ms = 2000;                  // how often to ask for other devices' changes

@@ -59,7 +59,7 @@ checkin::ScanResult KioskStation::handle(const RawScan& scan) {
 }
 
 void KioskStation::start_sync() {
-    if (sync_ || config_.server_url.empty()) return;
+    if (sync_ || config_.server_urls.empty()) return;
     sync_ = std::make_unique<SyncClient>(config_.sync_settings());
     sync_->start();
 }

@@ -16,9 +16,10 @@ constexpr auto request_timeout = std::chrono::seconds(5);
 }  // namespace
 
 ChangeListener::ChangeListener(const SyncSettings& settings, HubConnection::WallClock clock, std::int64_t clock_offset_ms,
-                               Cursor cursor, std::function<void()> heard, log::Logger* logger)
+                               Cursor cursor, std::function<void()> heard, log::Logger* logger,
+                               std::shared_ptr<ServerChoice> servers)
     : settings_(settings), cursor_(std::move(cursor)), heard_(std::move(heard)), log_(logger),
-      hub_(settings, clock, settings.push_wait + request_timeout) {
+      hub_(settings, clock, settings.push_wait + request_timeout, std::move(servers)) {
     hub_.set_clock_offset_ms(clock_offset_ms);
     hub_.on_request([this](bool in_flight) { asking_ = in_flight; });
 }

@@ -7,6 +7,9 @@
 // The poll interval stays the fallback: a server that predates long polls answers at once
 // with nothing (same cursor, well before the wait), and then this asks only once a poll
 // interval; a failed ask backs off like the sync thread does.
+// With several server URLs it shares the sync thread's ServerChoice: it asks the server the
+// sync thread last reached, and fails over the same way (a long poll held by a server that
+// dies ends at once, and the next one goes to the next server).
 #include "backoff.hpp"
 #include "hub_connection.hpp"
 #include "sync_settings.hpp"
@@ -17,6 +20,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <stop_token>
 #include <string>
 
@@ -25,9 +29,11 @@ namespace muster::kiosk {
 class ChangeListener {
 public:
     using Cursor = std::function<std::int64_t()>;  // the device's cursor, as the sync thread last stored it
-    // Throws like HubConnection (the device's secret, the server's url).
+    // Throws like HubConnection (the device's secret, the server's url). servers: the sync
+    // thread's choice of server (null: one of its own).
     ChangeListener(const SyncSettings& settings, HubConnection::WallClock clock, std::int64_t clock_offset_ms,
-                   Cursor cursor, std::function<void()> heard, log::Logger* logger = nullptr);
+                   Cursor cursor, std::function<void()> heard, log::Logger* logger = nullptr,
+                   std::shared_ptr<ServerChoice> servers = nullptr);
     ~ChangeListener();
     ChangeListener(const ChangeListener&) = delete;
     ChangeListener& operator=(const ChangeListener&) = delete;

@@ -10,8 +10,19 @@
 namespace muster::kiosk {
 
 SyncClient::SyncClient(const SyncSettings& settings, WallClock clock, log::Logger* logger) : settings_(settings), log_(logger) {
+    // One choice of server for the sync thread and the listener: they move together.
+    auto servers = std::make_shared<ServerChoice>(settings.server_urls.size());
+    servers->on_switch([this](std::size_t from, std::size_t to) {
+        board_.update([&](SyncStatus& st) { st.server = to; });
+        // Indexes only (in server.url, from 0): the URLs say nothing personal, but an index
+        // is what staff match against the device file.
+        if (log_)
+            log_->warn("sync_server_switched", {{"device", settings_.device_id},
+                                                {"from", static_cast<std::int64_t>(from)},
+                                                {"to", static_cast<std::int64_t>(to)}});
+    });
     try {
-        link_ = std::make_unique<HubLink>(settings, clock);
+        link_ = std::make_unique<HubLink>(settings, clock, servers);
     } catch (const std::invalid_argument& e) {
         throw ConfigError(std::string("server: ") + e.what());
     }
@@ -22,7 +33,7 @@ SyncClient::SyncClient(const SyncSettings& settings, WallClock clock, log::Logge
         try {
             listener_ = std::make_unique<ChangeListener>(
                 settings, clock, stored.clock_offset_ms, [this] { return cursor_.load(); }, [this] { changes_heard(); },
-                logger);
+                logger, servers);
         } catch (const std::invalid_argument& e) {
             throw ConfigError(std::string("server: ") + e.what());
         }
@@ -36,6 +47,7 @@ SyncClient::SyncClient(const SyncSettings& settings, WallClock clock, log::Logge
         st.last_error = stored.last_error;
         st.clock_offset_ms = stored.clock_offset_ms;
         st.clock_flagged = std::llabs(stored.clock_offset_ms) > sync::clock_skew_flag_ms;
+        st.servers = settings.server_urls.size();
     });
 }
 

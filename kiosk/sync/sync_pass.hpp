@@ -13,6 +13,7 @@
 #include "muster/sync/sync_messages.hpp"
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -21,7 +22,8 @@ namespace muster::kiosk {
 
 // The device's link to the hub, from one pass to the next; the sync thread alone uses it.
 struct HubLink {
-    HubLink(const SyncSettings& settings, HubConnection::WallClock clock) : hub(settings, clock), store(settings.database) {
+    HubLink(const SyncSettings& settings, HubConnection::WallClock clock, std::shared_ptr<ServerChoice> servers = nullptr)
+        : hub(settings, clock, std::chrono::seconds(5), std::move(servers)), store(settings.database) {
         hub.set_clock_offset_ms(store.sync_state().clock_offset_ms);  // learned before the restart
     }
     HubConnection hub;

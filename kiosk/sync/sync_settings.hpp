@@ -4,13 +4,16 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace muster::kiosk {
 
 struct SyncSettings {
     std::string device_id;
     std::filesystem::path database;     // the device's SQLite file (the client opens its own connection)
-    std::string server_url;             // "https://hub.local:8443" or, on loopback only, "http://..."
+    // "https://hub.local:8443" or, on loopback only, "http://...". More than one: the same hub's
+    // server processes (one database, one certificate), failed over between (hub_connection.hpp).
+    std::vector<std::string> server_urls;
     std::filesystem::path secret_file;  // the device's 64-hex-digit secret (mode 600)
     std::filesystem::path certificate;  // the hub server's certificate, pinned (https)
     std::chrono::milliseconds poll{2000};  // how often to ask for other devices' changes

@@ -14,6 +14,7 @@ std::string describe(const SyncStatus& st) {
     out += ", " + std::to_string(st.queued) + " queued";
     if (st.rejected) out += ", " + std::to_string(st.rejected) + " refused by the hub";
     out += st.last_ok_ms ? ", last sync " + uk_time::format_hhmm(*st.last_ok_ms) : ", never synced";
+    if (st.servers > 1) out += ", server " + std::to_string(st.server + 1) + " of " + std::to_string(st.servers);
     if (!st.online && st.next_retry_ms) {
         auto in = (*st.next_retry_ms - uk_time::now_ms() + 999) / 1000;
         out += ", retrying in " + std::to_string(std::max<long long>(0, in)) + " s";

@@ -28,9 +28,13 @@ struct SyncStatus {
     std::uint64_t sent = 0;            // records acknowledged since start
     bool request_in_flight = false;    // a request is out to the hub, not yet answered
     std::uint64_t passes = 0;          // sync passes finished since start (flush() waits for one)
+    // With several server URLs: the one in use (index in server.url, from 0) and how many.
+    std::size_t server = 0;
+    std::size_t servers = 1;
 };
 
-// One line for logs and staff: "online, 0 queued, last sync 14:02:03".
+// One line for logs and staff: "online, 0 queued, last sync 14:02:03" (", server 2 of 2"
+// after it when the device file lists several).
 std::string describe(const SyncStatus& status);
 
 class SyncStatusBoard {

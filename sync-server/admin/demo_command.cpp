@@ -124,7 +124,7 @@ int demo(const Args& a, Context& ctx) {
     scans << sheet.at(4).token.substr(0, 60) << "\n";                   // a torn code
     scans << "HELLO-WORLD\n";                                           // not a badge at all
 
-    std::string server_url = a.get("server").value_or(hub.default_server_url());
+    std::vector<std::string> server_url = {a.get("server").value_or(hub.default_server_url())};
     DeviceSpec entrance{"entrance-1", "Main entrance", DeviceMode::entrance, events[0], std::nullopt, "2468", server_url};
     auto entrance_file = provision_device(hub, *db, entrance, hub.dir() / "devices" / "entrance-1");
     auto first_event = store::load_event(*db, events[0]);

@@ -54,6 +54,21 @@ void print_provisioned(Context& ctx, const DeviceSpec& spec, const std::filesyst
     if (generated_pin) ctx.out << "  staff PIN: " << spec.pin << " (shown once; only its hash is stored)\n";
 }
 
+// --server, given once or once per server process of the hub (the device fails over between
+// them in this order); the hub's own URL when not given.
+std::vector<std::string> server_urls_from(const Args& a, const Context& ctx) {
+    auto urls = a.get_all("server");
+    if (urls.empty()) return {ctx.hub.default_server_url()};
+    if (urls.size() == 1) return urls;  // "" included: a device that does not sync
+    for (std::size_t i = 0; i < urls.size(); ++i) {
+        if (!urls[i].starts_with("https://") && !urls[i].starts_with("http://"))
+            throw UsageError("--server " + urls[i] + ": must be https://host:port (one --server per server process)");
+        for (std::size_t j = 0; j < i; ++j)
+            if (urls[j] == urls[i]) throw UsageError("--server " + urls[i] + " is given twice");
+    }
+    return urls;
+}
+
 // What `device add` and `device move` are told: --event, and --name, --mode, --room,
 // --server and --pin with their defaults (a new PIN is made when none is given).
 DeviceSpec spec_from(const Args& a, const Context& ctx, const std::string& id, const std::string& default_name,
@@ -66,7 +81,7 @@ DeviceSpec spec_from(const Args& a, const Context& ctx, const std::string& id, c
     spec.mode = *mode;
     spec.event_id = a.require_int("event");
     if (auto r = a.get_int("room")) spec.room_id = *r;
-    spec.server_url = a.get("server").value_or(ctx.hub.default_server_url());
+    spec.server_urls = server_urls_from(a, ctx);
     spec.pin = a.get("pin").value_or(random_pin());
     return spec;
 }
@@ -272,14 +287,17 @@ int list(const Args&, Context& ctx) {
 
 std::vector<Command> device_commands() {
     return {{"device add", "Provision a kiosk or room device: its folder with device file, roster and public key",
-             "--id ID --event ID [--mode entrance|room] [--room ID] [--name TEXT] [--pin DIGITS] [--server URL] [--out DIR]",
+             "--id ID --event ID [--mode entrance|room] [--room ID] [--name TEXT] [--pin DIGITS] [--server URL]... [--out DIR]\n"
+             "  --server: the sync server's URL (default: the hub's public_url); once per server process when\n"
+             "  the hub runs several on one database (same certificate): the device uses one and fails over\n"
+             "  to the next in this order",
              {"id", "event", "mode", "room", "name", "pin", "server", "out"}, {}, add},
             {"device revoke", "Cut a device off: the sync server refuses its requests from now on", "--id ID", {"id"}, {},
              revoke},
             {"device list", "List the hub's devices: status, last seen, records on the hub, queued, version, clock", "", {},
              {}, list},
             {"device move", "Give a device to another event: a new folder and a new secret, the same id",
-             "--id ID --event ID [--room ID] [--mode entrance|room] [--name TEXT] [--pin DIGITS] [--server URL] [--out DIR] "
+             "--id ID --event ID [--room ID] [--mode entrance|room] [--name TEXT] [--pin DIGITS] [--server URL]... [--out DIR] "
              "[--force]",
              {"id", "event", "room", "mode", "name", "pin", "server", "out"}, {"force"}, move},
             {"device remove", "Take a device out of service: refused by the sync server; its records stay",

@@ -31,6 +31,18 @@ std::string toml_string(std::string_view text) {
     return out + "\"";
 }
 
+namespace {
+
+// [server] url: one URL as a string (as before lists existed), several as a list.
+std::string server_url_value(const std::vector<std::string>& urls) {
+    if (urls.size() == 1) return toml_string(urls.front()) + "   # empty: this device does not sync";
+    std::string out = "[";
+    for (std::size_t i = 0; i < urls.size(); ++i) out += (i ? ", " : "") + toml_string(urls[i]);
+    return out + "]   # the hub's server processes: the device uses one and fails over to the next";
+}
+
+}  // namespace
+
 // The device's request-signing secret, readable by its owner only.
 void write_secret_file(const std::filesystem::path& path, const sync::DeviceSecret& secret) {
     std::filesystem::remove(path);
@@ -123,7 +135,7 @@ std::filesystem::path provision_device(const HubDir& hub, db::Database& hub_db, 
       << "[storage]\n"
       << "database = \"device.db\"\n\n"
       << "[server]\n"
-      << "url = " << toml_string(spec.server_url) << "   # empty: this device does not sync\n"
+      << "url = " << server_url_value(spec.server_urls) << "\n"
       << "secret = \"device.secret\"        # this device's key for signing requests (mode 600)\n"
       << (have_cert ? "" : "# ") << "certificate = \"server-cert.pem\"  # the hub server's certificate, pinned\n"
       << "poll_ms = 2000                  # how often to fetch other devices' scans and roster changes\n\n"

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace muster::admin {
 
@@ -21,7 +22,9 @@ struct DeviceSpec {
     EventId event_id = 0;
     std::optional<RoomId> room_id;
     std::string pin;  // staff PIN, stored hashed
-    std::string server_url;
+    // Where the device syncs: one URL ("" = it does not sync), or the hub's several server
+    // processes, which the device fails over between in this order.
+    std::vector<std::string> server_urls;
 };
 
 // UsageError unless the id is well formed and the event (and a room device's room) exist.

@@ -125,3 +125,49 @@ TEST_CASE("fonts and sounds: Debian's DejaVu and the source tree's assets by def
     std::ofstream(dir.file("empty.toml")) << with(good, "width = 1920", "font = \"\"\nwidth = 1920");
     CHECK_THROWS_WITH(load_device_config(dir.file("empty.toml")), Catch::Contains("screen.font") && Catch::Contains("must not be empty"));
 }
+
+TEST_CASE("server url: one URL as before, or a list of the hub's server processes", "[kiosk][config]") {
+    test::TempDir dir;
+    auto read = [&](const std::string& server) {
+        std::ofstream(dir.file("d.toml"), std::ios::trunc) << good << "[server]\n" << server << "secret = \"device.secret\"\n"
+                                                           << "certificate = \"server-cert.pem\"\n";
+        return load_device_config(dir.file("d.toml"));
+    };
+    auto one = read("url = \"https://hub.local:8443\"\n");
+    CHECK(one.server_urls == std::vector<std::string>{"https://hub.local:8443"});
+    CHECK(one.server_certificate == dir.path() / "server-cert.pem");
+    auto several = read("url = [\"https://hub-a.local:8443\", \"https://hub-b.local:8443/\", \"http://127.0.0.1:9000\"]\n");
+    CHECK(several.server_urls ==
+          std::vector<std::string>{"https://hub-a.local:8443", "https://hub-b.local:8443", "http://127.0.0.1:9000"});
+    CHECK(several.sync_settings().server_urls == several.server_urls);
+    CHECK(read("url = \"\"\n").server_urls.empty());  // no sync, as before
+    CHECK(read("url = \"http://localhost:9000\"\n").server_urls.size() == 1);
+}
+
+TEST_CASE("a bad server url list is refused with the entry named", "[kiosk][config]") {
+    test::TempDir dir;
+    auto error_for = [&](const std::string& server) -> std::string {
+        std::ofstream(dir.file("d.toml"), std::ios::trunc) << good << "[server]\n" << server << "secret = \"device.secret\"\n";
+        try {
+            load_device_config(dir.file("d.toml"));
+        } catch (const ConfigError& e) {
+            return e.what();
+        }
+        return "(accepted)";
+    };
+    CHECK_THAT(error_for("url = []\n"), Catch::Contains("server.url: the list is empty"));
+    CHECK_THAT(error_for("url = [\"https://a.local:8443\", \"ftp://b.local:21\"]\n"),
+               Catch::Contains("server.url[1]: must start with https://"));
+    CHECK_THAT(error_for("url = [\"https://a.local:8443\", \"https://a.local:8443/\"]\n"),
+               Catch::Contains("server.url[1]: the same as server.url[0]"));
+    CHECK_THAT(error_for("url = [\"https://a.local:8443\", 8443]\n"), Catch::Contains("server.url[1]: must be a string in quotes"));
+    CHECK_THAT(error_for("url = [\"https://a.local\"]\n"), Catch::Contains("server.url[0]: must be scheme://host:port"));
+    CHECK_THAT(error_for("url = \"http://hub.local:8443\"\n"), Catch::Contains("server.url: http:// only to a loopback address"));
+    CHECK_THAT(error_for("url = [\"http://127.0.0.1:9000\", \"http://10.0.0.2:8443\"]\n"),
+               Catch::Contains("server.url[1]: http:// only to a loopback address"));
+    CHECK_THAT(error_for("url = 8443\n"), Catch::Contains("server.url: must be a string in quotes or a list"));
+    // A pinned certificate is needed as soon as one of them is https.
+    CHECK_THAT(error_for("url = [\"http://127.0.0.1:9000\", \"https://a.local:8443\"]\n"),
+               Catch::Contains("server.certificate: missing"));
+    CHECK(error_for("url = [\"http://127.0.0.1:9000\", \"http://[::1]:9001\"]\n") == "(accepted)");
+}

@@ -27,7 +27,7 @@ struct SecretFile {
 kiosk::SyncSettings settings_for(const FakeHub& hub, const SecretFile& secret) {
     kiosk::SyncSettings s;
     s.device_id = "entrance-1";
-    s.server_url = hub.url();
+    s.server_urls = {hub.url()};
     s.secret_file = secret.path;
     return s;
 }

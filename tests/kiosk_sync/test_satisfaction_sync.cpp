@@ -121,7 +121,7 @@ TEST_CASE("An upload holds five fields an answer, answers wait for company, and 
         return std::pair{200, sync::to_json(reply)};
     });
     auto config = kiosk::load_device_config(world.device_toml("entrance-1"));
-    config.server_url = hub.url();
+    config.server_urls = {hub.url()};
     config.sync_push = false;  // the fake hub serves one connection at a time, and holds no long poll
     auto db = store::open_database(config.database);
     SessionId session = store::load_event(*db, 1)->sessions.at(0).id;

@@ -42,7 +42,7 @@ TEST_CASE("A server that refuses every upload as malformed gets no record refuse
         return std::pair{400, bad_request()};
     });
     auto config = kiosk::load_device_config(world.device_toml("entrance-1"));
-    config.server_url = hub.url();
+    config.server_urls = {hub.url()};
     config.sync_push = false;  // the fake hub serves one connection at a time, and holds no long poll
     queue_scans(config.database, 30);
     kiosk::SyncClient client(config.sync_settings());
@@ -71,7 +71,7 @@ TEST_CASE("A 400 for a batch is narrowed down to the one record, which alone is 
         }
         return std::pair{200, sync::to_json(reply)};
     });
-    config.server_url = hub.url();
+    config.server_urls = {hub.url()};
     config.sync_push = false;  // the fake hub serves one connection at a time, and holds no long poll
     kiosk::SyncClient client(config.sync_settings());
     client.start();

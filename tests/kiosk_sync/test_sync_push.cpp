@@ -109,7 +109,7 @@ TEST_CASE("Against a hub that ignores wait_ms the listener falls back to the pol
     SyncWorld world;
     FakeHub old_hub([](const sync::UploadBatch&) { return std::pair{200, std::string("{}")}; });  // answers changes at once, empty
     auto settings = kiosk::load_device_config(world.device_toml("entrance-1")).sync_settings();
-    settings.server_url = old_hub.url();
+    settings.server_urls = {old_hub.url()};
     settings.poll = std::chrono::milliseconds(300);
     std::atomic<int> heard{0};
     kiosk::ChangeListener listener(settings, nullptr, 0, [] { return std::int64_t{0}; }, [&] { ++heard; });

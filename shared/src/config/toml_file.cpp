@@ -72,6 +72,21 @@ std::optional<double> TomlFile::number(std::string_view field) const {
     return *n->value<double>();
 }
 
+std::optional<std::vector<std::string>> TomlFile::text_list(std::string_view field) const {
+    const toml::node* n = document_->find(field);
+    if (!n) return std::nullopt;
+    if (n->is_string()) return std::vector<std::string>{*n->value<std::string>()};
+    const toml::array* a = n->as_array();
+    if (!a) fail(field, "must be a string in quotes or a list of them, [\"...\", \"...\"]");
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < a->size(); ++i) {
+        const toml::node& item = *a->get(i);
+        if (!item.is_string()) fail(std::string(field) + "[" + std::to_string(i) + "]", "must be a string in quotes");
+        out.push_back(*item.value<std::string>());
+    }
+    return out;
+}
+
 std::string TomlFile::text(std::string_view field, std::optional<std::string> fallback) const {
     if (auto v = text(field)) return *v;
     if (!fallback) fail(field, "missing");

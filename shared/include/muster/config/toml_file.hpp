@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace muster::config {
 
@@ -40,6 +41,9 @@ public:
     std::optional<bool> flag(std::string_view field) const;
     // A number, whole or with a fraction (a rate).
     std::optional<double> number(std::string_view field) const;
+    // One string or a list of strings (`url = "a"` or `url = ["a", "b"]`): nullopt when
+    // absent; ConfigError naming the entry ("server.url[1]") when one is not a string.
+    std::optional<std::vector<std::string>> text_list(std::string_view field) const;
 
     // `fallback` when absent; with no fallback, absent is "<field>: missing".
     std::string text(std::string_view field, std::optional<std::string> fallback) const;
