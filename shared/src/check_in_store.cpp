@@ -58,16 +58,17 @@ const std::string& counted_not_voided_sql() {
 std::int64_t next_device_seq(db::Database& db, const std::string& device_id) {
     // The floor is what the hub already holds from this device id when the database was
     // provisioned (a moved or re-added device): its new records must not reuse those numbers.
-    auto& s = db.cached("SELECT MAX(COALESCE((SELECT MAX(device_seq) FROM check_ins WHERE device_id = ?1), 0), "
-                        "COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = ?2), 0)) + 1");
+    // Two numbers, the larger taken here: scalar max() is SQLite's alone.
+    auto& s = db.cached("SELECT COALESCE((SELECT MAX(device_seq) FROM check_ins WHERE device_id = ?1), 0), "
+                        "COALESCE((SELECT CAST(value AS BIGINT) FROM settings WHERE key = ?2), 0)");
     s.bind(2, std::string(device_seq_floor_key));
     s.bind(1, device_id);
-    return s.query_one([](const db::Statement& r) { return r.int64(0); }).value();
+    return s.query_one([](const db::Statement& r) { return std::max(r.int64(0), r.int64(1)); }).value() + 1;
 }
 
 bool insert_check_in(db::Database& db, const CheckIn& c, bool queue) {
-    auto& s = db.cached("INSERT OR IGNORE INTO check_ins (" + std::string(check_in_columns) +
-                        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+    auto& s = db.cached("INSERT INTO check_ins (" + std::string(check_in_columns) +
+                        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT DO NOTHING");
     s.bind(1, c.uuid).bind(2, c.device_id).bind(3, c.device_seq).bind(4, c.participant_id).bind(5, c.event_id);
     s.bind(6, c.session_id).bind(7, c.room_id).bind(8, to_string(c.direction)).bind(9, to_string(c.method));
     s.bind(10, to_string(c.outcome)).bind(11, c.reason).bind(12, c.badge_serial).bind(13, c.device_ms);
@@ -84,8 +85,8 @@ bool insert_check_in(db::Database& db, const CheckIn& c, bool queue) {
 
 bool insert_correction(db::Database& db, const Correction& c, bool queue) {
     auto& s = db.cached(
-        "INSERT OR IGNORE INTO corrections (uuid, kind, target_uuid, participant_id, event_id, session_id, status, "
-        "reason, author, device_id, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+        "INSERT INTO corrections (uuid, kind, target_uuid, participant_id, event_id, session_id, status, "
+        "reason, author, device_id, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING");
     std::optional<std::string> status;
     if (c.status) status = std::string(to_string(*c.status));
     s.bind(1, c.uuid).bind(2, c.kind == CorrectionKind::void_scan ? "void" : "mark").bind(3, c.target_uuid);
@@ -105,7 +106,7 @@ checkin::PriorScans prior_scans(db::Database& db, ParticipantId participant, Eve
                                 std::optional<RoomId> room) {
     auto& s = db.cached(
         "SELECT direction, device_ms FROM check_ins c WHERE participant_id = ?1 AND event_id = ?2 AND session_id = ?3 "
-        "AND room_id IS ?4 AND " + counted_not_voided_sql() + " ORDER BY device_ms, device_seq");
+        "AND room_id IS NOT DISTINCT FROM ?4 AND " + counted_not_voided_sql() + " ORDER BY device_ms, device_seq");
     s.bind(1, participant).bind(2, event).bind(3, session).bind(4, room);
     std::vector<std::pair<TimeMs, Direction>> seen;
     s.for_each_row([&](const db::Statement& r) {
@@ -174,14 +175,14 @@ bool is_voided(db::Database& db, const std::string& uuid) {
 
 std::size_t count_present(db::Database& db, EventId event, SessionId session, std::optional<RoomId> room) {
     auto& s = db.cached("SELECT count(DISTINCT participant_id) FROM check_ins c WHERE event_id = ?1 AND session_id = ?2 "
-                        "AND room_id IS ?3 AND direction = 'entry' AND " + counted_not_voided_sql());
+                        "AND room_id IS NOT DISTINCT FROM ?3 AND direction = 'entry' AND " + counted_not_voided_sql());
     s.bind(1, event).bind(2, session).bind(3, room);
     return static_cast<std::size_t>(s.query_one([](const db::Statement& r) { return r.int64(0); }).value());
 }
 
 std::vector<FirstEntry> first_entries(db::Database& db, EventId event, SessionId session, std::optional<RoomId> room) {
     auto& s = db.cached("SELECT participant_id, min(device_ms) FROM check_ins c WHERE event_id = ?1 AND session_id = ?2 "
-                        "AND room_id IS ?3 AND participant_id IS NOT NULL AND direction = 'entry' AND " +
+                        "AND room_id IS NOT DISTINCT FROM ?3 AND participant_id IS NOT NULL AND direction = 'entry' AND " +
                         counted_not_voided_sql() + " GROUP BY participant_id");
     s.bind(1, event).bind(2, session).bind(3, room);
     return s.query_all([](const db::Statement& r) { return FirstEntry{r.int64(0), r.int64(1)}; });

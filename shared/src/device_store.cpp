@@ -34,17 +34,15 @@ std::optional<DeviceRow> find_device(db::Database& db, const std::string& id) {
 }
 
 bool insert_device(db::Database& db, const NewDevice& d) {
+    // A taken id writes nothing rather than raising: on PostgreSQL a raised unique violation
+    // would abort the caller's transaction.
     auto& s = db.cached(
-        "INSERT INTO devices (id, name, mode, event_id, room_id, created_ms, secret) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        "INSERT INTO devices (id, name, mode, event_id, room_id, created_ms, secret) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+        "ON CONFLICT (id) DO NOTHING");
     s.bind_all(d.id, d.name, std::string(to_string(d.mode)), d.event_id);
     s.bind(5, d.room_id).bind(6, d.created_ms).bind_blob(7, d.secret_box.data(), d.secret_box.size());
-    try {
-        s.run();
-    } catch (const db::Error& e) {
-        if (e.is_unique_violation()) return false;
-        throw;
-    }
-    return true;
+    s.run();
+    return db.changes() == 1;
 }
 
 bool reissue_device(db::Database& db, const NewDevice& d) {

@@ -84,11 +84,10 @@ EventId create_event(db::Database& db, const NewEvent& spec) {
                                         " on " + spec.local_date);
     std::int64_t change = next_change(db);
     auto& ins = db.cached("INSERT INTO events (programme, item, cohort, kind, title, venue, local_date, late_after_min, changed_at) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id");
     ins.bind_all(spec.programme, spec.item, spec.cohort, std::string(to_string(item->kind)), std::string(item->title),
                  spec.venue, spec.local_date, spec.late_after_min, change);
-    ins.run();
-    EventId id = db.last_insert_rowid();
+    EventId id = ins.query_one([](const db::Statement& r) { return r.int64(0); }).value();
 
     auto& ses = db.cached("INSERT INTO sessions (event_id, name, starts_ms, ends_ms, changed_at) VALUES (?1, ?2, ?3, ?4, ?5)");
     for (std::size_t i = 0; i < item->sessions.size(); ++i) {
@@ -157,7 +156,7 @@ std::size_t enrol_expected(db::Database& db, EventId event_id, std::int64_t chan
 void enrol(db::Database& db, EventId event, ParticipantId participant, std::optional<RoomId> room, std::int64_t change) {
     auto& s = db.cached("INSERT INTO enrolments (event_id, participant_id, room_id, changed_at) VALUES (?1, ?2, ?3, ?4) "
                         "ON CONFLICT (event_id, participant_id) DO UPDATE SET room_id = excluded.room_id, changed_at = excluded.changed_at "
-                        "WHERE room_id IS NOT excluded.room_id");
+                        "WHERE enrolments.room_id IS DISTINCT FROM excluded.room_id");
     s.bind(1, event).bind(2, participant).bind(3, room).bind(4, change);
     s.run();
     auto& back = db.cached("DELETE FROM enrolment_removals WHERE event_id = ?1 AND participant_id = ?2");
@@ -242,7 +241,8 @@ void set_room_facilitators(db::Database& db, RoomId room, const std::vector<Room
     auto& clear = db.cached("DELETE FROM room_facilitators WHERE room_id = ?1");
     clear.bind(1, room);
     clear.run();
-    auto& add = db.cached("INSERT OR REPLACE INTO room_facilitators (room_id, participant_id, lead) VALUES (?1, ?2, ?3)");
+    auto& add = db.cached("INSERT INTO room_facilitators (room_id, participant_id, lead) VALUES (?1, ?2, ?3) "
+                          "ON CONFLICT (room_id, participant_id) DO UPDATE SET lead = excluded.lead");
     for (const auto& f : facilitators) {
         add.bind_all(room, f.participant_id, f.lead ? 1 : 0);
         add.run();

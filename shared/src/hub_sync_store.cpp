@@ -19,7 +19,7 @@ constexpr std::string_view needed_participants =
     "WITH needed (pid, linked_at) AS (SELECT participant_id, MAX(linked) FROM ("
     "SELECT participant_id, changed_at AS linked FROM enrolments WHERE event_id = ?1 "
     "UNION ALL SELECT f.participant_id, r.changed_at FROM room_facilitators f JOIN rooms r ON r.id = f.room_id "
-    "WHERE r.event_id = ?1) GROUP BY participant_id) ";
+    "WHERE r.event_id = ?1) AS links GROUP BY participant_id) ";
 
 // About how many bytes a record takes in the JSON reply: its free text as it is plus a
 // fixed allowance for the field names, numbers and short codes (a plain scan is ~300 bytes).
@@ -46,7 +46,12 @@ struct ResetBoth {
 }  // namespace
 
 bool remember_nonce(db::Database& db, const std::string& device_id, const std::string& nonce, TimeMs now) {
-    auto& s = db.cached("INSERT OR IGNORE INTO request_nonces (device_id, nonce, seen_ms) VALUES (?1, ?2, ?3)");
+    // ON CONFLICT DO NOTHING rather than catching the unique violation: on PostgreSQL a failed
+    // statement aborts the upload's transaction this may run in. Two processes inserting the
+    // same nonce at once: PostgreSQL makes the second wait on the first's uncommitted row and
+    // then write nothing (or write it, if the first rolled back), so exactly one is told true.
+    auto& s = db.cached(
+        "INSERT INTO request_nonces (device_id, nonce, seen_ms) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
     s.bind(1, device_id).bind(2, nonce).bind(3, now);
     s.run();
     return db.changes() == 1;
@@ -69,11 +74,12 @@ UploadWriter::UploadWriter(db::Database& db, TimeMs received_ms, std::optional<s
     : db_(db),
       check_ins_(db.cached("INSERT INTO check_ins (" + std::string(check_in_columns) +
                            ", received_ms, clock_skew_ms, sync_seq, arrival_gap_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                           "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) ON CONFLICT (uuid) DO NOTHING")),
+                           "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) ON CONFLICT DO NOTHING")),
       corrections_(db.cached(
           "INSERT INTO corrections (uuid, kind, target_uuid, participant_id, event_id, session_id, status, reason, author, "
           "device_id, created_ms, sync_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
           "ON CONFLICT (uuid) DO NOTHING")),
+      check_in_uuid_(db.cached("SELECT 1 FROM check_ins WHERE uuid = ?1")),
       received_ms_(received_ms),
       clock_skew_ms_(clock_skew_ms),
       sync_seq_(sync_seq) {}
@@ -85,16 +91,16 @@ UploadWriter::Result UploadWriter::check_in(const CheckIn& c) {
     s.bind(10, to_string(c.outcome)).bind(11, c.reason).bind(12, c.badge_serial).bind(13, c.device_ms);
     s.bind(14, c.device_offset_min).bind(15, c.staff).bind(16, received_ms_).bind(17, clock_skew_ms_).bind(18, sync_seq_);
     s.bind(19, arrival_gap(c.device_ms, received_ms_));
-    try {
-        s.run();  // ON CONFLICT (uuid) DO NOTHING: a uuid already stored writes nothing
-        return db_.changes() == 1 ? Result::stored : Result::uuid_taken;
-    } catch (const db::Error& e) {
-        s.reset();
-        if (!e.is_unique_violation()) throw;
-        // Same device and sequence number as a different record: the device's database was
-        // replaced or copied. The first record is kept.
-        return Result::sequence_taken;
-    }
+    // ON CONFLICT DO NOTHING covers both keys (uuid, and device_id + device_seq), so a clash
+    // writes nothing and raises nothing: on PostgreSQL a raised unique violation would abort
+    // the whole upload's transaction. Which key it was is read after, in the same transaction.
+    s.run();
+    if (db_.changes() == 1) return Result::stored;
+    check_in_uuid_.bind(1, c.uuid);
+    if (check_in_uuid_.query_one([](const db::Statement&) { return true; })) return Result::uuid_taken;
+    // Same device and sequence number as a different record: the device's database was
+    // replaced or copied. The first record is kept.
+    return Result::sequence_taken;
 }
 
 UploadWriter::Result UploadWriter::correction(const Correction& c, const std::string& device_id) {

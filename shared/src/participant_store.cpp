@@ -76,24 +76,24 @@ ParticipantId insert_participant(db::Database& db, const Participant& p, std::in
     auto& s = db.cached(
         "INSERT INTO participants (trn, email, first_name, last_name, preferred_name, school_name, school_urn, role, "
         "programme, cohort, programme_year, part_time, lead_provider, delivery_partner, changed_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id");
     bind_fields(s, p);
     s.bind(15, change);
-    s.run();
-    return db.last_insert_rowid();
+    return s.query_one([](const db::Statement& r) { return r.int64(0); }).value();
 }
 
 bool update_participant(db::Database& db, ParticipantId id, const Participant& p, std::int64_t change) {
-    // IS NOT compares NULLs as values, so an unchanged row is left alone (and keeps its
-    // changed_at, so devices are not sent it again).
+    // IS DISTINCT FROM (SQLite's IS NOT) compares NULLs as values, so an unchanged row is
+    // left alone (and keeps its changed_at, so devices are not sent it again).
     auto& s = db.cached(
         "UPDATE participants SET trn = ?1, email = ?2, first_name = ?3, last_name = ?4, preferred_name = ?5, "
         "school_name = ?6, school_urn = ?7, role = ?8, programme = ?9, cohort = ?10, programme_year = ?11, "
         "part_time = ?12, lead_provider = ?13, delivery_partner = ?14, changed_at = ?15 "
-        "WHERE id = ?16 AND (trn IS NOT ?1 OR email IS NOT ?2 OR first_name IS NOT ?3 OR last_name IS NOT ?4 "
-        "OR preferred_name IS NOT ?5 OR school_name IS NOT ?6 OR school_urn IS NOT ?7 OR role IS NOT ?8 "
-        "OR programme IS NOT ?9 OR cohort IS NOT ?10 OR programme_year IS NOT ?11 OR part_time IS NOT ?12 "
-        "OR lead_provider IS NOT ?13 OR delivery_partner IS NOT ?14)");
+        "WHERE id = ?16 AND (trn IS DISTINCT FROM ?1 OR email IS DISTINCT FROM ?2 OR first_name IS DISTINCT FROM ?3 "
+        "OR last_name IS DISTINCT FROM ?4 OR preferred_name IS DISTINCT FROM ?5 OR school_name IS DISTINCT FROM ?6 "
+        "OR school_urn IS DISTINCT FROM ?7 OR role IS DISTINCT FROM ?8 OR programme IS DISTINCT FROM ?9 "
+        "OR cohort IS DISTINCT FROM ?10 OR programme_year IS DISTINCT FROM ?11 OR part_time IS DISTINCT FROM ?12 "
+        "OR lead_provider IS DISTINCT FROM ?13 OR delivery_partner IS DISTINCT FROM ?14)");
     bind_fields(s, p);
     s.bind(15, change).bind(16, id);
     s.run();
@@ -103,13 +103,14 @@ bool update_participant(db::Database& db, ParticipantId id, const Participant& p
 std::vector<Participant> search_participants(db::Database& db, std::string_view query, int limit) {
     std::string q(text::trim(query));
     if (q.empty()) return {};
-    // LIKE patterns are bound values; escape the wildcards a person might type.
+    // LIKE patterns are bound values; escape the wildcards a person might type. LIKE ignores
+    // case on SQLite but not on PostgreSQL: both sides are lower()ed, so it is the same on both.
     std::string like = text::replace_all(text::replace_all(text::replace_all(q, "\\", "\\\\"), "%", "\\%"), "_", "\\_") + "%";
     auto& s = db.cached("SELECT " + std::string(columns) +
-                        " FROM participants WHERE trn LIKE ?1 ESCAPE '\\' OR first_name LIKE ?1 ESCAPE '\\' "
-                        "OR last_name LIKE ?1 ESCAPE '\\' OR preferred_name LIKE ?1 ESCAPE '\\' "
-                        "OR (first_name || ' ' || last_name) LIKE ?1 ESCAPE '\\' "
-                        "ORDER BY last_name COLLATE NOCASE, first_name COLLATE NOCASE LIMIT ?2");
+                        " FROM participants WHERE trn LIKE lower(?1) ESCAPE '\\' OR lower(first_name) LIKE lower(?1) ESCAPE '\\' "
+                        "OR lower(last_name) LIKE lower(?1) ESCAPE '\\' OR lower(preferred_name) LIKE lower(?1) ESCAPE '\\' "
+                        "OR lower(first_name || ' ' || last_name) LIKE lower(?1) ESCAPE '\\' "
+                        "ORDER BY lower(last_name), lower(first_name), id LIMIT ?2");
     s.bind(1, like).bind(2, limit);
     return s.query_all(read_participant);
 }

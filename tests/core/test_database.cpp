@@ -1,4 +1,5 @@
 #include "temp_dir.hpp"
+#include "test_database.hpp"
 
 #include "muster/db/database.hpp"
 #include "muster/store/schema.hpp"
@@ -80,9 +81,10 @@ TEST_CASE("migrations run once at open, are recorded, and a newer file is refuse
     CHECK_THROWS_WITH(store::open_database(path), Catch::Contains("newer than this program"));
 }
 
-TEST_CASE("the schema refuses malformed identity data even if code forgets to check", "[db][schema]") {
+TEST_CASE("the schema refuses malformed identity data even if code forgets to check", "[db][schema][engines]") {
     test::TempDir dir;
-    auto db = store::open_database(dir.file("hub.db"));
+    test::TestDatabase database(dir);
+    auto db = store::open_database(database.location());
     auto ins = [&](const char* trn, const char* urn) {
         db->prepare("INSERT INTO participants (trn, first_name, last_name, school_urn, role) VALUES (?1, 'A', 'B', ?2, 'ect')")
             .bind(1, trn).bind(2, urn).run();

@@ -1,4 +1,5 @@
 #include "temp_dir.hpp"
+#include "test_database.hpp"
 
 #include "muster/roster/roster_import.hpp"
 #include "muster/store/participant_store.hpp"
@@ -23,14 +24,16 @@ bool has_error(const std::string& csv, const std::string& column, const std::str
     return false;
 }
 
+// A hub database: SQLite, or PostgreSQL in the engines' second run (test_database.hpp).
 struct Store {
     test::TempDir dir;
-    std::unique_ptr<db::Database> db = store::open_database(dir.file("hub.db"));
+    test::TestDatabase database{dir};
+    std::unique_ptr<db::Database> db = store::open_database(database.location());
 };
 
 }  // namespace
 
-TEST_CASE("a clean roster imports with accents and apostrophes intact", "[roster]") {
+TEST_CASE("a clean roster imports with accents and apostrophes intact", "[roster][engines]") {
     Store s;
     auto report = roster::import_roster(*s.db, header +
         "Siân,O'Brien,sian@oak.sch.uk,1234567,\"Oakfield, Junior\",123456,ECT,2025,1,no\n"
@@ -103,7 +106,7 @@ TEST_CASE("every row error names its line, column and reason", "[roster]") {
     CHECK(roster::format_issue({7, "TRN", "bad"}) == "line 7, column TRN: bad");
 }
 
-TEST_CASE("every field of a roster line is held to the field limits, by line and column", "[roster][limits]") {
+TEST_CASE("every field of a roster line is held to the field limits, by line and column", "[roster][limits][engines]") {
     const std::string ok_row = "A,B,a@b.org.uk,1234567,S,123456,ECT,2025,1,\n";
     CHECK(errors_of(header + ok_row).empty());
     CHECK(has_error(header + std::string(101, 'A') + ",B,a@b.org.uk,1234567,S,123456,ECT,2025,1,\n", "first_name",
@@ -156,7 +159,7 @@ TEST_CASE("file-level errors: empty, header only, missing columns, duplicate col
     CHECK_THAT(quote[0].message, Catch::Contains("never closed"));
 }
 
-TEST_CASE("one bad row and nothing is imported, every bad row is reported", "[roster]") {
+TEST_CASE("one bad row and nothing is imported, every bad row is reported", "[roster][engines]") {
     Store s;
     auto report = roster::import_roster(*s.db, header +
         "A,B,a@b.org.uk,1234567,S,123456,ECT,2025,1,\n"
@@ -169,7 +172,7 @@ TEST_CASE("one bad row and nothing is imported, every bad row is reported", "[ro
     CHECK(store::count_participants(*s.db) == 0);
 }
 
-TEST_CASE("re-importing updates people by TRN, else by email, never duplicating them", "[roster]") {
+TEST_CASE("re-importing updates people by TRN, else by email, never duplicating them", "[roster][engines]") {
     Store s;
     const std::string aisha = "Aisha,Khan,aisha@brook.sch.uk,4567890,Brook,234567,Mentor,2025,,\n";
     REQUIRE(roster::import_roster(*s.db, header +
@@ -190,7 +193,7 @@ TEST_CASE("re-importing updates people by TRN, else by email, never duplicating 
     CHECK(p->programme_year == 2);
 }
 
-TEST_CASE("a TRN and an email that belong to two different people is refused", "[roster]") {
+TEST_CASE("a TRN and an email that belong to two different people is refused", "[roster][engines]") {
     Store s;
     REQUIRE(roster::import_roster(*s.db, header +
         "A,B,a@b.org.uk,1234567,S,123456,ECT,2025,1,\n"
@@ -202,7 +205,7 @@ TEST_CASE("a TRN and an email that belong to two different people is refused", "
     CHECK(store::find_participant(*s.db, *store::find_participant_by_trn(*s.db, "1234567"))->email == "a@b.org.uk");
 }
 
-TEST_CASE("a new TRN with an existing person's email is refused, not merged into that person", "[roster][identity]") {
+TEST_CASE("a new TRN with an existing person's email is refused, not merged into that person", "[roster][identity][engines]") {
     // Issue 10: this row used to rewrite Siân (name, TRN, role, school) and report "1 updated".
     Store s;
     REQUIRE(roster::import_roster(*s.db, header + "Siân,O'Brien,sian@oak.sch.uk,1234567,Oak,123456,ECT,2025,1,\n").committed);
@@ -229,7 +232,7 @@ TEST_CASE("a new TRN with an existing person's email is refused, not merged into
     CHECK(store::count_participants(*s.db) == 1);  // all or nothing: Rhys waits for the file to be fixed
 }
 
-TEST_CASE("an email matches a person who has no TRN yet, and the row's TRN is added", "[roster][identity]") {
+TEST_CASE("an email matches a person who has no TRN yet, and the row's TRN is added", "[roster][identity][engines]") {
     Store s;
     REQUIRE(roster::import_roster(*s.db, header + "Guest,Speaker,guest@x.org.uk,,,,guest,,,\n").committed);
     auto r = roster::import_roster(*s.db, header + "Guest,Speaker,guest@x.org.uk,1234567,,,guest,,,\n");
@@ -239,7 +242,7 @@ TEST_CASE("an email matches a person who has no TRN yet, and the row's TRN is ad
     CHECK(store::find_participant_by_trn(*s.db, "1234567") == store::find_participant_by_email(*s.db, "guest@x.org.uk"));
 }
 
-TEST_CASE("a row without a TRN matched by email keeps the person's TRN", "[roster][identity]") {
+TEST_CASE("a row without a TRN matched by email keeps the person's TRN", "[roster][identity][engines]") {
     Store s;
     REQUIRE(roster::import_roster(*s.db, header + "Guest,Speaker,guest@x.org.uk,1234567,,,guest,,,\n").committed);
     auto r = roster::import_roster(*s.db, header + "Guest,Speakers,guest@x.org.uk,,,,guest,,,\n");
@@ -251,7 +254,7 @@ TEST_CASE("a row without a TRN matched by email keeps the person's TRN", "[roste
     CHECK(store::find_participant(*s.db, *id)->last_name == "Speakers");
 }
 
-TEST_CASE("dry run validates and matches but writes nothing, progress is reported", "[roster]") {
+TEST_CASE("dry run validates and matches but writes nothing, progress is reported", "[roster][engines]") {
     Store s;
     std::size_t last_done = 0;
     roster::ImportOptions opts;
@@ -309,7 +312,7 @@ TEST_CASE("parse_roster names the fields the file has columns for", "[roster][ab
     CHECK(parsed.delimiter == ',');
 }
 
-TEST_CASE("a re-import without a column keeps that field, an empty cell clears it", "[roster][absent]") {
+TEST_CASE("a re-import without a column keeps that field, an empty cell clears it", "[roster][absent][engines]") {
     Store s;
     REQUIRE(roster::import_roster(*s.db, two_people).committed);
     auto report = roster::import_roster(*s.db, "first_name,last_name,trn,email,role,school\n"
@@ -330,7 +333,7 @@ TEST_CASE("a re-import without a column keeps that field, an empty cell clears i
     CHECK(sian->programme_year == 1);
 }
 
-TEST_CASE("a re-import lists the fields that changed and never clears a TRN", "[roster][absent]") {
+TEST_CASE("a re-import lists the fields that changed and never clears a TRN", "[roster][absent][engines]") {
     Store s;
     REQUIRE(roster::import_roster(*s.db, two_people).committed);
     auto report = roster::import_roster(*s.db, "first_name,last_name,trn,email,role,year\n"
@@ -345,7 +348,7 @@ TEST_CASE("a re-import lists the fields that changed and never clears a TRN", "[
     CHECK(report.changed[0].name == "Siân O'Brien-Hughes");
 }
 
-TEST_CASE("import refuses workbooks and UTF-16, and reads semicolon and tab separated files", "[roster][formats]") {
+TEST_CASE("import refuses workbooks and UTF-16, and reads semicolon and tab separated files", "[roster][formats][engines]") {
     CHECK_THAT(errors_of(std::string("PK\x03\x04", 4) + "xl/workbook.xml").at(0).message,
                Catch::Contains("this is an Excel workbook, not CSV: in Excel choose File > Save As > CSV UTF-8"));
     CHECK_THAT(errors_of("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1").at(0).message, Catch::Contains("Excel workbook"));
@@ -387,7 +390,7 @@ TEST_CASE("read_cell gives an edit the import's words", "[roster][fields]") {
     CHECK_FALSE(p.school_name);
 }
 
-TEST_CASE("new people join future events of their audience, not past, cancelled or taken-off ones", "[roster][follow]") {
+TEST_CASE("new people join future events of their audience, not past, cancelled or taken-off ones", "[roster][follow][engines]") {
     Store s;
     REQUIRE(roster::import_roster(*s.db, two_people).committed);
     EventId past = event_on(*s.db, "conference-1", "2026-09-01");
@@ -432,7 +435,7 @@ TEST_CASE("new people join future events of their audience, not past, cancelled 
     CHECK(store::find_enrolment(*s.db, today, 2));  // Rhys, now year 2, stays where he was
 }
 
-TEST_CASE("a late registrant goes to the room with fewest people, ties to the lowest id", "[roster][follow]") {
+TEST_CASE("a late registrant goes to the room with fewest people, ties to the lowest id", "[roster][follow][engines]") {
     Store s;
     REQUIRE(roster::import_roster(*s.db, two_people).committed);
     EventId ev = event_on(*s.db, "conference-1", "2026-12-01");  // Siân and Rhys: one in each room

@@ -47,7 +47,7 @@ Correction void_of(const test::TestHub& hub, std::string uuid, const std::string
 
 }  // namespace
 
-TEST_CASE("present means a counted, not voided entry scan in this session at this place", "[store]") {
+TEST_CASE("present means a counted, not voided entry scan in this session at this place", "[store][engines]") {
     TimeMs now = uk_time::now_ms();
     test::TestHub hub(now);
     auto sian = hub.id_of_trn("1234567"), zoe = hub.id_of_trn("2345678"), rhys = hub.id_of_trn("3456789");
@@ -130,7 +130,7 @@ TEST_CASE("the outbox: next to send, refused, failed, removed, and listed for st
     CHECK(store::outbox_counts(db).rejected == 1);
 }
 
-TEST_CASE("the hub's devices: added once, found with their secret, revoked once, listed", "[store]") {
+TEST_CASE("the hub's devices: added once, found with their secret, revoked once, listed", "[store][engines]") {
     test::TestHub hub;
     auto& db = *hub.db;
     store::NewDevice door{"door-1", "Front door", DeviceMode::entrance, hub.event, std::nullopt, 1000, {}};
@@ -170,7 +170,8 @@ TEST_CASE("the hub's devices: added once, found with their secret, revoked once,
 
 TEST_CASE("the hub row, settings, and a session moved in time", "[store][engines]") {
     test::TempDir dir;
-    auto db = store::open_database(dir.file("hub.db"));
+    test::TestDatabase database(dir);
+    auto db = store::open_database(database.location());
     CHECK_FALSE(store::read_hub(*db));  // a device database before provisioning, say
     auto keys = badge::HubKeyPair::generate();
     store::insert_hub(*db, "North hub", keys.public_key(), 1234);
@@ -221,7 +222,7 @@ TEST_CASE("an enrolment taken away is remembered for devices until the person is
     CHECK_FALSE(removal_change());
 }
 
-TEST_CASE("a room's facilitators are replaced as a whole list and the room is sent again", "[store]") {
+TEST_CASE("a room's facilitators are replaced as a whole list and the room is sent again", "[store][engines]") {
     test::TestHub hub;
     auto& db = *hub.db;
     auto kwame = hub.id_of_trn("5678901");

@@ -24,7 +24,7 @@ TEST_CASE("programme templates carry the handbook's events", "[programme]") {
     CHECK_FALSE(programme::find_template("nope"));
 }
 
-TEST_CASE("creating an event enrols its audience by role, year and cohort, and shares out rooms", "[programme][events]") {
+TEST_CASE("creating an event enrols its audience by role, year and cohort, and shares out rooms", "[programme][events][engines]") {
     test::TestHub hub;
     auto event = *store::load_event(*hub.db, hub.event);
     CHECK(event.title == "Conference 1: Enabling conditions for the ECT programme");
@@ -42,7 +42,7 @@ TEST_CASE("creating an event enrols its audience by role, year and cohort, and s
     CHECK_FALSE(store::find_enrolment(*hub.db, hub.event, hub.id_of_trn("4567890")));
 }
 
-TEST_CASE("event sessions use UK local times on either side of the clock change", "[programme][events]") {
+TEST_CASE("event sessions use UK local times on either side of the clock change", "[programme][events][engines]") {
     test::TestHub hub;
     auto summer = store::create_event(*hub.db, {"ect-y1", "conference-2", 2025, "2026-10-24", "Leeds", 0, 10});
     auto winter = store::create_event(*hub.db, {"ect-y1", "clinic-1", 2025, "2026-10-26", "Leeds", 0, 10});
@@ -54,7 +54,7 @@ TEST_CASE("event sessions use UK local times on either side of the clock change"
     CHECK(uk_time::offset_minutes(w.starts_ms) == 0);
 }
 
-TEST_CASE("bad event requests get clear errors", "[programme][events]") {
+TEST_CASE("bad event requests get clear errors", "[programme][events][engines]") {
     test::TestHub hub;
     using store::EventError;
     CHECK_THROWS_WITH(store::create_event(*hub.db, {"ect-y9", "x", 2025, "2026-01-01", "V", 0, 10}), Catch::Contains("unknown programme"));
@@ -63,7 +63,7 @@ TEST_CASE("bad event requests get clear errors", "[programme][events]") {
     CHECK_THROWS_WITH(store::create_event(*hub.db, {"ect-y1", "clinic-1", 2025, "2026-02-03", "", 0, 10}), Catch::Contains("venue"));
 }
 
-TEST_CASE("the current session follows the clock", "[events]") {
+TEST_CASE("the current session follows the clock", "[events][engines]") {
     test::TestHub hub;
     const auto& e = hub.loaded;
     CHECK(store::current_session(e, e.sessions[0].starts_ms)->id == e.sessions[0].id);
@@ -71,7 +71,7 @@ TEST_CASE("the current session follows the clock", "[events]") {
     CHECK(store::current_session(e, e.sessions[1].ends_ms + 3'600'000)->id == e.sessions[1].id);
 }
 
-TEST_CASE("moving an event's date keeps its sessions' UK times across the clock change", "[events][store]") {
+TEST_CASE("moving an event's date keeps its sessions' UK times across the clock change", "[events][store][engines]") {
     test::TestHub hub;
     auto& db = *hub.db;
     auto id = store::create_event(db, {"ect-y1", "conference-2", 2025, "2026-10-21", "Leeds", 0, 10});  // BST
@@ -110,7 +110,7 @@ TEST_CASE("facilitators are shared out a lead a room before any room gets a co-f
     CHECK((kept[1].size() == 1 && kept[1][0].participant_id == 5 && kept[1][0].lead));
 }
 
-TEST_CASE("one facilitator for two rooms leads Room 1, and enrolling again keeps what staff set", "[events][store]") {
+TEST_CASE("one facilitator for two rooms leads Room 1, and enrolling again keeps what staff set", "[events][store][engines]") {
     test::TestHub hub;
     auto& db = *hub.db;
     auto grace = hub.id_of_trn("6789012");
@@ -131,7 +131,7 @@ TEST_CASE("one facilitator for two rooms leads Room 1, and enrolling again keeps
     CHECK(store::find_enrolment(db, id, grace)->room_id == e.rooms[1].id);
 }
 
-TEST_CASE("a cancelled event expects nobody, and the same event may then be made again", "[events][store]") {
+TEST_CASE("a cancelled event expects nobody, and the same event may then be made again", "[events][store][engines]") {
     test::TestHub hub;
     auto& db = *hub.db;
     CHECK_THROWS_AS(store::create_event(db, {"ect-y1", "conference-1", 2025, hub.loaded.local_date, "Elsewhere", 0, 10}),

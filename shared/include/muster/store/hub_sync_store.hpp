@@ -44,6 +44,7 @@ private:
     db::Database& db_;
     db::Statement& check_ins_;
     db::Statement& corrections_;
+    db::Statement& check_in_uuid_;
     TimeMs received_ms_;
     std::optional<std::int64_t> clock_skew_ms_;
     std::int64_t sync_seq_;
