@@ -75,7 +75,7 @@ int demo(const Args& a, Context& ctx) {
     TimeMs now = uk_time::now_ms();
     // The demo's server listens on loopback only (public_url https://localhost:8443): the run
     // command starts it beside a kiosk on this one machine.
-    hub.create("Northbridge Teaching School Hub (demo)", ServerSetup{{}, "127.0.0.1", demo_port});
+    hub.create("Northbridge Teaching School Hub (demo)", ServerSetup{{}, "127.0.0.1", demo_port, {}});
     std::ofstream(hub.dir() / "DEMO") << "This folder was made by `muster demo` and may be replaced by it.\n";
     add_demo_central_targets(hub);
     auto db = hub.open();

@@ -87,6 +87,11 @@ void check_device_spec(db::Database& hub_db, const DeviceSpec& spec) {
 std::filesystem::path provision_device(const HubDir& hub, db::Database& hub_db, const DeviceSpec& spec,
                                        const std::filesystem::path& out, bool reissue) {
     check_device_spec(hub_db, spec);
+    // The device's first database is copied from hub.db with SQLite's ATTACH, which cannot
+    // read a PostgreSQL hub: refused before any row is written (docs/scale.md).
+    if (hub.on_postgresql())
+        throw UsageError("device folders are made from a hub on SQLite: provision the device on the hub before moving "
+                         "it to PostgreSQL (muster hub migrate), or see docs/scale.md");
     if (std::filesystem::exists(out / "device.toml")) throw UsageError(out.string() + " already holds a device");
     std::string pin_hash = hash_pin(spec.pin);
     auto secret = sync::generate_secret();

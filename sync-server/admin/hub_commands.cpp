@@ -2,6 +2,8 @@
 #include "server_address.hpp"
 #include "tls_certificate.hpp"
 
+#include "muster/db/postgresql.hpp"
+
 #include <algorithm>
 #include <ostream>
 
@@ -13,11 +15,12 @@ int init(const Args& a, Context& ctx) {
     server.hosts = split_hosts(a.get("host").value_or(""));
     server.listen = a.get("listen").value_or(server.listen);
     if (auto port = a.get_int("port")) server.port = static_cast<int>(std::clamp<long long>(*port, -1, 65536));
+    server.database = a.get("database").value_or("");
     auto address = ctx.hub.create(a.require_text("name", limits::label_chars), server);
     auto db = ctx.hub.open();
     auto info = ctx.hub.info(*db);
     ctx.out << "Created hub \"" << info.name << "\" in " << ctx.hub.dir().string() << "\n"
-            << "  database:     " << ctx.hub.database_path().string() << "\n"
+            << "  database:     " << db::redact_url(ctx.hub.database_location()) << "\n"
             << "  signing key:  " << ctx.hub.private_key_path().string()
             << " (mode 600; keep it on this machine, never on a kiosk)\n"
             << "  public key:   " << ctx.hub.public_key_path().string() << " (key id " << info.key_id << ")\n"
@@ -27,7 +30,7 @@ int init(const Args& a, Context& ctx) {
             << "  TLS:          " << ctx.hub.tls_certificate_path().string() << " (self-signed for "
             << (address.host == "localhost" ? "" : address.host + ", ") << "localhost and 127.0.0.1; each device pins it)\n"
             << "  device secrets key: " << ctx.hub.device_secrets_key_path().string()
-            << " (mode 600; back it up with hub.db: without it no device can sync)\n";
+            << " (mode 600; back it up with the database: without it no device can sync)\n";
     return 0;
 }
 
@@ -89,14 +92,16 @@ int server_cert(const Args& a, Context& ctx) {
 
 std::vector<Command> hub_commands() {
     return {{"init", "Create a hub: its database, its badge-signing key pair and its sync server's files",
-             "--name NAME [--host NAME[,NAME...]] [--listen ADDRESS] [--port N] [--hub DIR]\n\n"
+             "--name NAME [--host NAME[,NAME...]] [--listen ADDRESS] [--port N] [--database URL] [--hub DIR]\n\n"
              "  --listen   where the sync server listens: 0.0.0.0 (default, every address: a venue network)\n"
              "             or 127.0.0.1 (this machine only)\n"
              "  --port     the sync server's port (default 8443)\n"
              "  --host     the names or IPv4 addresses devices use to reach this machine; the first goes\n"
              "             into public_url (what devices are given), all into the TLS certificate.\n"
-             "             Without it: this machine's host name + .local (needs mDNS; README, \"On a venue network\")",
-             {"name", "host", "listen", "port"}, {}, init},
+             "             Without it: this machine's host name + .local (needs mDNS; README, \"On a venue network\")\n"
+             "  --database a postgresql:// URL: the hub's store on PostgreSQL (docs/scale.md) instead of\n"
+             "             hub.db in the folder. No password in it: libpq reads it from ~/.pgpass or PGPASSFILE",
+             {"name", "host", "listen", "port", "database"}, {}, init},
             {"server cert",
              "Make a new self-signed TLS certificate for the sync server; --host also sets public_url (devices need the new certificate)",
              "[--host NAME[,NAME...]] [--hub DIR]\n\n"

@@ -3,6 +3,7 @@
 #include "cli_args.hpp"
 #include "tls_certificate.hpp"
 #include "muster/config/toml_file.hpp"
+#include "muster/db/postgresql.hpp"
 #include "muster/log/logger.hpp"
 #include "muster/store/device_secrets.hpp"
 #include "muster/store/hub_store.hpp"
@@ -15,7 +16,24 @@
 
 namespace muster::admin {
 
-bool HubDir::exists() const { return std::filesystem::exists(database_path()); }
+std::string HubDir::database_location() const {
+    std::string given = "hub.db";
+    if (std::filesystem::exists(server_config_path())) {
+        try {
+            given = config::TomlFile(server_config_path()).text("hub.database", given);
+        } catch (const ConfigError& e) {
+            throw UsageError(e.what());
+        }
+    }
+    if (db::is_postgresql_url(given)) return given;
+    std::filesystem::path p(given);
+    return p.is_absolute() ? p.string() : (dir_ / p).string();
+}
+
+bool HubDir::on_postgresql() const { return db::is_postgresql_url(database_location()); }
+
+// A hub on PostgreSQL exists once its folder's sync-server.toml names the database.
+bool HubDir::exists() const { return on_postgresql() || std::filesystem::exists(database_location()); }
 
 PublicAddress HubDir::create(const std::string& hub_name, const ServerSetup& server) const {
     if (hub_name.empty()) throw UsageError("a hub needs a name (--name)");
@@ -26,10 +44,26 @@ PublicAddress HubDir::create(const std::string& hub_name, const ServerSetup& ser
     if (server.port < 1 || server.port > 65535) throw UsageError("--port: expected 1-65535");
     // Decided before anything is written: a hub that cannot be given an address is not made.
     auto address = choose_public_address(server.listen, server.port, server.hosts, machine_host_name());
+    const bool postgresql = !server.database.empty();
+    if (postgresql) {
+        if (!db::is_postgresql_url(server.database))
+            throw UsageError("--database: expected a postgresql:// URL (without it the hub's database is hub.db in the folder)");
+        if (db::redact_url(server.database) != server.database)
+            throw UsageError("--database: leave the password out of the URL; put it in ~/.pgpass (or the file PGPASSFILE "
+                             "names, mode 600), where libpq finds it");
+    }
+    // A PostgreSQL database is checked (and migrated) before the folder is made: a hub that
+    // cannot reach its database, or would take over another hub's, is not made.
+    std::unique_ptr<db::Database> db;
+    if (postgresql) {
+        db = store::open_database(server.database);
+        if (store::read_hub(*db))
+            throw UsageError("the database " + db::redact_url(server.database) + " already holds a hub");
+    }
     create_private_folder(dir_);
     auto keys = badge::HubKeyPair::generate();
     keys.save(private_key_path(), public_key_path());
-    auto db = store::open_database(database_path());
+    if (!db) db = store::open_database(database_path());
     store::use_hub_indexes(*db);
     store::insert_hub(*db, hub_name, keys.public_key(), uk_time::now_ms());
     write_server_files(hub_name, server);
@@ -56,8 +90,10 @@ PublicAddress HubDir::write_server_files(const std::string& hub_name, const Serv
       << "certificate = \"tls/server-cert.pem\"\n"
       << "private_key = \"tls/server-key.pem\"\n\n"
       << "[hub]\n"
-      << "database = \"hub.db\"\n"
-      << "device_secrets_key = \"tls/device-secrets.key\"   # back it up with hub.db\n\n"
+      << (server.database.empty() ? std::string("database = \"hub.db\"\n")
+                                  : "# PostgreSQL (docs/scale.md); libpq reads the password from ~/.pgpass or PGPASSFILE.\n"
+                                    "database = \"" + server.database + "\"\n")
+      << "device_secrets_key = \"tls/device-secrets.key\"   # back it up with the database\n\n"
       << "[limits]\n"
       << "body_bytes = 1048576\n"
       << "request_timeout_ms = 10000\n"
@@ -127,7 +163,7 @@ std::unique_ptr<db::Database> HubDir::open() const {
         throw UsageError("no hub in " + dir_.string() + " (create one with: muster init --hub " + dir_.string() +
                          " --name \"...\", or pass --hub DIR)");
     tighten_folder();
-    auto db = store::open_database(database_path());
+    auto db = store::open_database(database_location());
     try {
         device_secrets_key(*db);
     } catch (const UsageError&) {
@@ -173,7 +209,7 @@ sync::DeviceSecretsKey HubDir::device_secrets_key(db::Database& db) const {
 
 HubInfo HubDir::info(db::Database& db) const {
     auto hub = store::read_hub(db);
-    if (!hub) throw UsageError(database_path().string() + " is a device database, not a hub");
+    if (!hub) throw UsageError(db::redact_url(database_location()) + " is a device database, not a hub");
     HubInfo out;
     out.name = std::move(hub->name);
     if (hub->public_key.size() != out.public_key.size()) throw UsageError("hub public key is damaged");

@@ -1,5 +1,6 @@
 #pragma once
-// A hub's folder (mode 0700): hub.db (the hub database), hub-key.pem (private, mode 0600,
+// A hub's folder (mode 0700): hub.db (the hub database, unless sync-server.toml's
+// hub.database names a PostgreSQL server: docs/scale.md), hub-key.pem (private, mode 0600,
 // never copied to a device), hub-public.pem, tls/ (the server's certificate and key, and the
 // key the devices' secrets are sealed under), and what the CLI writes (badge sheets, device
 // folders).
@@ -28,6 +29,9 @@ struct ServerSetup {
     std::vector<std::string> hosts;  // the first is public_url's host; all are in the certificate
     std::string listen = "0.0.0.0";  // the venue network; "127.0.0.1" for one machine (the demo)
     int port = 8443;
+    // The hub database: empty for hub.db in the folder, or a postgresql:// URL (no password
+    // in it: libpq reads that from ~/.pgpass or PGPASSFILE) for a hub on PostgreSQL.
+    std::string database;
 };
 
 class HubDir {
@@ -35,7 +39,8 @@ public:
     explicit HubDir(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
     // Creates the folder, database, key pair and the sync server's files (TLS certificate
-    // for localhost and the public host, sync-server.toml). Refuses to touch an existing hub.
+    // for localhost and the public host, sync-server.toml). Refuses to touch an existing hub,
+    // or a PostgreSQL database that already holds one.
     // Returns the address devices are given (choose_public_address).
     PublicAddress create(const std::string& hub_name, const ServerSetup& server = {}) const;
     bool exists() const;
@@ -49,6 +54,11 @@ public:
     HubInfo info(db::Database& db) const;
     badge::HubKeyPair signing_key() const;
 
+    // Where the hub database is: sync-server.toml's hub.database (a postgresql:// URL, or a
+    // file relative to the folder), else hub.db in the folder. Show it with db::redact_url.
+    std::string database_location() const;
+    bool on_postgresql() const;
+    // The SQLite file (hub.db): what SQLite-only tools (backups, device copies) work on.
     std::filesystem::path database_path() const { return dir_ / "hub.db"; }
     std::filesystem::path private_key_path() const { return dir_ / "hub-key.pem"; }
     std::filesystem::path public_key_path() const { return dir_ / "hub-public.pem"; }

@@ -18,10 +18,10 @@ namespace muster::central {
 using Kind = store::DeliveryResult::Kind;
 
 struct DeliveryWorker::Impl {
-    Impl(std::filesystem::path d, CentralConfig c, log::Logger& l, Clock k, std::vector<std::unique_ptr<DeliveryTarget>> t)
+    Impl(std::string d, CentralConfig c, log::Logger& l, Clock k, std::vector<std::unique_ptr<DeliveryTarget>> t)
         : database(std::move(d)), config(std::move(c)), log(l), clock(std::move(k)), targets(std::move(t)) {}
 
-    std::filesystem::path database;
+    std::string database;  // a SQLite file or a postgresql:// URL
     CentralConfig config;
     log::Logger& log;
     Clock clock;
@@ -100,7 +100,7 @@ struct DeliveryWorker::Impl {
             const std::uint64_t seen = wake_count();
             std::optional<TimeMs> due;
             try {
-                if (!db) db = store::open_database(database.string());
+                if (!db) db = store::open_database(database);
                 if (!unrecorded.empty()) {
                     store::record_delivery_results(*db, unrecorded, clock());
                     unrecorded.clear();
@@ -137,7 +137,7 @@ struct DeliveryWorker::Impl {
     }
 };
 
-DeliveryWorker::DeliveryWorker(std::filesystem::path database, CentralConfig config, log::Logger& log, Clock clock,
+DeliveryWorker::DeliveryWorker(std::string database, CentralConfig config, log::Logger& log, Clock clock,
                                std::vector<std::unique_ptr<DeliveryTarget>> targets)
     : impl_(std::make_unique<Impl>(std::move(database), std::move(config), log, std::move(clock), std::move(targets))) {
     if (impl_->targets.size() != impl_->config.targets.size())
@@ -150,7 +150,7 @@ void DeliveryWorker::start() {
     auto& s = *impl_;
     if (s.started) return;
     {
-        auto db = store::open_database(s.database.string());
+        auto db = store::open_database(s.database);
         std::vector<store::CentralTarget> listed;
         for (const auto& t : s.config.targets) listed.push_back({t.name, t.kind});
         store::register_central_targets(*db, listed, s.clock());

@@ -21,7 +21,8 @@ public:
     using Clock = std::function<TimeMs()>;
     // `targets`: one per config.targets, in the same order (server_main makes them by kind:
     // make_https_target, make_csv_target, make_evidence_csv_target; tests may pass their own).
-    DeliveryWorker(std::filesystem::path database, CentralConfig config, log::Logger& log, Clock clock,
+    // database: the hub database's location, a SQLite file or a postgresql:// URL.
+    DeliveryWorker(std::string database, CentralConfig config, log::Logger& log, Clock clock,
                    std::vector<std::unique_ptr<DeliveryTarget>> targets);
     ~DeliveryWorker();  // stops
     DeliveryWorker(const DeliveryWorker&) = delete;

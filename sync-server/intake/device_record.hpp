@@ -21,7 +21,7 @@ struct DeviceRecord {
     // Taken out of service (`muster device remove`): refused as a revoked device is.
     bool removed = false;
     // What the hub's row held of the device's own last report when the request came: the
-    // server writes a new one only when it differs or is old (SqliteSyncStore::note_report).
+    // server writes a new one only when it differs or is old (DatabaseSyncStore::note_report).
     std::optional<TimeMs> last_seen_ms{};
     std::optional<std::string> last_version{};
     std::optional<std::int64_t> last_queued{};

@@ -41,9 +41,9 @@ struct RegisterApi::Impl {
         std::mutex mutex;
         std::unique_ptr<db::Database> db;
     };
-    Impl(std::filesystem::path p, log::Logger& l, Clock c, ChangeFeed* f)
+    Impl(std::string p, log::Logger& l, Clock c, ChangeFeed* f)
         : database(std::move(p)), log(l), clock(std::move(c)), feed(f) {}
-    std::filesystem::path database;
+    std::string database;  // a SQLite file or a postgresql:// URL
     log::Logger& log;
     Clock clock;
     ChangeFeed* feed;  // may be null
@@ -64,7 +64,7 @@ struct RegisterApi::Impl {
         return f(connection(slot));
     }
     db::Database& connection(Slot& slot) {
-        if (!slot.db) slot.db = std::make_unique<db::Database>(database.string(), db::OpenMode::read_write);
+        if (!slot.db) slot.db = std::make_unique<db::Database>(database, db::OpenMode::read_write);
         return *slot.db;
     }
 
@@ -202,7 +202,7 @@ std::string view_json(const register_view::View& v, TimeMs now, std::int64_t cha
 
 }  // namespace
 
-RegisterApi::RegisterApi(const std::filesystem::path& database, log::Logger& log, Clock clock, int connections,
+RegisterApi::RegisterApi(const std::string& database, log::Logger& log, Clock clock, int connections,
                          ChangeFeed* feed)
     : impl_(std::make_unique<Impl>(database, log, std::move(clock), feed)) {
     for (int i = 0; i < std::max(connections, 1); ++i) impl_->slots.push_back(std::make_unique<Impl::Slot>());

@@ -31,7 +31,8 @@ public:
     // connections: how many database connections it may open (the server's thread count).
     // feed (optional, outliving the API): the server's change feed, which the register's
     // streams listen to and its marks publish to.
-    RegisterApi(const std::filesystem::path& database, log::Logger& log, Clock clock, int connections,
+    // database: the hub database's location, a SQLite file or a postgresql:// URL.
+    RegisterApi(const std::string& database, log::Logger& log, Clock clock, int connections,
                 ChangeFeed* feed = nullptr);
     ~RegisterApi();
 

@@ -1,6 +1,7 @@
 #include "server_config.hpp"
 
 #include "muster/config/toml_file.hpp"
+#include "muster/db/postgresql.hpp"
 
 #include <arpa/inet.h>
 
@@ -19,7 +20,7 @@ ServerConfig load_server_config(const std::filesystem::path& given) {
         c.certificate = f.path("tls.certificate", "tls/server-cert.pem");
         c.private_key = f.path("tls.private_key", "tls/server-key.pem");
     }
-    c.database = f.path("hub.database", "hub.db");
+    c.database = database_location(f.text("hub.database", "hub.db"), given);
     c.device_secrets_key = f.path("hub.device_secrets_key", "tls/device-secrets.key");
     c.body_bytes = static_cast<std::size_t>(
         f.integer_between("limits.body_bytes", static_cast<std::int64_t>(c.body_bytes), 1024, 64LL << 20));
@@ -44,6 +45,18 @@ ServerConfig load_server_config(const std::filesystem::path& given) {
     c.log_level = f.text("log.level", c.log_level);
     c.central = central::load_central_config(f);
     return c;
+}
+
+std::string database_location(const std::string& given, const std::filesystem::path& file) {
+    if (given.empty()) throw ServerConfigError("hub.database: empty (a file such as hub.db, or a postgresql:// URL)");
+    if (db::is_postgresql_url(given)) {
+        if (db::redact_url(given) != given)
+            throw ServerConfigError("hub.database: the URL carries a password; put it in ~/.pgpass (or the file "
+                                    "PGPASSFILE names, mode 600) and leave it out of the URL: " + db::redact_url(given));
+        return given;
+    }
+    std::filesystem::path p(given);
+    return p.is_absolute() ? p.string() : (file.parent_path() / p).string();
 }
 
 std::size_t connections_per_address(const ServerConfig& c) {
@@ -71,8 +84,8 @@ void validate(const ServerConfig& c) {
     if (c.tls && (!std::filesystem::exists(c.certificate) || !std::filesystem::exists(c.private_key)))
         throw ServerConfigError("tls: certificate or private key missing (" + c.certificate.string() +
                                 "); make them with: muster server cert --hub DIR");
-    if (!std::filesystem::exists(c.database))
-        throw ServerConfigError("hub.database: " + c.database.string() + " does not exist (create a hub with: muster init)");
+    if (!db::is_postgresql_url(c.database) && !std::filesystem::exists(c.database))
+        throw ServerConfigError("hub.database: " + c.database + " does not exist (create a hub with: muster init)");
 }
 
 }  // namespace muster::server

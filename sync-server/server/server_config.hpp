@@ -1,6 +1,7 @@
 #pragma once
 // The sync server's configuration file (TOML; device-config/sync-server.example.toml, and
 // each hub's sync-server.toml written by `muster init`). Paths are relative to the file.
+// hub.database is a SQLite file or a postgresql:// URL (docs/scale.md).
 // A bad file is refused with the field named.
 #include "muster/central/target_config.hpp"
 #include "muster/util/config_error.hpp"
@@ -24,7 +25,10 @@ struct ServerConfig {
     bool tls = true;
     std::filesystem::path certificate;
     std::filesystem::path private_key;
-    std::filesystem::path database;
+    // The hub's store (hub.database): a SQLite file (relative to the file, default hub.db),
+    // or a postgresql:// URL without a password (libpq finds it in ~/.pgpass or PGPASSFILE;
+    // docs/scale.md). Show it with db::redact_url, never as it is.
+    std::string database;
     // The key the devices' secrets are sealed under in the database (32 bytes, mode 0600;
     // `muster init` writes it beside the TLS key). Created when missing on a hub whose
     // secrets are not sealed yet; back it up with the database.
@@ -63,6 +67,11 @@ struct ServerConfig {
 };
 
 ServerConfig load_server_config(const std::filesystem::path& file);
+
+// hub.database as given in a file: a postgresql:// URL is kept as it is (refused when it
+// carries a password: that belongs in ~/.pgpass or PGPASSFILE, not in a file copied
+// around with the hub), anything else is a SQLite file relative to `file`'s folder.
+std::string database_location(const std::string& given, const std::filesystem::path& file);
 
 // max_connections_per_address as it acts: the configured share (at most max_connections),
 // or a quarter of max_connections (at least 1) when it is 0.

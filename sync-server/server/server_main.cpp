@@ -1,14 +1,16 @@
 // muster-sync-server: the hub's sync server. See docs/api.md and the README ("Sync").
 #include "change_watcher.hpp"
 #include "http_server.hpp"
+#include "pg_change_listener.hpp"
 #include "server_config.hpp"
-#include "sqlite_sync_store.hpp"
+#include "database_sync_store.hpp"
 #include "staff_routes.hpp"
 #include "sync_api.hpp"
 
 #include "delivery_worker.hpp"
 #include "target_factory.hpp"
 
+#include "muster/db/postgresql.hpp"
 #include "muster/store/central_outbox.hpp"
 #include "muster/store/device_secrets.hpp"
 #include "muster/store/schema.hpp"
@@ -40,6 +42,9 @@ void usage(std::FILE* to) {
                  "  --port N           override server.port; 0 picks a free port (printed in the log)\n"
                  "  --plain-http       no TLS (refused unless listening on loopback): for tests\n"
                  "  --log-level L      debug | info | warn | error\n\n"
+                 "hub.database is a SQLite file (default hub.db) or a postgresql:// URL; several servers may\n"
+                 "share one PostgreSQL database (docs/scale.md). The URL carries no password: libpq reads it\n"
+                 "from ~/.pgpass or the file PGPASSFILE names.\n\n"
                  "Devices' secrets are sealed in the hub database under hub.device_secrets_key (default\n"
                  "tls/device-secrets.key beside the TLS key); a hub whose secrets are not sealed yet has\n"
                  "them sealed at start, the key file made if missing. Back it up with the database.\n\n"
@@ -58,7 +63,7 @@ void usage(std::FILE* to) {
 // The key the hub's device secrets are sealed under, with any secret an older hub stored
 // bare sealed now (once; logged with a count, no ids needed).
 muster::sync::DeviceSecretsKey device_secrets_key(const muster::server::ServerConfig& config, muster::log::Logger& log) {
-    auto db = muster::store::open_database(config.database.string());
+    auto db = muster::store::open_database(config.database);
     auto at_rest = muster::store::secure_device_secrets(*db, config.device_secrets_key);
     if (at_rest.key_created) log.warn("device_secrets_key_created", {{"file", config.device_secrets_key.filename().string()}});
     if (at_rest.sealed > 0) log.info("device_secrets_sealed", {{"devices", at_rest.sealed}});
@@ -68,9 +73,15 @@ muster::sync::DeviceSecretsKey device_secrets_key(const muster::server::ServerCo
 // A file with no [[central.target]] runs no delivery worker; the targets an earlier start
 // registered become inactive, so sign-offs stop queuing records nobody will send (the worker
 // does the same at its start for a file that lists some).
-void retire_central_targets(const muster::server::ServerConfig& config) {
-    auto db = muster::store::open_database(config.database.string());
-    muster::store::register_central_targets(*db, {}, muster::uk_time::now_ms());
+// Not retiring them is no reason to keep devices from syncing: a failure is logged and the
+// server starts (the next start tries again).
+void retire_central_targets(const muster::server::ServerConfig& config, muster::log::Logger& log) {
+    try {
+        auto db = muster::store::open_database(config.database);
+        muster::store::register_central_targets(*db, {}, muster::uk_time::now_ms());
+    } catch (const muster::db::Error& e) {
+        log.warn("central_targets_not_retired", {{"error", e.what()}});
+    }
 }
 
 // A listening socket the server could not open, said in one line that names the setting to
@@ -126,6 +137,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     std::signal(SIGPIPE, SIG_IGN);
+    // hub.database may name a PostgreSQL server (docs/scale.md, "Running the hub on PostgreSQL").
+    muster::db::enable_postgresql();
     // Everything the server creates (the database's -wal and -shm, a device-secrets key)
     // is its owner's alone; the database wrapper sets those modes too, this covers the rest.
     ::umask(077);
@@ -147,11 +160,25 @@ int main(int argc, char** argv) {
         if (!muster::log::parse_level(config.log_level, level)) throw ServerConfigError("log.level: debug, info, warn or error");
         validate(config);
         muster::log::Logger logger(level);
-        SqliteSyncStore store(config.database, device_secrets_key(config, logger), config.changes_page, config.changes_bytes);
+        logger.info("hub_database", {{"engine", muster::db::is_postgresql_url(config.database) ? "postgresql" : "sqlite"},
+                                     {"location", muster::db::redact_url(config.database)}});
+        DatabaseSyncStore store(config.database, device_secrets_key(config, logger), config.changes_page, config.changes_bytes);
         // The hub's change clock heard live: uploads and marks publish to it, the watcher
         // catches the admin tool's changes, register streams and long polls listen.
         ChangeFeed feed(store.latest_change());
-        ChangeWatcher watcher(feed, [&store] { return store.latest_change(); }, change_watch_interval, logger);
+        // On PostgreSQL other server processes write too: their commits are heard on LISTEN
+        // muster_change at once, the interval reads staying as the fallback.
+        std::optional<PgChangeListener> listener;
+        ChangeWatcher::Listen listen_for_changes;
+        if (muster::db::is_postgresql_url(config.database)) {
+            listener.emplace(config.database, logger);
+            listen_for_changes = [&listener](std::chrono::milliseconds timeout) {
+                auto heard = listener->wait(timeout);
+                return ChangeWatcher::Heard{heard.listening, heard.change};
+            };
+        }
+        ChangeWatcher watcher(feed, [&store] { return store.latest_change(); }, change_watch_interval, logger,
+                              std::move(listen_for_changes));
         SyncApi api(store, logger, [] { return muster::uk_time::now_ms(); }, &feed);
         // The facilitators' register (docs/register.md): its own connections to the hub database.
         RegisterApi register_api(config.database, logger, [] { return muster::uk_time::now_ms(); }, config.threads, &feed);
@@ -165,7 +192,7 @@ int main(int argc, char** argv) {
         // Records to the central attendance records (docs/central.md): a worker thread per
         // configured target, woken when staff sign off, amend or retry.
         std::optional<muster::central::DeliveryWorker> delivery;
-        if (config.central.targets.empty()) retire_central_targets(config);
+        if (config.central.targets.empty()) retire_central_targets(config, logger);
         else {
             delivery.emplace(config.database, config.central, logger, [] { return muster::uk_time::now_ms(); },
                              muster::central::make_targets(config.central));

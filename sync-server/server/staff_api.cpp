@@ -91,7 +91,7 @@ void add_staff_headers(ApiResponse& res) {
 
 }  // namespace
 
-StaffApi::Impl::Impl(std::filesystem::path p, log::Logger& l, Clock c, int connections, ChangeFeed* f,
+StaffApi::Impl::Impl(std::string p, log::Logger& l, Clock c, int connections, ChangeFeed* f,
                      std::vector<StaffHandler> h)
     : database(std::move(p)), log(l), clock(std::move(c)), feed(f), handlers(std::move(h)),
       gate(login_hashes_in_flight(connections), logins_per_minute) {
@@ -99,11 +99,11 @@ StaffApi::Impl::Impl(std::filesystem::path p, log::Logger& l, Clock c, int conne
 }
 
 db::Database& StaffApi::Impl::connection(Slot& slot) {
-    if (!slot.db) slot.db = std::make_unique<db::Database>(database.string(), db::OpenMode::read_write);
+    if (!slot.db) slot.db = std::make_unique<db::Database>(database, db::OpenMode::read_write);
     return *slot.db;
 }
 
-StaffApi::StaffApi(const std::filesystem::path& database, log::Logger& log, Clock clock, int connections,
+StaffApi::StaffApi(const std::string& database, log::Logger& log, Clock clock, int connections,
                    ChangeFeed* feed, std::vector<StaffHandler> handlers)
     : impl_(std::make_unique<Impl>(database, log, std::move(clock), connections, feed, std::move(handlers))) {}
 

@@ -31,7 +31,8 @@ public:
     // how many password hashes may run at once (login_hashes_in_flight). feed (optional,
     // outliving the API): handed to the handlers to publish their writes. handlers: tried in
     // order for every /staff/api/ path StaffApi does not serve itself.
-    StaffApi(const std::filesystem::path& database, log::Logger& log, Clock clock, int connections, ChangeFeed* feed,
+    // database: the hub database's location, a SQLite file or a postgresql:// URL.
+    StaffApi(const std::string& database, log::Logger& log, Clock clock, int connections, ChangeFeed* feed,
              std::vector<StaffHandler> handlers);
     ~StaffApi();
     // Called (from a request's thread) after a handler changed the central outbox: the

@@ -38,9 +38,9 @@ struct StaffApi::Impl {
         std::string csrf;
     };
 
-    Impl(std::filesystem::path p, log::Logger& l, Clock c, int connections, ChangeFeed* f, std::vector<StaffHandler> h);
+    Impl(std::string p, log::Logger& l, Clock c, int connections, ChangeFeed* f, std::vector<StaffHandler> h);
 
-    std::filesystem::path database;
+    std::string database;  // a SQLite file or a postgresql:// URL
     log::Logger& log;
     Clock clock;
     ChangeFeed* feed;  // may be null

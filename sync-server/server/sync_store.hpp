@@ -1,7 +1,7 @@
 #pragma once
-// What the sync server needs from its store. SQLite (sqlite_sync_store.hpp) is the embedded
-// default; a PostgreSQL store for a hub running many events would implement the same
-// interface. Implementations are safe to call from several threads at once.
+// What the sync server needs from its store. DatabaseSyncStore (database_sync_store.hpp) is
+// the one used: the hub database on either engine, a SQLite file (the embedded default) or
+// PostgreSQL (docs/scale.md). Implementations are safe to call from several threads at once.
 #include "device_record.hpp"
 
 #include "muster/model/types.hpp"

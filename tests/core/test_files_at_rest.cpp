@@ -103,7 +103,7 @@ TEST_CASE("A replaced file is whole or untouched, never partial", "[files]") {
     CHECK(files == 1);  // no .partial file left beside it
 }
 
-TEST_CASE("A hub's bare device secrets are sealed in place, once, and still sign", "[store][secrets]") {
+TEST_CASE("A hub's bare device secrets are sealed in place, once, and still sign", "[store][secrets][engines]") {
     test::TestHub hub;
     auto plain = sync::generate_secret();
     // A device provisioned the old way: its bare secret in devices.secret.
@@ -132,14 +132,16 @@ TEST_CASE("A hub's bare device secrets are sealed in place, once, and still sign
     auto signature = sync::sign_request(plain, "POST", "/v1/upload", 1000, "nonce-0123456789ab", "{}");
     CHECK(sync::signature_matches(*opened, "POST", "/v1/upload", 1000, "nonce-0123456789ab", "{}", signature));
 
-    // Neither the database file nor its WAL holds the bare secret any more.
+    // Neither the database file nor its WAL holds the bare secret any more. (SQLite only: on
+    // PostgreSQL the old row version stays until VACUUM, device_secrets.hpp.)
+    if (hub.database.on_postgresql()) return;
     hub.db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
     std::string needle(plain.begin(), plain.end());
     CHECK(bytes_of(hub.dir.path() / "hub.db").find(needle) == std::string::npos);
     CHECK(bytes_of(hub.dir.path() / "hub.db-wal").find(needle) == std::string::npos);
 }
 
-TEST_CASE("A lost device-secrets key is not silently replaced while sealed secrets need it", "[store][secrets]") {
+TEST_CASE("A lost device-secrets key is not silently replaced while sealed secrets need it", "[store][secrets][engines]") {
     test::TestHub hub;
     auto key_file = hub.dir.path() / "device-secrets.key";
     auto key = store::create_device_secrets_key(key_file);

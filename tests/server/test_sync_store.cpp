@@ -1,6 +1,6 @@
 // The SQLite sync store on a real hub database: idempotent ingest, refusals, clock skew,
 // and the changes a device downloads.
-#include "sqlite_sync_store.hpp"
+#include "database_sync_store.hpp"
 #include "sync_fixture.hpp"
 
 #include "muster/store/badge_store.hpp"
@@ -14,11 +14,11 @@
 using namespace muster;
 using namespace muster::test;
 using muster::server::DeviceRecord;
-using muster::server::SqliteSyncStore;
+using muster::server::DatabaseSyncStore;
 
 namespace {
 
-DeviceRecord device_of(SqliteSyncStore& store, const std::string& id) {
+DeviceRecord device_of(DatabaseSyncStore& store, const std::string& id) {
     auto d = store.find_device(id);
     REQUIRE(d);
     return *d;
@@ -28,7 +28,7 @@ DeviceRecord device_of(SqliteSyncStore& store, const std::string& id) {
 
 TEST_CASE("Devices are found with their secret and revocation", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
+    DatabaseSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
     auto d = device_of(store, "entrance-1");
     CHECK(d.event_id == 1);
     REQUIRE(d.secret);
@@ -40,7 +40,7 @@ TEST_CASE("Devices are found with their secret and revocation", "[sync][store]")
 
 TEST_CASE("The same upload twice stores each record once and acks both times", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
+    DatabaseSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
     auto device = device_of(store, "entrance-1");
     sync::UploadBatch batch;
     TimeMs now = uk_time::now_ms();
@@ -59,7 +59,7 @@ TEST_CASE("The same upload twice stores each record once and acks both times", "
 
 TEST_CASE("Records that are not the device's own are rejected, the rest stored", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
+    DatabaseSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
     auto device = device_of(store, "entrance-1");
     TimeMs now = uk_time::now_ms();
     sync::UploadBatch batch;
@@ -85,7 +85,7 @@ TEST_CASE("Records that are not the device's own are rejected, the rest stored",
 
 TEST_CASE("A device clock more than two minutes off is flagged on its records, both times kept", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
+    DatabaseSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
     auto device = device_of(store, "entrance-1");
     TimeMs now = uk_time::now_ms();
     sync::UploadBatch batch;
@@ -107,7 +107,7 @@ TEST_CASE("A device clock more than two minutes off is flagged on its records, b
 
 TEST_CASE("A device downloads other devices' records since its cursor, never its own", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
+    DatabaseSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
     auto entrance = device_of(store, "entrance-1");
     auto room = device_of(store, "room-1");
     TimeMs now = uk_time::now_ms();
@@ -131,7 +131,7 @@ TEST_CASE("A device downloads other devices' records since its cursor, never its
 
 TEST_CASE("Roster and badge changes reach devices without emails", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
+    DatabaseSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
     auto room = device_of(store, "room-1");
     TimeMs now = uk_time::now_ms();
     auto cursor = store.changes_since(room, 0, now).cursor;
@@ -158,7 +158,7 @@ TEST_CASE("Roster and badge changes reach devices without emails", "[sync][store
 
 TEST_CASE("A long backlog of other devices' records comes in pages with no gaps", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key(), 1000);
+    DatabaseSyncStore store(hub.hub + "/hub.db", hub.secrets_key(), 1000);
     auto entrance = device_of(store, "entrance-1");
     auto room = device_of(store, "room-1");
     TimeMs now = uk_time::now_ms();
@@ -190,7 +190,7 @@ TEST_CASE("A long backlog of other devices' records comes in pages with no gaps"
 
 TEST_CASE("A nonce is accepted once per device", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
+    DatabaseSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
     TimeMs now = uk_time::now_ms();
     CHECK(store.remember_nonce("entrance-1", "0123456789abcdef", now));
     CHECK_FALSE(store.remember_nonce("entrance-1", "0123456789abcdef", now + 1));
@@ -199,7 +199,7 @@ TEST_CASE("A nonce is accepted once per device", "[sync][store]") {
 
 TEST_CASE("An upload's nonce is remembered in its own transaction and a replay stores nothing", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
+    DatabaseSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
     auto device = device_of(store, "entrance-1");
     TimeMs now = uk_time::now_ms();
     sync::UploadBatch batch;
@@ -214,7 +214,7 @@ TEST_CASE("An upload's nonce is remembered in its own transaction and a replay s
 
 TEST_CASE("A device whose cursor is ahead of a restored hub gets everything again", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
+    DatabaseSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
     auto room = device_of(store, "room-1");
     TimeMs now = uk_time::now_ms();
     auto current = store.changes_since(room, 0, now).cursor;
@@ -246,7 +246,7 @@ bool has_card(const sync::Changes& c, ParticipantId who) {
 
 TEST_CASE("A device gets the people its event needs, and someone enrolled after its cursor with their badge", "[sync][store]") {
     SyncHub hub;
-    SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
+    DatabaseSyncStore store(hub.hub + "/hub.db", hub.secrets_key());
     auto room = device_of(store, "room-1");  // event 1
     TimeMs now = uk_time::now_ms();
     auto first = store.changes_since(room, 0, now);
@@ -310,7 +310,7 @@ TEST_CASE("Records over the byte budget come over several pages, none lost and n
     std::vector<std::string> sent;
     std::int64_t start = 0;
     {
-        SqliteSyncStore writer(hub.hub + "/hub.db", hub.secrets_key());
+        DatabaseSyncStore writer(hub.hub + "/hub.db", hub.secrets_key());
         auto entrance = device_of(writer, "entrance-1");
         start = writer.changes_since(device_of(writer, "room-1"), 0, now).cursor;
         for (int u = 0; u < 10; ++u) {  // 10 uploads of 40 scans and 10 voids, each ~45 KB
@@ -343,7 +343,7 @@ TEST_CASE("Records over the byte budget come over several pages, none lost and n
     const std::set<std::string> expected(sent.begin(), sent.end());
     // All pages for room-1 from `start`: every uuid received, and how many pages it took.
     auto download = [&](std::size_t budget, std::size_t& pages, std::size_t& largest) {
-        SqliteSyncStore store(hub.hub + "/hub.db", hub.secrets_key(), 5000, budget);
+        DatabaseSyncStore store(hub.hub + "/hub.db", hub.secrets_key(), 5000, budget);
         auto room = device_of(store, "room-1");
         std::vector<std::string> received;
         auto cursor = start;

@@ -29,6 +29,8 @@ struct SecretsAtRest {
 // nothing). A missing key file is created, unless the hub already holds sealed secrets: those
 // need the lost file, and ConfigError says to restore it (or provision the devices again).
 // SQLite's secure_delete zeroes the bare bytes in the file, and the WAL is truncated after.
+// PostgreSQL keeps the old row versions (with the bare secrets) as dead tuples until VACUUM,
+// which cannot run in a transaction and is left to the database's owner (docs/scale.md).
 SecretsAtRest secure_device_secrets(db::Database& hub, const std::filesystem::path& key_file);
 
 }  // namespace muster::store

@@ -1,7 +1,10 @@
 #pragma once
-// The sync store on the hub's SQLite database (WAL, synchronous=FULL): one connection for
-// writes (ingest, nonces) and one for reads (devices, changes), each behind its own mutex,
-// so a device downloading never waits for another device's upload to commit.
+// The sync store on the hub database, either engine (db::Database): a SQLite file (WAL,
+// synchronous=FULL) or a postgresql:// URL. One connection for writes (ingest, nonces) and
+// one for reads (devices, changes), each behind its own mutex, so a device downloading never
+// waits for another device's upload to commit. On PostgreSQL several server processes may
+// share the database: every write runs in a write transaction (one advisory lock), so
+// nonces, idempotent ingest and the change sequence hold across processes as in one.
 #include "sync_store.hpp"
 
 #include "muster/db/database.hpp"
@@ -13,14 +16,15 @@
 
 namespace muster::server {
 
-class SqliteSyncStore final : public SyncStore {
+class DatabaseSyncStore final : public SyncStore {
 public:
     // secrets_key: what the devices' secrets are sealed under (store::secure_device_secrets).
     // A changes reply holds whole uploads of other devices' records until changes_page rows
     // (check-ins and corrections) or about changes_bytes bytes of them.
-    SqliteSyncStore(const std::filesystem::path& database, const sync::DeviceSecretsKey& secrets_key,
+    // database: a SQLite file or a postgresql:// URL (db::Database).
+    DatabaseSyncStore(const std::string& database, const sync::DeviceSecretsKey& secrets_key,
                     std::size_t changes_page = 5000, std::size_t changes_bytes = 4 << 20);
-    ~SqliteSyncStore() override;
+    ~DatabaseSyncStore() override;
 
     std::optional<DeviceRecord> find_device(const std::string& id) override;
     bool remember_nonce(const std::string& device_id, const std::string& nonce, TimeMs now) override;

@@ -1,4 +1,4 @@
-#include "sqlite_sync_store.hpp"
+#include "database_sync_store.hpp"
 
 #include "record_intake.hpp"
 
@@ -15,19 +15,19 @@
 
 namespace muster::server {
 
-SqliteSyncStore::SqliteSyncStore(const std::filesystem::path& database, const sync::DeviceSecretsKey& secrets_key,
+DatabaseSyncStore::DatabaseSyncStore(const std::string& database, const sync::DeviceSecretsKey& secrets_key,
                                  std::size_t changes_page, std::size_t changes_bytes)
     : changes_page_(std::max<std::size_t>(changes_page, 2 * sync::max_batch_records)),
       changes_bytes_(changes_bytes),
       secrets_key_(secrets_key) {
-    writer_ = store::open_database(database.string());  // migrates an older hub database
+    writer_ = store::open_database(database);  // migrates an older hub database
     store::use_hub_indexes(*writer_);
-    reader_ = store::open_database(database.string());
+    reader_ = store::open_database(database);
 }
 
-SqliteSyncStore::~SqliteSyncStore() = default;
+DatabaseSyncStore::~DatabaseSyncStore() = default;
 
-std::optional<DeviceRecord> SqliteSyncStore::find_device(const std::string& id) {
+std::optional<DeviceRecord> DatabaseSyncStore::find_device(const std::string& id) {
     std::lock_guard lock(read_mutex_);
     auto row = store::find_device(*reader_, id);
     if (!row) return std::nullopt;
@@ -48,12 +48,12 @@ std::optional<DeviceRecord> SqliteSyncStore::find_device(const std::string& id) 
     return d;
 }
 
-bool SqliteSyncStore::remember_nonce(const std::string& device_id, const std::string& nonce, TimeMs now) {
+bool DatabaseSyncStore::remember_nonce(const std::string& device_id, const std::string& nonce, TimeMs now) {
     std::lock_guard lock(write_mutex_);
     return insert_nonce(device_id, nonce, now);
 }
 
-bool SqliteSyncStore::insert_nonce(const std::string& device_id, const std::string& nonce, TimeMs now) {
+bool DatabaseSyncStore::insert_nonce(const std::string& device_id, const std::string& nonce, TimeMs now) {
     if (now - last_nonce_prune_ms_ > 60'000) {
         // Older than twice the window: a request carrying such a nonce is refused by its time anyway.
         store::forget_nonces(*writer_, now - 2 * sync::request_window_ms);
@@ -62,7 +62,7 @@ bool SqliteSyncStore::insert_nonce(const std::string& device_id, const std::stri
     return store::remember_nonce(*writer_, device_id, nonce, now);
 }
 
-sync::UploadReply SqliteSyncStore::ingest(const DeviceRecord& device, const sync::UploadBatch& batch, TimeMs now,
+sync::UploadReply DatabaseSyncStore::ingest(const DeviceRecord& device, const sync::UploadBatch& batch, TimeMs now,
                                           const std::string& nonce) {
     std::lock_guard lock(write_mutex_);
     db::Transaction tx(*writer_);
@@ -72,7 +72,7 @@ sync::UploadReply SqliteSyncStore::ingest(const DeviceRecord& device, const sync
     return std::move(taken.reply);
 }
 
-void SqliteSyncStore::note_report(const DeviceRecord& device, const store::DeviceReport& report) {
+void DatabaseSyncStore::note_report(const DeviceRecord& device, const store::DeviceReport& report) {
     // Judged against the row as read to authenticate this request (no extra read): a kiosk
     // polling every 2 s costs one small write a half-minute, not one a poll, and a device
     // moved or added again (its row's report cleared) is written at its first request.
@@ -87,14 +87,14 @@ void SqliteSyncStore::note_report(const DeviceRecord& device, const store::Devic
     store::note_device_report(*writer_, device.id, report);
 }
 
-sync::Changes SqliteSyncStore::changes_since(const DeviceRecord& device, std::int64_t since, TimeMs now) {
+sync::Changes DatabaseSyncStore::changes_since(const DeviceRecord& device, std::int64_t since, TimeMs now) {
     std::lock_guard lock(read_mutex_);
     auto out = store::read_changes(*reader_, device.id, device.event_id, since, changes_page_, changes_bytes_);
     out.server_time_ms = now;
     return out;
 }
 
-bool SqliteSyncStore::healthy() {
+bool DatabaseSyncStore::healthy() {
     std::lock_guard lock(read_mutex_);
     try {
         store::current_change(*reader_);
@@ -104,7 +104,7 @@ bool SqliteSyncStore::healthy() {
     }
 }
 
-std::int64_t SqliteSyncStore::latest_change() {
+std::int64_t DatabaseSyncStore::latest_change() {
     std::lock_guard lock(read_mutex_);
     return store::current_change(*reader_);
 }
