@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 
 namespace muster::store {
 namespace {
@@ -24,6 +25,9 @@ constexpr std::string_view needed_participants =
 // About how many bytes a record takes in the JSON reply: its free text as it is plus a
 // fixed allowance for the field names, numbers and short codes (a plain scan is ~300 bytes).
 constexpr std::size_t record_overhead_bytes = 256;
+
+// The parameters of one uploaded check-in row: its columns and the arrival stamps.
+constexpr int check_in_params = 19;
 std::size_t approx_bytes(const CheckIn& c) {
     return record_overhead_bytes + c.uuid.size() + c.device_id.size() + c.reason.size() + (c.staff ? c.staff->size() : 0);
 }
@@ -84,13 +88,19 @@ UploadWriter::UploadWriter(db::Database& db, TimeMs received_ms, std::optional<s
       clock_skew_ms_(clock_skew_ms),
       sync_seq_(sync_seq) {}
 
+void UploadWriter::bind_check_in(db::Statement& s, int first, const CheckIn& c) {
+    int i = first - 1;
+    s.bind(i + 1, c.uuid).bind(i + 2, c.device_id).bind(i + 3, c.device_seq).bind(i + 4, c.participant_id);
+    s.bind(i + 5, c.event_id).bind(i + 6, c.session_id).bind(i + 7, c.room_id).bind(i + 8, to_string(c.direction));
+    s.bind(i + 9, to_string(c.method)).bind(i + 10, to_string(c.outcome)).bind(i + 11, c.reason);
+    s.bind(i + 12, c.badge_serial).bind(i + 13, c.device_ms).bind(i + 14, c.device_offset_min).bind(i + 15, c.staff);
+    s.bind(i + 16, received_ms_).bind(i + 17, clock_skew_ms_).bind(i + 18, sync_seq_);
+    s.bind(i + 19, arrival_gap(c.device_ms, received_ms_));
+}
+
 UploadWriter::Result UploadWriter::check_in(const CheckIn& c) {
     auto& s = check_ins_;
-    s.bind(1, c.uuid).bind(2, c.device_id).bind(3, c.device_seq).bind(4, c.participant_id).bind(5, c.event_id);
-    s.bind(6, c.session_id).bind(7, c.room_id).bind(8, to_string(c.direction)).bind(9, to_string(c.method));
-    s.bind(10, to_string(c.outcome)).bind(11, c.reason).bind(12, c.badge_serial).bind(13, c.device_ms);
-    s.bind(14, c.device_offset_min).bind(15, c.staff).bind(16, received_ms_).bind(17, clock_skew_ms_).bind(18, sync_seq_);
-    s.bind(19, arrival_gap(c.device_ms, received_ms_));
+    bind_check_in(s, 1, c);
     // ON CONFLICT DO NOTHING covers both keys (uuid, and device_id + device_seq), so a clash
     // writes nothing and raises nothing: on PostgreSQL a raised unique violation would abort
     // the whole upload's transaction. Which key it was is read after, in the same transaction.
@@ -101,6 +111,53 @@ UploadWriter::Result UploadWriter::check_in(const CheckIn& c) {
     // Same device and sequence number as a different record: the device's database was
     // replaced or copied. The first record is kept.
     return Result::sequence_taken;
+}
+
+db::Statement& UploadWriter::check_in_rows(std::size_t rows) {
+    std::string sql = "INSERT INTO check_ins (" + std::string(check_in_columns) +
+                      ", received_ms, clock_skew_ms, sync_seq, arrival_gap_ms) VALUES ";
+    for (std::size_t r = 0; r < rows; ++r) {
+        sql += r ? ",(" : "(";
+        for (int c = 1; c <= check_in_params; ++c) {
+            if (c > 1) sql += ',';
+            sql += '?' + std::to_string(static_cast<int>(r) * check_in_params + c);
+        }
+        sql += ')';
+    }
+    // RETURNING names the rows written; one not named was refused by a key (as in check_in).
+    sql += " ON CONFLICT DO NOTHING RETURNING uuid";
+    return db_.cached(sql);
+}
+
+std::vector<UploadWriter::Result> UploadWriter::check_ins(const std::vector<const CheckIn*>& records) {
+    std::vector<Result> out(records.size(), Result::sequence_taken);
+    std::size_t done = 0;
+    while (done < records.size()) {
+        // Whole chunks, then the rest in powers of two: at most 8 statement shapes per connection.
+        std::size_t left = records.size() - done, rows = check_in_chunk;
+        if (left < check_in_chunk) {
+            rows = 1;
+            while (rows * 2 <= left) rows *= 2;
+        }
+        auto& s = check_in_rows(rows);
+        for (std::size_t r = 0; r < rows; ++r) bind_check_in(s, static_cast<int>(r) * check_in_params + 1, *records[done + r]);
+        std::multiset<std::string> written;
+        s.for_each_row([&](const db::Statement& row) { written.insert(row.text(0)); });
+        for (std::size_t r = 0; r < rows; ++r) {
+            const CheckIn& c = *records[done + r];
+            // The same uuid twice in one statement: the first is the one written.
+            if (auto it = written.find(c.uuid); it != written.end()) {
+                written.erase(it);
+                out[done + r] = Result::stored;
+                continue;
+            }
+            check_in_uuid_.bind(1, c.uuid);
+            out[done + r] = check_in_uuid_.query_one([](const db::Statement&) { return true; }) ? Result::uuid_taken
+                                                                                              : Result::sequence_taken;
+        }
+        done += rows;
+    }
+    return out;
 }
 
 UploadWriter::Result UploadWriter::correction(const Correction& c, const std::string& device_id) {

@@ -41,8 +41,9 @@ struct UploadClock {
 // clock read twice on one device, a moment apart).
 inline constexpr TimeMs made_after_sent_ms = 60'000;
 
-// The look-ups the rules need, answered by the hub's database (SqliteUploadFacts) or a
-// test's map. A check-in stored earlier in the same upload counts as stored.
+// The look-ups the rules need, answered by the hub's database (record_intake.cpp reads them
+// ahead for a whole upload) or a test's map. A check-in stored earlier in the same upload
+// counts as stored.
 class UploadFacts {
 public:
     virtual ~UploadFacts() = default;
