@@ -1,5 +1,7 @@
 #include "hub_dir.hpp"
 
+#include "server_file_edit.hpp"
+
 #include "cli_args.hpp"
 #include "tls_certificate.hpp"
 #include "muster/config/toml_file.hpp"
@@ -111,23 +113,27 @@ std::string HubDir::default_server_url() const {
     }
 }
 
-void HubDir::set_public_url(const std::string& url) const {
+void HubDir::set_public_url(const std::string& url) const { set_server_string("server", "public_url", url); }
+
+void HubDir::set_database_location(const std::string& location) const { set_server_string("hub", "database", location); }
+
+void HubDir::set_server_string(const std::string& table, const std::string& key, const std::string& value) const {
     std::ifstream in(server_config_path(), std::ios::binary);
     if (!in) throw UsageError("cannot read " + server_config_path().string() + " (a hub made by `muster init` has one)");
     std::stringstream text;
     text << in.rdbuf();
-    std::string updated = with_public_url(text.str(), url);
-    // Checked on a sibling file first: a file the server could not read is never left behind.
+    std::string updated = with_toml_string(text.str(), table, key, value);
     auto check = server_config_path();
     check += ".check";
     replace_private_file(check, updated);
+    const std::string by_hand = "; set " + table + "." + key + " in " + server_config_path().string() + " by hand";
     try {
-        bool same = config::TomlFile(check).text("server.public_url", "") == url;
+        bool same = config::TomlFile(check).text(table + "." + key, "") == value;
         std::filesystem::remove(check);
-        if (!same) throw UsageError("could not set server.public_url in " + server_config_path().string() + "; set it by hand to \"" + url + "\"");
+        if (!same) throw UsageError("could not set " + table + "." + key + by_hand);
     } catch (const ConfigError& e) {
         std::filesystem::remove(check);
-        throw UsageError(std::string(e.what()) + "; set server.public_url by hand to \"" + url + "\"");
+        throw UsageError(std::string(e.what()) + by_hand);
     }
     replace_private_file(server_config_path(), updated);
 }

@@ -79,8 +79,7 @@ public:
     // (the file is replaced whole, and only if it still reads back as TOML with that URL).
     void set_public_url(const std::string& url) const;
     // Sets sync-server.toml's [hub] database (a file, or a postgresql:// URL after `muster hub
-    // migrate`), every other line as it was; checked as set_public_url checks
-    // (hub_database_location.cpp).
+    // migrate`), every other line as it was; checked as set_public_url checks.
     void set_database_location(const std::string& location) const;
     // sync-server.toml's server.listen and server.port (the server's defaults when absent).
     std::string server_listen() const;
@@ -90,6 +89,10 @@ public:
 private:
     std::filesystem::path dir_;
     void tighten_folder() const;
+    // Sets the string `table.key` in sync-server.toml (server_file_edit.hpp), checked on a
+    // sibling file first: a file the server could not read, or one that says something else,
+    // is never left behind.
+    void set_server_string(const std::string& table, const std::string& key, const std::string& value) const;
 };
 
 }  // namespace muster::admin

@@ -1,5 +1,7 @@
 #include "server_address.hpp"
 
+#include "server_file_edit.hpp"
+
 #include "cli_args.hpp"
 
 #include <arpa/inet.h>
@@ -35,12 +37,6 @@ void check_host(const std::string& host) {
     if (host == "localhost" || host.rfind("127.", 0) == 0)
         throw UsageError("--host: " + host + " is this machine only; devices on other machines cannot reach it. "
                          "Give the name or address they use (e.g. hub.local or 192.168.1.20)");
-}
-
-std::string trim(const std::string& s) {
-    auto b = s.find_first_not_of(" \t");
-    if (b == std::string::npos) return "";
-    return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
 }
 
 }  // namespace
@@ -140,41 +136,7 @@ std::string format_server_url(const std::string& scheme, const std::string& host
 }
 
 std::string with_public_url(const std::string& text, const std::string& url) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    const std::string fresh = "public_url = \"" + url + "\"";
-    std::string table;
-    std::optional<std::size_t> server_header;
-    bool replaced = false;
-    for (std::size_t i = 0; i < lines.size() && !replaced; ++i) {
-        std::string t = trim(lines[i]);
-        if (!t.empty() && t.front() == '[') {
-            table = trim(t.substr(1, t.find(']') - 1));
-            if (table == "server") server_header = i;
-            continue;
-        }
-        auto eq = t.find('=');
-        if (table != "server" || eq == std::string::npos || trim(t.substr(0, eq)) != "public_url") continue;
-        // Keep a comment after the value: the closing quote of a basic string, then '#'.
-        std::string comment;
-        auto open = t.find('"', eq);
-        auto close = open == std::string::npos ? std::string::npos : t.find('"', open + 1);
-        if (close != std::string::npos)
-            if (auto hash = t.find('#', close); hash != std::string::npos) comment = "   " + t.substr(hash);
-        lines[i] = fresh + comment;
-        replaced = true;
-    }
-    if (!replaced && server_header) {
-        lines.insert(lines.begin() + static_cast<long>(*server_header) + 1, fresh);
-    } else if (!replaced) {
-        lines.push_back("");
-        lines.push_back("[server]");
-        lines.push_back(fresh);
-    }
-    std::string out;
-    for (const auto& l : lines) out += l + "\n";
-    return out;
+    return with_toml_string(text, "server", "public_url", url);
 }
 
 }  // namespace muster::admin

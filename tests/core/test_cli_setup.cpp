@@ -4,6 +4,7 @@
 // leaving the earlier file as it was.
 #include "cli_run.hpp"
 #include "server_address.hpp"
+#include "server_file_edit.hpp"
 
 #include "muster/attendance/attendance_export.hpp"
 #include "muster/central/target_config.hpp"
@@ -199,6 +200,10 @@ TEST_CASE("public_url is replaced in place, or added to the server table, other 
     CHECK(with_public_url("# hub\n[server]\nport = 1\n[hub]\npublic_url = \"other table\"\n", "https://h:1") ==
           "# hub\n[server]\npublic_url = \"https://h:1\"\nport = 1\n[hub]\npublic_url = \"other table\"\n");
     CHECK(with_public_url("[hub]\ndatabase = \"hub.db\"\n", "https://h:1") == "[hub]\ndatabase = \"hub.db\"\n\n[server]\npublic_url = \"https://h:1\"\n");
+    // The same editor sets [hub] database (muster hub migrate), escaping what TOML must.
+    CHECK(admin::with_toml_string("[hub]\ndatabase = \"hub.db\"   # SQLite\n[server]\n", "hub", "database",
+                                  "postgresql://h/d?application_name=a\"b\\c") ==
+          "[hub]\ndatabase = \"postgresql://h/d?application_name=a\\\"b\\\\c\"   # SQLite\n[server]\n");
     auto url = admin::parse_server_url("https://hub.local:9443/");
     CHECK(url.scheme == "https");
     CHECK(url.host == "hub.local");

@@ -1,6 +1,7 @@
 #include "postgres_cluster.hpp"
 
 #include "muster/db/postgresql.hpp"
+#include "muster/store/schema.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -279,17 +280,55 @@ PostgresDatabase::~PostgresDatabase() {
     }
 }
 
-PostgresDatabase fresh_postgres_database() {
+namespace {
+
+// CREATE DATABASE <name> on `conn`'s server, copied from `from`. The name is made of numbers
+// only: nothing from a test goes into the SQL.
+void create_database(PGconn* conn, const std::string& name, const std::string& from) {
+    // A database of that name is left over from a killed run whose pid this one reuses.
+    pg_exec(conn, "DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+    pg_exec(conn, "CREATE DATABASE \"" + name + "\" TEMPLATE " + from + " ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
+}
+
+std::string next_test_database_name() {
     static std::atomic<int> counter{0};
+    return "muster_t_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
+}
+
+}  // namespace
+
+PostgresDatabase fresh_postgres_database() {
     db::enable_postgresql();  // whoever asks for a database will open it through db::Database
     std::string server = shared_postgres_url();
-    // The name is made of numbers only: nothing from a test goes into the SQL.
-    std::string name = "muster_t_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
+    std::string name = next_test_database_name();
     auto conn = pg_connect(server);
-    // A database of that name is left over from a killed run whose pid this one reuses.
-    pg_exec(conn.get(), "DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
-    pg_exec(conn.get(), "CREATE DATABASE \"" + name + "\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
+    create_database(conn.get(), name, "template0");
     return PostgresDatabase(server, name);
+}
+
+PostgresDatabase fresh_postgres_hub_database() {
+    db::enable_postgresql();
+    std::string server = shared_postgres_url();
+    // One migrated template per cluster and schema version, made by whichever test process
+    // comes first; the session lock also keeps others off the template while it is copied
+    // (CREATE DATABASE refuses a template someone is connected to).
+    const std::string tmpl = "muster_hub_template_" + std::to_string(store::latest_postgresql_schema_version());
+    auto conn = pg_connect(server);
+    pg_exec(conn.get(), "SELECT pg_advisory_lock(1297437524, 2)");
+    try {
+        auto found = pg_exec(conn.get(), "SELECT 1 FROM pg_database WHERE datname = '" + tmpl + "'");
+        if (PQntuples(found.get()) == 0) {
+            create_database(conn.get(), tmpl, "template0");
+            store::open_database(postgres_url_with_database(server, tmpl));  // migrated, then closed
+        }
+        std::string name = next_test_database_name();
+        create_database(conn.get(), name, tmpl);
+        pg_exec(conn.get(), "SELECT pg_advisory_unlock(1297437524, 2)");
+        return PostgresDatabase(server, name);
+    } catch (...) {
+        pg_exec(conn.get(), "SELECT pg_advisory_unlock(1297437524, 2)");
+        throw;
+    }
 }
 
 }  // namespace muster::test

@@ -97,6 +97,9 @@ private:
 // CREATE DATABASE muster_t_<pid>_<counter> on the shared cluster (UTF8, C collation: text
 // sorts by bytes, as SQLite's does).
 PostgresDatabase fresh_postgres_database();
+// The same, with the hub's PostgreSQL schema already migrated (copied from a template made
+// once per cluster): what store::open_database would make, in a fraction of the time.
+PostgresDatabase fresh_postgres_hub_database();
 
 // A libpq connection for tests that talk to PostgreSQL directly.
 struct PgConnectionClose {

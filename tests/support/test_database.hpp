@@ -3,7 +3,7 @@
 // (docs/scale.md, "Testing against PostgreSQL"): on SQLite, a file in the test's folder; in
 // their second run, named "pg: <test>" by ctest (tests/CMakeLists.txt,
 // muster_tests_on_postgresql), MUSTER_TEST_ENGINE=postgresql and each gets a fresh database
-// of the run's PostgreSQL cluster, dropped when the test ends.
+// of the run's PostgreSQL cluster, already migrated, dropped when the test ends.
 #include "postgres_cluster.hpp"
 #include "temp_dir.hpp"
 
@@ -24,7 +24,7 @@ public:
     // `file` in `dir` on SQLite; a fresh PostgreSQL database in the engines' second run.
     TestDatabase(const TempDir& dir, const std::string& file = "hub.db") {
         if (testing_on_postgresql()) {
-            pg_.emplace(fresh_postgres_database());
+            pg_.emplace(fresh_postgres_hub_database());
             location_ = pg_->url();
         } else {
             location_ = dir.file(file);

@@ -37,13 +37,15 @@ class ReconcileReachesKiosk(WorldCase):
         d = self.browser.driver
         staff_login(d, w.origin, ADMIN[1], ADMIN[3])
         page = ReconPage(self.browser, w.origin).open_event(1)
-        self.assertNotEqual(page.row(who)["parts"][0], "—")
+        # The part the scan fell in depends on the time of day the test runs (the kiosk takes
+        # the session open now): the scan shows in exactly one part, and none after the void.
+        self.assertEqual(sum(p != "—" for p in page.row(who)["parts"]), 1, page.row(who))
         page.open_history(who)
         page.click(f"#rows tr.history[data-history-for='{who}'] li.scan[data-uuid='{scan_uuid}'] button.void")
         page.fill_dialog(reason="Badge scanned by someone else")
         page.save_dialog()
         voided_at = time.monotonic()
-        self.assertEqual(page.row(who)["parts"][0], "—")
+        self.assertEqual(set(page.row(who)["parts"]), {"—"})
 
         void = [c for c in w.corrections() if c["kind"] == "void" and c["target_uuid"] == scan_uuid]
         self.assertEqual(len(void), 1, void)

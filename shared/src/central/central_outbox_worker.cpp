@@ -101,11 +101,15 @@ void record_delivery_results(db::Database& db, std::span<const DeliveryResult> r
 }
 
 int release_interrupted_deliveries(db::Database& db, TimeMs now, std::string_view target, TimeMs stale_after_ms) {
+    static const std::string release = "UPDATE central_deliveries SET state = 'pending', next_attempt_ms = ?1, "
+                                       "updated_ms = ?1, last_error = 'interrupted: the server stopped while sending' "
+                                       "WHERE state = 'sending' AND updated_ms <= ?2";
+    static const std::string release_target = release + " AND target = ?3";
     db::Transaction tx(db);
-    auto& s = db.cached("UPDATE central_deliveries SET state = 'pending', next_attempt_ms = ?1, updated_ms = ?1, "
-                        "last_error = 'interrupted: the server stopped while sending' "
-                        "WHERE state = 'sending' AND updated_ms <= ?2 AND (?3 = '' OR target = ?3)");
-    s.bind_all(now, now - stale_after_ms, target).run();
+    auto& s = db.cached(target.empty() ? release : release_target);
+    s.bind_all(now, now - stale_after_ms);
+    if (!target.empty()) s.bind(3, target);
+    s.run();
     const int released = db.changes();
     tx.commit();
     return released;
