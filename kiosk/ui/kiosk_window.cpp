@@ -120,7 +120,7 @@ int run_window(const WindowOptions& options, log::Logger& log) {
         }
         if (model->scans_not_recorded() != not_recorded) {
             not_recorded = model->scans_not_recorded();
-            log.error("scan_not_recorded", {{"input", "scan"}, {"error", model->last_store_error()}});
+            log.error("scan_not_recorded", {{"error", model->last_store_error()}});
         }
         if (sound && model->results_shown() != chimed) {
             if (model->not_recorded()) sound->play(chime_for(Tone::refused));

@@ -23,6 +23,17 @@ std::uint32_t big_endian(const std::array<unsigned char, header_size>& h, std::s
 
 [[noreturn]] void damaged(const std::string& path, const std::string& why) { throw DamagedDatabase(path + " " + why); }
 
+// Only these two say the file itself is wrong. Anything else (an I/O error, no room for the
+// -shm or -wal beside it on a full disk, a lock) is the machine's state, not the file's: a
+// technician told to re-provision would throw away a good database.
+constexpr int sqlite_corrupt = 11, sqlite_notadb = 26;
+
+[[noreturn]] void cannot_open(const std::string& path, const db::Error& e) {
+    throw db::Error(e.extended_code(), path + " cannot be opened (" + e.what() +
+                                           "): check that the disk holding it is not full and can be read; the file "
+                                           "itself was not changed");
+}
+
 }  // namespace
 
 void check_database_file(const std::string& path) {
@@ -78,9 +89,16 @@ std::unique_ptr<db::Database> open_existing_database(const std::string& path, In
             if (!problems.empty()) damaged(path, "fails SQLite's integrity check (" + problems + ")");
         }
     } catch (const db::Error& e) {
-        damaged(path, std::string("cannot be read as a database (") + e.what() + ")");
+        if (e.code() == sqlite_corrupt || e.code() == sqlite_notadb)
+            damaged(path, std::string("cannot be read as a database (") + e.what() + ")");
+        cannot_open(path, e);
     }
-    return open_database(path, db::OpenMode::read_write);
+    try {
+        return open_database(path, db::OpenMode::read_write);
+    } catch (const db::Error& e) {
+        if (e.code() == sqlite_corrupt || e.code() == sqlite_notadb) damaged(path, std::string("is damaged (") + e.what() + ")");
+        cannot_open(path, e);
+    }
 }
 
 }  // namespace muster::store

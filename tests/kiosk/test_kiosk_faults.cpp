@@ -228,3 +228,37 @@ TEST_CASE("open_device_database refuses an empty file in process too, and writes
     CHECK(std::filesystem::file_size(path) == 0);
     CHECK_FALSE(std::filesystem::exists(path + "-wal"));
 }
+
+TEST_CASE("A kiosk started on a full disk says the disk, not the file, is the problem, and starts once space returns",
+          "[kiosk][durability][full_disk]") {
+    test::DemoHub hub;
+    test::TmpfsMount disk(hub.dir.path() / "disk", device_volume_kib);
+    if (!disk.mounted()) {
+        WARN("SKIPPED, not tested: " << disk.why_not());
+        SUCCEED("the full-disk test needs root to mount a tmpfs");
+        return;
+    }
+    copy_device_folder(hub, disk.dir());
+    const std::string database = disk.file("device.db");
+    const std::string before = bytes_of(database);
+    disk.fill("filler");
+    const std::string log = hub.dir.file("stderr.log");
+    {
+        test::KioskProcess kiosk(disk.file("device.toml"), log);
+        kiosk.close_stdin();
+        CHECK(kiosk.wait(20s) == 2);
+    }
+    // Not "damaged, re-provision": that advice would throw a good database away.
+    CHECK_FALSE(test::find_log(log, "device_database_unusable"));
+    auto error = test::find_log(log, "config_error");
+    REQUIRE(error);
+    CHECK_THAT(test::text_of(*error, "error"), Catch::Contains(database) && Catch::Contains("not full"));
+    CHECK(bytes_of(database) == before);
+
+    std::filesystem::remove(disk.file("filler"));
+    test::KioskProcess kiosk(disk.file("device.toml"), log);
+    kiosk.send(hub.token(1));
+    CHECK(json_field(kiosk.read_line(20s).value_or(""), "outcome") == "checked_in");
+    kiosk.close_stdin();
+    CHECK(kiosk.wait(20s) == 0);
+}

@@ -25,8 +25,10 @@ enum class IntegrityCheck {
     quick_check,  // and PRAGMA quick_check: reads every page (a kiosk's small database)
 };
 
-// Throws DamagedDatabase when the file is not a usable Muster database; otherwise opens it
-// as store::open_database does (pragmas, migrations). A postgresql:// URL is opened as is.
+// Throws DamagedDatabase when the file is not a usable Muster database, and db::Error
+// naming the file when it cannot be opened for another reason (a full disk, an I/O error:
+// not the file's fault); otherwise opens it as store::open_database does (pragmas,
+// migrations). A postgresql:// URL is opened as is.
 std::unique_ptr<db::Database> open_existing_database(const std::string& path, IntegrityCheck check);
 
 // The header checks alone (no SQLite connection is opened): throws DamagedDatabase.
