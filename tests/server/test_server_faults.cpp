@@ -9,6 +9,7 @@
 
 #include "command.hpp"
 #include "muster/staff/staff_access.hpp"
+#include "muster/store/register_link_store.hpp"
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -65,6 +66,18 @@ TEST_CASE("A full disk under the server gets 503 with nothing acknowledged, then
         REQUIRE(admin::run_cli({"staff", "add", "--name", "Ann Admin", "--email", email, "--role", "admin", "--hub", hub.hub},
                                out, err, admin::PasswordInput{&in, staff::test_cost}) == 0);
     }
+    // A facilitator's register link, also made before: opening it stores a register session.
+    std::string register_code;
+    {
+        auto db = store::open_database(hub.hub + "/hub.db");
+        auto made = store::create_link(*db, {1, std::nullopt, std::nullopt}, uk_time::now_ms());
+        REQUIRE(made.link);
+        register_code = made.link->code;
+    }
+    auto open_register = [&](unsigned short port) {
+        return http_request(port, "POST", "/register/session",
+                            boost::json::serialize(boost::json::object{{"code", register_code}}));
+    };
     const auto hub_db_kib = std::filesystem::file_size(hub.hub + "/hub.db") / 1024;
     TmpfsMount disk(hub.dir.path() / "hubdisk", hub_db_kib + 1024);
     if (!disk.mounted()) {
@@ -97,6 +110,10 @@ TEST_CASE("A full disk under the server gets 503 with nothing acknowledged, then
     auto login = staff_login(server.port(), email, password);
     CHECK(login.status == 503);
     CHECK_THAT(login.body, Catch::Contains("store_busy"));
+    // So do the facilitators' register's (opening a link stores a session).
+    auto tablet = open_register(server.port());
+    CHECK(tablet.status == 503);
+    CHECK_THAT(tablet.body, Catch::Contains("store_busy"));
     CHECK(server.running());
 
     std::filesystem::remove(disk.file("filler"));
@@ -111,6 +128,7 @@ TEST_CASE("A full disk under the server gets 503 with nothing acknowledged, then
     CHECK(count(database, "SELECT COUNT(DISTINCT device_seq) FROM check_ins WHERE device_id = 'entrance-1'") ==
           1 + static_cast<std::int64_t>(batch.size()));
     CHECK(staff_login(server.port(), email, password).status == 200);
+    CHECK(open_register(server.port()).status == 200);
 
     server.terminate();
     CHECK(server.wait(15s) == 0);
