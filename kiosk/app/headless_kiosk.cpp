@@ -9,6 +9,7 @@
 #include "scan_report.hpp"
 
 #include "muster/db/database.hpp"
+#include "muster/store/database_file.hpp"
 #include "muster/time/uk_time.hpp"
 
 #include <poll.h>
@@ -31,9 +32,19 @@ void emit(const std::string& json) {
     std::fflush(stdout);
 }
 
-// The station commits the scan, then tells the hub sync.
-void handle_and_emit(KioskStation& station, const RawScan& scan) {
-    emit(scan_report_json(station.handle(scan), scan.input));
+// The station commits the scan, then tells the hub sync. A scan it could not commit (a
+// full disk) gets the red "not recorded" answer and a log line (the input and SQLite's code,
+// nothing from the badge), and the kiosk carries on: the next scan may well be recorded
+// (space freed), and the person can scan again. Returns false for such a scan.
+bool handle_and_emit(KioskStation& station, const RawScan& scan, log::Logger& log) {
+    try {
+        emit(scan_report_json(station.handle(scan), scan.input));
+        return true;
+    } catch (const db::Error& e) {
+        log.error("scan_not_recorded", {{"input", to_string(scan.input)}, {"sqlite_code", e.extended_code()}, {"error", e.what()}});
+        emit(scan_failure_json(not_recorded_outcome, not_recorded_reason(e)));
+        return false;
+    }
 }
 
 // Logs the sync state when it changes (ids and counts, no personal data), and a move to
@@ -89,6 +100,10 @@ int run_headless(const HeadlessOptions& options, log::Logger& log) {
         config = load_device_config(options.config);
         station = std::make_unique<KioskStation>(config);
         station->start_sync();
+    } catch (const store::DamagedDatabase& e) {
+        // Missing, empty, garbage, truncated, failing quick_check: named, left as found.
+        log.error("device_database_unusable", {{"error", e.what()}});
+        return 2;
     } catch (const std::exception& e) {
         // The message names the file and field (never a person): the device file is wrong.
         log.error("config_error", {{"error", e.what()}});
@@ -118,7 +133,8 @@ int run_headless(const HeadlessOptions& options, log::Logger& log) {
                     emit(scan_failure_json("no_code", "No QR code found in " + image.string()));
                     continue;
                 }
-                handle_and_emit(*station, RawScan{InputKind::camera, code->text, "", std::chrono::steady_clock::now()});
+                if (!handle_and_emit(*station, RawScan{InputKind::camera, code->text, "", std::chrono::steady_clock::now()}, log))
+                    exit_code = 3;
             } catch (const camera::ImageFileError& e) {
                 emit(scan_failure_json("error", e.what()));
                 exit_code = 1;
@@ -128,10 +144,12 @@ int run_headless(const HeadlessOptions& options, log::Logger& log) {
         ScanLines lines;
         bool stdin_open = config.wedge;
         auto on_line = [&](const std::string& line) {
-            handle_and_emit(*station, RawScan{InputKind::wedge, line, "", std::chrono::steady_clock::now()});
+            if (!handle_and_emit(*station, RawScan{InputKind::wedge, line, "", std::chrono::steady_clock::now()}, log))
+                exit_code = 3;
         };
         while (!stop_requested) {
-            for (const auto& scan : queue.drain()) handle_and_emit(*station, scan);
+            for (const auto& scan : queue.drain())
+                if (!handle_and_emit(*station, scan, log)) exit_code = 3;
             status.update(queue);
             station->follow_hub();
             if (auto st = station->sync_status()) sync_watch.update(*st);
@@ -149,10 +167,11 @@ int run_headless(const HeadlessOptions& options, log::Logger& log) {
                 }
             }
         }
-        for (const auto& scan : queue.drain()) handle_and_emit(*station, scan);
+        for (const auto& scan : queue.drain())
+            if (!handle_and_emit(*station, scan, log)) exit_code = 3;
     } catch (const db::Error& e) {
-        // The scan was not recorded, so no result was shown for it: say so and stop.
-        log.error("scan_not_recorded", {{"error", e.what()}});
+        // Not a scan's write (those are answered above): the loop's own reads failed.
+        log.error("store_error", {{"sqlite_code", e.extended_code()}, {"error", e.what()}});
         exit_code = 3;
     }
     for (auto& s : sources) s->stop();

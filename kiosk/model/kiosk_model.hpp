@@ -69,6 +69,14 @@ public:
     const DeviceConfig& config() const { return config_; }
     KioskStation& station() { return station_; }
     const std::optional<checkin::ScanResult>& last_result() const { return last_; }
+    // The scan on the result screen could not be recorded (a full disk): the red answer's
+    // words (scan_report.hpp, not_recorded_reason), with no last_result(). Cleared by the
+    // next scan that is recorded.
+    const std::optional<std::string>& not_recorded() const { return not_recorded_; }
+    // Scans that could not be recorded since the start (the window logs each).
+    std::uint64_t scans_not_recorded() const { return scans_not_recorded_; }
+    // The last such failure's SQLite code and message (no personal data), for the log.
+    const std::string& last_store_error() const { return last_store_error_; }
     // Goes up by one with every result shown (the window chimes on a change).
     std::uint64_t results_shown() const { return results_shown_; }
     // Staff screens take the keyboard; elsewhere its keys are the wedge scanner's.
@@ -142,6 +150,7 @@ private:
     std::vector<UnsyncedRow> read_unsynced(std::size_t limit);
 
     void show(checkin::ScanResult result, Clock::time_point now);
+    void show_not_recorded(const db::Error& error, Clock::time_point now);
     void follow_question(Clock::time_point now);
 
     DeviceConfig config_;
@@ -149,6 +158,9 @@ private:
     KioskStation station_;
     Screen screen_ = Screen::ready;
     std::optional<checkin::ScanResult> last_;
+    std::optional<std::string> not_recorded_;
+    std::uint64_t scans_not_recorded_ = 0;
+    std::string last_store_error_;
     Clock::time_point shown_at_{};
     std::uint64_t results_shown_ = 0;
     bool question_due_ = false;  // the result on screen is a check-out the question follows

@@ -1,18 +1,34 @@
 #include "kiosk_station.hpp"
 
 #include "muster/badge/hub_keys.hpp"
+#include "muster/store/database_file.hpp"
 #include "muster/store/event_store.hpp"
 #include "muster/store/schema.hpp"
 #include "muster/time/uk_time.hpp"
 
 namespace muster::kiosk {
 
+std::unique_ptr<db::Database> open_device_database(const std::string& path) {
+    try {
+        // Every page read at start (a few milliseconds for a device's roster): a kiosk that
+        // lost power mid-write, or whose storage failed, stops here rather than recording
+        // scans into a damaged file that may still hold scans the hub has not had.
+        return store::open_existing_database(path, store::IntegrityCheck::quick_check);
+    } catch (const store::DamagedDatabase& e) {
+        throw store::DamagedDatabase(std::string(e.what()) +
+                                     ". The kiosk has not started and has left the file as it is: keep it for inspection "
+                                     "(it may hold scans the hub has not had) and re-provision this device from the hub "
+                                     "(`muster device move`, or `muster device add`; docs/kiosk.md, \"When the kiosk "
+                                     "will not start\")");
+    }
+}
+
 KioskStation::KioskStation(const DeviceConfig& config) : config_(config) {
     if (!std::filesystem::exists(config.database))
         throw ConfigError("storage.database: " + config.database.string() +
-                          " does not exist (provision the device with: muster device add)");
+                          " does not exist (provision the device with: muster device add; docs/kiosk.md)");
     auto key = badge::load_public_key(config.public_key.string());
-    db_ = store::open_database(config.database.string());
+    db_ = open_device_database(config.database.string());
     auto event = store::load_event(*db_, config.event_id);
     if (!event) throw ConfigError("device.event: event " + std::to_string(config.event_id) + " is not in this device's database");
     event_ = std::move(*event);

@@ -17,10 +17,15 @@
 
 namespace muster::kiosk {
 
+// The device's database, checked before use: missing, empty, garbage, truncated or failing
+// SQLite's quick_check throws store::DamagedDatabase naming the file and what to do, and
+// the file is not written to (never a fresh database in its place).
+std::unique_ptr<db::Database> open_device_database(const std::string& path);
+
 class KioskStation {
 public:
-    // Opens everything the config names; throws ConfigError / db::Error / KeyError with a
-    // message a person can act on.
+    // Opens everything the config names; throws ConfigError / store::DamagedDatabase /
+    // db::Error / KeyError with a message a person can act on.
     explicit KioskStation(const DeviceConfig& config);
     ~KioskStation();
     KioskStation(const KioskStation&) = delete;
