@@ -32,8 +32,18 @@ void emit(const std::string& json) {
 }
 
 // The station commits the scan, then tells the hub sync.
+// After the roster purge a scan is answered, not recorded (docs/privacy.md).
 void handle_and_emit(KioskStation& station, const RawScan& scan) {
+    if (station.roster_removed()) {
+        emit(scan_failure_json("roster_removed", "This kiosk's event is over: its roster has been removed"));
+        return;
+    }
     emit(scan_report_json(station.handle(scan), scan.input));
+}
+
+// A purge is logged with counts only (no one's name).
+void log_purge(log::Logger& log, const store::RosterPurge& p) {
+    log.notice("roster_purged", {{"people", p.people}, {"records_kept", p.records_kept}, {"vacuumed", p.vacuumed}});
 }
 
 // Logs the sync state when it changes (ids and counts, no personal data), and a move to
@@ -88,6 +98,9 @@ int run_headless(const HeadlessOptions& options, log::Logger& log) {
     try {
         config = load_device_config(options.config);
         station = std::make_unique<KioskStation>(config);
+        if (station->trns_hashed_at_start() > 0)
+            log.notice("trns_hashed", {{"count", static_cast<std::int64_t>(station->trns_hashed_at_start())}});
+        if (const auto& purge = station->purged_at_start()) log_purge(log, *purge);
         station->start_sync();
     } catch (const std::exception& e) {
         // The message names the file and field (never a person): the device file is wrong.
@@ -133,6 +146,7 @@ int run_headless(const HeadlessOptions& options, log::Logger& log) {
         while (!stop_requested) {
             for (const auto& scan : queue.drain()) handle_and_emit(*station, scan);
             status.update(queue);
+            if (auto purge = station->follow_privacy(uk_time::now_ms())) log_purge(log, *purge);
             station->follow_hub();
             if (auto st = station->sync_status()) sync_watch.update(*st);
             if (!stdin_open && !options.keep_running) break;
