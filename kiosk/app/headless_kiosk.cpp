@@ -143,10 +143,15 @@ int run_headless(const HeadlessOptions& options, log::Logger& log) {
         auto on_line = [&](const std::string& line) {
             handle_and_emit(*station, RawScan{InputKind::wedge, line, "", std::chrono::steady_clock::now()});
         };
+        std::string purge_error;
         while (!stop_requested) {
             for (const auto& scan : queue.drain()) handle_and_emit(*station, scan);
             status.update(queue);
             if (auto purge = station->follow_privacy(uk_time::now_ms())) log_purge(log, *purge);
+            if (station->privacy_error() != purge_error) {  // once per new reason, not every round
+                purge_error = station->privacy_error();
+                if (!purge_error.empty()) log.warn("roster_purge_failed", {{"error", purge_error}});
+            }
             station->follow_hub();
             if (auto st = station->sync_status()) sync_watch.update(*st);
             if (!stdin_open && !options.keep_running) break;

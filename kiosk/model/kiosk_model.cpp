@@ -60,7 +60,7 @@ void KioskModel::show(checkin::ScanResult result, Clock::time_point now) {
 }
 
 void KioskModel::tick(Clock::time_point now) {
-    station_.follow_privacy(uk_time::now_ms());
+    if (auto purge = station_.follow_privacy(uk_time::now_ms())) purge_ = purge;
     for (const auto& scan : queue_.drain()) {
         // After the roster purge a scan is not recorded: the ready screen says the event is over.
         if (station_.roster_removed()) continue;

@@ -62,7 +62,16 @@ std::optional<store::RosterPurge> KioskStation::follow_privacy(TimeMs now) {
     }
     auto due = store::roster_purge_due(*db_, config_.event_id, config_.purge_after_days);
     if (!due || now < *due) return std::nullopt;
-    auto purge = store::purge_device_roster(*db_, config_.device_id, now);
+    store::RosterPurge purge;
+    try {
+        purge = store::purge_device_roster(*db_, config_.device_id, now);
+    } catch (const db::Error& e) {
+        // Rolled back whole (a full disk, a busy database): tried again at the next check.
+        // Scanning carries on meanwhile; the caller logs the reason (no personal data in it).
+        privacy_error_ = e.what();
+        return std::nullopt;
+    }
+    privacy_error_.clear();
     roster_removed_ = true;
     compacted_ = purge.vacuumed;
     if (desk_) desk_->reload_issued_badges();

@@ -53,6 +53,8 @@ public:
     // database (the hub's unacknowledged records kept) and the purge is returned for the
     // caller to log. Also run by the constructor, before any scan.
     std::optional<store::RosterPurge> follow_privacy(TimeMs now);
+    // Why the last purge attempt failed ("" when it did not): it is retried a minute later.
+    const std::string& privacy_error() const { return privacy_error_; }
     // The roster was purged: scans are refused without a record, the screen says so.
     bool roster_removed() const { return roster_removed_; }
     // The device's TRN key: staff search hashes a typed TRN with it.
@@ -71,6 +73,7 @@ private:
     std::unique_ptr<db::Database> db_;
     store::DeviceTrnKey trn_key_;
     bool roster_removed_ = false;
+    std::string privacy_error_;
     bool compacted_ = true;  // false: a purge's VACUUM met a busy database, retried
     std::optional<TimeMs> last_privacy_check_;
     std::optional<store::RosterPurge> purged_at_start_;

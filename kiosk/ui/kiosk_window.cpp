@@ -65,6 +65,11 @@ int run_window(const WindowOptions& options, log::Logger& log) {
         model = std::make_unique<KioskModel>(config, queue);
         backend = std::make_unique<GlfwBackend>(WindowSetup{config.width, config.height, config.fullscreen});
         view = std::make_unique<KioskView>(*model, static_cast<float>(backend->height()));
+        // What the start did to the roster at rest (docs/privacy.md): counts only.
+        if (auto n = model->station().trns_hashed_at_start(); n > 0)
+            log.notice("trns_hashed", {{"count", static_cast<std::int64_t>(n)}});
+        if (const auto& p = model->station().purged_at_start())
+            log.notice("roster_purged", {{"people", p->people}, {"records_kept", p->records_kept}, {"vacuumed", p->vacuumed}});
     } catch (const std::exception& e) {
         // The device file's field, a missing font or no display: never a person.
         log.error("config_error", {{"error", e.what()}});
@@ -110,6 +115,8 @@ int run_window(const WindowOptions& options, log::Logger& log) {
             exit_code = 3;
             break;
         }
+        if (auto p = model->take_purge())
+            log.notice("roster_purged", {{"people", p->people}, {"records_kept", p->records_kept}, {"vacuumed", p->vacuumed}});
         if (sound && model->results_shown() != chimed && model->last_result())
             sound->play(chime_for(tone_of(model->last_result()->decision.outcome)));
         chimed = model->results_shown();

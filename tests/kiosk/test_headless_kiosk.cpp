@@ -111,6 +111,7 @@ TEST_CASE("a bad device file stops the kiosk with the field named", "[kiosk][hea
     std::ofstream(hub.dir.file("bad.toml")) << text;
     std::filesystem::copy_file(hub.hub + "/hub-public.pem", hub.dir.file("hub-public.pem"));
     std::filesystem::copy_file(hub.device_db(), hub.dir.file("device.db"));
+    std::filesystem::copy_file(hub.hub + "/devices/entrance-1/trn.key", hub.dir.file("trn.key"));  // its TRN hashes' key
     test::KioskProcess kiosk(hub.dir.file("bad.toml"), hub.dir.file("stderr.log"));
     CHECK(kiosk.wait(20s) == 2);
     auto error = test::find_log(hub.dir.file("stderr.log"), "config_error");
