@@ -2,6 +2,7 @@
 
 #include "scan_report.hpp"
 
+#include "muster/store/device_privacy.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/store/satisfaction_store.hpp"
 #include "muster/time/uk_time.hpp"
@@ -76,7 +77,10 @@ void KioskModel::show_not_recorded(const db::Error& error, Clock::time_point now
 }
 
 void KioskModel::tick(Clock::time_point now) {
+    if (auto purge = station_.follow_privacy(uk_time::now_ms())) purge_ = purge;
     for (const auto& scan : queue_.drain()) {
+        // After the roster purge a scan is not recorded: the ready screen says the event is over.
+        if (station_.roster_removed()) continue;
         try {
             show(station_.handle(scan), now);  // committed before it is shown, and before it is sent
         } catch (const db::Error& e) {
@@ -142,7 +146,7 @@ bool KioskModel::enter_pin(const std::string& pin) {
 void KioskModel::close_staff() { screen_ = Screen::ready; }
 
 const std::vector<Participant>& KioskModel::search(const std::string& query) {
-    return cached(search_, query, [&] { return store::search_participants(station_.database(), query, 12); });
+    return cached(search_, query, [&] { return store::search_device_participants(station_.database(), station_.trn_key(), query, 12); });
 }
 
 std::string KioskModel::manual_check_in(ParticipantId id, const std::string& reason, const std::string& staff) {

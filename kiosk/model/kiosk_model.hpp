@@ -5,6 +5,8 @@
 // thread, before the result screen shows them.
 #include "device_config.hpp"
 #include "kiosk_station.hpp"
+
+#include <utility>
 #include "satisfaction_question.hpp"
 #include "scan_queue.hpp"
 
@@ -113,6 +115,8 @@ public:
     const std::vector<UnsyncedRow>& unsynced(std::size_t limit);
     // The hub sync's state for staff, when the device file names a server.
     std::optional<SyncStatus> sync_status() const;
+    // A roster purge made by the last tick (docs/privacy.md), once, for the window to log.
+    std::optional<store::RosterPurge> take_purge() { return std::exchange(purge_, std::nullopt); }
     bool quit_requested() const { return quit_; }
     void request_quit() { quit_ = true; }
     const std::string& staff_message() const { return staff_message_; }
@@ -169,6 +173,7 @@ private:
     int pin_failures_ = 0;
     std::string staff_message_;
     bool quit_ = false;
+    std::optional<store::RosterPurge> purge_;
     CachedRead<Counts> counts_;
     CachedRead<std::vector<Participant>> search_;
     CachedRead<std::vector<RoomRegisterRow>> register_;

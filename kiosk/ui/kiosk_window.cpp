@@ -67,6 +67,11 @@ int run_window(const WindowOptions& options, log::Logger& log) {
         model = std::make_unique<KioskModel>(config, queue);
         backend = std::make_unique<GlfwBackend>(WindowSetup{config.width, config.height, config.fullscreen});
         view = std::make_unique<KioskView>(*model, static_cast<float>(backend->height()));
+        // What the start did to the roster at rest (docs/privacy.md): counts only.
+        if (auto n = model->station().trns_hashed_at_start(); n > 0)
+            log.notice("trns_hashed", {{"count", static_cast<std::int64_t>(n)}});
+        if (const auto& p = model->station().purged_at_start())
+            log.notice("roster_purged", {{"people", p->people}, {"records_kept", p->records_kept}, {"vacuumed", p->vacuumed}});
     } catch (const store::DamagedDatabase& e) {
         // Missing, empty, garbage, truncated, failing quick_check: named, left as found.
         log.error("device_database_unusable", {{"error", e.what()}});
@@ -118,6 +123,8 @@ int run_window(const WindowOptions& options, log::Logger& log) {
             exit_code = 3;
             break;
         }
+        if (auto p = model->take_purge())
+            log.notice("roster_purged", {{"people", p->people}, {"records_kept", p->records_kept}, {"vacuumed", p->vacuumed}});
         if (model->scans_not_recorded() != not_recorded) {
             not_recorded = model->scans_not_recorded();
             log.error("scan_not_recorded", {{"error", model->last_store_error()}});
