@@ -9,10 +9,12 @@
 #   - the installed server, started as its user with the unit's ExecStart line, sends READY=1
 #     to a NOTIFY_SOCKET this test made (an abstract '@' socket), answers GET /v1/health over
 #     loopback, and sends STOPPING=1 and exits 0 on SIGTERM.
+#   - the kiosk's window comes up full screen under cage (the unit's ExecStart line) on
+#     wlroots' headless output, through XWayland.
 # What it cannot do here: boot systemd in the root (no PID 1 systemd or container manager in
-# this sandbox), so the units' sandboxing and cage on tty1 are checked by systemd-analyze
-# verify and by reading, not by running them; the server runs as the unit's user with the
-# unit's command line, without the unit's namespaces.
+# this sandbox), so the units' sandboxing, the login session and cage on tty1 are checked by
+# systemd-analyze verify and by reading, not by running them; the server and cage run as the
+# units' users with the units' command lines, without the units' namespaces.
 #
 # Usage: package_test.sh SOURCE_DIR WORK_DIR      (as root; needs Debian's mirror)
 # WORK_DIR keeps the Release build, the debootstrapped base root (keyed by its inputs) and
@@ -210,5 +212,31 @@ wait "$server_pid" || rc=$?
 wait "$listener_pid" || true
 listener_pid=
 grep -qx 'STOPPING=1' "$notes" || fail "no STOPPING=1 on SIGTERM"
+
+# ---- 7. The kiosk's window under cage, the unit's ExecStart line, with no screen: wlroots'
+# headless backend and its software renderer stand in for the tty's DRM output. cage starts
+# XWayland, the kiosk draws its first frame through it full screen (the output's size), and
+# logs ready with mode "window". (Not the unit itself: no logind session in a chroot.)
+step "the kiosk's window under cage (headless output)"
+kiosk_uid=$(in_root id -u muster-kiosk)
+install -d -m 0700 "$root/run/user/$kiosk_uid"
+in_root chown muster-kiosk:muster-kiosk "/run/user/$kiosk_uid"
+install -d -m 1777 "$root/tmp/.X11-unix"
+kiosk_exec=$(sed -n 's/^ExecStart=//p' "$root/usr/lib/systemd/system/muster-kiosk.service")
+cage_log=$work/cage.log
+# shellcheck disable=SC2086
+chroot "$root" setpriv --reuid=muster-kiosk --regid=muster-kiosk --init-groups env -i HOME=/var/lib/muster-kiosk \
+    XDG_RUNTIME_DIR="/run/user/$kiosk_uid" WLR_BACKENDS=headless WLR_LIBINPUT_NO_DEVICES=1 WLR_RENDERER=pixman \
+    PATH=/usr/bin:/bin $kiosk_exec >"$cage_log" 2>&1 &
+cage_pid=$!
+deadline=$((SECONDS + 60))
+until grep -q '"event":"ready","mode":"window"' "$cage_log"; do
+    kill -0 "$cage_pid" 2>/dev/null || { tail -n 20 "$cage_log" >&2; fail "cage or the kiosk exited before the window was ready"; }
+    [ $SECONDS -lt $deadline ] || { tail -n 20 "$cage_log" >&2; fail "no kiosk window under cage within 60 s"; }
+    sleep 0.1
+done
+step "$(grep -o '"event":"ready","mode":"window"[^}]*' "$cage_log")"
+kill -TERM "$cage_pid" 2>/dev/null || true
+wait "$cage_pid" 2>/dev/null || true  # cage 0.1.4 asserts on SIGTERM (wl_display_terminate): its exit code says nothing
 
 step "passed in $((SECONDS - started)) s"
