@@ -137,6 +137,14 @@ int main(int argc, char** argv) {
         usage(stderr);
         return 2;
     }
+    // A config reached through a link (the package's /etc/muster/sync-server.toml points at
+    // the hub's own file, docs/install.md) has its relative paths read beside the real file,
+    // where the hub's database and keys are.
+    {
+        std::error_code ec;
+        auto real = std::filesystem::canonical(config_path, ec);
+        if (!ec) config_path = real.string();
+    }
     std::signal(SIGPIPE, SIG_IGN);
     // hub.database may name a PostgreSQL server (docs/scale.md, "Running the hub on PostgreSQL").
     muster::db::enable_postgresql();
