@@ -34,26 +34,6 @@ for tool in debootstrap chroot cpack dpkg-shlibdeps python3 curl; do
     command -v "$tool" >/dev/null || fail "$tool is missing (scripts/packages.txt)"
 done
 
-# ---- 1. The packages, from a non-sanitized Release build of the products only.
-# MUSTER_PACKAGE_BUILD_DIR: another build folder (e.g. one at the depth of an existing Release
-# build, so ccache's base_dir-relative paths match and it is reused).
-build=${MUSTER_PACKAGE_BUILD_DIR:-$work/build}
-launcher=()
-if [ -n "${MUSTER_PACKAGE_LAUNCHER:-}" ]; then
-    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER="$MUSTER_PACKAGE_LAUNCHER" -DCMAKE_C_COMPILER_LAUNCHER="$MUSTER_PACKAGE_LAUNCHER")
-fi
-step "building the packages in $build"
-cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMUSTER_PACKAGE=ON -DMUSTER_SANITIZE=OFF \
-      -DMUSTER_BUILD_TESTS=OFF -DMUSTER_BUILD_BENCH=OFF -DMUSTER_WITH_SERVER=ON -DMUSTER_WITH_GUI=ON "${launcher[@]}" >/dev/null
-cmake --build "$build" >/dev/null
-rm -f "$build"/*.deb
-(cd "$build" && cpack -G DEB >/dev/null)
-hub_deb=$(ls "$build"/muster-hub_*.deb)
-kiosk_deb=$(ls "$build"/muster-kiosk_*.deb)
-for deb in "$hub_deb" "$kiosk_deb"; do
-    step "$(basename "$deb"): $(stat -c %s "$deb") bytes; $(dpkg-deb -f "$deb" Depends | sed 's/^/Depends: /')"
-done
-
 # ---- 2. A bare Debian 12 root: debootstrap --variant=minbase, cached by its inputs.
 # The mirror is this machine's own (its apt sources), so the root gets what the host gets.
 sources=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v "^[[:space:]]*#" || true)
@@ -76,7 +56,9 @@ remove_tree() {
     rm -rf --one-file-system "$1"
 }
 
-if [ ! -d "$base" ]; then
+# Made in the background while the products build (it waits on the network, the build on
+# the processors): that overlap is a few minutes off the test's first run.
+make_base() {
     step "debootstrap --variant=minbase bookworm from $mirror (cached in $base)"
     for old in "$work"/base-*; do [ -d "$old" ] && remove_tree "$old"; done
     remove_tree "$base.tmp"
@@ -86,6 +68,35 @@ if [ ! -d "$base" ]; then
         "$mirror" "$mirror" "$security" >"$base.tmp/etc/apt/sources.list"
     rm -f "$base.tmp"/var/cache/apt/archives/*.deb
     mv "$base.tmp" "$base"
+}
+base_pid=
+if [ ! -d "$base" ]; then
+    make_base &
+    base_pid=$!
+fi
+
+# ---- 1. The packages, from a non-sanitized Release build of the products only.
+# MUSTER_PACKAGE_BUILD_DIR: another build folder (e.g. one at the depth of an existing Release
+# build, so ccache's base_dir-relative paths match and it is reused).
+build=${MUSTER_PACKAGE_BUILD_DIR:-$work/build}
+launcher=()
+if [ -n "${MUSTER_PACKAGE_LAUNCHER:-}" ]; then
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER="$MUSTER_PACKAGE_LAUNCHER" -DCMAKE_C_COMPILER_LAUNCHER="$MUSTER_PACKAGE_LAUNCHER")
+fi
+step "building the packages in $build"
+cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMUSTER_PACKAGE=ON -DMUSTER_SANITIZE=OFF \
+      -DMUSTER_BUILD_TESTS=OFF -DMUSTER_BUILD_BENCH=OFF -DMUSTER_WITH_SERVER=ON -DMUSTER_WITH_GUI=ON "${launcher[@]}" >/dev/null
+cmake --build "$build" >/dev/null
+rm -f "$build"/*.deb
+(cd "$build" && cpack -G DEB >/dev/null)
+hub_deb=$(ls "$build"/muster-hub_*.deb)
+kiosk_deb=$(ls "$build"/muster-kiosk_*.deb)
+for deb in "$hub_deb" "$kiosk_deb"; do
+    step "$(basename "$deb"): $(stat -c %s "$deb") bytes; $(dpkg-deb -f "$deb" Depends | sed 's/^/Depends: /')"
+done
+
+if [ -n "$base_pid" ]; then
+    wait "$base_pid" || fail "the base root could not be made"
 fi
 
 # Each run installs into a fresh copy of the base, so what it finds is the packages' doing.
