@@ -5,6 +5,8 @@
 # muster-bench-server-streams, `core` runs bench/core's (core, progress, reconcile, staff).
 # "register" is a Python bench (bench/register/scan_to_page.py): a scan at a headless kiosk to
 # its row in the register page in headless Chromium.
+# "durability" runs the kill cycles (bench/durability/, docs/durability.md): the full 1,000
+# kiosk and 100 server cycles take several minutes each.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -17,7 +19,8 @@ want() { [ ${#wanted[@]} -eq 0 ] || [[ " ${wanted[*]} " =~ " $1 " ]]; }
 for exe in "$build"/bench/*/muster-bench-*; do
   name=$(basename "$exe"); name=${name#muster-bench-}
   folder=$(basename "$(dirname "$exe")")
-  want "$name" || want "${name%%-*}" || want "$folder" || continue
+  # The kill cycles answer to their own names and "durability" only, not to "kiosk"/"server".
+  want "$name" || want "$folder" || { [ "$folder" != durability ] && want "${name%%-*}"; } || continue
   echo "=== $name ==="
   "$exe"
   echo

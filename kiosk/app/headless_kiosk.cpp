@@ -9,6 +9,7 @@
 #include "scan_report.hpp"
 
 #include "muster/db/database.hpp"
+#include "muster/store/database_file.hpp"
 #include "muster/time/uk_time.hpp"
 
 #include <poll.h>
@@ -31,9 +32,29 @@ void emit(const std::string& json) {
     std::fflush(stdout);
 }
 
-// The station commits the scan, then tells the hub sync.
-void handle_and_emit(KioskStation& station, const RawScan& scan) {
-    emit(scan_report_json(station.handle(scan), scan.input));
+// The station commits the scan, then tells the hub sync. A scan it could not commit (a
+// full disk) gets the red "not recorded" answer and a log line (the input and SQLite's code,
+// nothing from the badge), and the kiosk carries on: the next scan may well be recorded
+// (space freed), and the person can scan again. Returns false for such a scan.
+// After the roster purge a scan is answered, not recorded (docs/privacy.md).
+bool handle_and_emit(KioskStation& station, const RawScan& scan, log::Logger& log) {
+    if (station.roster_removed()) {
+        emit(scan_failure_json("roster_removed", "This kiosk's event is over: its roster has been removed"));
+        return true;
+    }
+    try {
+        emit(scan_report_json(station.handle(scan), scan.input));
+        return true;
+    } catch (const db::Error& e) {
+        log.error("scan_not_recorded", {{"input", to_string(scan.input)}, {"sqlite_code", e.extended_code()}, {"error", e.what()}});
+        emit(scan_failure_json(not_recorded_outcome, not_recorded_reason(e)));
+        return false;
+    }
+}
+
+// A purge is logged with counts only (no one's name).
+void log_purge(log::Logger& log, const store::RosterPurge& p) {
+    log.notice("roster_purged", {{"people", p.people}, {"records_kept", p.records_kept}, {"vacuumed", p.vacuumed}});
 }
 
 // Logs the sync state when it changes (ids and counts, no personal data), and a move to
@@ -88,7 +109,14 @@ int run_headless(const HeadlessOptions& options, log::Logger& log) {
     try {
         config = load_device_config(options.config);
         station = std::make_unique<KioskStation>(config);
+        if (station->trns_hashed_at_start() > 0)
+            log.notice("trns_hashed", {{"count", static_cast<std::int64_t>(station->trns_hashed_at_start())}});
+        if (const auto& purge = station->purged_at_start()) log_purge(log, *purge);
         station->start_sync();
+    } catch (const store::DamagedDatabase& e) {
+        // Missing, empty, garbage, truncated, failing quick_check: named, left as found.
+        log.error("device_database_unusable", {{"error", e.what()}});
+        return 2;
     } catch (const std::exception& e) {
         // The message names the file and field (never a person): the device file is wrong.
         log.error("config_error", {{"error", e.what()}});
@@ -118,7 +146,8 @@ int run_headless(const HeadlessOptions& options, log::Logger& log) {
                     emit(scan_failure_json("no_code", "No QR code found in " + image.string()));
                     continue;
                 }
-                handle_and_emit(*station, RawScan{InputKind::camera, code->text, "", std::chrono::steady_clock::now()});
+                if (!handle_and_emit(*station, RawScan{InputKind::camera, code->text, "", std::chrono::steady_clock::now()}, log))
+                    exit_code = 3;
             } catch (const camera::ImageFileError& e) {
                 emit(scan_failure_json("error", e.what()));
                 exit_code = 1;
@@ -128,11 +157,19 @@ int run_headless(const HeadlessOptions& options, log::Logger& log) {
         ScanLines lines;
         bool stdin_open = config.wedge;
         auto on_line = [&](const std::string& line) {
-            handle_and_emit(*station, RawScan{InputKind::wedge, line, "", std::chrono::steady_clock::now()});
+            if (!handle_and_emit(*station, RawScan{InputKind::wedge, line, "", std::chrono::steady_clock::now()}, log))
+                exit_code = 3;
         };
+        std::string purge_error;
         while (!stop_requested) {
-            for (const auto& scan : queue.drain()) handle_and_emit(*station, scan);
+            for (const auto& scan : queue.drain())
+                if (!handle_and_emit(*station, scan, log)) exit_code = 3;
             status.update(queue);
+            if (auto purge = station->follow_privacy(uk_time::now_ms())) log_purge(log, *purge);
+            if (station->privacy_error() != purge_error) {  // once per new reason, not every round
+                purge_error = station->privacy_error();
+                if (!purge_error.empty()) log.warn("roster_purge_failed", {{"error", purge_error}});
+            }
             station->follow_hub();
             if (auto st = station->sync_status()) sync_watch.update(*st);
             if (!stdin_open && !options.keep_running) break;
@@ -149,10 +186,11 @@ int run_headless(const HeadlessOptions& options, log::Logger& log) {
                 }
             }
         }
-        for (const auto& scan : queue.drain()) handle_and_emit(*station, scan);
+        for (const auto& scan : queue.drain())
+            if (!handle_and_emit(*station, scan, log)) exit_code = 3;
     } catch (const db::Error& e) {
-        // The scan was not recorded, so no result was shown for it: say so and stop.
-        log.error("scan_not_recorded", {{"error", e.what()}});
+        // Not a scan's write (those are answered above): the loop's own reads failed.
+        log.error("store_error", {{"sqlite_code", e.extended_code()}, {"error", e.what()}});
         exit_code = 3;
     }
     for (auto& s : sources) s->stop();

@@ -86,6 +86,9 @@ DeviceConfig load_device_config(const std::filesystem::path& file) {
         r.fail("staff.pin_hash", "must be a hashed PIN (pbkdf2-sha256$...), never the PIN itself");
     c.public_key = r.path("security.public_key");
     c.database = r.path("storage.database");
+    // [privacy]: the device's TRN key, and how long after its event it keeps the roster.
+    c.trn_key = r.path("privacy.trn_key", "trn.key");
+    c.purge_after_days = static_cast<int>(r.integer_between("privacy.purge_after_days", 7, 0, 3650));
     c.server_urls = server_urls(r);
     if (!c.server_urls.empty()) {
         c.server_secret = r.path("server.secret");
@@ -108,9 +111,15 @@ DeviceConfig load_device_config(const std::filesystem::path& file) {
 std::filesystem::path DeviceConfig::default_sounds() { return std::filesystem::path(MUSTER_ASSETS_DIR) / "sounds"; }
 
 SyncSettings DeviceConfig::sync_settings() const {
-    SyncSettings s{device_id, database, server_urls, server_secret, server_certificate,
-                   std::chrono::milliseconds(sync_poll_ms)};
+    SyncSettings s;
+    s.device_id = device_id;
+    s.database = database;
+    s.server_urls = server_urls;
+    s.secret_file = server_secret;
+    s.certificate = server_certificate;
+    s.poll = std::chrono::milliseconds(sync_poll_ms);
     s.push = sync_push;
+    s.trn_key = trn_key;
     return s;
 }
 

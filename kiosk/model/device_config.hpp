@@ -39,6 +39,10 @@ struct DeviceConfig {
     std::string staff_pin_hash;
     std::filesystem::path public_key;
     std::filesystem::path database;
+    // [privacy] (docs/privacy.md): the key TRNs are hashed under (trn.key beside the device
+    // file unless named), and the days after the event's last day the roster is kept.
+    std::filesystem::path trn_key;
+    int purge_after_days = 7;
     // [server]: where and how this device syncs (docs/api.md). No url: no sync. Several: the
     // same hub's server processes, failed over between in this order (docs/kiosk.md).
     std::vector<std::string> server_urls;     // "https://hub.local:8443" or, on loopback only, "http://..."

@@ -1,5 +1,8 @@
 #include "kiosk_model.hpp"
 
+#include "scan_report.hpp"
+
+#include "muster/store/device_privacy.hpp"
 #include "muster/store/participant_store.hpp"
 #include "muster/store/satisfaction_store.hpp"
 #include "muster/time/uk_time.hpp"
@@ -50,6 +53,7 @@ void KioskModel::show(checkin::ScanResult result, Clock::time_point now) {
     question_.close();
     question_due_ = result.decision.outcome == Outcome::checked_out && asks_question();
     last_ = std::move(result);
+    not_recorded_.reset();
     shown_at_ = now;
     ++results_shown_;
     if (screen_ == Screen::ready || screen_ == Screen::result || screen_ == Screen::question || screen_ == Screen::thanks)
@@ -58,9 +62,31 @@ void KioskModel::show(checkin::ScanResult result, Clock::time_point now) {
         question_due_ = false;  // staff had the screen: they are not asked
 }
 
+void KioskModel::show_not_recorded(const db::Error& error, Clock::time_point now) {
+    // Red, never a welcome: nothing of the scan was written (the transaction rolled back).
+    question_.close();
+    question_due_ = false;
+    last_.reset();
+    not_recorded_ = not_recorded_reason(error);
+    last_store_error_ = "sqlite_code " + std::to_string(error.extended_code()) + ": " + error.what();
+    ++scans_not_recorded_;
+    shown_at_ = now;
+    ++results_shown_;
+    if (screen_ == Screen::ready || screen_ == Screen::result || screen_ == Screen::question || screen_ == Screen::thanks)
+        screen_ = Screen::result;
+}
+
 void KioskModel::tick(Clock::time_point now) {
-    for (const auto& scan : queue_.drain())
-        show(station_.handle(scan), now);  // committed before it is shown, and before it is sent
+    if (auto purge = station_.follow_privacy(uk_time::now_ms())) purge_ = purge;
+    for (const auto& scan : queue_.drain()) {
+        // After the roster purge a scan is not recorded: the ready screen says the event is over.
+        if (station_.roster_removed()) continue;
+        try {
+            show(station_.handle(scan), now);  // committed before it is shown, and before it is sent
+        } catch (const db::Error& e) {
+            show_not_recorded(e, now);  // the disk is full: the kiosk carries on, and says so
+        }
+    }
     station_.follow_hub();
     follow_question(now);
     if (screen_ == Screen::result && now - shown_at_ > result_time) screen_ = Screen::ready;
@@ -80,8 +106,12 @@ void KioskModel::follow_question(Clock::time_point now) {
         const auto& a = question_.answer();
         // Stored with no log line: a timestamped line beside the scan's would join them again.
         // Not nudged to the hub either: it goes with the next regular pass (docs/satisfaction.md).
-        store::record_satisfaction_answer(station_.database(), a.context.event_id, a.context.session_id, a.answer,
-                                          uk_time::now_ms());
+        try {
+            store::record_satisfaction_answer(station_.database(), a.context.event_id, a.context.session_id, a.answer,
+                                              uk_time::now_ms());
+        } catch (const db::Error&) {
+            // A full disk: the answer is lost (anonymous, optional); the thank-you still shows.
+        }
         thanks_at_ = now;
         screen_ = Screen::thanks;
         break;
@@ -116,7 +146,7 @@ bool KioskModel::enter_pin(const std::string& pin) {
 void KioskModel::close_staff() { screen_ = Screen::ready; }
 
 const std::vector<Participant>& KioskModel::search(const std::string& query) {
-    return cached(search_, query, [&] { return store::search_participants(station_.database(), query, 12); });
+    return cached(search_, query, [&] { return store::search_device_participants(station_.database(), station_.trn_key(), query, 12); });
 }
 
 std::string KioskModel::manual_check_in(ParticipantId id, const std::string& reason, const std::string& staff) {
@@ -127,6 +157,8 @@ std::string KioskModel::manual_check_in(ParticipantId id, const std::string& rea
     } catch (const std::invalid_argument& e) {
         // Text over the field limits: nothing was written; staff see which field and why.
         return staff_message_ = std::string("Not checked in: ") + e.what();
+    } catch (const db::Error& e) {
+        return staff_message_ = "Not checked in. " + not_recorded_reason(e);
     }
     station_.nudge_sync();
     std::string who = r.participant ? r.participant->public_name() : "participant " + std::to_string(id);
@@ -140,6 +172,8 @@ std::string KioskModel::void_last(const std::string& reason, const std::string& 
         v = station_.desk().void_last_scan(reason, staff, uk_time::now_ms());
     } catch (const std::invalid_argument& e) {
         return staff_message_ = std::string("Not voided: ") + e.what();
+    } catch (const db::Error& e) {
+        return staff_message_ = "Not voided. " + not_recorded_reason(e);
     }
     station_.nudge_sync();
     return staff_message_ = v ? "The last scan was voided (the record is kept, marked void)" : "There is no scan to void";

@@ -5,6 +5,8 @@
 // thread, before the result screen shows them.
 #include "device_config.hpp"
 #include "kiosk_station.hpp"
+
+#include <utility>
 #include "satisfaction_question.hpp"
 #include "scan_queue.hpp"
 
@@ -69,6 +71,14 @@ public:
     const DeviceConfig& config() const { return config_; }
     KioskStation& station() { return station_; }
     const std::optional<checkin::ScanResult>& last_result() const { return last_; }
+    // The scan on the result screen could not be recorded (a full disk): the red answer's
+    // words (scan_report.hpp, not_recorded_reason), with no last_result(). Cleared by the
+    // next scan that is recorded.
+    const std::optional<std::string>& not_recorded() const { return not_recorded_; }
+    // Scans that could not be recorded since the start (the window logs each).
+    std::uint64_t scans_not_recorded() const { return scans_not_recorded_; }
+    // The last such failure's SQLite code and message (no personal data), for the log.
+    const std::string& last_store_error() const { return last_store_error_; }
     // Goes up by one with every result shown (the window chimes on a change).
     std::uint64_t results_shown() const { return results_shown_; }
     // Staff screens take the keyboard; elsewhere its keys are the wedge scanner's.
@@ -105,6 +115,8 @@ public:
     const std::vector<UnsyncedRow>& unsynced(std::size_t limit);
     // The hub sync's state for staff, when the device file names a server.
     std::optional<SyncStatus> sync_status() const;
+    // A roster purge made by the last tick (docs/privacy.md), once, for the window to log.
+    std::optional<store::RosterPurge> take_purge() { return std::exchange(purge_, std::nullopt); }
     bool quit_requested() const { return quit_; }
     void request_quit() { quit_ = true; }
     const std::string& staff_message() const { return staff_message_; }
@@ -142,6 +154,7 @@ private:
     std::vector<UnsyncedRow> read_unsynced(std::size_t limit);
 
     void show(checkin::ScanResult result, Clock::time_point now);
+    void show_not_recorded(const db::Error& error, Clock::time_point now);
     void follow_question(Clock::time_point now);
 
     DeviceConfig config_;
@@ -149,6 +162,9 @@ private:
     KioskStation station_;
     Screen screen_ = Screen::ready;
     std::optional<checkin::ScanResult> last_;
+    std::optional<std::string> not_recorded_;
+    std::uint64_t scans_not_recorded_ = 0;
+    std::string last_store_error_;
     Clock::time_point shown_at_{};
     std::uint64_t results_shown_ = 0;
     bool question_due_ = false;  // the result on screen is a check-out the question follows
@@ -157,6 +173,7 @@ private:
     int pin_failures_ = 0;
     std::string staff_message_;
     bool quit_ = false;
+    std::optional<store::RosterPurge> purge_;
     CachedRead<Counts> counts_;
     CachedRead<std::vector<Participant>> search_;
     CachedRead<std::vector<RoomRegisterRow>> register_;

@@ -34,4 +34,10 @@ std::string scan_failure_json(std::string_view outcome, std::string_view reason)
     return boost::json::serialize(out);
 }
 
+std::string not_recorded_reason(const db::Error& error) {
+    constexpr int sqlite_full = 13;  // SQLITE_FULL: the disk (or the database's limit) is full
+    std::string why = error.code() == sqlite_full ? "The kiosk's storage is full" : "The kiosk could not write to its storage";
+    return why + ": this scan was not recorded. Please see the desk.";
+}
+
 }  // namespace muster::kiosk

@@ -23,7 +23,9 @@ std::optional<std::int64_t> to_int(const std::optional<std::string>& text) {
 
 }  // namespace
 
-DeviceSyncStore::DeviceSyncStore(const std::filesystem::path& database) : db_(store::open_database(database.string())) {}
+DeviceSyncStore::DeviceSyncStore(const std::filesystem::path& database, const std::filesystem::path& trn_key)
+    : db_(store::open_database(database.string())),
+      trn_key_(store::secure_device_trns(*db_, trn_key.empty() ? database.parent_path() / "trn.key" : trn_key).key) {}
 
 sync::UploadBatch DeviceSyncStore::next_batch(std::size_t limit, TimeMs device_now) {
     sync::UploadBatch batch;
@@ -87,7 +89,7 @@ std::int64_t DeviceSyncStore::cursor() { return to_int(setting("sync.cursor")).v
 
 void DeviceSyncStore::apply(const sync::Changes& c) {
     db::Transaction tx(*db_);
-    store::apply_changes(*db_, c);
+    if (!store::roster_purged_at(*db_)) store::apply_changes(*db_, c, &trn_key_);
     set_setting("sync.cursor", std::to_string(c.cursor));
     tx.commit();
 }

@@ -4,6 +4,7 @@
 // acknowledged or refused, and the changes it sent applied in one transaction together
 // with the new cursor, so a crash between the two cannot skip or double anything.
 #include "muster/db/database.hpp"
+#include "muster/store/device_privacy.hpp"
 #include "muster/sync/sync_messages.hpp"
 
 #include <filesystem>
@@ -31,7 +32,9 @@ inline constexpr std::size_t satisfaction_group = 3;
 
 class DeviceSyncStore {
 public:
-    explicit DeviceSyncStore(const std::filesystem::path& database);
+    // Opens the database and its TRN key (`trn_key`, or trn.key beside the database when
+    // empty; made when missing), hashing any TRN still held in clear (device_privacy.hpp).
+    explicit DeviceSyncStore(const std::filesystem::path& database, const std::filesystem::path& trn_key = {});
 
     // The oldest unsent, unrefused records, at most `limit`, both kinds; then, in the room
     // left, satisfaction answers ready to go (satisfaction_ready).
@@ -48,7 +51,8 @@ public:
     void note_failure(const sync::UploadBatch& batch, const std::string& error);
 
     std::int64_t cursor();
-    // Upserts every row of `changes` and stores its cursor, in one transaction.
+    // Upserts every row of `changes` and stores its cursor, in one transaction. Once the
+    // roster is purged (the event is over) only the cursor moves: no person comes back.
     void apply(const sync::Changes& changes);
 
     StoredSyncState sync_state();
@@ -61,6 +65,7 @@ public:
 
 private:
     std::unique_ptr<db::Database> db_;
+    store::TrnKey trn_key_{};
 };
 
 }  // namespace muster::kiosk

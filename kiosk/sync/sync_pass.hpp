@@ -23,7 +23,7 @@ namespace muster::kiosk {
 // The device's link to the hub, from one pass to the next; the sync thread alone uses it.
 struct HubLink {
     HubLink(const SyncSettings& settings, HubConnection::WallClock clock, std::shared_ptr<ServerChoice> servers = nullptr)
-        : hub(settings, clock, std::chrono::seconds(5), std::move(servers)), store(settings.database) {
+        : hub(settings, clock, std::chrono::seconds(5), std::move(servers)), store(settings.database, settings.trn_key) {
         hub.set_clock_offset_ms(store.sync_state().clock_offset_ms);  // learned before the restart
     }
     HubConnection hub;

@@ -21,6 +21,9 @@ struct SyncSettings {
     // poll above stays the fallback. push_wait: how long the hub may hold it (25 s at most).
     bool push = true;
     std::chrono::milliseconds push_wait{20'000};
+    // The device's TRN key ([privacy] trn_key): people arriving from the hub are stored with
+    // their TRN hashed under it. Empty: trn.key beside the database.
+    std::filesystem::path trn_key;
 };
 
 }  // namespace muster::kiosk

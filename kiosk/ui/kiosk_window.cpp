@@ -10,6 +10,8 @@
 #include "scripted_source.hpp"
 #include "sound_player.hpp"
 
+#include "muster/store/database_file.hpp"
+
 #include <atomic>
 #include <charconv>
 #include <csignal>
@@ -65,6 +67,15 @@ int run_window(const WindowOptions& options, log::Logger& log) {
         model = std::make_unique<KioskModel>(config, queue);
         backend = std::make_unique<GlfwBackend>(WindowSetup{config.width, config.height, config.fullscreen});
         view = std::make_unique<KioskView>(*model, static_cast<float>(backend->height()));
+        // What the start did to the roster at rest (docs/privacy.md): counts only.
+        if (auto n = model->station().trns_hashed_at_start(); n > 0)
+            log.notice("trns_hashed", {{"count", static_cast<std::int64_t>(n)}});
+        if (const auto& p = model->station().purged_at_start())
+            log.notice("roster_purged", {{"people", p->people}, {"records_kept", p->records_kept}, {"vacuumed", p->vacuumed}});
+    } catch (const store::DamagedDatabase& e) {
+        // Missing, empty, garbage, truncated, failing quick_check: named, left as found.
+        log.error("device_database_unusable", {{"error", e.what()}});
+        return 2;
     } catch (const std::exception& e) {
         // The device file's field, a missing font or no display: never a person.
         log.error("config_error", {{"error", e.what()}});
@@ -99,19 +110,29 @@ int run_window(const WindowOptions& options, log::Logger& log) {
     int exit_code = 0;
     bool first_frame = true;
     std::uint64_t chimed = 0;
+    std::uint64_t not_recorded = 0;
     while (!backend->close_requested() && !model->quit_requested() && !stop_requested) {
         // ~20 frames a second at most: a kiosk idles cheaply; keys and scans wake it sooner.
         backend->wait_events(std::chrono::milliseconds(first_frame ? 0 : 50));
         try {
             model->tick(std::chrono::steady_clock::now());
         } catch (const std::exception& e) {
-            // The scan was not recorded, so nothing was shown for it: stop loudly.
-            log.error("scan_not_recorded", {{"error", e.what()}});
+            // Not a scan's write (a scan that cannot be recorded gets the red answer and the
+            // kiosk carries on): the database cannot be read at all. Stop loudly.
+            log.error("store_error", {{"error", e.what()}});
             exit_code = 3;
             break;
         }
-        if (sound && model->results_shown() != chimed && model->last_result())
-            sound->play(chime_for(tone_of(model->last_result()->decision.outcome)));
+        if (auto p = model->take_purge())
+            log.notice("roster_purged", {{"people", p->people}, {"records_kept", p->records_kept}, {"vacuumed", p->vacuumed}});
+        if (model->scans_not_recorded() != not_recorded) {
+            not_recorded = model->scans_not_recorded();
+            log.error("scan_not_recorded", {{"error", model->last_store_error()}});
+        }
+        if (sound && model->results_shown() != chimed) {
+            if (model->not_recorded()) sound->play(chime_for(Tone::refused));
+            else if (model->last_result()) sound->play(chime_for(tone_of(model->last_result()->decision.outcome)));
+        }
         chimed = model->results_shown();
 
         backend->begin_frame();

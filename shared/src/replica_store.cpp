@@ -1,6 +1,7 @@
 #include "muster/store/replica_store.hpp"
 
 #include "muster/store/check_in_store.hpp"
+#include "muster/store/device_privacy.hpp"
 #include "muster/util/text.hpp"
 #include "row_copy.hpp"
 
@@ -19,9 +20,12 @@ std::optional<std::string> digest_blob(const std::optional<std::string>& hex) {
     return text::from_hex(*hex);
 }
 
-void upsert_participant(db::Database& db, const Participant& p) {
+void upsert_participant(db::Database& db, const Participant& p, const TrnKey* trn_key) {
+    // On a device (a TRN key given) the TRN goes in as its keyed hash only, and the columns the
+    // kiosk never reads (school, programme, cohort, year) stay empty (docs/privacy.md).
+    const bool device = trn_key != nullptr;
     // A TRN moved to another person (a corrected roster) must not block the update.
-    if (p.trn) {
+    if (p.trn && !device) {
         auto& clear = db.cached("UPDATE participants SET trn = NULL WHERE trn = ?1 AND id <> ?2");
         clear.bind(1, *p.trn).bind(2, p.id);
         clear.run();
@@ -33,10 +37,16 @@ void upsert_participant(db::Database& db, const Participant& p) {
         "last_name = excluded.last_name, preferred_name = excluded.preferred_name, school_name = excluded.school_name, "
         "school_urn = excluded.school_urn, role = excluded.role, programme = excluded.programme, "
         "cohort = excluded.cohort, programme_year = excluded.programme_year, part_time = excluded.part_time");
-    s.bind(1, p.id).bind(2, p.trn).bind(3, p.first_name).bind(4, p.last_name).bind(5, p.preferred_name);
-    s.bind(6, p.school_name).bind(7, p.school_urn).bind(8, to_string(p.role)).bind(9, p.programme);
-    s.bind(10, p.cohort).bind(11, p.programme_year).bind(12, p.part_time ? 1 : 0);
+    s.bind(1, p.id).bind(3, p.first_name).bind(4, p.last_name).bind(5, p.preferred_name);
+    s.bind(8, to_string(p.role)).bind(12, p.part_time ? 1 : 0);
+    if (device) {
+        for (int i : {2, 6, 7, 9, 10, 11}) s.bind(i, nullptr);
+    } else {
+        s.bind(2, p.trn).bind(6, p.school_name).bind(7, p.school_urn).bind(9, p.programme);
+        s.bind(10, p.cohort).bind(11, p.programme_year);
+    }
     s.run();
+    if (device) set_trn_hash(db, *trn_key, p.id, p.trn);
 }
 
 // Runs one upsert per row, the statement looked up once per table.
@@ -114,7 +124,7 @@ std::string select_sql(const std::vector<std::string>& columns, const std::strin
 
 }  // namespace
 
-void copy_hub_to_device(db::Database& device, db::Database& hub, EventId event) {
+void copy_hub_to_device(db::Database& device, db::Database& hub, EventId event, const TrnKey& trn_key) {
     // One snapshot of the hub (a server writing meanwhile cannot tear the copy) and one
     // transaction on the device. The hub is read with SQL both engines accept, so a hub on
     // PostgreSQL provisions devices as one on SQLite does.
@@ -138,16 +148,22 @@ void copy_hub_to_device(db::Database& device, db::Database& hub, EventId event) 
     const std::string in_scope =
         " IN (SELECT participant_id FROM enrolments WHERE event_id = ?1 UNION "
         "SELECT f.participant_id FROM room_facilitators f JOIN rooms r ON r.id = f.room_id WHERE r.event_id = ?1)";
-    // Emails, lead providers and delivery partners stay on the hub: read as NULL.
+    // What the kiosk shows and searches (docs/privacy.md): names and role. Emails, TRNs,
+    // schools, programmes, cohorts, lead providers and delivery partners stay on the hub
+    // (read as NULL); the TRN arrives only as its keyed hash, below.
     const std::vector<std::string> person{"id",          "trn",           "email",          "first_name", "last_name",
                                           "preferred_name", "school_name", "school_urn",     "role",       "programme",
                                           "cohort",      "programme_year", "part_time",      "lead_provider",
                                           "delivery_partner", "changed_at"};
     auto people = hub.prepare(
-        "SELECT id, trn, NULL, first_name, last_name, preferred_name, school_name, school_urn, role, programme, cohort, "
-        "programme_year, part_time, NULL, NULL, changed_at FROM participants WHERE id" + in_scope);
+        "SELECT id, NULL, NULL, first_name, last_name, preferred_name, NULL, NULL, role, NULL, NULL, "
+        "NULL, part_time, NULL, NULL, changed_at FROM participants WHERE id" + in_scope);
     people.bind(1, event);
     copy_rows(people, device, "participants", person);
+    prepare_trn_hashes(device);
+    hub.prepare("SELECT id, trn FROM participants WHERE trn IS NOT NULL AND id" + in_scope)
+        .bind(1, event)
+        .for_each_row([&](const db::Statement& r) { set_trn_hash(device, trn_key, r.int64(0), r.text(1)); });
 
     copy("events", " WHERE id = ?1");
     copy("sessions", " WHERE event_id = ?1");
@@ -164,8 +180,9 @@ void copy_hub_to_device(db::Database& device, db::Database& hub, EventId event) 
     reading.commit();
 }
 
-void apply_changes(db::Database& db, const sync::Changes& c) {
-    for (const auto& p : c.participants) upsert_participant(db, p);
+void apply_changes(db::Database& db, const sync::Changes& c, const TrnKey* trn_key) {
+    if (trn_key) prepare_trn_hashes(db);
+    for (const auto& p : c.participants) upsert_participant(db, p, trn_key);
     upsert_all(db, c.events,
                "INSERT INTO events (id, programme, item, cohort, kind, title, venue, local_date, late_after_min) "
                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE SET programme = excluded.programme, "

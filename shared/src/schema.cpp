@@ -51,8 +51,8 @@ void migrate(db::Database& db) {
     else migrate_sqlite(db);
 }
 
-std::unique_ptr<db::Database> open_database(const std::string& path) {
-    auto db = std::make_unique<db::Database>(path);
+std::unique_ptr<db::Database> open_database(const std::string& path, db::OpenMode mode) {
+    auto db = std::make_unique<db::Database>(path, mode);
     if (db->engine() == db::Engine::sqlite) {
         db->exec("PRAGMA journal_mode = WAL");
         db->exec("PRAGMA synchronous = FULL");

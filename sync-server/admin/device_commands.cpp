@@ -1,6 +1,7 @@
 #include "command.hpp"
 #include "device_import.hpp"
 #include "device_provision.hpp"
+#include "device_wipe.hpp"
 #include "muster/store/device_store.hpp"
 #include "muster/model/field_limits.hpp"
 #include "muster/sync/sync_messages.hpp"
@@ -303,7 +304,8 @@ std::vector<Command> device_commands() {
             {"device remove", "Take a device out of service: refused by the sync server; its records stay",
              "--id ID [--delete-folder --yes]", {"id"}, {"delete-folder", "yes"}, remove},
             {"device import", "Bring a kiosk's unsent records into the hub from its device folder (judged as an upload)",
-             "DIR", {}, {}, import_folder}};
+             "DIR", {}, {}, import_folder},
+            device_wipe_command()};
 }
 
 }  // namespace muster::admin

@@ -2,6 +2,7 @@
 
 #include "cli_args.hpp"
 #include "hub_dir.hpp"
+#include "muster/store/device_privacy.hpp"
 #include "muster/store/device_store.hpp"
 #include "muster/store/event_admin_store.hpp"
 #include "muster/store/event_store.hpp"
@@ -64,8 +65,14 @@ bool is_valid_device_id(std::string_view id) {
 void write_device_database(db::Database& hub_db, const std::filesystem::path& device_db_path,
                            EventId event, std::int64_t seq_floor) {
     std::filesystem::remove(device_db_path);
+    // The device's own TRN key, beside its database: the roster's TRNs are written only as
+    // hashes under it (docs/privacy.md). A new database gets a new key.
+    auto key_file = device_db_path.parent_path() / "trn.key";
+    std::filesystem::remove(key_file);
+    auto key = store::create_trn_key(key_file);
     auto dev = store::open_database(device_db_path);
-    store::copy_hub_to_device(*dev, hub_db, event);
+    store::copy_hub_to_device(*dev, hub_db, event, key);
+    store::secure_device_trns(*dev, key_file);  // records the key's check value
     if (seq_floor > 0) store::set_setting(*dev, std::string(store::device_seq_floor_key), std::to_string(seq_floor));
 }
 
@@ -134,6 +141,9 @@ std::filesystem::path provision_device(const HubDir& hub, db::Database& hub_db, 
       << "public_key = \"hub-public.pem\"\n\n"
       << "[storage]\n"
       << "database = \"device.db\"\n\n"
+      << "[privacy]\n"
+      << "trn_key = \"trn.key\"            # this device's key for hashing TRNs (mode 600)\n"
+      << "purge_after_days = 7            # the roster is deleted this many days after the event\n\n"
       << "[server]\n"
       << "url = " << server_url_value(spec.server_urls) << "\n"
       << "secret = \"device.secret\"        # this device's key for signing requests (mode 600)\n"

@@ -1,4 +1,5 @@
 #include "http_server.hpp"
+#include "systemd_notify.hpp"
 
 #include "muster/sync/request_signing.hpp"
 
@@ -746,6 +747,7 @@ void HttpServer::Impl::session_ended(SessionBase* s, const asio::ip::address& cl
 
 void HttpServer::Impl::begin_stop() {
     if (stopping.exchange(true)) return;
+    systemd_notify("STOPPING=1");  // systemctl status says "deactivating" while requests finish
     log.notice("stopping", {{"open_connections", connections.load()}});
     beast::error_code ignored;
     acceptor.close(ignored);
@@ -795,6 +797,9 @@ void HttpServer::run(bool handle_signals) {
                {"max_connections_per_address", s.per_address_limit}, {"min_reply_bytes_per_s", s.config.min_reply_bytes_per_s},
                {"stop_grace_ms", s.config.stop_grace_ms}});
     s.accept();
+    // Type=notify under systemd: the socket is bound and accepting, so units ordered after
+    // this one (and `systemctl start`) may go on. Nothing happens outside systemd.
+    if (systemd_notify("READY=1")) s.log.debug("systemd_notified", {{"state", "ready"}});
     std::vector<std::thread> extra;
     for (int i = 1; i < s.config.threads; ++i) extra.emplace_back([&s] { s.ioc.run(); });
     s.ioc.run();

@@ -12,6 +12,7 @@
 
 #include "muster/db/postgresql.hpp"
 #include "muster/store/central_outbox.hpp"
+#include "muster/store/database_file.hpp"
 #include "muster/store/device_secrets.hpp"
 #include "muster/store/schema.hpp"
 #include "muster/time/uk_time.hpp"
@@ -136,6 +137,14 @@ int main(int argc, char** argv) {
         usage(stderr);
         return 2;
     }
+    // A config reached through a link (the package's /etc/muster/sync-server.toml points at
+    // the hub's own file, docs/install.md) has its relative paths read beside the real file,
+    // where the hub's database and keys are.
+    {
+        std::error_code ec;
+        auto real = std::filesystem::canonical(config_path, ec);
+        if (!ec) config_path = real.string();
+    }
     std::signal(SIGPIPE, SIG_IGN);
     // hub.database may name a PostgreSQL server (docs/scale.md, "Running the hub on PostgreSQL").
     muster::db::enable_postgresql();
@@ -159,6 +168,10 @@ int main(int argc, char** argv) {
         muster::log::Level level;
         if (!muster::log::parse_level(config.log_level, level)) throw ServerConfigError("log.level: debug, info, warn or error");
         validate(config);
+        // A hub.db that is empty, garbage or truncated is named and left as it is, before
+        // anything opens it (SQLite would make a fresh hub in an empty file).
+        if (!muster::db::is_postgresql_url(config.database))
+            muster::store::open_existing_database(config.database, muster::store::IntegrityCheck::header);
         muster::log::Logger logger(level);
         logger.debug("hub_database", {{"engine", muster::db::is_postgresql_url(config.database) ? "postgresql" : "sqlite"},
                                      {"location", muster::db::redact_url(config.database)}});
@@ -209,6 +222,13 @@ int main(int argc, char** argv) {
     } catch (const ServerConfigError& e) {
         start_log.error("start_failed", {{"reason", "configuration"}, {"error", e.what()}});
         return 2;
+    } catch (const muster::store::DamagedDatabase& e) {
+        start_log.error("start_failed",
+                        {{"reason", "damaged_database"},
+                         {"error", std::string(e.what()) +
+                                       ". The server has not started and has left the file as it is: keep it for inspection and "
+                                       "restore the hub database from a backup (docs/durability.md, \"Full disks and damaged files\")"}});
+        return 1;
     } catch (const boost::system::system_error& e) {
         // The address or port cannot be used: one line saying what to change, rather than the
         // system's words alone.

@@ -109,8 +109,12 @@ ApiResponse SyncApi::store_unavailable(std::string_view path, const db::Error& e
     // The store could not answer (disk full, database locked for too long): the device
     // keeps its records and retries; nothing was acknowledged.
     log_.log(log::Level::error, "store_error", {{"path", path}, {"sqlite_code", e.extended_code()}});
-    return error_response(HttpStatus::service_unavailable, ErrorCode::store_busy, "the hub's store is unavailable; try again later",
-                          now);
+    auto res = error_response(HttpStatus::service_unavailable, ErrorCode::store_busy,
+                              "the hub's store is unavailable; try again later", now);
+    // A full disk or a long lock is not over at once: a hint for clients that read it (the
+    // kiosk keeps its own back-off with jitter, docs/api.md).
+    res.headers.emplace_back("Retry-After", "5");
+    return res;
 }
 
 ApiResponse SyncApi::health(TimeMs now) {

@@ -174,7 +174,7 @@ TEST_CASE("A hub correction reaches the devices and a kiosk counts only present,
     test::ReconHub h;
     // A kiosk provisioned before the day: its copy of the event, and its cursor.
     auto device_db = store::open_database(h.hub.dir.file("device.db"));
-    store::copy_hub_to_device(*device_db, h.db, h.event);
+    store::copy_hub_to_device(*device_db, h.db, h.event, store::TrnKey{});
     const auto cursor = store::current_change(h.db);
 
     // Hub staff mark everyone (as an absence excused in advance would be).

@@ -22,7 +22,7 @@ std::int64_t count(db::Database& db, const std::string& sql) {
 
 }  // namespace
 
-TEST_CASE("A device copy holds the event's people without emails, their badges and its records, at the hub's clock",
+TEST_CASE("A device copy holds the event's people with names only and TRNs as keyed hashes, their badges and its records, at the hub's clock",
           "[replica][engines]") {
     test::ReconHub h;
     {
@@ -36,15 +36,27 @@ TEST_CASE("A device copy holds the event's people without emails, their badges a
     h.scan(h.sian, h.event, h.morning.id, test::uk(2025, 10, 1, 9, 25));
 
     auto device = store::open_database(h.hub.dir.file("device.db"));
-    store::copy_hub_to_device(*device, h.db, h.event);
+    store::TrnKey key{};
+    key.fill(7);
+    store::copy_hub_to_device(*device, h.db, h.event, key);
 
     auto people = device->prepare("SELECT id FROM participants").query_all([](const db::Statement& r) { return r.int64(0); });
     std::set<std::int64_t> ids(people.begin(), people.end());
     std::set<std::int64_t> expected{h.sian, h.zoe, h.rhys, h.kwame, h.grace};
     CHECK(ids == expected);
     CHECK(count(*device, "SELECT count(*) FROM participants WHERE email IS NOT NULL OR lead_provider IS NOT NULL "
-                         "OR delivery_partner IS NOT NULL") == 0);
-    CHECK(count(*device, "SELECT count(*) FROM participants WHERE first_name = '' OR trn IS NULL") == 0);
+                         "OR delivery_partner IS NOT NULL OR trn IS NOT NULL OR school_name IS NOT NULL "
+                         "OR school_urn IS NOT NULL OR programme IS NOT NULL OR cohort IS NOT NULL "
+                         "OR programme_year IS NOT NULL") == 0);
+    CHECK(count(*device, "SELECT count(*) FROM participants WHERE first_name = '' OR last_name = ''") == 0);
+    // Every one of them has a TRN on the hub: each is on the device as its hash under the key.
+    CHECK(count(*device, "SELECT count(*) FROM device_trn_hashes") == 5);
+    auto sian_trn = h.db.prepare("SELECT trn FROM participants WHERE id = ?1").bind(1, h.sian).query_one([](const db::Statement& r) { return r.text(0); });
+    REQUIRE(sian_trn);
+    auto found = store::search_device_participants(*device, key, *sian_trn);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].id == h.sian);
+    CHECK_FALSE(found[0].trn);
     // Aisha's badge stays on the hub with her; Siân's digest arrives as the hub holds it.
     CHECK(count(*device, "SELECT count(*) FROM badges") == 1);
     auto digest = [&](db::Database& db) {

@@ -111,6 +111,7 @@ TEST_CASE("a bad device file stops the kiosk with the field named", "[kiosk][hea
     std::ofstream(hub.dir.file("bad.toml")) << text;
     std::filesystem::copy_file(hub.hub + "/hub-public.pem", hub.dir.file("hub-public.pem"));
     std::filesystem::copy_file(hub.device_db(), hub.dir.file("device.db"));
+    std::filesystem::copy_file(hub.hub + "/devices/entrance-1/trn.key", hub.dir.file("trn.key"));  // its TRN hashes' key
     test::KioskProcess kiosk(hub.dir.file("bad.toml"), hub.dir.file("stderr.log"));
     CHECK(kiosk.wait(20s) == 2);
     auto error = test::find_log(hub.dir.file("stderr.log"), "config_error");
@@ -179,4 +180,40 @@ TEST_CASE("scan-image checks in the QR code of an image file, an unreadable file
     CHECK(json_field(*bad, "outcome") == "error");
     CHECK_THAT(json_field(*bad, "reason"), Catch::Contains("cannot read") && Catch::Contains("notes.png"));
     CHECK(kiosk.wait(20s) == 1);  // a file it could not read makes the run fail
+}
+
+TEST_CASE("headless: a kiosk whose event is long over purges its roster at start and records no scan",
+          "[kiosk][headless][privacy]") {
+    test::DemoHub hub;
+    std::int64_t outbox_before = 0;
+    {
+        // The event took place in January 2020: well past its last day plus 7 days.
+        auto db = store::open_database(hub.device_db());
+        db->exec("UPDATE events SET local_date = '2020-01-06' WHERE id = 1");
+        auto start = uk_time::from_local({2020, 1, 6, 9, 0, 0});
+        db->prepare("UPDATE sessions SET starts_ms = ?1 + (id * 7200000), ends_ms = ?1 + (id * 7200000) + 3600000 WHERE event_id = 1")
+            .bind(1, start)
+            .run();
+        REQUIRE(db->prepare("SELECT count(*) FROM participants").query_one([](const db::Statement& r) { return r.int64(0); }) > 0);
+        outbox_before = *db->prepare("SELECT count(*) FROM outbox").query_one([](const db::Statement& r) { return r.int64(0); });
+    }
+    test::KioskProcess kiosk(hub.entrance(), hub.dir.file("stderr.log"));
+    kiosk.send(hub.token(1));
+    auto answer = kiosk.read_line(20s);
+    REQUIRE(answer);
+    CHECK(json_field(*answer, "outcome") == "roster_removed");
+    kiosk.close_stdin();
+    CHECK(kiosk.wait(20s) == 0);
+
+    auto purged = test::find_log(hub.dir.file("stderr.log"), "roster_purged");
+    REQUIRE(purged);
+    CHECK(purged->at("people").as_int64() > 0);
+    CHECK(purged->at("records_kept").as_int64() == outbox_before);
+    auto db = store::open_database(hub.device_db());
+    auto count = [&](const char* sql) { return *db->prepare(sql).query_one([](const db::Statement& r) { return r.int64(0); }); };
+    CHECK(count("SELECT count(*) FROM participants") == 0);
+    CHECK(count("SELECT count(*) FROM badges") == 0);
+    CHECK(count("SELECT count(*) FROM outbox") == outbox_before);  // nothing unsent was lost, nothing new recorded
+    // The log has counts, never a name.
+    CHECK(slurp(hub.dir.file("stderr.log")).find("\"people\"") != std::string::npos);
 }

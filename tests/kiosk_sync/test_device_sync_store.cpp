@@ -1,5 +1,6 @@
 // The device side of sync on a real device database made by `muster demo`.
 #include "device_sync_store.hpp"
+#include "muster/store/device_privacy.hpp"
 #include "kiosk_station.hpp"
 #include "sync_fixture.hpp"
 
@@ -93,6 +94,13 @@ TEST_CASE("Changes applied twice leave the same state, with the cursor stored", 
     auto db = store::open_database(hub.device_db());
     CHECK(store::find_participant(*db, 9999)->last_name == "Starter");
     CHECK_FALSE(store::find_participant(*db, 9999)->email);
+    // The TRN arrives in clear over TLS and is stored only as its hash under the device's key.
+    CHECK_FALSE(store::find_participant(*db, 9999)->trn);
+    auto key = store::read_trn_key(hub.hub + "/devices/entrance-1/trn.key");
+    REQUIRE(key);
+    auto found = store::search_device_participants(*db, *key, "7654321");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].id == 9999);
     auto count = db->prepare("SELECT (SELECT COUNT(*) FROM check_ins), (SELECT COUNT(*) FROM outbox), "
                              "(SELECT COUNT(*) FROM enrolments WHERE participant_id = 9999)");
     count.step();
@@ -198,4 +206,26 @@ TEST_CASE("A badge with a malformed digest does not stop the download", "[sync][
     CHECK(s.int64(1) == 1);
     REQUIRE(s.step());
     CHECK(s.int64(2) == 32);
+}
+
+TEST_CASE("After the roster purge the hub's changes move the cursor and bring no one back", "[sync][device_store][privacy]") {
+    DemoHub hub;
+    {
+        auto db = store::open_database(hub.device_db());
+        store::purge_device_roster(*db, "entrance-1", uk_time::now_ms());
+    }
+    DeviceSyncStore store(hub.device_db());
+    sync::Changes c;
+    c.cursor = store.cursor() + 3;
+    Participant p;
+    p.id = 9999;
+    p.first_name = "New";
+    p.last_name = "Starter";
+    p.trn = "7654321";
+    c.participants.push_back(p);
+    store.apply(c);
+    CHECK(store.cursor() == c.cursor);
+    auto db = store::open_database(hub.device_db());
+    CHECK_FALSE(store::find_participant(*db, 9999));
+    CHECK(store::count_participants(*db) == 0);
 }

@@ -36,6 +36,21 @@ void ReadyScreen::draw() {
     ImGui::TextColored(style::text, "%s", clock.c_str());
     ImGui::PopFont();
 
+    if (station.roster_removed()) {
+        // The event is over and the roster purged (docs/privacy.md): nothing to scan against,
+        // and a scan is not recorded. Staff can still open the staff screen (outbox, quit).
+        ImGui::SetCursorPosY(size.y * 0.36f);
+        ImGui::BeginChild("call", {size.x, size.y * 0.4f}, false, ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoInputs);
+        style::centred("This kiosk's event is over", fonts_.huge, style::text);
+        style::centred("Its roster has been removed. Scans are not recorded.", fonts_.body, style::muted);
+        ImGui::EndChild();
+        ImGui::PushFont(fonts_.body);
+        ImGui::SetCursorPos({size.x * 0.88f, size.y * 0.89f});
+        if (ImGui::Button("Staff", {size.x * 0.09f, size.y * 0.07f})) model_.open_staff();
+        ImGui::PopFont();
+        return;
+    }
+
     float column = room_mode ? size.x * 0.6f : size.x;
     ImGui::SetCursorPosY(size.y * 0.36f);
     ImGui::BeginChild("call", {column, size.y * 0.4f}, false, ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoInputs);

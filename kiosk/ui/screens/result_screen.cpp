@@ -33,15 +33,17 @@ ResultWords result_words(const checkin::ScanResult& r) {
 
 void ResultScreen::draw() {
     const auto& r = model_.last_result();
-    if (!r) return;
-    Tone tone = tone_of(r->decision.outcome);
+    if (!r && !model_.not_recorded()) return;
+    // A scan that could not be recorded (a full disk) is a refusal: red, the cross, and words
+    // saying nothing was recorded. Never a welcome.
+    Tone tone = r ? tone_of(r->decision.outcome) : Tone::refused;
     const ImVec2 size = ImGui::GetWindowSize();
     auto* draw = ImGui::GetWindowDrawList();
     draw->AddRectFilled({0, 0}, size, ImGui::ColorConvertFloat4ToU32(style::colour(tone)));
     ImU32 ink = ImGui::ColorConvertFloat4ToU32(style::text_on(tone));
     style::icon(draw, {size.x * 0.5f, size.y * 0.25f}, size.y * 0.12f, tone, ink);
 
-    auto words = result_words(*r);
+    auto words = r ? result_words(*r) : ResultWords{"Not recorded", *model_.not_recorded()};
     ImGui::SetCursorPosY(size.y * 0.45f);
     style::centred(words.headline, fonts_.huge, style::text_on(tone));
     ImGui::Dummy({0, size.y * 0.03f});

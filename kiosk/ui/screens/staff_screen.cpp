@@ -71,14 +71,15 @@ void StaffScreen::draw_manual_check_in() {
     ImGui::SetNextItemWidth(size.x * 0.5f);
     ImGui::InputText("##reason", reason_, sizeof reason_);
 
-    ImGui::TextUnformatted("Find by name or TRN:");
+    ImGui::TextUnformatted("Find by name or full TRN:");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(size.x * 0.3f);
     ImGui::InputText("##search", search_, sizeof search_);
     if (std::strlen(search_) >= 2) {
-        // Full names and TRNs: staff only, behind the PIN.
+        // Full names: staff only, behind the PIN. A TRN is found by its hash (typed in full)
+        // and never shown: the device does not hold it (docs/privacy.md).
         for (const auto& p : model_.search(search_)) {
-            std::string line = p.full_name() + "  " + std::string(label(p.role)) + (p.trn ? "  TRN " + *p.trn : "");
+            std::string line = p.full_name() + "  " + std::string(label(p.role));
             ImGui::PushID(static_cast<int>(p.id));
             if (ImGui::Button("Check in")) model_.manual_check_in(p.id, reason_, staff_name_);
             ImGui::SameLine();

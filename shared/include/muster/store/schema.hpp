@@ -21,8 +21,10 @@ void migrate(db::Database& db);
 // Opens (creating if needed) a Muster database: WAL, synchronous=FULL (a scan the kiosk
 // has confirmed must survive power loss), foreign keys on, schema migrated. A postgresql://
 // URL opens that database instead (synchronous_commit on), once the program has called
-// db::enable_postgresql().
-std::unique_ptr<db::Database> open_database(const std::string& path);
+// db::enable_postgresql(). OpenMode::read_write refuses to create a missing file (a file
+// that must exist: store::open_existing_database).
+std::unique_ptr<db::Database> open_database(const std::string& path,
+                                            db::OpenMode mode = db::OpenMode::read_write_create);
 
 // The hub's indexes differ from a device's in one place: check_ins_participant serves the
 // device's question "this person's earlier scans in this session" (the scan hot path);
