@@ -361,7 +361,9 @@ ApiResponse RegisterApi::Impl::post_session(const ApiRequest& r, TimeMs now) {
 ApiResponse RegisterApi::Impl::get_session(const ApiRequest& r, TimeMs now) {
     auto session = session_of(r, now, "/register/session");
     if (auto* refused = std::get_if<ApiResponse>(&session)) return *refused;
-    const auto& [scope, cookie] = std::get<0>(session);
+    // Named references, not a structured binding: clang 15 cannot capture those in a lambda.
+    const auto& scope = std::get<0>(session).first;
+    const auto& cookie = std::get<0>(session).second;
     auto body = with_db([&](db::Database& db) {
         auto event = store::load_event(db, scope.event_id);
         return json::serialize(json::object{{"csrf_token", register_access::csrf_token_for(cookie)},
