@@ -9,8 +9,10 @@
 
 namespace muster::server {
 
-ServerConfig load_server_config(const std::filesystem::path& given) {
-    const config::TomlFile f(given);
+namespace {
+
+// `given`: the file's path as the caller named it, which a relative hub.database is resolved against.
+ServerConfig read_server_config(const config::TomlFile& f, const std::filesystem::path& given) {
     ServerConfig c;
     c.listen = f.text("server.listen", c.listen);
     c.port = static_cast<unsigned short>(f.integer_between("server.port", c.port, 0, 65535));
@@ -46,6 +48,12 @@ ServerConfig load_server_config(const std::filesystem::path& given) {
     c.central = central::load_central_config(f);
     return c;
 }
+
+}  // namespace
+
+ServerConfig load_server_config(const std::filesystem::path& given) { return read_server_config(config::TomlFile(given), given); }
+
+ServerConfig load_server_config(const config::TomlFile& file) { return read_server_config(file, file.file()); }
 
 std::string database_location(const std::string& given, const std::filesystem::path& file) {
     if (given.empty()) throw ServerConfigError("hub.database: empty (a file such as hub.db, or a postgresql:// URL)");
