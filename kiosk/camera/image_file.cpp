@@ -2,12 +2,14 @@
 
 #include <stb_image.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace muster::kiosk::camera {
 namespace {
@@ -21,6 +23,17 @@ std::string megapixels(long long pixels) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(pixels) / 1e6);
     return buf;
+}
+
+// PNG, JPEG or binary PGM/PPM by their first bytes: the formats the kiosk documents. stb_image
+// also decodes BMP, GIF, PSD, TGA, HDR and PIC, rarer decoders no badge picture needs, so
+// their code is never reached with a file from outside.
+bool documented_format(std::span<const unsigned char> head) {
+    auto starts = [&](std::string_view magic) {
+        return head.size() >= magic.size() && std::equal(magic.begin(), magic.end(), head.begin(),
+                                                         [](char m, unsigned char h) { return static_cast<unsigned char>(m) == h; });
+    };
+    return starts("\x89PNG\r\n\x1a\n") || starts("\xFF\xD8\xFF") || starts("P5") || starts("P6");
 }
 
 constexpr const char* not_an_image = "not a PNG, JPEG or PGM image (or a damaged one)";
@@ -53,6 +66,10 @@ GrayFrame load_gray_image(const std::filesystem::path& path) {
     std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
     if (!file) fail(path, std::strerror(errno));
 
+    unsigned char head[8] = {};
+    const std::size_t got = std::fread(head, 1, sizeof head, file.get());
+    std::rewind(file.get());
+    if (!documented_format(std::span<const unsigned char>(head, got))) fail(path, not_an_image);
     int width = 0, height = 0, channels = 0;
     if (!stbi_info_from_file(file.get(), &width, &height, &channels)) fail(path, not_an_image);
     check_size(path, width, height, max_image_pixels);
@@ -71,6 +88,7 @@ GrayFrame load_gray_image(std::span<const std::uint8_t> bytes, const std::string
     // stb_image takes an int length; no image a kiosk scans is near 2 GB.
     if (bytes.size() > static_cast<std::size_t>(INT_MAX)) fail(name, "file too large");
     const int length = static_cast<int>(bytes.size());
+    if (!documented_format(bytes)) fail(name, not_an_image);
     int width = 0, height = 0, channels = 0;
     if (!stbi_info_from_memory(bytes.data(), length, &width, &height, &channels)) fail(name, not_an_image);
     check_size(name, width, height, max_pixels);
