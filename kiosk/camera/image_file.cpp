@@ -66,6 +66,29 @@ bool jpeg_huffman_tables_fit(std::span<const unsigned char> b) {
     return true;
 }
 
+// stb_image 2.27 reads a PGM/PPM header's width, height and maximum value into an int
+// without a bound, so a long number overflows it (undefined behaviour; found by
+// tests/fuzz/scan_image, reproducer crash-pgm-header-number-overflow) and the size check
+// would see whatever it wrapped to. The header is read here as stb_image reads it
+// (whitespace, # comments) and a number of more than 5 digits refused: no side within the
+// budget, nor the 16-bit maximum value 65535, needs more.
+bool pnm_header_numbers_fit(std::span<const unsigned char> b) {
+    if (b.size() < 2 || b[0] != 'P' || (b[1] != '5' && b[1] != '6')) return true;  // not PNM
+    std::size_t at = 2;
+    auto space = [](unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+    for (int number = 0; number < 3; ++number) {
+        for (;;) {
+            while (at < b.size() && space(b[at])) ++at;
+            if (at >= b.size() || b[at] != '#') break;
+            while (at < b.size() && b[at] != '\n' && b[at] != '\r') ++at;
+        }
+        std::size_t digits = 0;
+        while (at < b.size() && b[at] >= '0' && b[at] <= '9') ++at, ++digits;
+        if (digits > 5) return false;
+    }
+    return true;
+}
+
 constexpr const char* not_an_image = "not a PNG, JPEG or PGM image (or a damaged one)";
 
 // Refuses a picture too large to decode, from the size its header declares.
@@ -115,6 +138,7 @@ GrayFrame load_gray_image(std::span<const std::uint8_t> bytes, const std::string
     if (bytes.size() > static_cast<std::size_t>(INT_MAX)) fail(name, "file too large");
     const int length = static_cast<int>(bytes.size());
     if (!documented_format(bytes)) fail(name, not_an_image);
+    if (!pnm_header_numbers_fit(bytes)) fail(name, "damaged PGM/PPM header (a number too long)");
     if (!jpeg_huffman_tables_fit(bytes)) fail(name, "damaged JPEG (a Huffman table of more than 256 codes)");
     int width = 0, height = 0, channels = 0;
     if (!stbi_info_from_memory(bytes.data(), length, &width, &height, &channels)) fail(name, not_an_image);
