@@ -3,8 +3,11 @@
 // PNG, JPEG and PNM (PGM/PPM) through stb_image; colour is reduced to luminance.
 #include "gray_frame.hpp"
 
+#include <cstdint>
 #include <filesystem>
+#include <span>
 #include <stdexcept>
+#include <string>
 
 namespace muster::kiosk::camera {
 
@@ -26,5 +29,10 @@ inline constexpr int max_image_side = 16384;  // a long strip within the pixel b
 // Throws ImageFileError when the file is missing, unreadable, not an image stb_image knows,
 // or too large.
 GrayFrame load_gray_image(const std::filesystem::path& path);
+
+// The same from an image file's bytes held in memory, `name` standing for its path in the
+// messages. `max_pixels` lowers the pixel budget (the fuzz target keeps each run fast).
+GrayFrame load_gray_image(std::span<const std::uint8_t> bytes, const std::string& name,
+                          long long max_pixels = max_image_pixels);
 
 }  // namespace muster::kiosk::camera

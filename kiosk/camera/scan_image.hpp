@@ -12,5 +12,7 @@ namespace muster::kiosk::camera {
 // The code in the image, or nullopt when there is none. Throws ImageFileError
 // ("cannot read <path>: <reason>") when the file cannot be read as an image.
 std::optional<QrCode> scan_image_file(const std::filesystem::path& path);
+// The code in an image already loaded, decoded as scan_image_file decodes a file's.
+std::optional<QrCode> scan_image(const GrayFrame& frame);
 
 }  // namespace muster::kiosk::camera

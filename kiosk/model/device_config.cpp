@@ -52,8 +52,9 @@ std::vector<std::string> server_urls(const config::TomlFile& r) {
 
 }  // namespace
 
-DeviceConfig load_device_config(const std::filesystem::path& file) {
-    const config::TomlFile r(file);
+DeviceConfig load_device_config(const std::filesystem::path& file) { return load_device_config(config::TomlFile(file)); }
+
+DeviceConfig load_device_config(const config::TomlFile& r) {
     DeviceConfig c;
     c.device_id = r.text("device.id", std::nullopt);
     if (c.device_id.empty()) r.fail("device.id", "must not be empty");

@@ -13,6 +13,10 @@
 #include <string>
 #include <vector>
 
+namespace muster::config {
+class TomlFile;
+}
+
 namespace muster::kiosk {
 
 using muster::ConfigError;
@@ -73,5 +77,8 @@ struct DeviceConfig {
 };
 
 DeviceConfig load_device_config(const std::filesystem::path& file);
+// The same from a file already parsed (what the one above does after parsing; the fuzz
+// target parses text it holds in memory).
+DeviceConfig load_device_config(const config::TomlFile& file);
 
 }  // namespace muster::kiosk

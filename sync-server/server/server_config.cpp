@@ -9,8 +9,10 @@
 
 namespace muster::server {
 
-ServerConfig load_server_config(const std::filesystem::path& given) {
-    const config::TomlFile f(given);
+namespace {
+
+// `given`: the file's path as the caller named it, which a relative hub.database is resolved against.
+ServerConfig read_server_config(const config::TomlFile& f, const std::filesystem::path& given) {
     ServerConfig c;
     c.listen = f.text("server.listen", c.listen);
     c.port = static_cast<unsigned short>(f.integer_between("server.port", c.port, 0, 65535));
@@ -47,6 +49,12 @@ ServerConfig load_server_config(const std::filesystem::path& given) {
     return c;
 }
 
+}  // namespace
+
+ServerConfig load_server_config(const std::filesystem::path& given) { return read_server_config(config::TomlFile(given), given); }
+
+ServerConfig load_server_config(const config::TomlFile& file) { return read_server_config(file, file.file()); }
+
 std::string database_location(const std::string& given, const std::filesystem::path& file) {
     if (given.empty()) throw ServerConfigError("hub.database: empty (a file such as hub.db, or a postgresql:// URL)");
     if (db::is_postgresql_url(given)) {
@@ -70,6 +78,18 @@ std::chrono::milliseconds reply_deadline(const ServerConfig& c, std::size_t byte
            std::chrono::milliseconds(static_cast<std::int64_t>(bytes / rate * 1000 + bytes % rate * 1000 / rate));
 }
 
+namespace {
+
+// Does the file a setting names exist? Never throws: a name the system refuses to look up
+// (a component over 255 bytes, a loop of links) is a setting that cannot work, reported as
+// a missing file, where std::filesystem::exists(path) would throw filesystem_error.
+bool file_exists(const std::filesystem::path& p) {
+    std::error_code ec;
+    return std::filesystem::exists(p, ec);
+}
+
+}  // namespace
+
 bool is_loopback_address(const std::string& a) { return a == "::1" || a == "localhost" || a.rfind("127.", 0) == 0; }
 
 void validate(const ServerConfig& c) {
@@ -81,10 +101,10 @@ void validate(const ServerConfig& c) {
     if (!c.tls && !is_loopback_address(c.listen))
         throw ServerConfigError("tls.enabled = false is only allowed when server.listen is a loopback address (tests); "
                                 "devices on a venue network must use HTTPS");
-    if (c.tls && (!std::filesystem::exists(c.certificate) || !std::filesystem::exists(c.private_key)))
+    if (c.tls && (!file_exists(c.certificate) || !file_exists(c.private_key)))
         throw ServerConfigError("tls: certificate or private key missing (" + c.certificate.string() +
                                 "); make them with: muster server cert --hub DIR");
-    if (!db::is_postgresql_url(c.database) && !std::filesystem::exists(c.database))
+    if (!db::is_postgresql_url(c.database) && !file_exists(c.database))
         throw ServerConfigError("hub.database: " + c.database + " does not exist (create a hub with: muster init)");
 }
 

@@ -12,6 +12,10 @@
 #include <stdexcept>
 #include <string>
 
+namespace muster::config {
+class TomlFile;
+}
+
 namespace muster::server {
 
 // A server file or setting that cannot be used: the one ConfigError, under the name the
@@ -67,6 +71,9 @@ struct ServerConfig {
 };
 
 ServerConfig load_server_config(const std::filesystem::path& file);
+// The same from a file already parsed (the fuzz target parses text it holds in memory);
+// a relative hub.database is against the folder of file.file().
+ServerConfig load_server_config(const config::TomlFile& file);
 
 // hub.database as given in a file: a postgresql:// URL is kept as it is (refused when it
 // carries a password: that belongs in ~/.pgpass or PGPASSFILE, not in a file copied

@@ -23,33 +23,6 @@ int read_pages(NfcReader& reader, std::size_t page, std::vector<std::uint8_t>& o
     return nfc_code::ok;
 }
 
-// Reads the NDEF text of a Type 2 tag. ok with no text when the tag is blank, not NDEF
-// formatted, or holds other records (a URL, say): that is a UID-only card.
-int read_type2_text(NfcReader& reader, std::optional<TextRecord>& text) {
-    std::vector<std::uint8_t> bytes;  // from page 3: the CC, then the data area
-    if (int res = read_pages(reader, 3, bytes); res < 0) return res;
-    const auto cc = parse_capability_container(std::span<const std::uint8_t, 4>(bytes.data(), 4));
-    if (!cc) return nfc_code::ok;
-    const std::size_t area = std::min(cc->data_area_bytes, max_data_area);
-
-    auto data = [&] { return std::span<const std::uint8_t>(bytes).subspan(page_size, bytes.size() - page_size); };
-    auto read_more = [&] { return read_pages(reader, 3 + bytes.size() / page_size, bytes); };
-
-    NdefTlv tlv = locate_ndef_tlv(data());
-    while (tlv.found == NdefTlv::Found::need_more_bytes && data().size() < area) {
-        if (int res = read_more(); res < 0) return res;
-        tlv = locate_ndef_tlv(data());
-    }
-    if (tlv.found != NdefTlv::Found::message) return nfc_code::ok;
-    const std::size_t end = tlv.value_offset + tlv.length;
-    if (end > area) return nfc_code::ok;  // a length the tag cannot hold: malformed, ignore
-    while (data().size() < end) {
-        if (int res = read_more(); res < 0) return res;
-    }
-    text = first_text_record(data().subspan(tlv.value_offset, tlv.length));
-    return nfc_code::ok;
-}
-
 }  // namespace
 
 const char* to_string(TagFamily family) {
@@ -82,11 +55,37 @@ std::string uid_hex(const std::vector<std::uint8_t>& uid) {
     return out;
 }
 
+int read_type2_text(const PageReader& read_pages, std::optional<TextRecord>& text) {
+    std::vector<std::uint8_t> bytes;  // from page 3: the CC, then the data area
+    if (int res = read_pages(3, bytes); res < 0) return res;
+    const auto cc = parse_capability_container(std::span<const std::uint8_t, 4>(bytes.data(), 4));
+    if (!cc) return nfc_code::ok;
+    const std::size_t area = std::min(cc->data_area_bytes, max_data_area);
+
+    auto data = [&] { return std::span<const std::uint8_t>(bytes).subspan(page_size, bytes.size() - page_size); };
+    auto read_more = [&] { return read_pages(3 + bytes.size() / page_size, bytes); };
+
+    NdefTlv tlv = locate_ndef_tlv(data());
+    while (tlv.found == NdefTlv::Found::need_more_bytes && data().size() < area) {
+        if (int res = read_more(); res < 0) return res;
+        tlv = locate_ndef_tlv(data());
+    }
+    if (tlv.found != NdefTlv::Found::message) return nfc_code::ok;
+    const std::size_t end = tlv.value_offset + tlv.length;
+    if (end > area) return nfc_code::ok;  // a length the tag cannot hold: malformed, ignore
+    while (data().size() < end) {
+        if (int res = read_more(); res < 0) return res;
+    }
+    text = first_text_record(data().subspan(tlv.value_offset, tlv.length));
+    return nfc_code::ok;
+}
+
 TagReadOutcome read_tag(NfcReader& reader, const SelectedTag& tag) {
     TagReadOutcome outcome;
     outcome.read.uid = uid_hex(tag.uid);
     outcome.read.family = classify(tag);
-    if (outcome.read.family == TagFamily::type2) outcome.error = read_type2_text(reader, outcome.read.text);
+    if (outcome.read.family == TagFamily::type2) outcome.error = read_type2_text(
+        [&reader](std::size_t page, std::vector<std::uint8_t>& out) { return read_pages(reader, page, out); }, outcome.read.text);
     return outcome;
 }
 

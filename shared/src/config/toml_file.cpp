@@ -10,14 +10,29 @@ struct TomlFile::Document {
     const toml::node* find(std::string_view field) const { return root.at_path(field).node(); }
 };
 
-TomlFile::TomlFile(const std::filesystem::path& file)
-    : file_(std::filesystem::absolute(file)), document_(std::make_unique<Document>()) {
+namespace {
+
+// The one shape of "not TOML" for both constructors: "<file>:<line>: not valid TOML: <why>".
+template <typename Parse>
+toml::table parse_or_throw(const std::filesystem::path& file, Parse parse) {
     try {
-        document_->root = toml::parse_file(file_.string());
+        return parse();
     } catch (const toml::parse_error& e) {
-        throw ConfigError(file_.string() + ":" + std::to_string(e.source().begin.line) + ": not valid TOML: " +
+        throw ConfigError(file.string() + ":" + std::to_string(e.source().begin.line) + ": not valid TOML: " +
                           std::string(e.description()));
     }
+}
+
+}  // namespace
+
+TomlFile::TomlFile(const std::filesystem::path& file)
+    : file_(std::filesystem::absolute(file)), document_(std::make_unique<Document>()) {
+    document_->root = parse_or_throw(file_, [&] { return toml::parse_file(file_.string()); });
+}
+
+TomlFile::TomlFile(const std::filesystem::path& file, std::string_view text)
+    : file_(std::filesystem::absolute(file)), document_(std::make_unique<Document>()) {
+    document_->root = parse_or_throw(file_, [&] { return toml::parse(text, file_.string()); });
 }
 
 TomlFile::~TomlFile() = default;

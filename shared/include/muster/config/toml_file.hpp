@@ -23,6 +23,10 @@ public:
     // Parses `file`. A file that cannot be read or is not TOML throws ConfigError
     // "<file>:<line>: not valid TOML: <why>".
     explicit TomlFile(const std::filesystem::path& file);
+    // Parses `text` as the contents of `file` (which need not exist): errors name `file`
+    // and relative paths are against its folder, as above. For text held in memory (the
+    // fuzz targets, tests/fuzz/toml_config) without a round trip through the disk.
+    TomlFile(const std::filesystem::path& file, std::string_view text);
     ~TomlFile();
     TomlFile(const TomlFile&) = delete;
     TomlFile& operator=(const TomlFile&) = delete;

@@ -6,8 +6,12 @@
 #include "muster/nfc/ndef.hpp"
 #include "muster/nfc/nfc_reader.hpp"
 
+#include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace muster::nfc {
 
@@ -31,5 +35,13 @@ std::string uid_hex(const std::vector<std::uint8_t>& uid);
 
 // Reads a tag the reader has just selected.
 TagReadOutcome read_tag(NfcReader& reader, const SelectedTag& tag);
+
+// One Type 2 READ: the 4 pages (16 bytes) from `page` appended to `out`; nfc_code::ok, or
+// < 0 when the read failed.
+using PageReader = std::function<int(std::size_t page, std::vector<std::uint8_t>& out)>;
+// The first NDEF text record of a Type 2 tag, read page by page through `read_pages` (the
+// tag's READ command in read_tag; tag memory in tests/fuzz/ndef): ok with no text when the
+// tag is blank, not NDEF formatted, or holds other records; < 0 when a read failed.
+int read_type2_text(const PageReader& read_pages, std::optional<TextRecord>& text);
 
 }  // namespace muster::nfc
