@@ -41,7 +41,7 @@ std::vector<std::string> dump(db::Database& db, const std::string& sql) {
 
 struct Provisioned {
     test::CliRun add;
-    std::vector<std::string> people, badges, cards, event, sessions, rooms, enrolments, facilitators;
+    std::vector<std::string> people, trn_hashes, badges, cards, event, sessions, rooms, enrolments, facilitators;
     std::vector<std::string> device_hub_row, hub_hub_row;
     std::int64_t cursor = 0, device_clock = 0, hub_clock = 0;
 };
@@ -84,6 +84,8 @@ Provisioned provision(const std::optional<std::string>& database) {
     p.people = dump(*dev, "SELECT id, trn, email, first_name, last_name, preferred_name, school_name, school_urn, role, "
                           "programme, cohort, programme_year, part_time, lead_provider, delivery_partner FROM participants "
                           "ORDER BY id");
+    // Each device hashes TRNs under its own key (docs/privacy.md): the digests differ, their count and size do not.
+    p.trn_hashes = dump(*dev, "SELECT participant_id, length(digest) FROM device_trn_hashes ORDER BY participant_id");
     p.badges = dump(*dev, "SELECT participant_id, serial, revoked_ms, revoke_reason, length(token_digest) FROM badges "
                           "ORDER BY participant_id, serial");
     p.cards = dump(*dev, "SELECT uid, participant_id, detached_ms FROM nfc_cards ORDER BY uid");
@@ -114,8 +116,10 @@ TEST_CASE("device add on a PostgreSQL hub writes the device database a SQLite hu
     for (const auto* p : {&on_sqlite, &on_postgresql}) {
         // Siân (enrolled) and Kwame (facilitating its room); not Aled, of another cohort.
         REQUIRE(p->people.size() == 2);
-        CHECK(p->people[0].rfind("i:1|t:1234567|null|t:Siân|t:O'Brien|", 0) == 0);
-        CHECK(p->people[1].rfind("i:2|t:2345678|null|t:Kwame|", 0) == 0);
+        // No TRN in clear on a device: only its keyed hash.
+        CHECK(p->people[0].rfind("i:1|null|null|t:Siân|t:O'Brien|", 0) == 0);
+        CHECK(p->people[1].rfind("i:2|null|null|t:Kwame|", 0) == 0);
+        CHECK(p->trn_hashes == std::vector<std::string>{"i:1|i:32|", "i:2|i:32|"});
         CHECK(p->badges == std::vector<std::string>{"i:1|i:1|null|null|i:32|", "i:2|i:1|null|null|i:32|"});
         CHECK(p->cards == std::vector<std::string>{"t:04A1B2C3|i:1|null|"});  // Aled's card stays on the hub
         REQUIRE(p->event.size() == 1);
