@@ -8,8 +8,6 @@
 #include "muster/time/uk_time.hpp"
 #include "muster/util/uuid.hpp"
 
-#include <sqlite3.h>
-
 #include <stdexcept>
 
 namespace muster::checkin {
@@ -156,12 +154,9 @@ ScanResult CheckInDesk::commit(const Credential& credential, TimeMs now, bool st
     r.device_ms = now;
     r.device_offset_min = uk_time::offset_minutes(now);
     r.staff = staff;
-    // The answer is green only for a stored record: a clash (its sequence number already
-    // taken, which would be a bug) must not be swallowed by ON CONFLICT DO NOTHING and
-    // reported as recorded. The throw rolls back and the kiosk answers "not recorded".
-    if (!store::insert_check_in(db_, r, true))
-        throw db::Error(SQLITE_CONSTRAINT_UNIQUE, "the check-in clashed with a stored one (device sequence " +
-                                                      std::to_string(r.device_seq) + "): not recorded");
+    // Green only for a stored record: a clash throws, rolls back, and the kiosk answers
+    // "not recorded".
+    store::record_new_check_in(db_, r);
     tx.commit();
     return result;
 }
@@ -184,8 +179,7 @@ std::optional<Correction> CheckInDesk::void_last_scan(const std::string& reason,
     c.author = staff;
     c.device_id = setup_.device_id;
     c.created_ms = now;
-    if (!store::insert_correction(db_, c, true))
-        throw db::Error(SQLITE_CONSTRAINT_UNIQUE, "the void clashed with a stored correction: not recorded");
+    store::record_new_correction(db_, c);
     tx.commit();
     return c;
 }

@@ -2,6 +2,8 @@
 
 #include "store_sql.hpp"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -81,6 +83,17 @@ bool insert_check_in(db::Database& db, const CheckIn& c, bool queue) {
         q.run();
     }
     return true;
+}
+
+void record_new_check_in(db::Database& db, const CheckIn& c) {
+    if (!insert_check_in(db, c, true))
+        throw db::Error(SQLITE_CONSTRAINT_UNIQUE, "the check-in clashed with a stored one (device sequence " +
+                                                      std::to_string(c.device_seq) + "): not recorded");
+}
+
+void record_new_correction(db::Database& db, const Correction& c) {
+    if (!insert_correction(db, c, true))
+        throw db::Error(SQLITE_CONSTRAINT_UNIQUE, "the void clashed with a stored correction: not recorded");
 }
 
 bool insert_correction(db::Database& db, const Correction& c, bool queue) {

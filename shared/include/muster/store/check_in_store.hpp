@@ -33,6 +33,12 @@ std::int64_t next_device_seq(db::Database& db, const std::string& device_id);
 bool insert_check_in(db::Database& db, const CheckIn& c, bool queue);
 bool insert_correction(db::Database& db, const Correction& c, bool queue);
 
+// A record the device itself has just made, stored and queued for the hub. Throws db::Error
+// (a unique violation) when the insert stored nothing: a clash on its sequence number would
+// be a bug, and must reach the person as "not recorded", never as a green answer.
+void record_new_check_in(db::Database& db, const CheckIn& c);
+void record_new_correction(db::Database& db, const Correction& c);
+
 // The participant's earlier counted, not voided scans in this session at this place
 // (room_id NULL = the entrance), and their present / left-early marks of the session that
 // were not undone (a facilitator's tablet: they count at every place, as an entry / exit).
